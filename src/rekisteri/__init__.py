@@ -1,0 +1,1 @@
+"""Rekisteri: a customer and stakeholder register that keeps its privacy notice's promises."""

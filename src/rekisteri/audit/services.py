@@ -1,0 +1,121 @@
+"""Writing the audit trail. Call `audit_record` inside the transaction of the action."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from rekisteri.audit.models import AuditEvent, AuditKey, ChainHead
+from rekisteri.common.crypto import encrypt_with, new_key
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts: a staff user name, or a process ('import', 'retention', 'public')."""
+
+    name: str
+    ip: str | None = None
+    purpose: str = ""
+
+
+def actor_of(user: Any, ip: str | None = None, purpose: str = "") -> Actor:
+    if isinstance(user, Actor):
+        return user
+    if isinstance(user, str):
+        return Actor(user, ip, purpose)
+    return Actor(getattr(user, "username", "") or "anonymous", ip, purpose)
+
+
+def _canonical(event: AuditEvent) -> bytes:
+    body = {
+        "seq": event.seq,
+        "at": event.at.isoformat(),
+        "actor": event.actor,
+        "action": event.action,
+        "person_id": event.person_id,
+        "person_ids": event.person_ids,
+        "record": event.record,
+        "categories": event.categories,
+        "fields": event.fields,
+        "purpose": event.purpose,
+        "reason": event.reason,
+        "ip": event.ip,
+        "detail": event.detail,
+        "sealed": event.sealed,
+        "prev_hash": event.prev_hash,
+    }
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), default=str).encode()
+
+
+def event_hash(event: AuditEvent) -> str:
+    return hashlib.sha256(_canonical(event)).hexdigest()
+
+
+def person_key(person_id: int) -> str:
+    key = AuditKey.objects.filter(person_id=person_id).values_list("key", flat=True).first()
+    if key is None:
+        key = new_key()
+        AuditKey.objects.create(person_id=person_id, key=key)
+    return key
+
+
+def audit_record(
+    *,
+    actor: Actor | Any,
+    action: str,
+    person_id: int | None = None,
+    person_ids: Iterable[int] = (),
+    record: str = "",
+    categories: Iterable[str] = (),
+    fields: Iterable[str] = (),
+    purpose: str = "",
+    reason: str = "",
+    detail: dict[str, Any] | None = None,
+    sealed: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event to the chain, in the caller's transaction.
+
+    `sealed` holds values that must be kept but are personal (before/after of a change);
+    they are encrypted with the person's key and become unreadable when it is destroyed.
+    """
+    actor = actor_of(actor)
+    with transaction.atomic():
+        head, _ = ChainHead.objects.select_for_update().get_or_create(pk=1)
+        sealed_text = ""
+        if sealed:
+            if person_id is None:
+                raise ValueError("sealed values need the person whose key seals them")
+            sealed_text = encrypt_with(person_key(person_id), json.dumps(sealed, default=str))
+        event = AuditEvent(
+            seq=head.seq + 1,
+            at=timezone.now(),
+            actor=actor.name[:150],
+            action=action,
+            person_id=person_id,
+            person_ids=sorted(set(person_ids)),
+            record=record,
+            categories=sorted(set(categories)),
+            fields=sorted(set(fields)),
+            purpose=purpose or actor.purpose,
+            reason=reason[:500],
+            ip=actor.ip,
+            detail=detail or {},
+            sealed=sealed_text,
+            prev_hash=head.hash,
+        )
+        event.hash = event_hash(event)
+        event.save()
+        head.seq, head.hash = event.seq, event.hash
+        head.save(update_fields=["seq", "hash"])
+    return event
+
+
+def audit_key_destroy(*, person_id: int) -> None:
+    """Crypto-shredding: the person's sealed audit values become unreadable."""
+    AuditKey.objects.filter(person_id=person_id).delete()

@@ -1,0 +1,112 @@
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from rekisteri.catalogue.schema import CatalogueError, parse_catalogue
+from rekisteri.common.personal import field_map_problems
+from rekisteri.testing.fixtures import DEMO_CATALOGUE
+
+
+def demo_text() -> str:
+    return DEMO_CATALOGUE.read_text(encoding="utf-8")
+
+
+def test_every_installed_model_field_holding_personal_data_is_mapped():
+    assert field_map_problems() == []
+
+
+def test_demo_catalogue_is_valid_and_check_prints_what_it_holds(db, capsys):
+    call_command("catalogue", "check", str(DEMO_CATALOGUE))
+    out = capsys.readouterr().out
+    assert "is valid" in out
+    assert "chat-3-months" in out and "direct_marketing" in out
+
+
+def test_purpose_naming_a_missing_category_fails_with_key_and_line():
+    text = demo_text().replace(
+        'categories = ["service_use", "web_visits", "premises_visits"]',
+        'categories = ["service_use", "web_visits", "cctv"]',
+    )
+    with pytest.raises(CatalogueError) as exc:
+        parse_catalogue(text)
+    issue = exc.value.issues[0]
+    assert "cctv" in issue.message
+    assert issue.key.startswith("purposes[") and issue.key.endswith(".categories")
+    line = text.splitlines()[issue.line - 1]
+    assert "cctv" in line
+
+
+def test_category_without_retention_rule_fails_naming_it(tmp_path: Path, db):
+    text = (
+        demo_text()
+        + '\n[[categories]]\ncode = "vehicle_data"\nname = { fi = "Ajoneuvo", sv = "Fordon", en = "Vehicle" }\n'
+    )
+    path = tmp_path / "cat.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(CommandError) as exc:
+        call_command("catalogue", "check", str(path))
+    assert "vehicle_data" in str(exc.value) and "no retention rule" in str(exc.value)
+    assert f"line {len(demo_text().splitlines()) + 3}" in str(exc.value)
+
+
+def test_field_mapped_to_a_category_the_catalogue_lacks_fails(tmp_path: Path, db):
+    # Remove the 'kyc' category (and its uses): Person.is_beneficial_owner maps to it.
+    import re
+
+    text = demo_text()
+    text = re.sub(r'\[\[categories\]\]\ncode = "kyc"\n(?:.*\n){3}', "", text)
+    text = re.sub(r'\[\[retention\]\]\ncode = "kyc-5-years"\n(?:.*\n){5}', "", text)
+    text = text.replace('"kyc", ', "")
+    path = tmp_path / "cat.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(CommandError) as exc:
+        call_command("catalogue", "check", str(path))
+    assert "register.Person.is_beneficial_owner" in str(exc.value)
+
+
+def test_legitimate_interest_without_statement_is_refused():
+    text = demo_text().replace(
+        'legitimate_interest = { fi = "Yhteistyön hoitaminen valittujen kumppaneiden kanssa.", sv = "Att sköta samarbetet med utvalda partner.", en = "Running our cooperation with selected partners." }\n',
+        "",
+    )
+    with pytest.raises(CatalogueError) as exc:
+        parse_catalogue(text)
+    assert any(i.key.endswith("legitimate_interest") for i in exc.value.issues)
+
+
+def test_recipient_outside_eea_needs_a_safeguard():
+    text = (
+        demo_text()
+        .replace('country = "US"\n', 'country = "IN"\n')
+        .replace(
+            'safeguard = { fi = "EU:n komission vakiosopimuslausekkeet',
+            'x_safeguard = { fi = "EU:n komission vakiosopimuslausekkeet',
+        )
+    )
+    with pytest.raises(CatalogueError) as exc:
+        parse_catalogue(text)
+    assert any("IN" in i.message and i.key.endswith("safeguard") for i in exc.value.issues)
+
+
+def test_syntax_error_names_the_line():
+    with pytest.raises(CatalogueError) as exc:
+        parse_catalogue('version = "1"\n[[categories]\n')
+    assert exc.value.issues[0].line == 2
+
+
+def test_loading_twice_makes_no_new_version_and_a_change_does(db):
+    from rekisteri.audit.services import Actor
+    from rekisteri.catalogue.models import CatalogueVersion
+    from rekisteri.catalogue.services import catalogue_load
+
+    catalogue_load(text=demo_text(), source_name="a", actor=Actor("t"))
+    _, created = catalogue_load(text=demo_text(), source_name="a", actor=Actor("t"))
+    assert not created
+    _, created = catalogue_load(
+        text=demo_text().replace('period = "3 months"', 'period = "4 months"'),
+        source_name="b",
+        actor=Actor("t"),
+    )
+    assert created and CatalogueVersion.objects.count() == 2

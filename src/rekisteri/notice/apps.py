@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class NoticeConfig(AppConfig):
+    name = "rekisteri.notice"
+    label = "notice"

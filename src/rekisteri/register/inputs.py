@@ -1,0 +1,173 @@
+"""Validation of person and organisation input, shared by the UI, the API and the import.
+
+Errors are a dict of field name to message; messages never repeat the value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from rekisteri.register.models import RelationshipKind
+from rekisteri.register.validators import (
+    InvalidValue,
+    normalise_business_id,
+    normalise_country,
+    normalise_email,
+    normalise_identity_code,
+    normalise_language,
+    normalise_phone,
+)
+
+PERSON_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "title",
+    "language",
+    "nationality",
+    "organization_business_id",
+    "identity_code",
+    "identity_code_country",
+)
+ORGANIZATION_FIELDS = (
+    "name",
+    "business_id",
+    "country",
+    "street",
+    "postal_code",
+    "city",
+    "website",
+    "relationship",
+    "industry",
+)
+
+
+class InputError(ValueError):
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+@dataclass
+class Cleaned:
+    values: dict[str, Any] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _run(cleaned: Cleaned, name: str, func: Any, *args: Any) -> None:
+    try:
+        cleaned.values[name] = func(*args)
+    except InvalidValue as exc:
+        cleaned.errors[name] = str(exc)
+
+
+def clean_person(
+    data: dict[str, Any], *, partial: bool = False, default_region: str = "FI"
+) -> Cleaned:
+    c = Cleaned()
+    get = lambda k: (
+        (data.get(k) or "").strip()
+        if isinstance(data.get(k), str) or data.get(k) is None
+        else str(data.get(k))
+    )  # noqa: E731
+    for name in ("first_name", "last_name", "title"):
+        if name in data or not partial:
+            value = get(name)
+            if len(value) > (150 if name == "title" else 100):
+                c.errors[name] = "is too long"
+            else:
+                c.values[name] = value
+    if (not partial or "last_name" in data) and not c.values.get("last_name"):
+        c.errors["last_name"] = "is required"
+    if get("email"):
+        _run(c, "email", normalise_email, get("email"))
+    elif "email" in data:
+        c.values["email"] = ""
+    if get("phone"):
+        _run(c, "phone", normalise_phone, get("phone"), default_region)
+    elif "phone" in data:
+        c.values["phone"] = ""
+    if get("language"):
+        _run(c, "language", normalise_language, get("language"))
+    elif not partial:
+        c.values["language"] = "fi"
+    if get("nationality"):
+        _run(c, "nationality", normalise_country, get("nationality"))
+    if get("organization_business_id"):
+        country = get("organization_country") or default_region
+        _run(
+            c,
+            "organization_business_id",
+            normalise_business_id,
+            get("organization_business_id"),
+            country,
+        )
+    if get("identity_code"):
+        country = get("identity_code_country") or "FI"
+        _run(c, "identity_code", normalise_identity_code, get("identity_code"), country)
+        c.values["identity_code_country"] = country.upper()
+    return c
+
+
+def clean_organization(data: dict[str, Any], *, partial: bool = False) -> Cleaned:
+    c = Cleaned()
+    get = lambda k: (str(data.get(k)) if data.get(k) is not None else "").strip()  # noqa: E731
+    if not partial or "name" in data:
+        if not get("name"):
+            c.errors["name"] = "is required"
+        elif len(get("name")) > 255:
+            c.errors["name"] = "is too long"
+        else:
+            c.values["name"] = get("name")
+    country = "FI"
+    if get("country"):
+        try:
+            country = normalise_country(get("country"))
+            c.values["country"] = country
+        except InvalidValue as exc:
+            c.errors["country"] = str(exc)
+    elif not partial:
+        c.values["country"] = country
+    if get("business_id"):
+        _run(c, "business_id", normalise_business_id, get("business_id"), country)
+    elif "business_id" in data or not partial:
+        c.values["business_id"] = ""
+    for name in ("street", "postal_code", "city", "industry"):
+        if name in data or not partial:
+            c.values[name] = get(name)
+    if get("website"):
+        url = get("website")
+        if not url.startswith(("http://", "https://")):
+            url = "https://" + url
+        if " " in url or "." not in url:
+            c.errors["website"] = "is not a web address"
+        else:
+            c.values["website"] = url
+    elif "website" in data or not partial:
+        c.values["website"] = ""
+    if get("relationship"):
+        kinds = [
+            k.strip().lower() for k in get("relationship").replace(";", ",").split(",") if k.strip()
+        ]
+        aliases = {
+            "asiakas": "customer",
+            "kund": "customer",
+            "prospekti": "prospect",
+            "potentiaalinen asiakas": "prospect",
+            "toimittaja": "supplier",
+            "leverantör": "supplier",
+            "kumppani": "partner",
+            "yhteistyökumppani": "partner",
+        }
+        kinds = [aliases.get(k, k) for k in kinds]
+        bad = [k for k in kinds if k not in RelationshipKind.values]
+        if bad:
+            c.errors["relationship"] = "must be customer, prospect, supplier or partner"
+        else:
+            c.values["relationship"] = kinds
+    return c

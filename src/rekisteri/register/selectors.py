@@ -1,0 +1,181 @@
+"""Reads of the register that apply access rules and write the audit trail.
+
+`person_detail` is the one way to look at a person: it checks the user's group companies
+and purposes, drops the fields whose data category the user's purposes do not cover, and
+records the look in the audit trail with its purpose.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from rekisteri.access.selectors import Scope
+from rekisteri.audit.models import AuditAction
+from rekisteri.audit.services import Actor, audit_record
+from rekisteri.common.personal import mapped_fields
+from rekisteri.register.models import (
+    Affiliation,
+    ContactPoint,
+    IdentityCode,
+    Organization,
+    Person,
+    Provenance,
+    make_search_name,
+    record_key,
+)
+
+
+def person_list(*, scope: Scope, q: str = "", limit: int | None = None) -> QuerySet[Person]:
+    """Persons the user may see; `q` is a name prefix ("virtanen", "virtanen m") or email prefix."""
+    if not scope.is_staff or "basic" not in scope.categories:
+        return Person.objects.none()
+    qs = Person.objects.filter(controller_id__in=scope.visible_controller_ids()).select_related(
+        "controller"
+    )
+    q = (q or "").strip().lower()
+    if q:
+        if "@" in q or (scope.can_read("contact") and "." in q and " " not in q):
+            emails = ContactPoint.objects.filter(
+                person=OuterRef("pk"), kind="email", value__startswith=q
+            )
+            qs = qs.filter(Exists(emails))
+        else:
+            parts = q.split()
+            name_q = Q(search_name__startswith=q)
+            if len(parts) == 2:
+                name_q |= Q(search_name__startswith=make_search_name(parts[0], parts[1]))
+            first = Q(first_name__istartswith=q) if len(parts) == 1 else Q()
+            qs = qs.filter(name_q | first) if first else qs.filter(name_q)
+    qs = qs.order_by("search_name", "id")
+    return qs[:limit] if limit else qs
+
+
+def organization_list(*, scope: Scope, q: str = "") -> QuerySet[Organization]:
+    if not scope.is_staff:
+        return Organization.objects.none()
+    qs = Organization.objects.filter(
+        controller_id__in=scope.visible_controller_ids()
+    ).select_related("controller")
+    q = (q or "").strip()
+    if q:
+        qs = qs.filter(Q(name__istartswith=q) | Q(business_id__startswith=q) | Q(name__icontains=q))
+    return qs.order_by("name", "id")
+
+
+def organization_get(*, scope: Scope, organization_id: int) -> Organization:
+    org = organization_list(scope=scope).filter(pk=organization_id).first()
+    if org is None:
+        raise Http404("no such organisation")
+    return org
+
+
+def person_get(*, scope: Scope, person_id: int) -> Person:
+    """The person, if the user may see them at all; 404 otherwise (no hint that they exist)."""
+    person = (
+        Person.objects.filter(pk=person_id, controller_id__in=scope.visible_controller_ids())
+        .select_related("controller")
+        .first()
+    )
+    if person is None or not scope.is_staff:
+        raise Http404("no such person")
+    return person
+
+
+@dataclass
+class FieldValue:
+    name: str
+    label: str
+    category: str
+    value: Any
+
+
+@dataclass
+class PersonDetail:
+    person: Person
+    fields: list[FieldValue]
+    categories: frozenset[str]
+    contact_points: list[ContactPoint] = field(default_factory=list)
+    affiliations: list[Affiliation] = field(default_factory=list)
+    identity_codes: list[IdentityCode] = field(default_factory=list)
+    provenance: list[Provenance] = field(default_factory=list)
+    hidden_categories: list[str] = field(default_factory=list)
+
+    @property
+    def restricted(self) -> bool:
+        return self.person.restricted
+
+    def value(self, name: str) -> Any:
+        return next((f.value for f in self.fields if f.name == name), None)
+
+
+def person_detail(
+    *, scope: Scope, actor: Actor, person_id: int, purpose: str = "", from_search: bool = False
+) -> PersonDetail:
+    person = person_get(scope=scope, person_id=person_id)
+    categories = scope.categories_for(person.controller_id)
+    fields = [
+        FieldValue(
+            m.name,
+            str(Person._meta.get_field(m.name).verbose_name),
+            m.category,
+            getattr(person, m.name),
+        )
+        for m in mapped_fields(Person)
+        if m.category in categories and m.name != "search_name"
+    ]
+    detail = PersonDetail(person=person, fields=fields, categories=categories)
+    if "contact" in categories:
+        detail.contact_points = list(person.contact_points.all())
+    if "organisation_link" in categories:
+        detail.affiliations = list(person.affiliations.select_related("organization"))
+    if "identity_code" in categories:
+        detail.identity_codes = list(person.identity_codes.all())
+    detail.provenance = [p for p in person.provenance.all() if _provenance_visible(p, categories)]
+    all_categories = {m.category for m in mapped_fields(Person)} | {
+        "contact",
+        "organisation_link",
+        "identity_code",
+    }
+    detail.hidden_categories = sorted(all_categories - set(categories))
+    shown = sorted(
+        {f.category for f in fields}
+        | ({"contact"} if detail.contact_points else set())
+        | ({"organisation_link"} if detail.affiliations else set())
+        | ({"identity_code"} if detail.identity_codes else set())
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.OPEN_FROM_SEARCH if from_search else AuditAction.VIEW,
+        person_id=person.pk,
+        record=record_key(person),
+        categories=shown,
+        purpose=purpose or _default_purpose(scope, shown),
+    )
+    return detail
+
+
+_RECORD_CATEGORY = {
+    "register.ContactPoint": "contact",
+    "register.Affiliation": "organisation_link",
+    "register.IdentityCode": "identity_code",
+}
+
+
+def _provenance_visible(p: Provenance, categories: frozenset[str]) -> bool:
+    label = p.record.split(":", 1)[0]
+    return _RECORD_CATEGORY.get(label, "basic") in categories
+
+
+def _default_purpose(scope: Scope, categories: list[str]) -> str:
+    """The first of the user's purposes that covers what was shown."""
+    from rekisteri.catalogue.selectors import catalogue_snapshot
+
+    snap = catalogue_snapshot()
+    for code in sorted(scope.purposes):
+        if code in snap.purposes and set(categories) <= snap.purposes[code].categories:
+            return code
+    return sorted(scope.purposes)[0] if scope.purposes else ""

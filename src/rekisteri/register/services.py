@@ -1,0 +1,442 @@
+"""Writes to the register. Each runs in one transaction with its audit event and provenance."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from rekisteri.access.policy import Operation, ProcessingRefused, check_processing
+from rekisteri.access.selectors import Scope
+from rekisteri.audit.models import AuditAction
+from rekisteri.audit.services import Actor, audit_record
+from rekisteri.catalogue.models import SourceKind
+from rekisteri.common.crypto import encrypt_field, keyed_hash
+from rekisteri.common.personal import mapped_fields
+from rekisteri.register.inputs import InputError, clean_organization, clean_person
+from rekisteri.register.models import (
+    Affiliation,
+    ContactKind,
+    ContactPoint,
+    Controller,
+    IdentityCode,
+    Organization,
+    OrganizationRelationship,
+    Person,
+    Provenance,
+    record_key,
+)
+from rekisteri.register.validators import mask_identity_code
+
+PERSON_EDITABLE = (
+    "first_name",
+    "last_name",
+    "title",
+    "language",
+    "nationality",
+    "is_contact_person",
+    "is_consumer",
+    "is_event_attendee",
+    "is_service_user",
+)
+ORG_EDITABLE = (
+    "name",
+    "business_id",
+    "country",
+    "street",
+    "postal_code",
+    "city",
+    "website",
+    "industry",
+)
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """Where data came from: one of the catalogue's source kinds, a name, and the purpose."""
+
+    kind: str = SourceKind.DATA_SUBJECT
+    name: str = ""
+    purpose: str = "customer_management"
+
+
+def _category_map(model: type) -> dict[str, str]:
+    return {f.name: f.category for f in mapped_fields(model)}
+
+
+def provenance_add(
+    *, person: Person, obj: Any, fields: list[str], source: SourceRef, actor: Actor, at: Any = None
+) -> Provenance:
+    return Provenance.objects.create(
+        person=person,
+        record=record_key(obj),
+        fields=sorted(fields),
+        source_kind=source.kind,
+        source_name=source.name,
+        collected_at=at or timezone.now(),
+        recorded_by=actor.name,
+        purpose=source.purpose,
+    )
+
+
+def identity_code_hash(code: str) -> str:
+    return keyed_hash(code, purpose="identity-code")
+
+
+def _require(scope: Scope | None, controller_id: int, categories: set[str]) -> None:
+    if scope is None:
+        return  # a process (import, demo) acting with its own authority
+    if controller_id not in scope.controller_ids:
+        raise ProcessingRefused("You are not staff of this group company.", code="controller")
+    missing = categories - set(scope.categories)
+    if missing:
+        raise ProcessingRefused(
+            "Your role's purposes do not cover these data categories: "
+            + ", ".join(sorted(missing)),
+            code="category",
+        )
+
+
+@transaction.atomic
+def organization_create(
+    *,
+    actor: Actor,
+    controller: Controller,
+    data: dict[str, Any],
+    scope: Scope | None = None,
+    source: SourceRef | None = None,
+) -> Organization:
+    if scope is not None and controller.pk not in scope.controller_ids:
+        raise ProcessingRefused("You are not staff of this group company.", code="controller")
+    cleaned = clean_organization(data)
+    if not cleaned.ok():
+        raise InputError(cleaned.errors)
+    v = cleaned.values
+    if (
+        v.get("business_id")
+        and Organization.objects.filter(
+            controller=controller, country=v["country"], business_id=v["business_id"]
+        ).exists()
+    ):
+        raise InputError(
+            {"business_id": "an organisation with this business ID is already in the register"}
+        )
+    org = Organization.objects.create(
+        controller=controller, created_by=actor.name, **{k: v[k] for k in ORG_EDITABLE if k in v}
+    )
+    today = timezone.localdate()
+    for kind in v.get("relationship", []):
+        OrganizationRelationship.objects.create(organization=org, kind=kind, start=today)
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        record=record_key(org),
+        reason=f"organisation created ({(source or SourceRef()).kind})",
+    )
+    return org
+
+
+@transaction.atomic
+def organization_update(
+    *, actor: Actor, organization: Organization, data: dict[str, Any], scope: Scope | None = None
+) -> Organization:
+    if scope is not None and organization.controller_id not in scope.controller_ids:
+        raise ProcessingRefused("You are not staff of this group company.", code="controller")
+    cleaned = clean_organization(
+        {**{k: getattr(organization, k) for k in ORG_EDITABLE}, **data}, partial=True
+    )
+    if not cleaned.ok():
+        raise InputError(cleaned.errors)
+    changed = [
+        k
+        for k in ORG_EDITABLE
+        if k in cleaned.values and getattr(organization, k) != cleaned.values[k]
+    ]
+    if (
+        "business_id" in changed
+        and cleaned.values["business_id"]
+        and Organization.objects.filter(
+            controller_id=organization.controller_id,
+            country=cleaned.values.get("country", organization.country),
+            business_id=cleaned.values["business_id"],
+        )
+        .exclude(pk=organization.pk)
+        .exists()
+    ):
+        raise InputError(
+            {"business_id": "an organisation with this business ID is already in the register"}
+        )
+    for k in changed:
+        setattr(organization, k, cleaned.values[k])
+    if changed:
+        organization.save(update_fields=[*changed, "updated_at"])
+        audit_record(
+            actor=actor, action=AuditAction.UPDATE, record=record_key(organization), fields=changed
+        )
+    return organization
+
+
+def relationship_set(
+    *, actor: Actor, organization: Organization, kind: str, start: Any = None, end: Any = None
+) -> OrganizationRelationship:
+    with transaction.atomic():
+        rel = OrganizationRelationship.objects.create(
+            organization=organization, kind=kind, start=start, end=end
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            record=record_key(organization),
+            fields=["relationships"],
+        )
+    return rel
+
+
+@transaction.atomic
+def person_create(
+    *,
+    actor: Actor,
+    controller: Controller,
+    data: dict[str, Any],
+    source: SourceRef = SourceRef(),
+    scope: Scope | None = None,
+    organization: Organization | None = None,
+    audit: bool = True,
+) -> Person:
+    """Create a person with their contact points, affiliation and identity code."""
+    cleaned = clean_person(data, default_region=controller.country)
+    if not cleaned.ok():
+        raise InputError(cleaned.errors)
+    v = cleaned.values
+    categories = {_category_map(Person)[k] for k in PERSON_EDITABLE if k in v}
+    if v.get("email") or v.get("phone"):
+        categories.add("contact")
+    if v.get("identity_code"):
+        categories.add("identity_code")
+    _require(scope, controller.pk, categories)
+    if organization is None and v.get("organization_business_id"):
+        organization = Organization.objects.filter(
+            controller=controller, business_id=v["organization_business_id"]
+        ).first()
+        if organization is None:
+            raise InputError(
+                {
+                    "organization_business_id": "no organisation with this business ID in the register"
+                }
+            )
+    person = Person.objects.create(
+        controller=controller,
+        created_by=actor.name,
+        is_contact_person=bool(organization) or bool(data.get("is_contact_person")),
+        is_consumer=bool(data.get("is_consumer")),
+        **{
+            k: v[k]
+            for k in ("first_name", "last_name", "title", "language", "nationality")
+            if k in v
+        },
+    )
+    provenance_add(
+        person=person,
+        obj=person,
+        fields=[
+            k for k in ("first_name", "last_name", "title", "language", "nationality") if v.get(k)
+        ],
+        source=source,
+        actor=actor,
+    )
+    for kind in (ContactKind.EMAIL, ContactKind.PHONE):
+        if v.get(kind):
+            cp = ContactPoint.objects.create(person=person, kind=kind, value=v[kind], primary=True)
+            provenance_add(person=person, obj=cp, fields=["value"], source=source, actor=actor)
+    if organization is not None:
+        aff = Affiliation.objects.create(
+            person=person,
+            organization=organization,
+            title=v.get("title", ""),
+            start=timezone.localdate(),
+            is_contact_person=True,
+        )
+        provenance_add(
+            person=person,
+            obj=aff,
+            fields=["organization", "title", "start"],
+            source=source,
+            actor=actor,
+        )
+    if v.get("identity_code"):
+        identity_code_set(
+            actor=actor,
+            person=person,
+            code=v["identity_code"],
+            country=v["identity_code_country"],
+            source=source,
+            audit=False,
+        )
+    if audit:
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            person_id=person.pk,
+            record=record_key(person),
+            categories=categories,
+            purpose=source.purpose,
+            reason=f"created from {source.kind}",
+        )
+    return person
+
+
+def identity_code_set(
+    *, actor: Actor, person: Person, code: str, country: str, source: SourceRef, audit: bool = True
+) -> IdentityCode:
+    with transaction.atomic():
+        obj, _ = IdentityCode.objects.update_or_create(
+            person=person,
+            country=country,
+            defaults={
+                "encrypted": encrypt_field(code),
+                "lookup_hash": identity_code_hash(code),
+                "masked": mask_identity_code(code),
+            },
+        )
+        provenance_add(person=person, obj=obj, fields=["encrypted"], source=source, actor=actor)
+        if audit:
+            audit_record(
+                actor=actor,
+                action=AuditAction.UPDATE,
+                person_id=person.pk,
+                record=record_key(obj),
+                categories=["identity_code"],
+                purpose=source.purpose,
+            )
+    return obj
+
+
+@transaction.atomic
+def person_update(
+    *,
+    actor: Actor,
+    person: Person,
+    data: dict[str, Any],
+    scope: Scope | None = None,
+    purpose: str = "customer_management",
+    source: SourceRef | None = None,
+    reason: str = "",
+) -> Person:
+    """Change a person's details; before and after go sealed into the audit trail."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    cleaned = clean_person(data, partial=True, default_region=person.controller.country)
+    if not cleaned.ok():
+        raise InputError(cleaned.errors)
+    v = cleaned.values
+    cats = _category_map(Person)
+    changes: dict[str, tuple[Any, Any]] = {}
+    for k in PERSON_EDITABLE:
+        if k in v and getattr(person, k) != v[k]:
+            changes[k] = (getattr(person, k), v[k])
+    for flag in ("is_contact_person", "is_consumer", "is_event_attendee", "is_service_user"):
+        if flag in data and isinstance(data[flag], bool) and getattr(person, flag) != data[flag]:
+            changes[flag] = (getattr(person, flag), data[flag])
+    contact_changes: dict[str, tuple[str, str]] = {}
+    for kind in (ContactKind.EMAIL, ContactKind.PHONE):
+        if kind in v:
+            current = person.contact_points.filter(kind=kind, primary=True).first()
+            old = current.value if current else ""
+            if old != v[kind]:
+                contact_changes[kind] = (old, v[kind])
+    categories = {cats[k] for k in changes} | ({"contact"} if contact_changes else set())
+    if scope is not None:
+        check_processing(scope, person, Operation.EDIT)
+        _require_visible(scope, person, categories)
+    if not changes and not contact_changes:
+        return person
+    src = source or SourceRef(
+        kind=SourceKind.DATA_SUBJECT if not scope else SourceKind.DATA_SUBJECT,
+        name="",
+        purpose=purpose,
+    )
+    for k, (_old, new) in changes.items():
+        setattr(person, k, new)
+    if changes:
+        person.save(update_fields=[*changes, "updated_at"])
+        provenance_add(person=person, obj=person, fields=list(changes), source=src, actor=actor)
+    for kind, (_old, new) in contact_changes.items():
+        current = person.contact_points.filter(kind=kind, primary=True).first()
+        if new and current:
+            current.value, current.verified_at, current.undeliverable_at = new, None, None
+            current.save(update_fields=["value", "verified_at", "undeliverable_at", "updated_at"])
+            cp = current
+        elif new:
+            cp = ContactPoint.objects.create(person=person, kind=kind, value=new, primary=True)
+        else:
+            current.delete()  # type: ignore[union-attr]
+            cp = None
+        if cp is not None:
+            provenance_add(person=person, obj=cp, fields=["value"], source=src, actor=actor)
+    sealed = {k: {"before": o, "after": n} for k, (o, n) in {**changes, **contact_changes}.items()}
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        person_id=person.pk,
+        record=record_key(person),
+        categories=categories,
+        fields=[*changes, *contact_changes],
+        purpose=purpose,
+        reason=reason,
+        sealed=sealed,
+    )
+    return person
+
+
+def _require_visible(scope: Scope, person: Person, categories: set[str]) -> None:
+    if person.controller_id not in scope.visible_controller_ids():
+        raise ProcessingRefused("You are not staff of this group company.", code="controller")
+    missing = categories - set(scope.categories_for(person.controller_id))
+    if missing:
+        raise ProcessingRefused(
+            "Your role's purposes do not cover these data categories: "
+            + ", ".join(sorted(missing)),
+            code="category",
+        )
+
+
+@transaction.atomic
+def affiliation_add(
+    *,
+    actor: Actor,
+    person: Person,
+    organization: Organization,
+    data: dict[str, Any],
+    source: SourceRef = SourceRef(),
+    scope: Scope | None = None,
+) -> Affiliation:
+    if scope is not None:
+        check_processing(scope, person, Operation.EDIT)
+        _require_visible(scope, person, {"organisation_link"})
+    aff = Affiliation.objects.create(
+        person=person,
+        organization=organization,
+        **{
+            k: data[k]
+            for k in ("role", "title", "department", "start", "end", "is_contact_person")
+            if k in data
+        },
+    )
+    provenance_add(
+        person=person,
+        obj=aff,
+        fields=[k for k in data if k in ("role", "title", "department", "start", "end")]
+        or ["organization"],
+        source=source,
+        actor=actor,
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        person_id=person.pk,
+        record=record_key(aff),
+        categories=["organisation_link"],
+        purpose=source.purpose,
+    )
+    return aff

@@ -1,0 +1,114 @@
+"""Validators and normalisers for identifiers and contact details.
+
+Each raises InvalidValue with a message that names what is wrong but never repeats the
+value itself, so errors can be shown and logged without leaking personal data.
+"""
+
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+from stdnum import exceptions as stdnum_exc
+from stdnum.fi import hetu, ytunnus
+from stdnum.se import orgnr, personnummer
+
+CENTURY_SIGNS_2023 = "-YXWVU+ABCDEF"  # henkilötunnus century signs since 1 January 2023
+
+
+class InvalidValue(ValueError):
+    pass
+
+
+def normalise_business_id(value: str, country: str) -> str:
+    """FI Y-tunnus as 1234567-8, SE organisationsnummer as 556012-5790; others kept as given."""
+    value = (value or "").strip()
+    country = (country or "").upper()
+    if not value:
+        raise InvalidValue("business ID is empty")
+    try:
+        if country == "FI":
+            return ytunnus.format(ytunnus.validate(value))
+        if country == "SE":
+            return orgnr.format(orgnr.validate(value))
+    except stdnum_exc.InvalidChecksum as exc:
+        kind = "Y-tunnus" if country == "FI" else "organisationsnummer"
+        raise InvalidValue(f"not a valid {kind}: the check digit does not match") from exc
+    except stdnum_exc.ValidationError as exc:
+        kind = "Y-tunnus" if country == "FI" else "organisationsnummer"
+        raise InvalidValue(f"not a valid {kind}: {exc.message}") from exc
+    if not re.fullmatch(r"[A-Za-z0-9 .\-/]{2,40}", value):
+        raise InvalidValue("business ID may hold only letters, digits, spaces, '.', '-' and '/'")
+    return value
+
+
+def normalise_identity_code(value: str, country: str) -> str:
+    """FI henkilötunnus (with the 2023 century signs) or SE personnummer, compact form."""
+    value = (value or "").strip().upper()
+    country = (country or "").upper()
+    try:
+        if country == "FI":
+            return hetu.validate(value, allow_temporary=True)
+        if country == "SE":
+            return personnummer.format(personnummer.validate(value))
+    except stdnum_exc.ValidationError as exc:
+        kind = "henkilötunnus" if country == "FI" else "personnummer"
+        raise InvalidValue(f"not a valid {kind}: {exc.message}") from exc
+    raise InvalidValue(
+        f"personal identity codes of country {country or '?'} are not supported (FI, SE)"
+    )
+
+
+def mask_identity_code(value: str) -> str:
+    """Show the date part and hide the individual number and check: 131052-****."""
+    if len(value) < 5:
+        return "****"
+    return value[:-4] + "****"
+
+
+def normalise_email(value: str) -> str:
+    try:
+        result = validate_email((value or "").strip(), check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise InvalidValue(f"not a valid email address: {exc}".replace(value or "", "…")) from exc
+    return result.normalized.lower()
+
+
+def normalise_phone(value: str, default_region: str = "FI") -> str:
+    """To E.164; numbers without a country code are read in the default region."""
+    try:
+        number = phonenumbers.parse((value or "").strip(), default_region or "FI")
+    except phonenumbers.NumberParseException as exc:
+        raise InvalidValue("not a phone number") from exc
+    if not phonenumbers.is_valid_number(number):
+        raise InvalidValue("not a valid phone number for its country")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def normalise_country(value: str) -> str:
+    value = (value or "").strip().upper()
+    aliases = {"SUOMI": "FI", "FINLAND": "FI", "SVERIGE": "SE", "SWEDEN": "SE", "RUOTSI": "SE"}
+    value = aliases.get(value, value)
+    if not re.fullmatch(r"[A-Z]{2}", value):
+        raise InvalidValue("country must be a two-letter code such as FI or SE")
+    return value
+
+
+def normalise_language(value: str) -> str:
+    value = (value or "").strip().lower()
+    aliases = {
+        "suomi": "fi",
+        "finnish": "fi",
+        "svenska": "sv",
+        "swedish": "sv",
+        "ruotsi": "sv",
+        "english": "en",
+        "englanti": "en",
+        "engelska": "en",
+        "finska": "fi",
+    }
+    value = aliases.get(value, value)
+    if value not in ("fi", "sv", "en"):
+        raise InvalidValue("language must be fi, sv or en")
+    return value

@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.urls import include, path
+
+from rekisteri.api.api import api
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("staff/", include("rekisteri.staff.urls")),
+    path("staff/register/", include("rekisteri.register.urls")),
+    path("staff/catalogue/", include("rekisteri.catalogue.urls")),
+    path("staff/access/", include("rekisteri.access.urls")),
+    path("staff/audit/", include("rekisteri.audit.urls")),
+    path("staff/imports/", include("rekisteri.imports.urls")),
+    path("staff/interactions/", include("rekisteri.interactions.urls")),
+    path("staff/retention/", include("rekisteri.retention.urls")),
+    path("staff/consent/", include("rekisteri.consent.urls")),
+    path("staff/marketing/", include("rekisteri.marketing.urls")),
+    path("staff/rights/", include("rekisteri.rights.urls")),
+    path("staff/notice/", include("rekisteri.notice.urls")),
+    # The public pages for data subjects: no login.
+    path("", include("rekisteri.portal.urls")),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.STATIC_URL, document_root=settings.STATIC_ROOT)
