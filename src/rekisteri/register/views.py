@@ -1,24 +1,49 @@
+"""Staff pages of the register. Thin: reads go through register.selectors, writes through
+register.services, and both decide what the user may do (access.selectors.scope_for)."""
+
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
+from rekisteri.access.policy import Operation, ProcessingRefused, check_processing
 from rekisteri.access.selectors import scope_for
-from rekisteri.audit.services import actor_of
-from rekisteri.register import selectors
+from rekisteri.audit.services import Actor, actor_of
+from rekisteri.catalogue.models import SourceKind
+from rekisteri.register import selectors, services
+from rekisteri.register.forms import (
+    OrganizationForm,
+    PersonForm,
+    ProvenanceForm,
+    show_input_error,
+    translate_message,
+)
+from rekisteri.register.inputs import InputError
+from rekisteri.staff.pagination import paginate
 
 
-def _actor(request: HttpRequest):  # type: ignore[no-untyped-def]
+def _actor(request: HttpRequest) -> Actor:
     return actor_of(request.user, ip=request.META.get("REMOTE_ADDR"))
+
+
+def _refused(form: Any, exc: ProcessingRefused) -> None:
+    form.add_error(None, translate_message(exc.reason))
+
+
+# --- persons ---------------------------------------------------------------------------
 
 
 @login_required
 def person_list(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
-    q = request.GET.get("q", "")
-    persons = selectors.person_list(scope=scope, q=q, limit=100)
-    return render(request, "register/person_list.html", {"persons": persons, "q": q})
+    q = request.GET.get("q", "").strip()
+    page = paginate(selectors.person_list(scope=scope, q=q), request)
+    return render(request, "register/person_list.html", {"page": page, "q": q})
 
 
 @login_required
@@ -34,15 +59,176 @@ def person_detail_view(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 @login_required
+def person_create_view(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    kwargs: dict[str, Any] = {"categories": scope.categories, "scope": scope}
+    if request.method == "POST":
+        form = PersonForm(request.POST, **kwargs)
+        source = ProvenanceForm(request.POST, scope=scope)
+        if form.is_valid() and source.is_valid():
+            try:
+                person = services.person_create(
+                    actor=_actor(request),
+                    controller=form.cleaned_data["controller"],
+                    data=form.data_for_service(),
+                    source=source.source_ref(),
+                    scope=scope,
+                )
+            except InputError as exc:
+                show_input_error(form, exc.errors)
+            except ProcessingRefused as exc:
+                _refused(form, exc)
+            else:
+                messages.success(request, _("The person was added to the register."))
+                return redirect("register:person_detail", person_id=person.pk)
+    else:
+        initial = {"organization_business_id": request.GET.get("organization", "")}
+        form = PersonForm(initial=initial, **kwargs)
+        source = ProvenanceForm(scope=scope)
+    return render(
+        request, "register/person_form.html", {"form": form, "source": source, "person": None}
+    )
+
+
+@login_required
+def person_edit_view(request: HttpRequest, person_id: int) -> HttpResponse:
+    scope = scope_for(request.user)
+    if request.method == "POST":
+        person = selectors.person_get(scope=scope, person_id=person_id)
+        categories = scope.categories_for(person.controller_id)
+        form = PersonForm(request.POST, categories=categories, editing=True)
+        source = ProvenanceForm(request.POST, scope=scope)
+        if form.is_valid() and source.is_valid():
+            ref = source.source_ref()
+            try:
+                services.person_update(
+                    actor=_actor(request),
+                    person=person,
+                    data=form.data_for_service(),
+                    scope=scope,
+                    purpose=ref.purpose,
+                    source=ref,
+                )
+            except InputError as exc:
+                show_input_error(form, exc.errors)
+            except ProcessingRefused as exc:
+                _refused(form, exc)
+                return _person_form(request, form, source, person, status=403)
+            else:
+                messages.success(request, _("The changes were saved."))
+                return redirect("register:person_detail", person_id=person.pk)
+        return _person_form(request, form, source, person)
+    # Showing the form shows the person's data: that is a view, audited as one.
+    detail = selectors.person_detail(scope=scope, actor=_actor(request), person_id=person_id)
+    form = PersonForm(initial=_initial(detail), categories=detail.categories, editing=True)
+    source = ProvenanceForm(scope=scope)
+    try:
+        check_processing(scope, detail.person, Operation.EDIT)
+    except ProcessingRefused as exc:
+        _refused(form, exc)
+        return _person_form(request, form, source, detail.person, status=403, refused=True)
+    return _person_form(request, form, source, detail.person)
+
+
+def _person_form(
+    request: HttpRequest,
+    form: PersonForm,
+    source: Any,
+    person: Any,
+    *,
+    status: int = 200,
+    refused: bool = False,
+) -> HttpResponse:
+    context = {"form": form, "source": source, "person": person, "refused": refused}
+    return render(request, "register/person_form.html", context, status=status)
+
+
+def _initial(detail: selectors.PersonDetail) -> dict[str, Any]:
+    initial = {f.name: f.value for f in detail.fields}
+    for cp in detail.contact_points:
+        if cp.primary and cp.kind in ("email", "phone"):
+            initial[cp.kind] = cp.value
+    return initial
+
+
+# --- organisations ---------------------------------------------------------------------
+
+
+@login_required
 def organization_list_view(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
-    q = request.GET.get("q", "")
-    orgs = selectors.organization_list(scope=scope, q=q)[:100]
-    return render(request, "register/organization_list.html", {"organizations": orgs, "q": q})
+    q = request.GET.get("q", "").strip()
+    page = paginate(selectors.organization_list(scope=scope, q=q), request)
+    return render(request, "register/organization_list.html", {"page": page, "q": q})
 
 
 @login_required
 def organization_detail_view(request: HttpRequest, organization_id: int) -> HttpResponse:
     scope = scope_for(request.user)
     org = selectors.organization_get(scope=scope, organization_id=organization_id)
-    return render(request, "register/organization_detail.html", {"org": org})
+    page = paginate(selectors.organization_affiliations(scope=scope, organization=org), request)
+    context = {"org": org, "relationships": org.relationships.all(), "page": page}
+    return render(request, "register/organization_detail.html", context)
+
+
+@login_required
+def organization_create_view(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    if request.method == "POST":
+        form = OrganizationForm(request.POST, scope=scope)
+        if form.is_valid():
+            try:
+                org = services.organization_create(
+                    actor=_actor(request),
+                    controller=form.cleaned_data["controller"],
+                    data=form.data_for_service(),
+                    scope=scope,
+                    source=services.SourceRef(kind=SourceKind.DATA_SUBJECT),
+                )
+            except InputError as exc:
+                show_input_error(form, exc.errors)
+            except ProcessingRefused as exc:
+                _refused(form, exc)
+            else:
+                messages.success(request, _("The organisation was added to the register."))
+                return redirect("register:organization_detail", organization_id=org.pk)
+    else:
+        form = OrganizationForm(scope=scope)
+    return render(request, "register/organization_form.html", {"form": form, "org": None})
+
+
+@login_required
+def organization_edit_view(request: HttpRequest, organization_id: int) -> HttpResponse:
+    scope = scope_for(request.user)
+    org = selectors.organization_get(scope=scope, organization_id=organization_id)
+    if request.method == "POST":
+        form = OrganizationForm(request.POST, editing=True)
+        if form.is_valid():
+            try:
+                services.organization_update(
+                    actor=_actor(request),
+                    organization=org,
+                    data=form.data_for_service(),
+                    scope=scope,
+                )
+            except InputError as exc:
+                show_input_error(form, exc.errors)
+            except ProcessingRefused as exc:
+                _refused(form, exc)
+                return _org_form(request, form, org, status=403)
+            else:
+                messages.success(request, _("The changes were saved."))
+                return redirect("register:organization_detail", organization_id=org.pk)
+    else:
+        form = OrganizationForm(initial=_org_initial(org), editing=True)
+    return _org_form(request, form, org)
+
+
+def _org_form(request: HttpRequest, form: Any, org: Any, status: int = 200) -> HttpResponse:
+    return render(
+        request, "register/organization_form.html", {"form": form, "org": org}, status=status
+    )
+
+
+def _org_initial(org: Any) -> dict[str, Any]:
+    return {name: getattr(org, name) for name in services.ORG_EDITABLE}

@@ -23,4 +23,6 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "staff/home.html", {"scope": scope_for(request.user)})
+    scope = scope_for(request.user)
+    context = {"scope": scope, "purposes": sorted(scope.purposes)}
+    return render(request, "staff/home.html", context)
