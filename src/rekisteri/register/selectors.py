@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from rekisteri.access.selectors import Scope
@@ -41,10 +41,10 @@ def person_list(*, scope: Scope, q: str = "", limit: int | None = None) -> Query
         if "@" in q or (scope.can_read("contact") and "." in q and " " not in q):
             if not scope.can_read("contact"):
                 return Person.objects.none()
-            emails = ContactPoint.objects.filter(
-                person=OuterRef("pk"), kind="email", **_prefix("value", q)
-            )
-            qs = qs.filter(Exists(emails))
+            # Persons found from the (kind, value) index first: walking persons in name
+            # order and probing each for a matching email would scan the whole register.
+            emails = ContactPoint.objects.filter(kind="email", **_prefix("value", q))
+            qs = qs.filter(pk__in=emails.values("person_id"))
         else:
             parts = q.split()
             name_q = Q(**_prefix("search_name", q))
