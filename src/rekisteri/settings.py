@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "rekisteri.staff",
     "rekisteri.api",
     "rekisteri.bench",
+    "rekisteri.disclosures",
+    "rekisteri.breaches",
+    "rekisteri.stats",
 ]
 
 MIDDLEWARE = [

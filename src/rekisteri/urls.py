@@ -18,7 +18,11 @@ urlpatterns = [
     path("staff/consent/", include("rekisteri.consent.urls")),
     path("staff/marketing/", include("rekisteri.marketing.urls")),
     path("staff/rights/", include("rekisteri.rights.urls")),
-    path("staff/notice/", include("rekisteri.notice.urls")),
+    # The notice app holds both the public /privacy/ pages and its staff pages (one namespace).
+    path("", include("rekisteri.notice.urls")),
+    path("staff/disclosures/", include("rekisteri.disclosures.urls")),
+    path("staff/breaches/", include("rekisteri.breaches.urls")),
+    path("staff/stats/", include("rekisteri.stats.urls")),
     # The public pages for data subjects: no login.
     path("", include("rekisteri.portal.urls")),
 ]

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class DisclosuresConfig(AppConfig):
+    name = "rekisteri.disclosures"
+    label = "disclosures"
+    verbose_name = "Disclosures"

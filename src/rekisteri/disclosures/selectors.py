@@ -1,0 +1,77 @@
+"""Reads of the disclosure log: for staff, for the person's access package, and Art. 19."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from rekisteri.access.selectors import Scope
+from rekisteri.disclosures.models import DisclosedPerson, Disclosure
+
+
+def disclosure_list(
+    *, scope: Scope, recipient_code: str = "", person_id: int | None = None
+) -> QuerySet[Disclosure]:
+    """Disclosures of the user's group companies (and of several companies, for the DPO)."""
+    qs = Disclosure.objects.all()
+    if not scope.is_dpo:
+        qs = qs.filter(controller_id__in=scope.controller_ids)
+    if recipient_code:
+        qs = qs.filter(recipient_code=recipient_code)
+    if person_id is not None:
+        qs = qs.filter(persons__person_id=person_id)
+    return qs
+
+
+def disclosures_for_person(*, person_id: int) -> list[dict[str, Any]]:
+    """Every disclosure of this person's data, newest first (for the access package)."""
+    rows = (
+        DisclosedPerson.objects.filter(person_id=person_id)
+        .select_related("disclosure")
+        .order_by("-disclosure__at", "-disclosure_id")
+    )
+    return [
+        {
+            "recipient": d.disclosure.recipient_code,
+            "recipient_name": dict(d.disclosure.recipient_name),
+            "country": d.disclosure.recipient_country,
+            "at": d.disclosure.at.isoformat(),
+            "categories": list(d.disclosure.categories),
+            "basis": d.disclosure.basis,
+            "reason": d.disclosure.reason,
+            "request_ref": d.disclosure.request_ref,
+        }
+        for d in rows
+    ]
+
+
+def recipients_to_notify(*, person_id: int) -> list[dict[str, Any]]:
+    """Art. 19: the distinct recipients this person's data went to, with what went to each.
+
+    Rectification, erasure and restriction are passed on to each of them (unless that proves
+    impossible or needs disproportionate effort), and the person may ask for this list.
+    """
+    out: dict[str, dict[str, Any]] = {}
+    for d in disclosures_for_person(person_id=person_id):
+        entry = out.setdefault(
+            d["recipient"],
+            {
+                "recipient": d["recipient"],
+                "recipient_name": d["recipient_name"],
+                "country": d["country"],
+                "categories": set(),
+                "first_at": d["at"],
+                "last_at": d["at"],
+                "disclosures": 0,
+            },
+        )
+        entry["categories"] |= set(d["categories"])
+        entry["first_at"] = min(entry["first_at"], d["at"])
+        entry["last_at"] = max(entry["last_at"], d["at"])
+        entry["disclosures"] += 1
+    result = []
+    for entry in sorted(out.values(), key=lambda e: e["recipient"]):
+        entry["categories"] = sorted(entry["categories"])
+        result.append(entry)
+    return result

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from rekisteri.disclosures import views
+
+app_name = "disclosures"
+urlpatterns = [
+    path("", views.disclosure_list, name="list"),
+    path("new/", views.disclosure_create, name="create"),
+]

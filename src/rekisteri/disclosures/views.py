@@ -1,0 +1,70 @@
+"""Staff pages of the disclosure log: list, and record a disclosure."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from rekisteri.access.policy import ProcessingRefused
+from rekisteri.access.selectors import scope_for
+from rekisteri.audit.services import actor_of
+from rekisteri.disclosures import selectors, services
+from rekisteri.disclosures.forms import DisclosureForm
+
+#: who handles authority requests, credit checks and the log itself
+DISCLOSERS = frozenset({"dpo", "compliance", "finance"})
+
+
+def _scope(request: HttpRequest):  # type: ignore[no-untyped-def]
+    scope = scope_for(request.user)
+    if not (scope.roles & DISCLOSERS):
+        raise PermissionDenied
+    return scope
+
+
+@login_required
+def disclosure_list(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request)
+    recipient = request.GET.get("recipient", "").strip()
+    person = request.GET.get("person", "").strip()
+    qs = selectors.disclosure_list(
+        scope=scope,
+        recipient_code=recipient,
+        person_id=int(person) if person.isdigit() else None,
+    )[:500]
+    return render(
+        request,
+        "disclosures/disclosure_list.html",
+        {"disclosures": qs, "recipient": recipient, "person": person},
+    )
+
+
+@login_required
+def disclosure_create(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request)
+    form = DisclosureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.disclosure_record(
+                actor=actor_of(request.user, ip=request.META.get("REMOTE_ADDR")),
+                scope=scope,
+                person_ids=form.cleaned_data["person_ids"],
+                recipient_code=form.cleaned_data["recipient_code"],
+                categories=form.cleaned_data["categories"],
+                basis=form.cleaned_data["basis"],
+                reason=form.cleaned_data["reason"],
+                request_ref=form.cleaned_data["request_ref"],
+            )
+        except services.DisclosureError as exc:
+            target = exc.field if exc.field in form.fields else None
+            form.add_error(target, exc.message)
+        except ProcessingRefused as exc:
+            form.add_error(None, exc.reason)
+        else:
+            messages.success(request, _("The disclosure is recorded."))
+            return redirect("disclosures:list")
+    return render(request, "disclosures/disclosure_form.html", {"form": form})
