@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    # Serves the Swagger UI at /api/v1/docs from its own static files (no CDN; CSP allows).
+    "ninja",
     "rekisteri.common",
     "rekisteri.catalogue",
     "rekisteri.audit",

@@ -1,4 +1,9 @@
-"""The JSON API under /api/v1/ (django-ninja). Each app adds its router in `<app>/api.py`."""
+"""The JSON API under /api/v1/ (django-ninja). Each app adds its router in `<app>/api.py`.
+
+Every operation needs a staff user's token (api/auth.py); the OpenAPI schema
+(/api/v1/openapi.json) and its Swagger page (/api/v1/docs) are public, because they describe
+the interface and hold no data. Errors have one format for all routers (api/errors.py).
+"""
 
 from __future__ import annotations
 
@@ -7,14 +12,22 @@ from importlib import import_module
 from ninja import NinjaAPI
 
 from rekisteri.api.auth import TokenAuth
+from rekisteri.api.errors import install_error_handlers
 
 api = NinjaAPI(
     title="Rekisteri API",
     version="1",
+    description=(
+        "The customer and stakeholder register. Authenticate with "
+        "`Authorization: Bearer <token>` (`rekisteri token create --user NAME`). "
+        "Responses hold only the fields that the token's user's purposes cover; "
+        "every read and write of a person is in the audit trail. See docs/api.md."
+    ),
     urls_namespace="api",
     auth=TokenAuth(),
     docs_url="/docs",
 )
+install_error_handlers(api)
 
 # Routers are mounted in this order; an app without api.py is skipped.
 ROUTED_APPS = [

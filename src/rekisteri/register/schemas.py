@@ -1,0 +1,220 @@
+"""API input and output schemas of the register.
+
+Input schemas check types only; the register's own rules (register/inputs.py, the same as
+the staff UI and the import) run in the services. Output schemas declare every person field
+as optional: a response carries only the fields whose data category the caller's purposes
+cover, and leaves the others out (not null: absent), with `hidden_categories` saying why.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date, datetime
+from typing import Annotated
+
+from ninja import Field, Schema
+from pydantic import AfterValidator
+
+from rekisteri.catalogue.models import SourceKind
+from rekisteri.register.models import ContactKind, Language, RelationshipKind
+
+
+def printable(value: str | None) -> str | None:
+    # NUL and other control characters have no place in a name or an address, and
+    # PostgreSQL refuses NUL outright; surrogates cannot be stored as UTF-8.
+    for ch in value or "":
+        if ch not in "\t\n\r" and unicodedata.category(ch) in ("Cc", "Cs"):
+            raise ValueError("must not contain control characters")
+    return value
+
+
+Text = Annotated[str, AfterValidator(printable)]
+
+
+def text(max_length: int, **kwargs: object) -> object:
+    return Field(None, max_length=max_length, **kwargs)  # type: ignore[arg-type]
+
+
+# --- Output -------------------------------------------------------------------------------
+
+
+class ProvenanceOut(Schema):
+    record: str = Field(description="the record the data is in, e.g. register.ContactPoint:12")
+    fields: list[str]
+    source_kind: SourceKind
+    source_name: str
+    collected_at: datetime
+    recorded_by: str
+    purpose: str
+
+
+class ContactPointOut(Schema):
+    kind: ContactKind
+    value: str
+    primary: bool
+    verified_at: datetime | None
+    undeliverable_at: datetime | None
+
+
+class AffiliationOut(Schema):
+    organization_id: int
+    organization_name: str
+    role: str
+    title: str
+    department: str
+    start: date | None
+    end: date | None
+    is_contact_person: bool
+
+
+class IdentityCodeOut(Schema):
+    country: str
+    masked: str = Field(description="the code masked; the API never returns it in full")
+
+
+class PersonSummary(Schema):
+    id: int
+    controller: str = Field(description="the group company's code")
+    first_name: str
+    last_name: str
+    restricted: bool = Field(description="processing restricted (GDPR Art. 18): stored only")
+
+
+class PersonPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[PersonSummary]
+
+
+class PersonOut(Schema):
+    id: int
+    controller: str = Field(description="the group company's code")
+    restricted: bool
+    created_at: datetime
+    updated_at: datetime
+    hidden_categories: list[str] = Field(
+        description="data categories your purposes do not cover; their fields are left out"
+    )
+    # basic
+    first_name: str | None = None
+    last_name: str | None = None
+    title: str | None = None
+    language: Language | None = None
+    nationality: str | None = None
+    # customer_relationship
+    is_contact_person: bool | None = None
+    is_consumer: bool | None = None
+    is_event_attendee: bool | None = None
+    is_service_user: bool | None = None
+    # kyc
+    is_beneficial_owner: bool | None = None
+    # rights
+    restricted_since: datetime | None = None
+    restriction_ground: str | None = None
+    # contact
+    email: str | None = Field(None, description="the primary email address")
+    phone: str | None = Field(None, description="the primary phone number, E.164")
+    contact_points: list[ContactPointOut] | None = None
+    # organisation_link
+    affiliations: list[AffiliationOut] | None = None
+    # identity_code
+    identity_codes: list[IdentityCodeOut] | None = None
+    provenance: list[ProvenanceOut] = Field(
+        description="where each visible datum came from, when, by whom and for which purpose"
+    )
+
+
+class RelationshipOut(Schema):
+    kind: RelationshipKind
+    start: date | None
+    end: date | None
+
+
+class OrganizationOut(Schema):
+    id: int
+    controller: str = Field(description="the group company's code")
+    name: str
+    business_id: str
+    country: str
+    street: str
+    postal_code: str
+    city: str
+    website: str
+    industry: str
+    relationships: list[RelationshipOut]
+    created_by: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class OrganizationPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[OrganizationOut]
+
+
+# --- Input --------------------------------------------------------------------------------
+
+
+class PersonBase(Schema):
+    first_name: Text | None = text(100)
+    title: Text | None = text(150)
+    language: Text | None = text(20, description="fi, sv or en")
+    nationality: Text | None = text(60, description="ISO 3166 country code, e.g. FI")
+    email: Text | None = text(320)
+    phone: Text | None = text(40, description="E.164, or national in the group company's country")
+    is_contact_person: bool | None = None
+    is_consumer: bool | None = None
+
+
+class PersonIn(PersonBase):
+    controller: Text | None = text(
+        64, description="group company code; required only if you are staff of several"
+    )
+    last_name: Text = Field(..., max_length=100)
+    organization_id: int | None = Field(
+        None, ge=1, le=2**63 - 1, description="affiliate the person to this organisation"
+    )
+    organization_business_id: Text | None = text(40, description="or find it by business ID")
+    identity_code: Text | None = text(20, description="FI henkilötunnus or SE personnummer")
+    identity_code_country: Text | None = text(2)
+    source_kind: SourceKind = Field(
+        SourceKind.DATA_SUBJECT, description="where the data came from (provenance)"
+    )
+    source_name: Text = Field("", max_length=255)
+    purpose: Text | None = text(64, description="one of your purposes; recorded as provenance")
+
+
+class PersonPatch(PersonBase):
+    last_name: Text | None = text(100)
+    is_event_attendee: bool | None = None
+    is_service_user: bool | None = None
+    purpose: Text | None = text(64, description="one of your purposes; recorded in the audit")
+    source_kind: SourceKind | None = Field(
+        None, description="where the new values came from (provenance); default the person"
+    )
+    source_name: Text | None = text(255)
+
+
+class OrganizationBase(Schema):
+    business_id: Text | None = text(40, description="FI Y-tunnus, SE organisationsnummer, …")
+    country: Text | None = text(60, description="ISO 3166 country code; default FI")
+    street: Text | None = text(255)
+    postal_code: Text | None = text(20)
+    city: Text | None = text(100)
+    website: Text | None = text(200)
+    industry: Text | None = text(100)
+
+
+class OrganizationIn(OrganizationBase):
+    controller: Text | None = text(
+        64, description="group company code; required only if you are staff of several"
+    )
+    name: Text = Field(..., max_length=255)
+    relationships: list[RelationshipKind] = Field(default_factory=list, max_length=4)
+
+
+class OrganizationPatch(OrganizationBase):
+    name: Text | None = text(255)
