@@ -20,6 +20,8 @@ SECRET_KEY = env_str("SECRET_KEY") or secret_file(HOME, "secret_key", 50)
 FIELD_ENCRYPTION_KEY = env_str("REKISTERI_FIELD_KEY") or secret_file(HOME, "field_key")
 # Key of the suppression list's keyed hashes (an opt-out outlives erasure).
 SUPPRESSION_KEY = env_str("REKISTERI_SUPPRESSION_KEY") or secret_file(HOME, "suppression_key")
+# Key of the audit trail's hash chain (HMAC): without it nobody can forge a valid event.
+AUDIT_CHAIN_KEY = env_str("REKISTERI_AUDIT_KEY") or secret_file(HOME, "audit_key")
 
 ALLOWED_HOSTS = [
     h for h in env_str("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h

@@ -1,17 +1,29 @@
 """The one place that decides what a staff user may see and change.
 
 A user's roles (catalogue) grant purposes; purposes cover data categories; each field names
-its category (common.personal). Records belong to controllers; a user sees the records of
-their own controllers, and those of other group companies only through a purpose that the
-catalogue marks as shared within the group. Both the UI and the API call `scope_for`.
+its category (common.personal). Records belong to controllers (group companies):
+
+- a user sees the persons of their own controllers, with the categories of all their
+  purposes, and may change the fields of those categories;
+- a person of another group company is visible only when a `GroupShare` row shares that
+  person with one of the user's controllers under a purpose that the catalogue marks
+  `shared_within_group` and that the user's roles hold; then only that purpose's
+  categories are visible, and nothing is writable (the owning company keeps the record
+  accurate, Art. 5(1)(d));
+- every other person does not exist for the user (404, no hint).
+
+Both the UI and the API call `scope_for`, `persons_visible` / `person_visible`,
+`person_categories` and `field_access`; policy.check_processing applies the same rules to
+writes, and adds restriction (Art. 18).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 
 from rekisteri.catalogue.selectors import catalogue_snapshot
 
@@ -25,13 +37,18 @@ class Scope:
     purposes: frozenset[str] = frozenset()
     categories: frozenset[str] = frozenset()
     controller_ids: frozenset[int] = frozenset()
+    #: other group companies whose records may be shared with the user (a pre-filter:
+    #: each person still needs a GroupShare, see `persons_visible`)
     shared_controller_ids: frozenset[int] = frozenset()
+    #: categories of the user's purposes that the catalogue shares within the group
     shared_categories: frozenset[str] = frozenset()
     is_dpo: bool = False
     is_admin: bool = False
     can_reveal: bool = False
     mfa_required: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+    #: the user's purposes that the catalogue marks shared_within_group
+    shared_purposes: frozenset[str] = frozenset()
 
     @property
     def is_staff(self) -> bool:
@@ -44,7 +61,8 @@ class Scope:
         return self.controller_ids | self.shared_controller_ids
 
     def categories_for(self, controller_id: int) -> frozenset[str]:
-        """Categories visible on a record of the given controller."""
+        """Categories visible on a record of the given controller (most a share can give;
+        use `person_categories` for one person)."""
         if controller_id in self.controller_ids:
             return self.categories
         if controller_id in self.shared_controller_ids:
@@ -65,7 +83,7 @@ def scope_for(user: Any) -> Scope:
     from rekisteri.register.models import Controller
 
     profile = StaffProfile.objects.filter(user=user).prefetch_related("controllers").first()
-    if profile is None:
+    if profile is None or not user.is_active:
         scope = Scope(username=user.username)
     else:
         snap = catalogue_snapshot()
@@ -75,11 +93,13 @@ def scope_for(user: Any) -> Scope:
         )
         categories = frozenset(snap.categories_for_purposes(purposes))
         own = frozenset(c.pk for c in profile.controllers.all())
-        shared_purposes = {p for p in purposes if snap.purposes[p].shared_within_group}
+        shared_purposes = frozenset(
+            p for p in purposes if p in snap.purposes and snap.purposes[p].shared_within_group
+        )
         shared_categories = frozenset(snap.categories_for_purposes(shared_purposes))
         shared_ids = (
             frozenset(Controller.objects.exclude(pk__in=own).values_list("pk", flat=True))
-            if shared_purposes
+            if shared_purposes and own
             else frozenset()
         )
         scope = Scope(
@@ -90,6 +110,7 @@ def scope_for(user: Any) -> Scope:
             controller_ids=own,
             shared_controller_ids=shared_ids,
             shared_categories=shared_categories,
+            shared_purposes=shared_purposes,
             is_dpo=any(snap.roles[r].dpo for r in roles),
             is_admin=any(snap.roles[r].admin for r in roles),
             can_reveal=any(snap.roles[r].reveal_identity_codes for r in roles),
@@ -99,6 +120,192 @@ def scope_for(user: Any) -> Scope:
     return scope
 
 
+# --- Which persons ------------------------------------------------------------------------
+
+
+def _prefix(path: str) -> str:
+    return f"{path}__" if path else ""
+
+
+def person_q(scope: Scope, path: str = "") -> Q:
+    """A filter for rows whose person (reached by `path`, "" for Person) the user may see."""
+    if not scope.is_staff or not scope.controller_ids:
+        return Q(pk__in=[])
+    p = _prefix(path)
+    own = Q(**{f"{p}controller_id__in": scope.controller_ids})
+    if not scope.shared_purposes:
+        return own
+    from rekisteri.access.models import GroupShare
+
+    shared = Exists(
+        GroupShare.objects.filter(
+            person=OuterRef(path or "pk"),
+            controller_id__in=scope.controller_ids,
+            purpose__in=scope.shared_purposes,
+        )
+    )
+    return own | (Q(**{f"{p}controller_id__in": scope.shared_controller_ids}) & Q(shared))
+
+
+def persons_visible(qs: QuerySet, scope: Scope, path: str | None = None) -> QuerySet:
+    """Restrict a queryset of persons, or of any PersonalData model, to what the user sees.
+
+    `path` is the ORM path to Person; by default the model's `subject_path`.
+    """
+    if path is None:
+        path = getattr(qs.model, "subject_path", None)
+        if path is None:
+            raise ValueError(f"{qs.model._meta.label} has no subject_path; pass path=")
+    return qs.filter(person_q(scope, path))
+
+
+def person_visible(scope: Scope, person: Any) -> bool:
+    if person.controller_id in scope.controller_ids:
+        return scope.is_staff
+    return bool(person_share_purposes(scope, person))
+
+
+def person_share_purposes(scope: Scope, person: Any) -> frozenset[str]:
+    """The purposes under which a person of another group company is shared with the user."""
+    if person.controller_id not in scope.shared_controller_ids or not scope.shared_purposes:
+        return frozenset()
+    from rekisteri.access.models import GroupShare
+
+    return frozenset(
+        GroupShare.objects.filter(
+            person_id=person.pk,
+            controller_id__in=scope.controller_ids,
+            purpose__in=scope.shared_purposes,
+        ).values_list("purpose", flat=True)
+    )
+
+
+def person_categories(scope: Scope, person: Any) -> frozenset[str]:
+    """The data categories of this person that the user may read."""
+    if not scope.is_staff:
+        return frozenset()
+    if person.controller_id in scope.controller_ids:
+        return scope.categories
+    purposes = person_share_purposes(scope, person)
+    if not purposes:
+        return frozenset()
+    return frozenset(catalogue_snapshot().categories_for_purposes(set(purposes)))
+
+
 def restrict_to_controllers(qs: QuerySet, scope: Scope, path: str = "controller") -> QuerySet:
-    """Records of the user's own group companies and of those shared with them."""
+    """Rows the user may see: for personal-data models, rows of visible persons (own group
+    companies, and persons shared with them); for other models, rows of the user's own
+    group companies and of those that may share with them."""
+    subject_path = getattr(qs.model, "subject_path", None)
+    if subject_path is not None:
+        return persons_visible(qs, scope, subject_path)
+    if not scope.is_staff:
+        return qs.none()
     return qs.filter(Q(**{f"{path}__in": scope.visible_controller_ids()}))
+
+
+# --- Which fields -------------------------------------------------------------------------
+
+# Derived fields: kept in step by the services, never typed in by anyone.
+DERIVED_FIELDS = frozenset(
+    {
+        "register.Person.search_name",
+        "register.IdentityCode.lookup_hash",
+        "register.IdentityCode.masked",
+    }
+)
+
+
+@lru_cache(maxsize=1)
+def _field_map() -> dict[str, dict[str, str]]:
+    """model label -> {field name: category}, from common.personal (the one field map)."""
+    from rekisteri.common.personal import mapped_fields, personal_models
+
+    return {
+        m._meta.label: {f.name: f.category for f in mapped_fields(m)} for m in personal_models()
+    }
+
+
+def _label(model: type[Model] | Model | str) -> str:
+    return model if isinstance(model, str) else model._meta.label
+
+
+@dataclass(frozen=True)
+class FieldAccess:
+    """What one user may read and change of one person, per model and field."""
+
+    categories: frozenset[str]
+    writable_categories: frozenset[str]
+    #: readable categories shown masked; their clear value needs an audited reveal
+    masked_categories: frozenset[str] = frozenset()
+    refusal: str = ""
+
+    def category(self, model: type[Model] | Model | str, name: str) -> str | None:
+        return _field_map().get(_label(model), {}).get(name)
+
+    def can_read(self, model: type[Model] | Model | str, name: str) -> bool:
+        category = self.category(model, name)
+        return category is not None and category in self.categories
+
+    def can_write(self, model: type[Model] | Model | str, name: str) -> bool:
+        label = _label(model)
+        category = self.category(label, name)
+        return (
+            category is not None
+            and category in self.writable_categories
+            and f"{label}.{name}" not in DERIVED_FIELDS
+        )
+
+    def readable(self, model: type[Model] | Model | str) -> frozenset[str]:
+        label = _label(model)
+        return frozenset(n for n in _field_map().get(label, {}) if self.can_read(label, n))
+
+    def writable(self, model: type[Model] | Model | str) -> frozenset[str]:
+        label = _label(model)
+        return frozenset(n for n in _field_map().get(label, {}) if self.can_write(label, n))
+
+    def by_model(self) -> dict[str, dict[str, frozenset[str]]]:
+        """{model label: {"read": fields, "write": fields}} for every personal-data model."""
+        return {
+            label: {"read": self.readable(label), "write": self.writable(label)}
+            for label in sorted(_field_map())
+        }
+
+    def values(self, obj: Model) -> dict[str, Any]:
+        """The readable personal fields of a row, by name (others are left out)."""
+        return {n: getattr(obj, n) for n in sorted(self.readable(obj))}
+
+
+NO_ACCESS = FieldAccess(frozenset(), frozenset())
+
+
+def field_access(*, scope: Scope, person: Any) -> FieldAccess:
+    """Readable and writable fields of this person for this user.
+
+    Read: the categories of the user's purposes (own group company) or of the purposes the
+    person is shared under (another group company). Write: only on the own group company's
+    records, never while processing is restricted (Art. 18) unless the user is the DPO.
+    Sensitive categories (identity codes) read as masked only; see services.identity_code_reveal.
+    """
+    if not person_visible(scope, person):
+        return NO_ACCESS
+    categories = person_categories(scope, person)
+    snap = catalogue_snapshot()
+    masked = frozenset(
+        c for c in categories if c in snap.categories and snap.categories[c].sensitive
+    )
+    refusal = ""
+    if person.controller_id not in scope.controller_ids:
+        writable: frozenset[str] = frozenset()
+        refusal = "shared"
+    elif person.restricted_since is not None and not scope.is_dpo:
+        writable = frozenset()
+        refusal = "restricted"
+    else:
+        writable = categories
+    return FieldAccess(
+        categories=categories,
+        writable_categories=writable,
+        masked_categories=masked,
+        refusal=refusal,
+    )

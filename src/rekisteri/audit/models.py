@@ -8,7 +8,16 @@ Design:
 - Each event stores the hash of the one before it and its own hash over its content, and a
   gap-free sequence number taken under a lock on the chain head; `rekisteri audit verify`
   finds the first changed, removed or inserted event.
-- There is no update or delete path in the application: the model refuses both.
+- Each hash is an HMAC keyed with AUDIT_CHAIN_KEY (kept beside the other secrets, outside
+  the database): someone with write access to the database alone cannot forge an event
+  that verifies.
+- There is no update or delete path in the application: the model refuses both, and
+  database triggers (migration 0002, audit/guard.py) refuse UPDATE and DELETE on the
+  events table on SQLite and PostgreSQL. A database administrator can drop the triggers;
+  the chain is what then tells.
+- AuditSubject indexes every person an event names (a batch event names many), so the
+  DPO's access log of a person is one indexed lookup. It is derived from the events
+  (`person_id`, `person_ids` are inside the hash) and carries no data of its own.
 """
 
 from __future__ import annotations
@@ -89,3 +98,13 @@ class AuditKey(models.Model):
     person_id = models.BigIntegerField(unique=True)
     key = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
+
+
+class AuditSubject(models.Model):
+    """Index: which events name which person (events hold the truth; see module doc)."""
+
+    event = models.ForeignKey(AuditEvent, on_delete=models.PROTECT, related_name="subjects")
+    person_id = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["person_id", "event"])]

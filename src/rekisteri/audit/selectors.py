@@ -1,14 +1,24 @@
-"""Reading and checking the audit trail."""
+"""Reading and checking the audit trail.
+
+`audit_chain_verify` walks the chain in order and names the first event that was changed
+(its HMAC does not match its content), removed (the sequence jumps, or the chain ends before
+its head) or inserted (it does not follow its predecessor, or lies beyond the head).
+`audit_access_log` is the DPO's answer to "who has looked at or changed this person's data,
+when, and why"; the access package of a data subject request includes it.
+"""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from django.db.models import QuerySet
 
-from rekisteri.audit.models import AuditEvent, AuditKey, ChainHead
+from rekisteri.access.policy import ProcessingRefused
+from rekisteri.access.selectors import Scope
+from rekisteri.audit.models import AuditAction, AuditEvent, AuditKey, ChainHead
 from rekisteri.audit.services import event_hash
 from rekisteri.common.crypto import decrypt_with
 
@@ -18,54 +28,83 @@ class ChainProblem:
     seq: int
     event_id: int | None
     problem: str
+    kind: str = "changed"  # changed | removed | inserted
 
     def __str__(self) -> str:
-        return f"event {self.seq} (id {self.event_id}): {self.problem}"
+        where = f"event {self.seq}" + (f" (id {self.event_id})" if self.event_id else "")
+        return f"{where}: {self.problem}"
+
+
+def _describe(event: AuditEvent) -> str:
+    return f"{event.action} by {event.actor} at {event.at.isoformat()}"
 
 
 def audit_chain_verify(*, chunk: int = 5000) -> tuple[int, ChainProblem | None]:
     """Walk the chain in order; return how many events were checked and the first problem."""
+    head = ChainHead.objects.filter(pk=1).first()
+    head_seq = head.seq if head is not None else 0
     prev_hash = "0" * 64
     expected_seq = 1
     checked = 0
-    last_id = 0
     while True:
         events = list(AuditEvent.objects.filter(seq__gte=expected_seq).order_by("seq")[:chunk])
         if not events:
             break
         for event in events:
+            if event.seq > head_seq:
+                return checked, ChainProblem(
+                    event.seq,
+                    event.id,
+                    f"inserted: lies beyond the last event the chain recorded ({head_seq}); "
+                    + _describe(event),
+                    "inserted",
+                )
             if event.seq != expected_seq:
                 return checked, ChainProblem(
                     expected_seq,
                     None,
-                    f"missing: the chain jumps from event {expected_seq - 1} to {event.seq} (removed)",
+                    f"removed: the chain jumps from event {expected_seq - 1} to {event.seq}",
+                    "removed",
                 )
+            valid = event_hash(event) == event.hash
             if event.prev_hash != prev_hash:
                 return checked, ChainProblem(
                     event.seq,
                     event.id,
-                    "does not follow the event before it (inserted or reordered)",
+                    ("inserted or reordered" if valid else "inserted or changed")
+                    + ": does not follow the event before it; "
+                    + _describe(event),
+                    "inserted",
                 )
-            if event_hash(event) != event.hash:
+            if not valid:
                 return checked, ChainProblem(
-                    event.seq, event.id, "its content does not match its hash (changed)"
+                    event.seq,
+                    event.id,
+                    "changed: its content does not match its hash; " + _describe(event),
+                    "changed",
                 )
             prev_hash = event.hash
             expected_seq += 1
             checked += 1
-            last_id = event.id
-    head = ChainHead.objects.filter(pk=1).first()
     if head is not None and (head.seq != checked or head.hash != prev_hash):
         return checked, ChainProblem(
             checked + 1,
-            last_id or None,
-            f"the chain ends at event {checked} but its head says {head.seq} (events removed from the end)",
+            None,
+            f"removed: the chain ends at event {checked} but its head records {head.seq}",
+            "removed",
         )
     return checked, None
 
 
+def audit_chain_head() -> tuple[int, str]:
+    """The last event's number and hash: write them down elsewhere to anchor the chain."""
+    head = ChainHead.objects.filter(pk=1).first()
+    return (head.seq, head.hash) if head is not None else (0, "0" * 64)
+
+
 def audit_events_for_person(*, person_id: int) -> QuerySet[AuditEvent]:
-    return AuditEvent.objects.filter(person_id=person_id).order_by("seq")
+    """Every event that names the person, alone or in a batch, in chain order."""
+    return AuditEvent.objects.filter(subjects__person_id=person_id).distinct().order_by("seq")
 
 
 def audit_unseal(event: AuditEvent) -> dict[str, Any] | None:
@@ -77,3 +116,65 @@ def audit_unseal(event: AuditEvent) -> dict[str, Any] | None:
         return None
     text = decrypt_with(key, event.sealed)
     return json.loads(text) if text else None
+
+
+@dataclass(frozen=True)
+class AccessLogEntry:
+    seq: int
+    at: datetime
+    actor: str
+    action: str
+    action_label: str
+    purpose: str
+    categories: list[str]
+    fields: list[str]
+    ip: str | None
+    reason: str
+    batch: bool
+    #: the sealed reason of a reveal, while the person's key exists
+    sealed_reason: str = ""
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+def audit_access_log(*, scope: Scope, person_id: int) -> list[AccessLogEntry]:
+    """Who accessed or changed this person's data, when, for which purpose: the DPO's view.
+
+    Refused for anyone but the DPO; a DPO sees the persons of their own group companies (and
+    persons already erased, whose events remain under a bare id).
+    """
+    if not scope.is_dpo:
+        raise ProcessingRefused("Only the data protection officer sees the audit trail.", "dpo")
+    from rekisteri.register.models import Person
+
+    controller_id = (
+        Person.objects.filter(pk=person_id).values_list("controller_id", flat=True).first()
+    )
+    if controller_id is not None and controller_id not in scope.controller_ids:
+        raise ProcessingRefused(
+            "This person is not in the register of your group company.", "controller"
+        )
+    labels = dict(AuditAction.choices)
+    entries = []
+    for event in audit_events_for_person(person_id=person_id):
+        sealed_reason = ""
+        if event.action == AuditAction.REVEAL and event.person_id == person_id:
+            sealed = audit_unseal(event) or {}
+            sealed_reason = str(sealed.get("reason", ""))
+        entries.append(
+            AccessLogEntry(
+                seq=event.seq,
+                at=event.at,
+                actor=event.actor,
+                action=event.action,
+                action_label=str(labels.get(event.action, event.action)),
+                purpose=event.purpose,
+                categories=list(event.categories),
+                fields=list(event.fields),
+                ip=event.ip,
+                reason=event.reason,
+                batch=event.person_id != person_id,
+                sealed_reason=sealed_reason,
+                detail=dict(event.detail),
+            )
+        )
+    return entries

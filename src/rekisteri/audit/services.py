@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from rekisteri.audit.models import AuditEvent, AuditKey, ChainHead
+from rekisteri.audit.models import AuditEvent, AuditKey, AuditSubject, ChainHead
 from rekisteri.common.crypto import encrypt_with, new_key
 
 
@@ -54,7 +56,10 @@ def _canonical(event: AuditEvent) -> bytes:
 
 
 def event_hash(event: AuditEvent) -> str:
-    return hashlib.sha256(_canonical(event)).hexdigest()
+    """HMAC-SHA256 of the event's content and its predecessor's hash, keyed with the chain
+    key from outside the database, so that a forged event cannot be made to verify."""
+    key = hashlib.sha256(f"audit-chain:{settings.AUDIT_CHAIN_KEY}".encode()).digest()
+    return hmac.new(key, _canonical(event), hashlib.sha256).hexdigest()
 
 
 def person_key(person_id: int) -> str:
@@ -111,6 +116,10 @@ def audit_record(
         )
         event.hash = event_hash(event)
         event.save()
+        subjects = set(event.person_ids) | ({person_id} if person_id is not None else set())
+        AuditSubject.objects.bulk_create(
+            [AuditSubject(event=event, person_id=pid) for pid in sorted(subjects)]
+        )
         head.seq, head.hash = event.seq, event.hash
         head.save(update_fields=["seq", "hash"])
     return event
