@@ -7,3 +7,4 @@ from rekisteri.testing.fixtures import (  # noqa: F401
     se_controller,
     staff,
 )
+from rekisteri.testing.browser import browser_page, chromium  # noqa: F401, E402

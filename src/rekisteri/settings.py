@@ -169,6 +169,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = HOME / "static"
+# The project-wide stylesheet and script (src/rekisteri/static) belong to no single app.
+STATICFILES_DIRS = [BASE_DIR / "static"]
 
 EMAIL_URL = env_str("EMAIL_URL")
 if EMAIL_URL:
