@@ -1,0 +1,336 @@
+"""The retention sweep: delete or anonymise what the catalogue's rules make due.
+
+Design, after Zulip's zerver/lib/retention.py:
+
+- Each rule is applied to each of its models in chunks of CHUNK rows. A chunk is one
+  transaction: it takes the next CHUNK due ids (keyset: id > last), and then deletes (or
+  anonymises) `due AND last < id <= hi` with one set-based statement per table, children
+  first. The due condition is re-applied inside the transaction, so a row that gained a
+  legal hold after the sweep started is not touched. No ORM object is loaded per row.
+- The SweepRun row's counts are updated in the same transaction as the chunk, so what the
+  database says was removed is exactly what was removed, even if the process is killed.
+- Files are removed only after the chunk that dropped their rows has committed
+  (interactions.files.orphan_files_remove); a sweep killed between the commit and the
+  unlink leaves an unreferenced StoredFile that the next sweep removes first.
+- Re-running is always safe: what is gone is no longer due; what remains is selected again.
+  A run that was killed is closed by the next one and audited then.
+- The audit trail gets one event per sweep with the counts per rule, no personal data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db import models, router, transaction
+from django.utils import timezone
+
+from rekisteri.audit.models import AuditAction
+from rekisteri.audit.services import Actor, audit_record
+from rekisteri.interactions.files import orphan_files_remove, stray_files_remove
+from rekisteri.retention import engine
+from rekisteri.retention.models import HoldScope, LegalHold, SweepRun, SweepStatus
+
+CHUNK = 5000
+RETENTION_ACTOR = Actor("retention", purpose="retention")
+
+
+@dataclass
+class SweepResult:
+    run: SweepRun | None
+    as_of: date
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    files_removed: int = 0
+    dry_run: bool = False
+
+    @property
+    def total(self) -> int:
+        return sum(sum(v.values()) for v in self.counts.values())
+
+
+def _children(model: type[models.Model]) -> list[tuple[type[models.Model], str, Any]]:
+    out = []
+    for rel in model._meta.related_objects:
+        if rel.one_to_many or rel.one_to_one:
+            out.append((rel.related_model, rel.field.name, rel.on_delete))
+    return out
+
+
+def _collect_files(model: type[models.Model], qs: models.QuerySet, files: set[int]) -> None:
+    for name in engine.file_fields(model):
+        files.update(qs.filter(**{f"{name}__isnull": False}).values_list(name, flat=True))
+    for child, fk, on_delete in _children(model):
+        if on_delete is models.CASCADE:
+            _collect_files(
+                child, child._default_manager.filter(**{f"{fk}__in": qs.values("pk")}), files
+            )
+
+
+def _delete(model: type[models.Model], qs: models.QuerySet) -> int:
+    """Delete the rows of `qs` and what cascades from them, set-based, children first."""
+    for child, fk, on_delete in _children(model):
+        child_qs = child._default_manager.filter(**{f"{fk}__in": qs.values("pk")})
+        if on_delete is models.CASCADE:
+            _delete(child, child_qs)
+        elif on_delete is models.SET_NULL:
+            child_qs.update(**{fk: None})
+        elif on_delete is models.DO_NOTHING:
+            continue
+        elif child_qs.exists():
+            raise models.ProtectedError(
+                f"{child._meta.label} protects {model._meta.label} rows that are due", set()
+            )
+    return qs._raw_delete(router.db_for_write(model))
+
+
+def _anonymise(model: type[models.Model], qs: models.QuerySet, now: Any) -> int:
+    for child, fk, on_delete in _children(model):
+        if on_delete is models.CASCADE:
+            child_qs = child._default_manager.filter(**{f"{fk}__in": qs.values("pk")})
+            _anonymise(child, child_qs, now)
+    values = engine.blank_values(model)
+    if engine._has_field(model, "anonymised_at"):
+        values["anonymised_at"] = now
+    if not values:
+        return 0
+    # Evaluate the ids first: the update changes columns the due condition may read.
+    ids = list(qs.values_list("pk", flat=True))
+    return model._default_manager.filter(pk__in=ids).update(**values)
+
+
+def _apply_target(
+    target: engine.Target,
+    *,
+    as_of: date,
+    run: SweepRun | None,
+    chunk: int,
+    progress: Any,
+    after_chunk: Callable[[engine.Target, int], None] | None,
+) -> int:
+    model = target.model
+    verb = "anonymised" if target.anonymise else "deleted"
+    total = 0
+    last = 0
+    while True:
+        files: set[int] = set()
+        with transaction.atomic():
+            due = engine.due_rows(target, as_of)
+            ids = list(due.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:chunk])
+            if not ids:
+                break
+            hi = ids[-1]
+            window = engine.due_rows(target, as_of).filter(pk__gt=last, pk__lte=hi)
+            _collect_files(model, window, files)
+            if target.anonymise:
+                n = _anonymise(model, window, timezone.now())
+            else:
+                n = _delete(model, window)
+            if run is not None and n:
+                counts = run.counts
+                rule = counts.setdefault(target.rule_code, {})
+                rule[verb] = rule.get(verb, 0) + n
+                by_model = counts.setdefault("_by_model", {})
+                by_model[target.label] = by_model.get(target.label, 0) + n
+                run.save(update_fields=["counts"])
+        last = hi
+        total += n
+        if files:
+            removed = orphan_files_remove(ids=files)
+            if run is not None and removed:
+                run.files_removed += removed
+                SweepRun.objects.filter(pk=run.pk).update(files_removed=run.files_removed)
+        if progress is not None:
+            progress.update(n)
+        if after_chunk is not None:
+            after_chunk(target, n)
+    return total
+
+
+def _close_interrupted(*, actor: Actor) -> None:
+    """A run killed mid-way: mark it failed and audit what it had removed."""
+    for run in SweepRun.objects.filter(status=SweepStatus.RUNNING):
+        with transaction.atomic():
+            run.status = SweepStatus.FAILED
+            run.finished_at = timezone.now()
+            run.error = run.error or "interrupted"
+            run.save(update_fields=["status", "finished_at", "error"])
+            _audit(actor=actor, run=run, interrupted=True)
+
+
+def _audit(*, actor: Actor, run: SweepRun, interrupted: bool = False) -> None:
+    counts = {k: v for k, v in run.counts.items() if not k.startswith("_")}
+    audit_record(
+        actor=actor,
+        action=AuditAction.RETENTION,
+        record=f"retention.SweepRun:{run.pk}",
+        categories=sorted(_categories_of(counts)),
+        purpose="retention",
+        reason="retention sweep interrupted" if interrupted else "retention sweep",
+        detail={
+            "run": run.pk,
+            "as_of": run.as_of.isoformat(),
+            "status": run.status,
+            "counts": counts,
+            "by_model": run.counts.get("_by_model", {}),
+            "files_removed": run.files_removed,
+        },
+    )
+
+
+def _categories_of(counts: dict[str, Any]) -> set[str]:
+    from rekisteri.catalogue.selectors import catalogue_snapshot
+
+    snap = catalogue_snapshot()
+    out = set()
+    for rules in snap.retention.values():
+        for rule in rules:
+            if rule.code in counts:
+                out.add(rule.category.code)
+    return out
+
+
+def retention_sweep(
+    *,
+    actor: Actor = RETENTION_ACTOR,
+    as_of: date | None = None,
+    dry_run: bool = False,
+    chunk: int = CHUNK,
+    progress_factory: Callable[[int, str], Any] | None = None,
+    after_chunk: Callable[[engine.Target, int], None] | None = None,
+) -> SweepResult:
+    """Apply every retention rule as of `as_of` (today by default).
+
+    `progress_factory(total, description)` returns a tqdm-like object (update(n), close()).
+    `after_chunk(target, n)` is called after each committed chunk (tests kill the sweep there).
+    """
+    as_of = as_of or timezone.localdate()
+    all_targets, _unapplied = engine.targets()
+    if dry_run:
+        from rekisteri.retention.selectors import retention_plan
+
+        plan = retention_plan(as_of=as_of, horizon_days=0)
+        result = SweepResult(run=None, as_of=as_of, dry_run=True)
+        for line in plan.lines:
+            if line.due_now:
+                verb = "anonymised" if line.action == "anonymise" else "deleted"
+                rule = result.counts.setdefault(line.rule_code, {})
+                rule[verb] = rule.get(verb, 0) + line.due_now
+        return result
+
+    _close_interrupted(actor=actor)
+    # Left over by a run killed between a commit and its file removal.
+    leftover_files = orphan_files_remove() + stray_files_remove()
+    run = SweepRun.objects.create(
+        as_of=as_of,
+        status=SweepStatus.RUNNING,
+        actor=actor.name,
+        counts={},
+        files_removed=leftover_files,
+    )
+    result = SweepResult(run=run, as_of=as_of)
+    progress = None
+    if progress_factory is not None:
+        expected = sum(engine.due_rows(t, as_of).count() for t in all_targets)
+        progress = progress_factory(expected, "retention sweep")
+    try:
+        for target in all_targets:
+            _apply_target(
+                target,
+                as_of=as_of,
+                run=run,
+                chunk=chunk,
+                progress=progress,
+                after_chunk=after_chunk,
+            )
+    except BaseException as exc:
+        run.refresh_from_db()
+        run.status = SweepStatus.FAILED
+        run.finished_at = timezone.now()
+        run.error = type(exc).__name__[:255]
+        run.save(update_fields=["status", "finished_at", "error"])
+        with transaction.atomic():
+            _audit(actor=actor, run=run, interrupted=True)
+        raise
+    finally:
+        if progress is not None:
+            progress.close()
+    run.refresh_from_db()
+    with transaction.atomic():
+        run.status = SweepStatus.DONE
+        run.finished_at = timezone.now()
+        run.save(update_fields=["status", "finished_at"])
+        _audit(actor=actor, run=run)
+    result.counts = {k: v for k, v in run.counts.items() if not k.startswith("_")}
+    result.files_removed = run.files_removed
+    return result
+
+
+# --- legal holds -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def legal_hold_place(
+    *,
+    actor: Actor,
+    controller: Any,
+    reason: str,
+    person: Any = None,
+    organization: Any = None,
+    record: str = "",
+    until: date | None = None,
+) -> LegalHold:
+    if person is not None:
+        scope = HoldScope.PERSON
+    elif organization is not None:
+        scope = HoldScope.ORGANIZATION
+    elif record:
+        scope = HoldScope.RECORD
+    else:
+        raise ValueError("a legal hold needs a person, an organisation or a record")
+    hold = LegalHold.objects.create(
+        controller=controller,
+        scope=scope,
+        person=person,
+        organization=organization,
+        record=record,
+        reason=reason,
+        until=until,
+        created_by=actor.name,
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        person_id=person.pk if person is not None else None,
+        record=f"retention.LegalHold:{hold.pk}",
+        categories=["customer_relationship"] if person is not None else [],
+        purpose="retention",
+        reason="legal hold placed",
+        detail={"scope": scope, "until": until.isoformat() if until else None},
+        sealed={"reason": reason} if person is not None else None,
+    )
+    return hold
+
+
+@transaction.atomic
+def legal_hold_release(*, actor: Actor, hold: LegalHold) -> LegalHold:
+    hold.released_at = timezone.now()
+    hold.released_by = actor.name
+    hold.save(update_fields=["released_at", "released_by"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        person_id=hold.person_id,
+        record=f"retention.LegalHold:{hold.pk}",
+        purpose="retention",
+        reason="legal hold released",
+        detail={"scope": hold.scope},
+    )
+    return hold
+
+
+def latest_run() -> SweepRun | None:
+    return (
+        SweepRun.objects.exclude(status=SweepStatus.DRY_RUN).order_by("-started_at", "-id").first()
+    )
