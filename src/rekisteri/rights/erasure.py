@@ -1,0 +1,432 @@
+"""Erasure (Art. 17): a plan first, then one transaction per person.
+
+The plan walks the field map (every PersonalData model, every row of the person) and puts
+each row in one of two lists:
+
+- delete: everything the law does not make us keep;
+- keep: a row with a data category that the catalogue processes under a legal obligation
+  and whose retention rule names a law (billing → accounting acts, kyc / identity_code → AML
+  acts, rights → the limitation act), while its retention end is still ahead; and any row
+  under a legal hold (an open legal claim, Art. 17(3)(e)). Each kept row carries its reason
+  and its end date.
+
+Kept rows are detached from the person where their link to Person is nullable (orders,
+invoices and payments keep their snapshot fields and lose the person). A kept row that cannot
+be detached (an identity code under the AML act) keeps a minimised Person row: names and
+the kept categories only, restricted (Art. 18) until the end date.
+
+Execution, in one transaction: suppression entries (keyed hashes, so marketing never starts
+again), generated packages removed, rights requests minimised, rows deleted, kept rows
+detached, the Person deleted (its CASCADE children go with it), the ERASURE audit event
+written and then the person's audit key destroyed (crypto-shredding of sealed values).
+After commit: files no row references are removed, and on SQLite the WAL is checkpointed
+and truncated so that no old page survives in the -wal file (secure_delete already zeroes
+freed pages in the main file). See docs/erasure.md for PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db import connection, models, transaction
+from django.db.models.deletion import ProtectedError, RestrictedError
+from django.utils import timezone
+
+from rekisteri.audit.models import AuditAction
+from rekisteri.audit.services import Actor, audit_key_destroy, audit_record
+from rekisteri.catalogue.selectors import catalogue_snapshot
+from rekisteri.common.crypto import keyed_hash
+from rekisteri.common.personal import mapped_fields, personal_models, subject_filter
+from rekisteri.register.models import ContactKind, ContactPoint, Person, Provenance, record_key
+from rekisteri.rights import integrations
+from rekisteri.rights.models import (
+    ObjectionDecision,
+    Package,
+    RequestSubject,
+    Restriction,
+    RightsRequest,
+)
+
+#: Models this module handles itself rather than by the generic row rule.
+_OWN = (Person, RightsRequest, Package, Provenance)
+_HANDLED_BY_CASCADE = (RequestSubject, Restriction, ObjectionDecision)
+
+
+class ErasureBlocked(RuntimeError):
+    """Erasure cannot run; the message names models, never personal data."""
+
+
+@dataclass
+class PlanItem:
+    model: str
+    record: str
+    pk: Any
+    categories: list[str]
+    reason: str = ""
+    legal_reference: str = ""
+    until: str | None = None  # ISO date; None: no fixed end yet (e.g. relationship active)
+    detach: bool = False
+
+
+@dataclass
+class ErasurePlan:
+    person_id: int
+    made_at: str
+    delete: list[PlanItem] = field(default_factory=list)
+    keep: list[PlanItem] = field(default_factory=list)
+    person_kept: bool = False
+    person_kept_fields: list[str] = field(default_factory=list)
+    holds: list[dict[str, Any]] = field(default_factory=list)
+    recipients: list[dict[str, Any]] = field(default_factory=list)
+    packages: int = 0
+    requests_minimised: int = 0
+    suppression: dict[str, int] = field(default_factory=dict)
+    also_kept: list[str] = field(default_factory=list)
+    not_available: list[str] = field(default_factory=list)
+
+    @property
+    def kept_records(self) -> set[str]:
+        return {i.record for i in self.keep}
+
+    def fingerprint(self) -> str:
+        body = sorted((i.record, "keep") for i in self.keep) + sorted(
+            (i.record, "delete") for i in self.delete
+        )
+        return hashlib.sha256(json.dumps(body, default=str).encode()).hexdigest()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "fingerprint": self.fingerprint()}
+
+
+def legally_kept_categories() -> dict[str, tuple[str, str]]:
+    """category → (legal reference, description): kept under a legal obligation."""
+    snap = catalogue_snapshot()
+    out: dict[str, tuple[str, str]] = {}
+    obligated = {
+        c
+        for p in snap.purposes.values()
+        if p.legal_basis == "legal_obligation"
+        for c in p.categories
+    }
+    for category, rules in snap.retention.items():
+        if category not in obligated:
+            continue
+        for rule in rules:
+            if rule.legal_reference:
+                desc = rule.description.get("en", "") if isinstance(rule.description, dict) else ""
+                out[category] = (rule.legal_reference, desc)
+    return out
+
+
+def _person_link(model: type[models.Model]) -> models.ForeignKey | None:
+    """The FK that links this model straight to Person, when its subject path is one hop."""
+    path = getattr(model, "subject_path", None)
+    if not path or "__" in path:
+        return None
+    f = model._meta.get_field(path)
+    if isinstance(f, models.ForeignKey) and f.related_model is Person:
+        return f
+    return None
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if isinstance(value, date) else None
+
+
+def erasure_plan(*, person: Person, today: date | None = None) -> ErasurePlan:
+    """What erasure of this person will delete, and what it keeps, why and until when."""
+    today = today or timezone.localdate()
+    pid = person.pk
+    plan = ErasurePlan(person_id=pid, made_at=timezone.now().isoformat())
+    kept_rules = legally_kept_categories()
+    holds = integrations.legal_holds_for(person_id=pid)
+    plan.holds = [{k: (_iso(v) or v) for k, v in h.items()} for h in holds]
+    person_hold = next((h for h in holds if h.get("scope") == "person"), None)
+    held_records = {
+        h.get("record") for h in holds if h.get("scope") == "record" and h.get("record")
+    }
+    must_keep_person = False
+    kept_person_categories: set[str] = set()
+
+    for model in personal_models():
+        if model in _OWN or model in _HANDLED_BY_CASCADE:
+            continue
+        mapped = mapped_fields(model)
+        categories = sorted({f.category for f in mapped})
+        link = _person_link(model)
+        label = model._meta.label
+        for row in model._default_manager.filter(**subject_filter(model, [pid])).distinct():
+            key = record_key(row)
+            item = PlanItem(model=label, record=key, pk=row.pk, categories=categories)
+            keep_reason: tuple[str, str, str | None] | None = None
+            if person_hold is not None or key in held_records:
+                hold = person_hold or next(h for h in holds if h.get("record") == key)
+                keep_reason = (
+                    "legal hold: " + str(hold.get("reason", "")),
+                    "GDPR Art. 17(3)(e)",
+                    _iso(hold.get("until")),
+                )
+            else:
+                for category in categories:
+                    if category not in kept_rules:
+                        continue
+                    end = integrations.retention_end(category=category, person_id=pid, record=row)
+                    if isinstance(end, date) and end <= today:
+                        continue
+                    ref, desc = kept_rules[category]
+                    keep_reason = (desc or f"kept under {ref}", ref, _iso(end))
+                    break
+            if keep_reason is None:
+                plan.delete.append(item)
+                continue
+            item.reason, item.legal_reference, item.until = keep_reason
+            item.detach = bool(link is not None and link.null)
+            plan.keep.append(item)
+            if link is not None and not link.null:
+                must_keep_person = True
+                kept_person_categories.update(categories)
+
+    if person_hold is not None:
+        must_keep_person = True
+        kept_person_categories.update(f.category for f in mapped_fields(Person))
+    kept_until = [i.until for i in plan.keep]
+    if must_keep_person:
+        kept_fields = [
+            f.name
+            for f in mapped_fields(Person)
+            if f.name in ("first_name", "last_name", "search_name")
+            or f.category in kept_person_categories
+            or f.category == "rights"
+        ]
+        plan.person_kept = True
+        plan.person_kept_fields = kept_fields
+        plan.keep.append(
+            PlanItem(
+                model=Person._meta.label,
+                record=record_key(person),
+                pk=pid,
+                categories=sorted(
+                    {f.category for f in mapped_fields(Person) if f.name in kept_fields}
+                ),
+                reason="the person's name is needed for the records kept by law; "
+                "processing is restricted (Art. 18) until then",
+                legal_reference=", ".join(sorted({i.legal_reference for i in plan.keep})),
+                until=max((u for u in kept_until if u), default=None) if all(kept_until) else None,
+            )
+        )
+    else:
+        plan.delete.append(
+            PlanItem(
+                model=Person._meta.label,
+                record=record_key(person),
+                pk=pid,
+                categories=sorted({f.category for f in mapped_fields(Person)}),
+            )
+        )
+    plan.recipients = integrations.recipients_to_notify(person_id=pid)
+    plan.packages = Package.objects.filter(persons=pid).count()
+    plan.requests_minimised = (
+        RightsRequest.objects.filter(subjects__person_id=pid).distinct().count()
+    )
+    kinds = ContactPoint.objects.filter(
+        person_id=pid, kind__in=[ContactKind.EMAIL, ContactKind.PHONE]
+    ).values_list("kind", flat=True)
+    plan.suppression = {
+        "email": sum(1 for k in kinds if k == ContactKind.EMAIL),
+        "phone": sum(1 for k in kinds if k == ContactKind.PHONE),
+    }
+    plan.also_kept = [
+        "audit trail events: no personal data in clear; sealed values become unreadable "
+        "when the person's audit key is destroyed",
+        "suppression list: a keyed hash of the email address and phone number, so that "
+        "marketing never starts again (Art. 21(3))",
+        "the rights requests themselves, without contact details, for 3 years "
+        "(Vanhentumislaki 728/2003 4 §)",
+    ]
+    plan.not_available = sorted(integrations.missing())
+    return plan
+
+
+@dataclass
+class ErasureResult:
+    person_id: int
+    deleted: dict[str, int]
+    kept: int
+    detached: int
+    person_kept: bool
+    recipients: list[dict[str, Any]]
+    packages_removed: int
+
+
+def _minimise_requests(pid: int, now: Any) -> int:
+    count = 0
+    for r in RightsRequest.objects.filter(subjects__person_id=pid).distinct():
+        email = (r.requester_email or "").strip().lower()
+        r.email_hash = r.email_hash or (keyed_hash(email, purpose="rights-email") if email else "")
+        for name in (
+            "requester_name",
+            "requester_email",
+            "requester_phone",
+            "requester_address",
+            "details",
+            "verification_note",
+            "refusal_text",
+            "outcome",
+            "extension_reason",
+        ):
+            setattr(r, name, "")
+        r.changes = {}
+        r.erased_at = now
+        r.save(
+            update_fields=[
+                "email_hash",
+                "requester_name",
+                "requester_email",
+                "requester_phone",
+                "requester_address",
+                "details",
+                "verification_note",
+                "refusal_text",
+                "outcome",
+                "extension_reason",
+                "changes",
+                "erased_at",
+                "updated_at",
+            ]
+        )
+        count += 1
+    return count
+
+
+def _model_by_label(label: str) -> type[models.Model]:
+    from django.apps import apps
+
+    return apps.get_model(label)
+
+
+def _minimise_person(person: Person, plan: ErasurePlan, actor: Actor, now: Any) -> None:
+    keep = set(plan.person_kept_fields)
+    changed = []
+    for f in mapped_fields(Person):
+        if f.name in keep:
+            continue
+        model_field = Person._meta.get_field(f.name)
+        default = model_field.get_default()
+        if getattr(person, f.name) != default:
+            setattr(person, f.name, default)
+            changed.append(f.name)
+    until = next((i.until for i in plan.keep if i.record == record_key(person)), None)
+    person.restricted_since = now
+    person.restriction_ground = "erasure: kept only as the law requires"
+    changed += ["restricted_since", "restriction_ground"]
+    person.save(update_fields=sorted(set(changed)) + ["updated_at"])
+    Restriction.objects.filter(person=person, lifted_at__isnull=True).update(
+        lifted_at=now, lifted_by=actor.name
+    )
+    Restriction.objects.create(
+        person=person,
+        ground="erasure: kept only as the law requires",
+        until=date.fromisoformat(until) if until else None,
+        set_at=now,
+        set_by=actor.name,
+    )
+    kept = plan.kept_records
+    Provenance.objects.filter(person=person).exclude(record__in=kept).delete()
+    # The person is restricted from now on, which is stronger than any objection decision.
+    ObjectionDecision.objects.filter(person=person).delete()
+
+
+def _after_commit() -> None:
+    integrations.orphan_files_remove()
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def erasure_execute(
+    *, actor: Actor, person: Person, plan: ErasurePlan | None = None
+) -> ErasureResult:
+    """Erase one person in one transaction, as the plan says (re-checked inside)."""
+    with transaction.atomic():
+        person = Person.objects.select_for_update().get(pk=person.pk)
+        pid = person.pk
+        fresh = erasure_plan(person=person)
+        if plan is not None and plan.fingerprint() != fresh.fingerprint():
+            raise ErasureBlocked(
+                "The person's data changed after the plan was made; review the new plan."
+            )
+        plan = fresh
+        now = timezone.now()
+        contacts = list(
+            ContactPoint.objects.filter(
+                person_id=pid, kind__in=[ContactKind.EMAIL, ContactKind.PHONE]
+            ).values_list("kind", "value")
+        )
+        for kind, value in contacts:
+            integrations.suppression_add(
+                actor=actor,
+                email=value if kind == ContactKind.EMAIL else None,
+                phone=value if kind == ContactKind.PHONE else None,
+            )
+        from rekisteri.rights.packages import packages_delete
+
+        packages_removed = packages_delete(list(Package.objects.filter(persons=pid)))
+        _minimise_requests(pid, now)
+
+        deleted: dict[str, int] = {}
+        for item in plan.delete:
+            if item.record == record_key(person):
+                continue
+            model = _model_by_label(item.model)
+            n, _ = model._default_manager.filter(pk=item.pk).delete()
+            deleted[item.model] = deleted.get(item.model, 0) + (1 if n else 0)
+        detached = 0
+        for item in plan.keep:
+            if not item.detach:
+                continue
+            model = _model_by_label(item.model)
+            link = _person_link(model)
+            assert link is not None
+            detached += model._default_manager.filter(pk=item.pk).update(**{link.name: None})
+        if plan.person_kept:
+            _minimise_person(person, plan, actor, now)
+        else:
+            try:
+                person.delete()
+            except (ProtectedError, RestrictedError) as exc:
+                labels = sorted({o._meta.label for o in exc.protected_objects})  # type: ignore[attr-defined]
+                raise ErasureBlocked(
+                    "Records that protect the person block erasure: " + ", ".join(labels)
+                ) from exc
+            deleted[Person._meta.label] = 1
+        audit_record(
+            actor=actor,
+            action=AuditAction.ERASURE,
+            person_id=pid,
+            record=f"register.Person:{pid}",
+            purpose="rights_handling",
+            reason="erasure (Art. 17)",
+            detail={
+                "deleted": deleted,
+                "kept": len(plan.keep),
+                "detached": detached,
+                "person_kept": plan.person_kept,
+                "packages_removed": packages_removed,
+                "recipients": [r.get("recipient") or r.get("code") for r in plan.recipients],
+            },
+        )
+        audit_key_destroy(person_id=pid)
+        transaction.on_commit(_after_commit)
+    return ErasureResult(
+        person_id=pid,
+        deleted=deleted,
+        kept=len(plan.keep),
+        detached=detached,
+        person_kept=plan.person_kept,
+        recipients=plan.recipients,
+        packages_removed=packages_removed,
+    )

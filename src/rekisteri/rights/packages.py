@@ -1,0 +1,500 @@
+"""Access (Art. 15) and portability (Art. 20) packages: ZIP files under settings.PACKAGES_DIR.
+
+The access package explains every datum: its data category, the purposes that cover that
+category with their legal bases, where it came from (Provenance), who receives it (the
+purposes' recipients) and when it will be deleted (retention). It adds who looked at the
+data (the audit trail), what was disclosed to whom, and the person's segments with reasons.
+
+Redaction (Art. 15(4)): rows of other persons are never read (see personal_data_collect);
+staff user names in the access log and in provenance are replaced by "staff" — the person
+gets when, why and which categories, not which colleague (CJEU C-579/21, Pankki S).
+
+The portability package holds only what the person gave us (Provenance source kind
+`data_subject`) in a category processed on consent or contract; schema in docs/rights.md.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import secrets
+import zipfile
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from django.conf import settings
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from rekisteri.audit.models import AuditAction
+from rekisteri.audit.services import Actor, audit_record
+from rekisteri.catalogue.selectors import Snapshot, catalogue_snapshot
+from rekisteri.register.models import Person, Provenance
+from rekisteri.rights import integrations
+from rekisteri.rights.models import Package, PackageKind, RightsRequest
+from rekisteri.rights.selectors import personal_data_collect
+
+PACKAGE_LIFETIME = timedelta(days=30)
+PORTABILITY_SCHEMA = "rekisteri-portability/1"
+ACCESS_SCHEMA = "rekisteri-access/1"
+PORTABLE_BASES = frozenset({"consent", "contract"})
+PROCESS_ACTORS = frozenset({"public", "import", "retention", "demo", "system", "test"})
+
+
+def json_value(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal | UUID):
+        return str(value)
+    if isinstance(value, bytes):
+        return None
+    if isinstance(value, dict | list | str | int | float | bool) or value is None:
+        return value
+    return str(value)
+
+
+def _name(obj: Any, lang: str) -> str:
+    names = getattr(obj, "name", None) or {}
+    if isinstance(names, dict):
+        return names.get(lang) or names.get("en") or next(iter(names.values()), "")
+    return str(names)
+
+
+def _redact_actor(name: str) -> str:
+    return name if name in PROCESS_ACTORS else "staff"
+
+
+def _provenance_index(person_ids: list[int]) -> dict[str, list[Provenance]]:
+    index: dict[str, list[Provenance]] = defaultdict(list)
+    for p in Provenance.objects.filter(person_id__in=person_ids).order_by("-collected_at", "-id"):
+        index[p.record].append(p)
+    return index
+
+
+def _source_for(
+    index: dict[str, list[Provenance]], item: dict[str, Any], snap: Snapshot, lang: str
+):  # type: ignore[no-untyped-def]
+    rows = index.get(item["record"], [])
+    match = next((p for p in rows if item["field"] in (p.fields or [])), None) or (
+        rows[0] if rows else None
+    )
+    if match is None:
+        return None
+    source_name = match.source_name
+    known = next((s for s in snap.sources.values() if s.kind == match.source_kind), None)
+    return {
+        "kind": match.source_kind,
+        "name": source_name or (_name(known, lang) if known else match.source_kind),
+        "collected_at": match.collected_at.isoformat(),
+        "purpose": match.purpose,
+    }
+
+
+class _Explainer:
+    """Catalogue facts per category, and retention ends per (category, person), cached."""
+
+    def __init__(self, snap: Snapshot, lang: str) -> None:
+        self.snap, self.lang = snap, lang
+        self._retention: dict[tuple[str, int], Any] = {}
+
+    def purposes(self, category: str) -> list[dict[str, Any]]:
+        return [
+            {"code": p.code, "name": _name(p, self.lang), "legal_basis": p.legal_basis}
+            for p in self.snap.purposes_for_category(category)
+        ]
+
+    def recipients(self, category: str) -> list[dict[str, Any]]:
+        codes: list[str] = []
+        for p in self.snap.purposes_for_category(category):
+            codes += [c for c in p.recipients if c not in codes]
+        out = []
+        for code in codes:
+            r = self.snap.recipients.get(code)
+            out.append(
+                {
+                    "code": code,
+                    "name": _name(r, self.lang) if r else code,
+                    "country": getattr(r, "country", ""),
+                }
+            )
+        return out
+
+    def category_name(self, category: str) -> str:
+        c = self.snap.categories.get(category)
+        return _name(c, self.lang) if c else category
+
+    def retention_rule(self, category: str) -> str:
+        rules = self.snap.retention.get(category, [])
+        texts = []
+        for rule in rules:
+            desc = rule.description.get(self.lang) if isinstance(rule.description, dict) else ""
+            texts.append(desc or f"{rule.anchor} + {rule.period}".strip())
+        return "; ".join(t for t in texts if t)
+
+    def retention_end(self, category: str, person_id: int) -> str | None:
+        key = (category, person_id)
+        if key not in self._retention:
+            end = integrations.retention_end(category=category, person_id=person_id)
+            self._retention[key] = end.isoformat() if isinstance(end, date) else end
+        return self._retention[key]
+
+
+def explained_items(*, person_ids: list[int], lang: str) -> list[dict[str, Any]]:
+    snap = catalogue_snapshot()
+    ex = _Explainer(snap, lang)
+    prov = _provenance_index(person_ids)
+    out = []
+    for item in personal_data_collect(person_ids=person_ids):
+        category = item["category"]
+        purposes = ex.purposes(category)
+        out.append(
+            {
+                **item,
+                "value": json_value(item["value"]),
+                "category_name": ex.category_name(category),
+                "purposes": purposes,
+                "legal_bases": sorted({p["legal_basis"] for p in purposes}),
+                "source": _source_for(prov, item, snap, lang),
+                "recipients": ex.recipients(category),
+                "retention_rule": ex.retention_rule(category),
+                "retention_end": ex.retention_end(category, item["person_id"]),
+            }
+        )
+    return out
+
+
+def _write_zip(files: dict[str, str | bytes]) -> tuple[Path, str, int]:
+    directory = Path(settings.PACKAGES_DIR)
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"{secrets.token_hex(16)}.zip"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, content in files.items():
+            zf.writestr(name, content)
+    data = path.read_bytes()
+    return path, hashlib.sha256(data).hexdigest(), len(data)
+
+
+def _csv(rows: list[dict[str, Any]], columns: list[str]) -> str:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(
+            {
+                k: json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v
+                for k, v in row.items()
+            }
+        )
+    return buf.getvalue()
+
+
+def _controllers(person_ids: list[int]) -> list[dict[str, Any]]:
+    seen = {}
+    for p in Person.objects.filter(pk__in=person_ids).select_related("controller"):
+        c = p.controller
+        seen[c.pk] = {
+            "name": c.name,
+            "business_id": c.business_id,
+            "country": c.country,
+            "dpo_email": c.dpo_email,
+            "dpo_address": c.dpo_address,
+        }
+    return list(seen.values())
+
+
+def _package_row(
+    *,
+    actor: Actor,
+    kind: str,
+    person_ids: list[int],
+    path: Path,
+    sha: str,
+    size: int,
+    request: RightsRequest | None,
+) -> Package:
+    package = Package.objects.create(
+        request=request,
+        kind=kind,
+        path=path.name,
+        sha256=sha,
+        size=size,
+        expires_at=timezone.now() + PACKAGE_LIFETIME,
+        created_by=actor.name,
+    )
+    package.persons.set(person_ids)
+    return package
+
+
+def access_package_create(
+    *,
+    actor: Actor,
+    person_ids: list[int],
+    lang: str,
+    request: RightsRequest | None = None,
+) -> Package:
+    ids = sorted({int(i) for i in person_ids})
+    lang = lang if lang in ("fi", "sv", "en") else "en"
+    with transaction.atomic():
+        items = explained_items(person_ids=ids, lang=lang)
+        access_log = []
+        disclosures = []
+        segments = []
+        for pid in ids:
+            for row in integrations.audit_access_log(person_id=pid):
+                access_log.append(
+                    {
+                        **{k: json_value(v) for k, v in row.items()},
+                        "actor": _redact_actor(str(row.get("actor", ""))),
+                        "person_id": pid,
+                    }
+                )
+            disclosures += [
+                {**{k: json_value(v) for k, v in d.items()}, "person_id": pid}
+                for d in integrations.disclosures_for_person(person_id=pid)
+            ]
+            segments += [
+                {**{k: json_value(v) for k, v in s.items()}, "person_id": pid}
+                for s in integrations.segments_for_person(person_id=pid)
+            ]
+        from rekisteri.rights.selectors import objected_purposes, supervisory_authorities
+
+        objections = {pid: sorted(objected_purposes(person_id=pid)) for pid in ids}
+        now = timezone.now()
+        document = {
+            "schema": ACCESS_SCHEMA,
+            "generated_at": now.isoformat(),
+            "language": lang,
+            "controllers": _controllers(ids),
+            "persons": ids,
+            "items": items,
+            "access_log": access_log,
+            "disclosures": disclosures,
+            "segments": segments,
+            "objections_upheld": objections,
+            "not_available": sorted(integrations.missing()),
+        }
+        by_category: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for item in items:
+            by_category[item["category_name"]].append(item)
+        with translation.override(lang):
+            html = render_to_string(
+                "rights/package/report.html",
+                {
+                    "doc": document,
+                    "by_category": sorted(by_category.items()),
+                    "authorities": supervisory_authorities(),
+                    "lang": lang,
+                },
+            )
+        files: dict[str, str | bytes] = {
+            "report.html": html,
+            "data.json": json.dumps(document, ensure_ascii=False, indent=2),
+            "data.csv": _csv(
+                [
+                    {
+                        **i,
+                        "purposes": [p["code"] for p in i["purposes"]],
+                        "recipients": [r["code"] for r in i["recipients"]],
+                        "source": (i["source"] or {}).get("kind", ""),
+                    }
+                    for i in items
+                ],
+                [
+                    "person_id",
+                    "model",
+                    "record",
+                    "field",
+                    "category",
+                    "category_name",
+                    "value",
+                    "purposes",
+                    "legal_bases",
+                    "source",
+                    "recipients",
+                    "retention_end",
+                ],
+            ),
+            "access_log.csv": _csv(
+                access_log, ["person_id", "at", "actor", "action", "purpose", "categories"]
+            ),
+            "disclosures.csv": _csv(
+                disclosures,
+                ["person_id", "at", "recipient", "categories", "basis", "reason"],
+            ),
+            "README.txt": _readme(lang),
+        }
+        path, sha, size = _write_zip(files)
+        try:
+            package = _package_row(
+                actor=actor,
+                kind=PackageKind.ACCESS,
+                person_ids=ids,
+                path=path,
+                sha=sha,
+                size=size,
+                request=request,
+            )
+            for pid in ids:
+                audit_record(
+                    actor=actor,
+                    action=AuditAction.EXPORT,
+                    person_id=pid,
+                    record=f"rights.Package:{package.pk}",
+                    categories=sorted({i["category"] for i in items if i["person_id"] == pid}),
+                    purpose="rights_handling",
+                    reason="access package (Art. 15)",
+                    detail={"items": sum(1 for i in items if i["person_id"] == pid)},
+                )
+        except Exception:
+            path.unlink(missing_ok=True)
+            raise
+    return package
+
+
+def access_package_build(*, actor: Actor, person_ids: list[int], lang: str) -> Path:
+    """The Art. 15 package for these persons as a ZIP file; returns its path."""
+    package = access_package_create(actor=actor, person_ids=person_ids, lang=lang)
+    return Path(settings.PACKAGES_DIR) / package.path
+
+
+def portable_items(*, person_ids: list[int]) -> list[dict[str, Any]]:
+    """Data the person provided, in a category processed on consent or contract."""
+    ids = sorted({int(i) for i in person_ids})
+    snap = catalogue_snapshot()
+    provided: dict[str, set[str]] = defaultdict(set)
+    for record, fields in Provenance.objects.filter(
+        person_id__in=ids, source_kind="data_subject"
+    ).values_list("record", "fields"):
+        provided[record].update(fields or [])
+    out = []
+    for item in personal_data_collect(person_ids=ids):
+        if item["field"] not in provided.get(item["record"], ()):
+            continue
+        bases = {p.legal_basis for p in snap.purposes_for_category(item["category"])}
+        if not bases & PORTABLE_BASES:
+            continue
+        out.append({**item, "value": json_value(item["value"])})
+    return out
+
+
+def portability_package_create(
+    *, actor: Actor, person_ids: list[int], request: RightsRequest | None = None
+) -> Package:
+    ids = sorted({int(i) for i in person_ids})
+    with transaction.atomic():
+        items = portable_items(person_ids=ids)
+        records: dict[str, dict[str, Any]] = {}
+        for i in items:
+            rec = records.setdefault(
+                i["record"],
+                {"type": i["model"], "id": i["record"], "person_id": i["person_id"], "fields": {}},
+            )
+            rec["fields"][i["field"]] = {"value": i["value"], "category": i["category"]}
+        document = {
+            "schema": PORTABILITY_SCHEMA,
+            "generated_at": timezone.now().isoformat(),
+            "persons": ids,
+            "records": list(records.values()),
+        }
+        files: dict[str, str | bytes] = {
+            "portability.json": json.dumps(document, ensure_ascii=False, indent=2),
+            "portability.csv": _csv(
+                items, ["person_id", "model", "record", "field", "category", "value"]
+            ),
+        }
+        path, sha, size = _write_zip(files)
+        try:
+            package = _package_row(
+                actor=actor,
+                kind=PackageKind.PORTABILITY,
+                person_ids=ids,
+                path=path,
+                sha=sha,
+                size=size,
+                request=request,
+            )
+            for pid in ids:
+                audit_record(
+                    actor=actor,
+                    action=AuditAction.EXPORT,
+                    person_id=pid,
+                    record=f"rights.Package:{package.pk}",
+                    categories=sorted({i["category"] for i in items if i["person_id"] == pid}),
+                    purpose="rights_handling",
+                    reason="portability package (Art. 20)",
+                    detail={"items": sum(1 for i in items if i["person_id"] == pid)},
+                )
+        except Exception:
+            path.unlink(missing_ok=True)
+            raise
+    return package
+
+
+def portability_package_build(*, actor: Actor, person_ids: list[int]) -> Path:
+    package = portability_package_create(actor=actor, person_ids=person_ids)
+    return Path(settings.PACKAGES_DIR) / package.path
+
+
+def package_path(package: Package) -> Path:
+    return Path(settings.PACKAGES_DIR) / package.path
+
+
+def packages_delete(packages: Any) -> int:
+    """Delete package rows now and their files once the transaction commits."""
+    paths = [package_path(p) for p in packages]
+    count = len(paths)
+    Package.objects.filter(pk__in=[p.pk for p in packages]).delete()
+
+    def remove() -> None:
+        for path in paths:
+            path.unlink(missing_ok=True)
+
+    transaction.on_commit(remove)
+    return count
+
+
+def packages_purge_expired(*, now: datetime | None = None) -> int:
+    """Delete expired packages, and files that no package row names (an outer rollback)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        count = packages_delete(list(Package.objects.filter(expires_at__lt=now)))
+    directory = Path(settings.PACKAGES_DIR)
+    if directory.is_dir():
+        known = set(Package.objects.values_list("path", flat=True))
+        cutoff = (now - timedelta(hours=1)).timestamp()
+        for path in directory.glob("*.zip"):
+            if path.name not in known and path.stat().st_mtime < cutoff:
+                path.unlink(missing_ok=True)
+                count += 1
+    return count
+
+
+def _readme(lang: str) -> str:
+    texts = {
+        "fi": (
+            "Tämä paketti sisältää kopion sinua koskevista henkilötiedoista (tietosuoja-asetus 15 art.).\n"
+            "report.html – luettava raportti; data.json ja data.csv – kaikki tiedot koneluettavasti;\n"
+            "access_log.csv – milloin ja mihin tarkoitukseen tietojasi on käsitelty;\n"
+            "disclosures.csv – kenelle tietojasi on luovutettu.\n"
+        ),
+        "sv": (
+            "Paketet innehåller en kopia av dina personuppgifter (dataskyddsförordningen art. 15).\n"
+            "report.html – läsbar rapport; data.json och data.csv – alla uppgifter maskinläsbart;\n"
+            "access_log.csv – när och för vilket ändamål dina uppgifter behandlats;\n"
+            "disclosures.csv – till vem dina uppgifter lämnats ut.\n"
+        ),
+        "en": (
+            "This package holds a copy of your personal data (GDPR Art. 15).\n"
+            "report.html – a readable report; data.json and data.csv – all data, machine-readable;\n"
+            "access_log.csv – when and for which purpose your data was processed;\n"
+            "disclosures.csv – to whom your data was disclosed.\n"
+        ),
+    }
+    return texts.get(lang, texts["en"])

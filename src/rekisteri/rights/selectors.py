@@ -1,0 +1,234 @@
+"""Reads for data subject rights.
+
+`personal_data_collect` is the one way to find what the register holds about a person: it
+walks the field map (rekisteri.common.personal) — every PersonalData model, every mapped
+field, through each model's `subject_path` — with one indexed query per model. Nothing here
+lists models or fields by hand, so a model added later is in every access package at once.
+
+Only rows that belong to the requested persons are read: a row of another person is never
+part of the answer, even when it sits in the same shared record (a meeting, say).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+
+from rekisteri.access.selectors import Scope
+from rekisteri.common.crypto import decrypt_field
+from rekisteri.common.personal import mapped_fields, personal_models, subject_filter
+from rekisteri.rights.deadlines import DUE_SOON_DAYS
+from rekisteri.rights.models import (
+    ObjectionDecision,
+    Package,
+    RequestStatus,
+    RequestSubject,
+    Restriction,
+    RightsRequest,
+)
+
+ENCRYPTED_FIELD_NAMES = frozenset({"encrypted"})
+
+
+def _readable(field_name: str, value: Any) -> Any:
+    if field_name in ENCRYPTED_FIELD_NAMES and isinstance(value, str) and value:
+        try:
+            return decrypt_field(value)
+        except Exception:  # a value under an old key: say so rather than fail the answer
+            return "[encrypted]"
+    return value
+
+
+def personal_data_collect(*, person_ids: list[int] | set[int]) -> list[dict[str, Any]]:
+    """Every mapped field of every row of the given persons, one item per (row, field).
+
+    Item: {"model", "record", "pk", "person_id", "field", "category", "value"}; `record` is
+    "app.Model:pk", the key Provenance uses. One query per PersonalData model.
+    """
+    ids = sorted({int(i) for i in person_ids})
+    if not ids:
+        return []
+    wanted = set(ids)
+    items: list[dict[str, Any]] = []
+    for model in personal_models():
+        fields = mapped_fields(model)
+        if not fields:
+            continue
+        path = model.subject_path  # type: ignore[attr-defined]
+        names = [f.name for f in fields]
+        qs = model._default_manager.filter(**subject_filter(model, ids))
+        if path:
+            rows = qs.values("pk", *names, _subject=F(path))
+        else:
+            rows = qs.values("pk", *names, _subject=F("pk"))
+        label = model._meta.label
+        seen: set[tuple[Any, Any]] = set()
+        for row in rows.order_by("pk"):
+            subject = row["_subject"]
+            if subject not in wanted or (row["pk"], subject) in seen:
+                continue
+            seen.add((row["pk"], subject))
+            record = f"{label}:{row['pk']}"
+            for f in fields:
+                items.append(
+                    {
+                        "model": label,
+                        "record": record,
+                        "pk": row["pk"],
+                        "person_id": subject,
+                        "field": f.name,
+                        "category": f.category,
+                        "value": _readable(f.name, row[f.name]),
+                    }
+                )
+    return items
+
+
+def objected_purposes(*, person_id: int) -> set[str]:
+    """Purposes the person objected to (Art. 21(1)) and the DPO upheld: processing stops."""
+    latest: dict[str, bool] = {}
+    for purpose, upheld in (
+        ObjectionDecision.objects.filter(person_id=person_id)
+        .order_by("decided_at", "id")
+        .values_list("purpose", "upheld")
+    ):
+        latest[purpose] = upheld
+    return {p for p, upheld in latest.items() if upheld}
+
+
+def active_restriction(*, person_id: int) -> Restriction | None:
+    return (
+        Restriction.objects.filter(person_id=person_id, lifted_at__isnull=True)
+        .order_by("-set_at")
+        .first()
+    )
+
+
+def restrictions_due(*, today: date | None = None) -> QuerySet[Restriction]:
+    today = today or timezone.localdate()
+    return Restriction.objects.filter(lifted_at__isnull=True, until__lt=today).select_related(
+        "person"
+    )
+
+
+def packages_for_person(*, person_id: int) -> QuerySet[Package]:
+    return Package.objects.filter(persons=person_id)
+
+
+# --- The request queue --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    request: RightsRequest
+    days_left: int | None
+    overdue: bool
+    due_soon: bool
+
+
+def _visible(qs: QuerySet[RightsRequest], scope: Scope) -> QuerySet[RightsRequest]:
+    """A DPO sees requests about persons of their group companies, and unmatched ones."""
+    if not scope.is_dpo:
+        return qs.none()
+    mine = RequestSubject.objects.filter(person__controller_id__in=scope.controller_ids)
+    matched = RequestSubject.objects.values("request_id")
+    return qs.filter(Q(pk__in=mine.values("request_id")) | ~Q(pk__in=matched))
+
+
+def request_queue(*, scope: Scope, show: str = "open", today: date | None = None) -> list[QueueRow]:
+    today = today or timezone.localdate()
+    qs = _visible(RightsRequest.objects.select_related("assignee"), scope)
+    if show == "open":
+        qs = qs.filter(status=RequestStatus.OPEN)
+    elif show == "unverified":
+        qs = qs.filter(status=RequestStatus.UNVERIFIED)
+    elif show == "overdue":
+        qs = qs.filter(status=RequestStatus.OPEN).filter(
+            Q(extended_due_date__lt=today) | Q(extended_due_date__isnull=True, due_date__lt=today)
+        )
+    elif show == "closed":
+        qs = qs.filter(status__in=[RequestStatus.COMPLETED, RequestStatus.REFUSED])
+    rows = []
+    for r in qs.order_by("due_date", "id")[:500]:
+        deadline = r.deadline
+        days_left = (deadline - today).days if deadline else None
+        open_ = r.status == RequestStatus.OPEN
+        rows.append(
+            QueueRow(
+                request=r,
+                days_left=days_left,
+                overdue=open_ and days_left is not None and days_left < 0,
+                due_soon=open_ and days_left is not None and 0 <= days_left <= DUE_SOON_DAYS,
+            )
+        )
+    rows.sort(key=lambda row: (not row.overdue, row.request.deadline or date.max))
+    return rows
+
+
+def request_get(*, scope: Scope, request_id: int) -> RightsRequest:
+    from django.http import Http404
+
+    r = _visible(RightsRequest.objects.all(), scope).filter(pk=request_id).first()
+    if r is None:
+        raise Http404("no such request")
+    return r
+
+
+def overdue_count(*, scope: Scope, today: date | None = None) -> int:
+    return sum(1 for row in request_queue(scope=scope, show="overdue", today=today))
+
+
+def request_by_status_token(*, token_hash: str) -> RightsRequest | None:
+    if not token_hash:
+        return None
+    return RightsRequest.objects.filter(status_token_hash=token_hash).first()
+
+
+def confirmed_person_ids(*, request: RightsRequest) -> list[int]:
+    return list(
+        request.subjects.filter(confirmed_at__isnull=False)
+        .order_by("person_id")
+        .values_list("person_id", flat=True)
+    )
+
+
+# --- Supervisory authorities (from the catalogue) -------------------------------------------
+
+DEFAULT_AUTHORITIES = {
+    "FI": {
+        "name": {
+            "fi": "Tietosuojavaltuutetun toimisto",
+            "sv": "Dataombudsmannens byrå",
+            "en": "Office of the Data Protection Ombudsman",
+        },
+        "url": "https://tietosuoja.fi",
+    },
+    "SE": {
+        "name": {
+            "fi": "Integritetsskyddsmyndigheten (IMY)",
+            "sv": "Integritetsskyddsmyndigheten (IMY)",
+            "en": "Swedish Authority for Privacy Protection (IMY)",
+        },
+        "url": "https://www.imy.se",
+    },
+}
+
+
+def supervisory_authorities() -> dict[str, dict[str, Any]]:
+    """The authorities the catalogue names (FI, SE…), falling back to the two we know."""
+    from rekisteri.catalogue.selectors import catalogue_current_version
+
+    version = catalogue_current_version()
+    if version is not None:
+        try:
+            found = tomllib.loads(version.source_text).get("authorities")
+        except tomllib.TOMLDecodeError:
+            found = None
+        if isinstance(found, dict) and found:
+            return found
+    return DEFAULT_AUTHORITIES

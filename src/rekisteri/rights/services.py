@@ -1,0 +1,887 @@
+"""Writes for data subject rights: the request workflow and each right's effect.
+
+Design (see also docs/rights.md):
+- Nothing is released before the requester is verified: `request_fulfil` refuses a request
+  without `verified_at`, and acts only on person records the DPO has confirmed.
+- Deadlines follow Art. 12(3): due one calendar month after receipt; one extension of one or
+  two months, with a reason, only while the first month runs, and the person is told.
+- The public page never reveals whether an address is in the register: an unknown address
+  gets the same answer and no email, and nothing is stored about it.
+- Each write runs in one transaction with its audit event; emails go after commit.
+- Restriction: `restriction_set` / `restriction_lift` are the only writers of
+  Person.restricted_since; rekisteri.access.policy enforces it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from rekisteri.audit.models import AuditAction
+from rekisteri.audit.services import Actor, audit_record
+from rekisteri.catalogue.selectors import catalogue_snapshot
+from rekisteri.common.crypto import keyed_hash
+from rekisteri.register.models import ContactKind, ContactPoint, Person, record_key
+from rekisteri.register.validators import InvalidValue, normalise_email
+from rekisteri.rights import integrations, notify
+from rekisteri.rights.deadlines import due_date_for, extended_due_date
+from rekisteri.rights.erasure import (  # noqa: F401  (re-exported interface)
+    ErasureBlocked,
+    ErasurePlan,
+    erasure_execute,
+    erasure_plan,
+)
+from rekisteri.rights.models import (
+    Channel,
+    ObjectionDecision,
+    Package,
+    RefusalReason,
+    RequestKind,
+    RequestStatus,
+    RequestSubject,
+    Restriction,
+    RightsRequest,
+    VerificationMethod,
+)
+from rekisteri.rights.packages import (  # noqa: F401  (re-exported interface)
+    access_package_build,
+    access_package_create,
+    portability_package_build,
+    portability_package_create,
+)
+
+VERIFY_LINK_LIFETIME = timedelta(hours=48)
+DOWNLOAD_LINK_LIFETIME = timedelta(days=14)
+PUBLIC_REQUESTS_PER_HOUR = 5
+PURPOSE = "rights_handling"
+
+
+class RightsError(ValueError):
+    """A rule of the workflow was broken; the message can be shown to staff."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def _token() -> tuple[str, str]:
+    token = secrets.token_urlsafe(32)
+    return token, token_hash(token)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256((token or "").encode()).hexdigest()
+
+
+def email_hash(email: str) -> str:
+    return keyed_hash(email.strip().lower(), purpose="rights-email")
+
+
+def _audit(
+    actor: Actor,
+    request: RightsRequest,
+    reason: str,
+    person_ids: list[int] | None = None,
+    **kw: Any,
+) -> None:
+    ids = (
+        person_ids
+        if person_ids is not None
+        else list(request.subjects.values_list("person_id", flat=True))
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.RIGHTS,
+        person_id=ids[0] if len(ids) == 1 else None,
+        person_ids=ids,
+        record=f"rights.RightsRequest:{request.pk}",
+        categories=["rights"],
+        purpose=PURPOSE,
+        reason=reason,
+        detail={"kind": request.kind, "status": request.status, **kw},
+    )
+
+
+def persons_by_email(email: str) -> list[Person]:
+    return list(
+        Person.objects.filter(
+            pk__in=ContactPoint.objects.filter(kind=ContactKind.EMAIL, value=email).values(
+                "person_id"
+            )
+        ).select_related("controller")
+    )
+
+
+def _primary_email(person: Person) -> str:
+    cp = (
+        ContactPoint.objects.filter(person=person, kind=ContactKind.EMAIL)
+        .order_by("-primary", "id")
+        .first()
+    )
+    return cp.value if cp else ""
+
+
+def _start_clock(request: RightsRequest, at: datetime) -> None:
+    request.received_at = at
+    request.due_date = due_date_for(timezone.localdate(at))
+
+
+# --- Submitting and verifying ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublicSubmission:
+    """What the public page learns: nothing about membership. `request` is for tests/logs."""
+
+    request: RightsRequest | None
+
+
+def request_submit_public(
+    *,
+    kind: str,
+    email: str,
+    language: str = "fi",
+    name: str = "",
+    details: str = "",
+    changes: dict[str, str] | None = None,
+    objection_purpose: str = "",
+    ip: str | None = None,
+) -> PublicSubmission:
+    """A request from the public page: a one-time link goes to the address if it is ours."""
+    if kind not in RequestKind.values:
+        raise RightsError("unknown kind of request", field="kind")
+    try:
+        email = normalise_email(email)
+    except InvalidValue as exc:
+        raise RightsError(str(exc), field="email") from exc
+    language = language if language in ("fi", "sv", "en") else "fi"
+    persons = persons_by_email(email)
+    if not persons:
+        return PublicSubmission(None)
+    ehash = email_hash(email)
+    now = timezone.now()
+    recent = RightsRequest.objects.filter(
+        email_hash=ehash, submitted_at__gte=now - timedelta(hours=1)
+    ).count()
+    if recent >= PUBLIC_REQUESTS_PER_HOUR:
+        return PublicSubmission(None)
+    verify_token, verify_hash = _token()
+    status_token, status_hash = _token()
+    actor = Actor("public", ip=ip, purpose=PURPOSE)
+    with transaction.atomic():
+        request = RightsRequest.objects.create(
+            kind=kind,
+            channel=Channel.PUBLIC_PAGE,
+            status=RequestStatus.UNVERIFIED,
+            submitted_at=now,
+            language=language,
+            requester_name=name[:200],
+            requester_email=email,
+            details=details,
+            changes=changes or {},
+            objection_purpose=objection_purpose,
+            verify_token_hash=verify_hash,
+            verify_expires_at=now + VERIFY_LINK_LIFETIME,
+            status_token_hash=status_hash,
+            email_hash=ehash,
+            created_by="public",
+        )
+        for p in persons:
+            RequestSubject.objects.create(request=request, person=p, matched_by="email")
+        _audit(actor, request, "request submitted on the public page (not yet verified)")
+        notify.send_later(
+            to=email,
+            lang=language,
+            template="verify",
+            context={
+                "request": request,
+                "verify_url": notify.absolute("portal:verify", token=verify_token),
+                "status_url": notify.absolute("portal:status", token=status_token),
+                "hours": int(VERIFY_LINK_LIFETIME.total_seconds() // 3600),
+            },
+        )
+    return PublicSubmission(request)
+
+
+def request_verify_link(*, token: str, ip: str | None = None) -> RightsRequest | None:
+    """The requester followed the emailed link: identity verified, the clock starts."""
+    h = token_hash(token)
+    now = timezone.now()
+    with transaction.atomic():
+        request = (
+            RightsRequest.objects.select_for_update()
+            .filter(verify_token_hash=h, status=RequestStatus.UNVERIFIED)
+            .first()
+        )
+        if request is None or not request.verify_expires_at or request.verify_expires_at < now:
+            return None
+        request.status = RequestStatus.OPEN
+        request.verified_at = now
+        request.verification_method = VerificationMethod.EMAIL_LINK
+        request.verified_by = "public"
+        request.verify_token_hash = ""
+        _start_clock(request, now)
+        request.save(
+            update_fields=[
+                "status",
+                "verified_at",
+                "verification_method",
+                "verified_by",
+                "verify_token_hash",
+                "received_at",
+                "due_date",
+                "updated_at",
+            ]
+        )
+        _audit(Actor("public", ip=ip, purpose=PURPOSE), request, "requester verified by link")
+    return request
+
+
+def request_create_staff(
+    *,
+    actor: Actor,
+    kind: str,
+    channel: str,
+    received_at: datetime | None = None,
+    requester_name: str = "",
+    requester_email: str = "",
+    requester_phone: str = "",
+    requester_address: str = "",
+    language: str = "fi",
+    details: str = "",
+    changes: dict[str, str] | None = None,
+    objection_purpose: str = "",
+    person_ids: list[int] | None = None,
+    verification_method: str = "",
+    verification_note: str = "",
+) -> tuple[RightsRequest, str]:
+    """A request received by email, letter or phone, recorded by staff.
+
+    Returns the request and its status-page token (also emailed when there is an address).
+    """
+    if kind not in RequestKind.values:
+        raise RightsError("unknown kind of request", field="kind")
+    if channel not in Channel.values or channel == Channel.PUBLIC_PAGE:
+        raise RightsError("staff record requests received by email, letter or phone", "channel")
+    if verification_method and verification_method not in VerificationMethod.values:
+        raise RightsError("unknown verification method", field="verification_method")
+    email = ""
+    if requester_email:
+        try:
+            email = normalise_email(requester_email)
+        except InvalidValue as exc:
+            raise RightsError(str(exc), field="requester_email") from exc
+    now = timezone.now()
+    received = received_at or now
+    if received > now + timedelta(minutes=5):
+        raise RightsError("the request cannot be received in the future", field="received_at")
+    status_token, status_hash = _token()
+    with transaction.atomic():
+        request = RightsRequest(
+            kind=kind,
+            channel=channel,
+            status=RequestStatus.OPEN,
+            submitted_at=received,
+            language=language if language in ("fi", "sv", "en") else "fi",
+            requester_name=requester_name[:200],
+            requester_email=email,
+            requester_phone=requester_phone[:40],
+            requester_address=requester_address,
+            details=details,
+            changes=changes or {},
+            objection_purpose=objection_purpose,
+            status_token_hash=status_hash,
+            email_hash=email_hash(email) if email else "",
+            created_by=actor.name,
+        )
+        _start_clock(request, received)
+        if verification_method:
+            request.verified_at = now
+            request.verification_method = verification_method
+            request.verification_note = verification_note
+            request.verified_by = actor.name
+        request.save()
+        ids = set(person_ids or [])
+        matched = {p.pk for p in persons_by_email(email)} if email else set()
+        for pid in sorted(ids | matched):
+            RequestSubject.objects.create(
+                request=request,
+                person_id=pid,
+                matched_by="staff" if pid in ids else "email",
+                confirmed_at=now if pid in ids else None,
+                confirmed_by=actor.name if pid in ids else "",
+            )
+        _audit(actor, request, f"request recorded by staff ({channel})")
+        notify.send_later(
+            to=email,
+            lang=request.language,
+            template="received",
+            context={
+                "request": request,
+                "status_url": notify.absolute("portal:status", token=status_token),
+            },
+        )
+    return request, status_token
+
+
+def request_verify_staff(
+    *, actor: Actor, request: RightsRequest, method: str, note: str = ""
+) -> RightsRequest:
+    if method not in VerificationMethod.values:
+        raise RightsError("unknown verification method", field="method")
+    with transaction.atomic():
+        request.verified_at = timezone.now()
+        request.verification_method = method
+        request.verification_note = note
+        request.verified_by = actor.name
+        request.save(
+            update_fields=[
+                "verified_at",
+                "verification_method",
+                "verification_note",
+                "verified_by",
+                "updated_at",
+            ]
+        )
+        _audit(actor, request, "requester identity verified by staff", method=method)
+    return request
+
+
+def request_subjects_confirm(
+    *, actor: Actor, request: RightsRequest, person_ids: list[int]
+) -> list[int]:
+    """The DPO confirms which matched person records the request concerns; others are dropped.
+
+    Person ids not yet matched may be added (a duplicate found by search).
+    """
+    wanted = {int(i) for i in person_ids}
+    now = timezone.now()
+    with transaction.atomic():
+        request.subjects.exclude(person_id__in=wanted).delete()
+        existing = set(request.subjects.values_list("person_id", flat=True))
+        for pid in sorted(wanted - existing):
+            if not Person.objects.filter(pk=pid).exists():
+                raise RightsError("no such person record", field="person_ids")
+            RequestSubject.objects.create(request=request, person_id=pid, matched_by="staff")
+        request.subjects.filter(person_id__in=wanted).update(
+            confirmed_at=now, confirmed_by=actor.name
+        )
+        _audit(actor, request, "person records confirmed", person_ids=sorted(wanted))
+    return sorted(wanted)
+
+
+def request_assign(*, actor: Actor, request: RightsRequest, user: Any) -> RightsRequest:
+    with transaction.atomic():
+        request.assignee = user
+        request.save(update_fields=["assignee", "updated_at"])
+        _audit(actor, request, "request assigned")
+    return request
+
+
+def request_extend(
+    *,
+    actor: Actor,
+    request: RightsRequest,
+    months: int,
+    reason: str,
+    notified_via: str = "email",
+    today: date | None = None,
+) -> RightsRequest:
+    """Art. 12(3): extend by one or two months, with a reason, told within the first month."""
+    today = today or timezone.localdate()
+    if request.status != RequestStatus.OPEN or request.due_date is None:
+        raise RightsError("only an open request can be extended")
+    if request.extended_due_date is not None:
+        raise RightsError("the request has already been extended (at most two months in all)")
+    if today > request.due_date:
+        raise RightsError(
+            "an extension must be told to the person within the first month; "
+            "that month ended on " + request.due_date.isoformat(),
+            field="months",
+        )
+    if not (reason or "").strip():
+        raise RightsError("give the reason for the extension; the person is told it", "reason")
+    try:
+        new_due = extended_due_date(request.due_date, int(months))
+    except ValueError as exc:
+        raise RightsError(str(exc), field="months") from exc
+    if notified_via == "email" and not request.requester_email:
+        raise RightsError(
+            "there is no email address: tell the person by letter or phone and record that",
+            field="notified_via",
+        )
+    with transaction.atomic():
+        request.extended_due_date = new_due
+        request.extension_reason = reason.strip()
+        request.extension_notified_at = timezone.now()
+        request.extension_notified_via = notified_via
+        request.save(
+            update_fields=[
+                "extended_due_date",
+                "extension_reason",
+                "extension_notified_at",
+                "extension_notified_via",
+                "updated_at",
+            ]
+        )
+        _audit(actor, request, "deadline extended (Art. 12(3))", months=int(months))
+        if notified_via == "email":
+            notify.send_later(
+                to=request.requester_email,
+                lang=request.language,
+                template="extended",
+                context={"request": request},
+            )
+    return request
+
+
+def request_refuse(
+    *, actor: Actor, request: RightsRequest, reason: str, text: str
+) -> RightsRequest:
+    """Refuse with a reason, telling the person of the right to complain (Art. 12(4))."""
+    if request.is_closed:
+        raise RightsError("the request is already closed")
+    if reason not in RefusalReason.values:
+        raise RightsError("choose the ground of refusal", field="reason")
+    if not (text or "").strip():
+        raise RightsError("explain the refusal to the person in writing", field="text")
+    with transaction.atomic():
+        request.status = RequestStatus.REFUSED
+        request.refusal_reason = reason
+        request.refusal_text = text.strip()
+        request.closed_at = timezone.now()
+        request.verify_token_hash = ""
+        request.save(
+            update_fields=[
+                "status",
+                "refusal_reason",
+                "refusal_text",
+                "closed_at",
+                "verify_token_hash",
+                "updated_at",
+            ]
+        )
+        _audit(actor, request, "request refused", refusal=reason)
+        notify.send_later(
+            to=request.requester_email,
+            lang=request.language,
+            template="refused",
+            context={"request": request},
+        )
+    return request
+
+
+def _confirmed_persons(request: RightsRequest) -> list[Person]:
+    if request.verified_at is None:
+        raise RightsError(
+            "the requester's identity is not verified: nothing may be released or changed"
+        )
+    persons = list(
+        Person.objects.filter(
+            pk__in=request.subjects.filter(confirmed_at__isnull=False).values("person_id")
+        ).order_by("pk")
+    )
+    if not persons:
+        raise RightsError("confirm which person records the request concerns first")
+    return persons
+
+
+def _complete(actor: Actor, request: RightsRequest, outcome: str) -> None:
+    request.status = RequestStatus.COMPLETED
+    request.outcome = outcome
+    request.closed_at = timezone.now()
+    request.save(update_fields=["status", "outcome", "closed_at", "updated_at"])
+
+
+def _release(package: Package) -> str:
+    token, h = _token()
+    package.download_token_hash = h
+    package.expires_at = min(package.expires_at, timezone.now() + DOWNLOAD_LINK_LIFETIME)
+    package.save(update_fields=["download_token_hash", "expires_at"])
+    return token
+
+
+@dataclass
+class Fulfilment:
+    request: RightsRequest
+    package: Package | None = None
+    download_token: str = ""
+    recipients: list[dict[str, Any]] | None = None
+    erasure: list[Any] | None = None
+
+
+def request_fulfil(
+    *,
+    actor: Actor,
+    request: RightsRequest,
+    restriction_ground: str = "",
+    restriction_until: date | None = None,
+    objection_upheld: bool | None = None,
+    objection_reasons: str = "",
+    changes: dict[str, str] | None = None,
+    plan_fingerprints: dict[int, str] | None = None,
+) -> Fulfilment:
+    """Carry out a verified request for its confirmed person records, and close it."""
+    if request.status != RequestStatus.OPEN:
+        raise RightsError("only an open request can be fulfilled")
+    persons = _confirmed_persons(request)
+    ids = [p.pk for p in persons]
+    result = Fulfilment(request=request)
+    email = request.requester_email
+    lang = request.language
+    if request.kind == RequestKind.ERASURE:
+        # One transaction per person (all-or-nothing each); the request closes after all.
+        results = []
+        for p in persons:
+            plan = None
+            if plan_fingerprints and p.pk in plan_fingerprints:
+                fresh = erasure_plan(person=p)
+                if fresh.fingerprint() != plan_fingerprints[p.pk]:
+                    raise ErasureBlocked(
+                        "The person's data changed after the plan was shown; review it again."
+                    )
+                plan = fresh
+            results.append(erasure_execute(actor=actor, person=p, plan=plan))
+        result.erasure = results
+        result.recipients = [r for res in results for r in res.recipients]
+        request.refresh_from_db()
+        with transaction.atomic():
+            kept = sum(r.kept for r in results)
+            _complete(actor, request, f"erased; {kept} records kept as the law requires")
+            # The request was minimised by the erasure; the outcome must not hold data either.
+            _audit(actor, request, "erasure carried out", person_ids=ids, kept=kept)
+            notify.send_later(
+                to=email,
+                lang=lang,
+                template="completed",
+                context={"request": request, "kept": kept},
+            )
+        return result
+    with transaction.atomic():
+        if request.kind == RequestKind.ACCESS:
+            package = access_package_create(actor=actor, person_ids=ids, lang=lang, request=request)
+            result.package, result.download_token = package, _release(package)
+            outcome = "copy of the data sent"
+        elif request.kind == RequestKind.PORTABILITY:
+            package = portability_package_create(actor=actor, person_ids=ids, request=request)
+            result.package, result.download_token = package, _release(package)
+            outcome = "machine-readable copy sent"
+        elif request.kind == RequestKind.RESTRICTION:
+            if not restriction_ground.strip():
+                raise RightsError("give the ground of the restriction", field="ground")
+            for p in persons:
+                restriction_set(
+                    actor=actor,
+                    person=p,
+                    ground=restriction_ground,
+                    until=restriction_until,
+                    request=request,
+                )
+            result.recipients = _recipients(ids)
+            outcome = "processing restricted"
+        elif request.kind == RequestKind.RECTIFICATION:
+            data = changes if changes is not None else request.changes
+            if not data:
+                raise RightsError("no changes to make", field="changes")
+            recipients: list[dict[str, Any]] = []
+            for p in persons:
+                recipients += rectification_apply(
+                    actor=actor, person=p, changes=data, request=request
+                )
+            result.recipients = recipients
+            outcome = "data rectified"
+        elif request.kind == RequestKind.OBJECTION:
+            outcome = _objection_fulfil(
+                actor, request, persons, objection_upheld, objection_reasons
+            )
+            result.recipients = _recipients(ids)
+        else:  # pragma: no cover - kinds are a closed set
+            raise RightsError("unknown kind of request")
+        _complete(actor, request, outcome)
+        _audit(actor, request, "request fulfilled", person_ids=ids)
+        notify.send_later(
+            to=email,
+            lang=lang,
+            template="completed",
+            context={
+                "request": request,
+                "download_url": notify.absolute("portal:download", token=result.download_token)
+                if result.download_token
+                else "",
+                "download_days": DOWNLOAD_LINK_LIFETIME.days,
+            },
+        )
+    return result
+
+
+def _recipients(person_ids: list[int]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for pid in person_ids:
+        out += integrations.recipients_to_notify(person_id=pid)
+    return out
+
+
+# --- Rectification (Art. 16, 19) -------------------------------------------------------------
+
+
+def rectification_apply(
+    *,
+    actor: Actor,
+    person: Person,
+    changes: dict[str, str],
+    request: RightsRequest | None = None,
+) -> list[dict[str, Any]]:
+    """Change the person's details with the person as the source; returns the recipients to
+    tell (Art. 19). Before and after are sealed in the audit trail by person_update."""
+    from rekisteri.register.inputs import InputError
+    from rekisteri.register.services import SourceRef, person_update
+
+    src = SourceRef(
+        kind="data_subject",
+        name=f"rectification request {request.reference}" if request else "rectification",
+        purpose=PURPOSE,
+    )
+    try:
+        person_update(
+            actor=actor,
+            person=person,
+            data=dict(changes),
+            purpose=PURPOSE,
+            source=src,
+            reason="rectification (Art. 16)",
+        )
+    except InputError as exc:
+        raise RightsError(f"the changes are not valid: {exc}", field="changes") from exc
+    return integrations.recipients_to_notify(person_id=person.pk)
+
+
+# --- Restriction (Art. 18) ---------------------------------------------------------------------
+
+
+def restriction_set(
+    *,
+    actor: Actor,
+    person: Person,
+    ground: str,
+    until: date | None = None,
+    request: RightsRequest | None = None,
+) -> Restriction:
+    """Restrict processing: the person's data is only stored from now on (the only writer)."""
+    if not (ground or "").strip():
+        raise RightsError("give the ground of the restriction (Art. 18(1))", field="ground")
+    now = timezone.now()
+    with transaction.atomic():
+        person = Person.objects.select_for_update().get(pk=person.pk)
+        Restriction.objects.filter(person=person, lifted_at__isnull=True).update(
+            lifted_at=now, lifted_by=actor.name
+        )
+        restriction = Restriction.objects.create(
+            person=person,
+            request=request,
+            ground=ground.strip()[:255],
+            until=until,
+            set_at=now,
+            set_by=actor.name,
+        )
+        person.restricted_since = person.restricted_since or now
+        person.restriction_ground = ground.strip()[:255]
+        person.save(update_fields=["restricted_since", "restriction_ground", "updated_at"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.RESTRICTION,
+            person_id=person.pk,
+            record=record_key(person),
+            categories=["rights"],
+            purpose=PURPOSE,
+            reason="processing restricted (Art. 18)",
+            detail={"until": until.isoformat() if until else None},
+        )
+    return restriction
+
+
+def restriction_lift(*, actor: Actor, person: Person, notify_person: bool = True) -> bool:
+    """Lift the restriction; the person is told (Art. 18(3)). Returns False if none was set."""
+    now = timezone.now()
+    with transaction.atomic():
+        person = Person.objects.select_for_update().get(pk=person.pk)
+        if person.restricted_since is None:
+            return False
+        Restriction.objects.filter(person=person, lifted_at__isnull=True).update(
+            lifted_at=now, lifted_by=actor.name
+        )
+        person.restricted_since = None
+        person.restriction_ground = ""
+        person.save(update_fields=["restricted_since", "restriction_ground", "updated_at"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.RESTRICTION,
+            person_id=person.pk,
+            record=record_key(person),
+            categories=["rights"],
+            purpose=PURPOSE,
+            reason="restriction lifted (Art. 18(3))",
+        )
+        if notify_person:
+            notify.send_later(
+                to=_primary_email(person),
+                lang=person.language,
+                template="restriction_lifted",
+                context={"person": person},
+            )
+    return True
+
+
+def restrictions_lift_due(*, actor: Actor, today: date | None = None) -> int:
+    from rekisteri.rights.selectors import restrictions_due
+
+    count = 0
+    for r in restrictions_due(today=today):
+        if restriction_lift(actor=actor, person=r.person):
+            count += 1
+    return count
+
+
+# --- Objection (Art. 21) ---------------------------------------------------------------------
+
+
+def absolute_objection_purposes() -> list[str]:
+    """Direct marketing and profiling for it: objection stops them at once, always."""
+    snap = catalogue_snapshot()
+    return sorted(
+        code for code, p in snap.purposes.items() if p.objection == "absolute" or p.direct_marketing
+    )
+
+
+def balancing_objection_purposes() -> list[str]:
+    snap = catalogue_snapshot()
+    return sorted(
+        code
+        for code, p in snap.purposes.items()
+        if p.legal_basis in ("legitimate_interest", "public_task")
+        and code not in absolute_objection_purposes()
+    )
+
+
+def objection_marketing(
+    *,
+    actor: Actor,
+    person: Person,
+    source: str = "rights_request",
+    request: RightsRequest | None = None,
+) -> None:
+    """Art. 21(2)–(3): direct marketing and profiling stop at once, in every group company."""
+    now = timezone.now()
+    with transaction.atomic():
+        integrations.marketing_objection_record(actor=actor, person=person, source=source)
+        for purpose in absolute_objection_purposes():
+            ObjectionDecision.objects.create(
+                person=person,
+                request=request,
+                purpose=purpose,
+                upheld=True,
+                reasons="Art. 21(3): an objection to direct marketing is always upheld.",
+                decided_at=now,
+                decided_by=actor.name,
+            )
+        audit_record(
+            actor=actor,
+            action=AuditAction.RIGHTS,
+            person_id=person.pk,
+            record=record_key(person),
+            categories=["rights", "marketing_preferences"],
+            purpose=PURPOSE,
+            reason="objection to direct marketing recorded (Art. 21(3))",
+        )
+
+
+def objection_decide(
+    *,
+    actor: Actor,
+    person: Person,
+    purpose: str,
+    upheld: bool,
+    reasons: str,
+    request: RightsRequest | None = None,
+) -> ObjectionDecision:
+    """Art. 21(1): the DPO weighs the person's situation; upheld means that purpose stops."""
+    if purpose not in catalogue_snapshot().purposes:
+        raise RightsError("unknown purpose", field="purpose")
+    if not (reasons or "").strip():
+        raise RightsError("write the reasons of the decision", field="reasons")
+    with transaction.atomic():
+        decision = ObjectionDecision.objects.create(
+            person=person,
+            request=request,
+            purpose=purpose,
+            upheld=bool(upheld),
+            reasons=reasons.strip(),
+            decided_at=timezone.now(),
+            decided_by=actor.name,
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.RIGHTS,
+            person_id=person.pk,
+            record=record_key(person),
+            categories=["rights"],
+            purpose=PURPOSE,
+            reason="objection decided (Art. 21(1))",
+            detail={"purpose": purpose, "upheld": bool(upheld)},
+        )
+    return decision
+
+
+def _objection_fulfil(
+    actor: Actor,
+    request: RightsRequest,
+    persons: list[Person],
+    upheld: bool | None,
+    reasons: str,
+) -> str:
+    purpose = request.objection_purpose or "direct_marketing"
+    if purpose in absolute_objection_purposes():
+        # "Across group companies": every confirmed record, and consent's own group-wide rule.
+        for p in persons:
+            objection_marketing(actor=actor, person=p, request=request)
+        return "direct marketing and profiling stopped"
+    if upheld is None:
+        raise RightsError("decide whether the objection is upheld", field="upheld")
+    for p in persons:
+        objection_decide(
+            actor=actor, person=p, purpose=purpose, upheld=upheld, reasons=reasons, request=request
+        )
+    return ("objection upheld: " if upheld else "objection not upheld: ") + reasons.strip()
+
+
+# --- Package downloads ------------------------------------------------------------------------
+
+
+def package_for_download(*, token: str, ip: str | None = None) -> Package | None:
+    """The package behind a download link, if the link is valid and not expired."""
+    h = token_hash(token)
+    if not token:
+        return None
+    now = timezone.now()
+    with transaction.atomic():
+        package = Package.objects.select_for_update().filter(download_token_hash=h).first()
+        if package is None or package.expires_at < now:
+            return None
+        package.downloaded_at = now
+        package.save(update_fields=["downloaded_at"])
+        ids = list(package.persons.values_list("pk", flat=True))
+        audit_record(
+            actor=Actor("public", ip=ip, purpose=PURPOSE),
+            action=AuditAction.EXPORT,
+            person_id=ids[0] if len(ids) == 1 else None,
+            person_ids=ids,
+            record=f"rights.Package:{package.pk}",
+            purpose=PURPOSE,
+            reason="package downloaded by the person",
+        )
+    return package
