@@ -1,0 +1,93 @@
+"""rekisteri import persons|organizations FILE [--dry-run] [--source NAME] [--controller CODE]"""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from rekisteri.audit.services import Actor
+from rekisteri.catalogue.models import SourceKind
+from rekisteri.imports.readers import ReadError, read_table
+from rekisteri.imports.services import import_organizations, import_persons
+from rekisteri.register.models import Controller
+from rekisteri.register.services import SourceRef
+
+MAX_LISTED = 200
+
+
+class Command(BaseCommand):
+    help = "Import persons or organisations from a CSV or XLSX file (see docs/import.md)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("kind", choices=["persons", "organizations"])
+        parser.add_argument("file")
+        parser.add_argument("--dry-run", action="store_true", help="validate and report only")
+        parser.add_argument("--source", default="", help="source name (default: the file name)")
+        parser.add_argument(
+            "--source-kind",
+            default=SourceKind.THIRD_PARTY,
+            choices=SourceKind.values,
+            help="where the data came from (default: third_party)",
+        )
+        parser.add_argument(
+            "--purpose",
+            default="customer_management",
+            help="the catalogue purpose the data is collected for (default: customer_management)",
+        )
+        parser.add_argument(
+            "--controller", default="", help="group company code (needed when there are several)"
+        )
+
+    def handle(self, *args, **options) -> None:  # type: ignore[no-untyped-def]
+        controller = self._controller(options["controller"])
+        self._check_purpose(options["purpose"])
+        try:
+            table = read_table(options["file"], options["kind"])
+        except ReadError as exc:
+            raise CommandError(f"{options['file']}: {exc}") from None
+        source = SourceRef(
+            kind=options["source_kind"],
+            name=options["source"] or table.source_file,
+            purpose=options["purpose"],
+        )
+        run = import_persons if options["kind"] == "persons" else import_organizations
+        report = run(
+            actor=Actor("import"),
+            controller=controller,
+            rows=table,
+            source=source,
+            dry_run=options["dry_run"],
+            progress=True,
+        )
+        if not report.ok:
+            for error in report.errors[:MAX_LISTED]:
+                self.stderr.write(str(error))
+            if len(report.errors) > MAX_LISTED:
+                self.stderr.write(f"… and {len(report.errors) - MAX_LISTED} more")
+            raise CommandError(f"{options['file']}: {report.summary()}")
+        for line in report.notes:
+            self.stdout.write(line)
+        self.stdout.write(self.style.SUCCESS(f"{options['file']}: {report.summary()}"))
+
+    def _controller(self, code: str) -> Controller:
+        if code:
+            controller = Controller.objects.filter(code=code).first()
+            if controller is None:
+                raise CommandError(f"--controller: no group company with code {code!r}")
+            return controller
+        controllers = list(Controller.objects.all()[:2])
+        if len(controllers) == 1:
+            return controllers[0]
+        if not controllers:
+            raise CommandError("no group company is loaded: run `rekisteri catalogue load FILE`")
+        codes = ", ".join(Controller.objects.values_list("code", flat=True))
+        raise CommandError(f"--controller is needed: choose one of {codes}")
+
+    def _check_purpose(self, purpose: str) -> None:
+        from rekisteri.catalogue.selectors import catalogue_snapshot
+
+        purposes = catalogue_snapshot().purposes
+        if purposes and purpose not in purposes:
+            raise CommandError(
+                f"--purpose: {purpose!r} is not a purpose of the catalogue"
+                f" ({', '.join(sorted(purposes))})"
+            )

@@ -1,0 +1,665 @@
+"""Importing persons and organisations from spreadsheets: validate everything, then write.
+
+Design:
+- Two phases. Every row is validated first with the same rules as the UI and the API
+  (register.inputs); if any row fails, the report lists each error as
+  `row N, column C: reason` and nothing at all is written. Only a clean file is written,
+  in one transaction: all of it or none of it.
+- Duplicates follow one documented rule (docs/import.md). Organisations: the same business
+  ID (within the file or already in the register) is one organisation; later data fills its
+  empty fields and adds missing relationship kinds, never overwrites. Persons: the same
+  normalised email (or identity code) as an earlier row or as a person already in the
+  register is skipped, with a report line; no person is ever overwritten by an import.
+- Every person written gets provenance for each record (person, contact points,
+  affiliation, identity code): source kind and name, when, by whom and for which purpose.
+  The batch is one audit event naming the source and the person ids.
+- Persons are written with `executemany` and ids allocated up front (imports/bulk.py):
+  the benchmark measures this path against the raw driver.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from rekisteri.audit.models import AuditAction
+from rekisteri.audit.services import Actor, audit_record
+from rekisteri.common.crypto import encrypt_field
+from rekisteri.imports.bulk import allocate_ids, insert_rows, prepared
+from rekisteri.register.inputs import clean_organization, clean_person
+from rekisteri.register.models import (
+    Affiliation,
+    ContactKind,
+    ContactPoint,
+    Controller,
+    IdentityCode,
+    Organization,
+    OrganizationRelationship,
+    Person,
+    Provenance,
+    make_search_name,
+)
+from rekisteri.register.services import SourceRef, identity_code_hash
+from rekisteri.register.validators import InvalidValue, mask_identity_code, normalise_country
+
+Rows = Iterable[tuple[int, Mapping[str, str]]]
+
+LANGUAGE_OF_COUNTRY = {"FI": "fi", "SE": "sv"}
+ORG_FILLABLE = ("name", "street", "postal_code", "city", "website", "industry")
+LOOKUP_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"row {self.row}, column {self.column}: {self.reason}"
+
+
+@dataclass
+class ImportReport:
+    kind: str
+    source: SourceRef
+    dry_run: bool = False
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    merged: int = 0
+    skipped: int = 0
+    suppressed: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    person_ids: list[int] = field(default_factory=list)
+    organization_ids: list[int] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> str:
+        if self.errors:
+            return f"{len(self.errors)} error(s) in {self.rows} row(s); nothing was imported" + (
+                " (dry run)" if self.dry_run else ""
+            )
+        verb = "would be" if self.dry_run else "were"
+        parts = [f"{self.rows} row(s) read", f"{self.created} {verb} created"]
+        if self.kind == "organizations":
+            parts.append(f"{self.updated} existing {verb} updated")
+            parts.append(f"{self.merged} duplicate row(s) {verb} merged")
+        parts.append(f"{self.skipped} duplicate(s) {verb} skipped")
+        if self.suppressed:
+            parts.append(f"{self.suppressed} on the suppression list")
+        return ", ".join(parts) + (" (dry run: nothing was written)" if self.dry_run else "")
+
+
+def _progress(rows: Rows, *, enabled: bool, total: int | None, desc: str) -> Rows:
+    if not enabled or (total is not None and total < 2000):
+        return rows
+    from tqdm import tqdm
+
+    # disable=None: no bar when stderr is not a terminal (cron, tests, pipes).
+    return tqdm(
+        rows, total=total, desc=desc, unit=" rows", mininterval=0.5, disable=None, file=sys.stderr
+    )
+
+
+def _labels(rows: Any, labels: Mapping[str, str] | None) -> Mapping[str, str]:
+    return labels if labels is not None else getattr(rows, "labels", {})
+
+
+def _suppressed(items: list[Any]) -> set[int]:
+    """Row numbers whose email or phone is on the consent app's suppression list.
+
+    The consent app is optional here (guarded import). Its list holds keyed hashes only, so
+    the values are hashed in bulk with its own helper and looked up in chunks; calling
+    `suppression_match` per row would re-validate every address and cost a query per row.
+    """
+    try:
+        from rekisteri.consent.models import Suppression
+        from rekisteri.consent.suppression import digests_of
+    except ImportError:
+        return set()
+    if not Suppression.objects.exists():
+        return set()
+    by_digest: dict[str, list[int]] = {}
+    for kind in ("email", "phone"):
+        pairs = [(i.number, i.values[kind]) for i in items if i.values.get(kind)]
+        for (number, _value), d in zip(pairs, digests_of(kind, [v for _, v in pairs]), strict=True):
+            by_digest.setdefault(d, []).append(number)
+    hits: set[int] = set()
+    for chunk in _chunks(list(by_digest)):
+        for d in Suppression.objects.filter(digest__in=chunk).values_list("digest", flat=True):
+            hits.update(by_digest[d])
+    return hits
+
+
+def _chunks(values: list[Any], size: int = LOOKUP_CHUNK) -> Iterable[list[Any]]:
+    for i in range(0, len(values), size):
+        yield values[i : i + size]
+
+
+# --- persons ----------------------------------------------------------------------------
+
+
+@dataclass
+class _PersonRow:
+    number: int
+    values: dict[str, Any]
+    organization_id: int | None = None
+    department: str = ""
+    role: str = ""
+
+
+def import_persons(
+    *,
+    actor: Actor,
+    controller: Controller,
+    rows: Rows,
+    source: SourceRef,
+    dry_run: bool = False,
+    labels: Mapping[str, str] | None = None,
+    progress: bool = False,
+) -> ImportReport:
+    """Validate all rows, then create the persons with provenance, or write nothing."""
+    labels = _labels(rows, labels)
+    report = ImportReport(kind="persons", source=source, dry_run=dry_run)
+
+    def column(name: str) -> str:
+        return labels.get(name, name)
+
+    region = controller.country or "FI"
+    default_language = LANGUAGE_OF_COUNTRY.get(region, "en")
+    valid: list[_PersonRow] = []
+    errors = report.errors
+    total = getattr(rows, "total", None)
+    for number, row in _progress(rows, enabled=progress, total=total, desc="validating"):
+        report.rows += 1
+        if "__unnamed__" in row:
+            errors.append(
+                RowError(number, row["__unnamed__"], "a value in a column without a header")
+            )
+            continue
+        data = dict(row)
+        org_country = (data.get("organization_country") or "").strip()
+        if org_country:
+            try:
+                data["organization_country"] = normalise_country(org_country)
+            except InvalidValue as exc:
+                errors.append(RowError(number, column("organization_country"), str(exc)))
+                continue
+        cleaned = clean_person(data, default_region=region)
+        if cleaned.errors:
+            errors.extend(RowError(number, column(k), m) for k, m in cleaned.errors.items())
+            continue
+        values = cleaned.values
+        if not (data.get("language") or "").strip():
+            values["language"] = default_language
+        if values.get("organization_business_id"):
+            values["organization_country"] = data.get("organization_country") or region
+        item = _PersonRow(number, values)
+        for name, limit in (("department", 150), ("role", 100)):
+            text = (data.get(name) or "").strip()
+            if len(text) > limit:
+                errors.append(RowError(number, column(name), "is too long"))
+            setattr(item, name, text)
+        valid.append(item)
+
+    _resolve_organizations(controller, valid, report, column)
+    if errors:
+        errors.sort(key=lambda e: e.row)
+        return report
+
+    to_create = _drop_duplicate_persons(controller, valid, report)
+    for number in sorted(_suppressed(to_create)):
+        report.suppressed += 1
+        report.notes.append(
+            f"row {number}: on the suppression list; imported, but never marketed to"
+        )
+    report.created = len(to_create)
+    if dry_run or not to_create:
+        return report
+    with transaction.atomic():
+        report.person_ids = _write_persons(
+            actor=actor, controller=controller, items=to_create, source=source
+        )
+        categories = {"basic", "customer_relationship"}
+        if any(i.values.get("email") or i.values.get("phone") for i in to_create):
+            categories.add("contact")
+        if any(i.organization_id for i in to_create):
+            categories.add("organisation_link")
+        if any(i.values.get("identity_code") for i in to_create):
+            categories.add("identity_code")
+        audit_record(
+            actor=actor,
+            action=AuditAction.IMPORT,
+            person_ids=report.person_ids,
+            record="imports:persons",
+            categories=categories,
+            purpose=source.purpose,
+            reason=f"persons imported from {source.kind}: {source.name}"[:500],
+            detail={
+                "rows": report.rows,
+                "created": report.created,
+                "skipped": report.skipped,
+                "suppressed": report.suppressed,
+            },
+        )
+    return report
+
+
+def _resolve_organizations(
+    controller: Controller, items: list[_PersonRow], report: ImportReport, column: Any
+) -> None:
+    wanted = {
+        (i.values["organization_country"], i.values["organization_business_id"])
+        for i in items
+        if i.values.get("organization_business_id")
+    }
+    if not wanted:
+        return
+    found: dict[tuple[str, str], int] = {}
+    bids = sorted({bid for _, bid in wanted})
+    for chunk in _chunks(bids):
+        for pk, country, bid in Organization.objects.filter(
+            controller=controller, business_id__in=chunk
+        ).values_list("pk", "country", "business_id"):
+            found[(country, bid)] = pk
+    for item in items:
+        bid = item.values.get("organization_business_id")
+        if not bid:
+            continue
+        pk = found.get((item.values["organization_country"], bid))
+        if pk is None:
+            report.errors.append(
+                RowError(
+                    item.number,
+                    column("organization_business_id"),
+                    "no organisation with this business ID in the register"
+                    " (import the organisations first)",
+                )
+            )
+        item.organization_id = pk
+
+
+def _drop_duplicate_persons(
+    controller: Controller, items: list[_PersonRow], report: ImportReport
+) -> list[_PersonRow]:
+    emails = sorted({i.values["email"] for i in items if i.values.get("email")})
+    known_email: dict[str, int] = {}
+    for chunk in _chunks(emails):
+        known_email.update(
+            ContactPoint.objects.filter(
+                kind=ContactKind.EMAIL, value__in=chunk, person__controller=controller
+            ).values_list("value", "person_id")
+        )
+    hashes = {
+        i.number: identity_code_hash(i.values["identity_code"])
+        for i in items
+        if i.values.get("identity_code")
+    }
+    known_code: dict[str, int] = {}
+    for chunk in _chunks(sorted(set(hashes.values()))):
+        known_code.update(
+            IdentityCode.objects.filter(
+                lookup_hash__in=chunk, person__controller=controller
+            ).values_list("lookup_hash", "person_id")
+        )
+    seen_email: dict[str, int] = {}
+    seen_code: dict[str, int] = {}
+    keep: list[_PersonRow] = []
+    for item in items:
+        email = item.values.get("email")
+        code = hashes.get(item.number)
+        note = ""
+        if email and email in seen_email:
+            note = f"same email as row {seen_email[email]}"
+        elif email and email in known_email:
+            note = (
+                f"a person with this email is already in the register (person {known_email[email]})"
+            )
+        elif code and code in seen_code:
+            note = f"same identity code as row {seen_code[code]}"
+        elif code and code in known_code:
+            note = (
+                "a person with this identity code is already in the register"
+                f" (person {known_code[code]})"
+            )
+        if note:
+            report.skipped += 1
+            report.notes.append(f"row {item.number}: {note}; skipped")
+            continue
+        if email:
+            seen_email[email] = item.number
+        if code:
+            seen_code[code] = item.number
+        keep.append(item)
+    return keep
+
+
+def _write_persons(
+    *, actor: Actor, controller: Controller, items: list[_PersonRow], source: SourceRef
+) -> list[int]:
+    now = timezone.now()
+    today = timezone.localdate()
+    stamp = {"created_at": now, "updated_at": now}
+    ids = allocate_ids(Person, len(items))
+    cp_count = sum(bool(i.values.get("email")) + bool(i.values.get("phone")) for i in items)
+    cp_ids = iter(allocate_ids(ContactPoint, cp_count))
+    aff_ids = iter(allocate_ids(Affiliation, sum(1 for i in items if i.organization_id)))
+    code_ids = iter(
+        allocate_ids(IdentityCode, sum(1 for i in items if i.values.get("identity_code")))
+    )
+
+    json_cache: dict[tuple[str, ...], Any] = {}
+
+    def fields_json(names: tuple[str, ...]) -> Any:
+        value = json_cache.get(names)
+        if value is None:
+            value = json_cache[names] = prepared(Provenance, "fields", list(names))
+        return value
+
+    people: list[tuple[Any, ...]] = []
+    contacts: list[tuple[Any, ...]] = []
+    links: list[tuple[Any, ...]] = []
+    codes: list[tuple[Any, ...]] = []
+    provenance: list[tuple[Any, ...]] = []
+    cid = controller.pk
+    creator = actor.name[:150]
+    person_label, cp_label = Person._meta.label, ContactPoint._meta.label
+    aff_label, code_label = Affiliation._meta.label, IdentityCode._meta.label
+    value_fields = fields_json(("value",))
+    for pid, item in zip(ids, items, strict=True):
+        v = item.values
+        first, last = v.get("first_name", ""), v["last_name"]
+        title = v.get("title", "")
+        nationality = v.get("nationality", "")
+        people.append(
+            (
+                pid,
+                cid,
+                first,
+                last,
+                make_search_name(first, last),
+                title,
+                v["language"],
+                nationality,
+                bool(item.organization_id),
+                creator,
+            )
+        )
+        given = tuple(
+            name
+            for name, value in (
+                ("first_name", first),
+                ("language", v["language"]),
+                ("last_name", last),
+                ("nationality", nationality),
+                ("title", title),
+            )
+            if value
+        )
+        provenance.append((pid, f"{person_label}:{pid}", fields_json(given)))
+        for kind in (ContactKind.EMAIL, ContactKind.PHONE):
+            value = v.get(kind)
+            if value:
+                cp = next(cp_ids)
+                contacts.append((cp, pid, kind.value, value))
+                provenance.append((pid, f"{cp_label}:{cp}", value_fields))
+        if item.organization_id:
+            aff = next(aff_ids)
+            links.append((aff, pid, item.organization_id, title, item.department, item.role))
+            provenance.append(
+                (
+                    pid,
+                    f"{aff_label}:{aff}",
+                    fields_json(
+                        tuple(
+                            n
+                            for n, x in (
+                                ("department", item.department),
+                                ("organization", 1),
+                                ("role", item.role),
+                                ("start", 1),
+                                ("title", title),
+                            )
+                            if x
+                        )
+                    ),
+                )
+            )
+        if v.get("identity_code"):
+            code = v["identity_code"]
+            ic = next(code_ids)
+            codes.append(
+                (
+                    ic,
+                    pid,
+                    v["identity_code_country"],
+                    encrypt_field(code),
+                    identity_code_hash(code),
+                    mask_identity_code(code),
+                )
+            )
+            provenance.append((pid, f"{code_label}:{ic}", fields_json(("encrypted",))))
+
+    insert_rows(
+        Person,
+        (
+            "id",
+            "controller",
+            "first_name",
+            "last_name",
+            "search_name",
+            "title",
+            "language",
+            "nationality",
+            "is_contact_person",
+            "created_by",
+        ),
+        people,
+        constants=stamp,
+    )
+    insert_rows(
+        ContactPoint,
+        ("id", "person", "kind", "value"),
+        contacts,
+        constants={**stamp, "primary": True},
+    )
+    insert_rows(
+        Affiliation,
+        ("id", "person", "organization", "title", "department", "role"),
+        links,
+        constants={**stamp, "start": today, "is_contact_person": True},
+    )
+    insert_rows(
+        IdentityCode,
+        ("id", "person", "country", "encrypted", "lookup_hash", "masked"),
+        codes,
+        constants={"created_at": now},
+    )
+    insert_rows(
+        Provenance,
+        ("person", "record", "fields"),
+        provenance,
+        constants={
+            "source_kind": source.kind,
+            "source_name": source.name[:255],
+            "collected_at": now,
+            "recorded_by": creator,
+            "purpose": source.purpose,
+        },
+    )
+    return ids
+
+
+# --- organisations -----------------------------------------------------------------------
+
+
+@dataclass
+class _OrgRow:
+    number: int
+    values: dict[str, Any]
+    relationships: list[str] = field(default_factory=list)
+
+
+def _fill(target: dict[str, Any], other: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """Fill target's empty fields from other. Returns (filled, conflicting) field names."""
+    filled, conflicts = [], []
+    for name in ORG_FILLABLE:
+        new = other.get(name) or ""
+        if not new:
+            continue
+        if not target.get(name):
+            target[name] = new
+            filled.append(name)
+        elif target[name] != new:
+            conflicts.append(name)
+    return filled, conflicts
+
+
+def import_organizations(
+    *,
+    actor: Actor,
+    controller: Controller,
+    rows: Rows,
+    source: SourceRef,
+    dry_run: bool = False,
+    labels: Mapping[str, str] | None = None,
+    progress: bool = False,
+) -> ImportReport:
+    """Validate all rows, then create or complete the organisations, or write nothing."""
+    labels = _labels(rows, labels)
+    report = ImportReport(kind="organizations", source=source, dry_run=dry_run)
+    total = getattr(rows, "total", None)
+    valid: list[_OrgRow] = []
+    for number, row in _progress(rows, enabled=progress, total=total, desc="validating"):
+        report.rows += 1
+        if "__unnamed__" in row:
+            report.errors.append(
+                RowError(number, row["__unnamed__"], "a value in a column without a header")
+            )
+            continue
+        data = dict(row)
+        if not (data.get("country") or "").strip():
+            data["country"] = controller.country or "FI"
+        cleaned = clean_organization(data)
+        if cleaned.errors:
+            report.errors.extend(
+                RowError(number, labels.get(k, k), m) for k, m in cleaned.errors.items()
+            )
+            continue
+        values = cleaned.values
+        valid.append(_OrgRow(number, values, list(values.pop("relationship", []))))
+    if report.errors:
+        report.errors.sort(key=lambda e: e.row)
+        return report
+
+    # Same business ID within the file: later rows complete the first one.
+    first: dict[tuple[str, str], _OrgRow] = {}
+    unique: list[_OrgRow] = []
+    for item in valid:
+        bid = item.values.get("business_id")
+        key = (item.values["country"], bid) if bid else None
+        if key is None or key not in first:
+            if key is not None:
+                first[key] = item
+            unique.append(item)
+            continue
+        target = first[key]
+        filled, conflicts = _fill(target.values, item.values)
+        target.relationships += [k for k in item.relationships if k not in target.relationships]
+        report.merged += 1
+        line = f"row {item.number}: same business ID as row {target.number}; merged into it"
+        if conflicts:
+            line += f" (kept row {target.number}'s {', '.join(conflicts)})"
+        report.notes.append(line)
+
+    existing: dict[tuple[str, str], Organization] = {}
+    for chunk in _chunks(sorted(b for _, b in first)):
+        for org in Organization.objects.filter(controller=controller, business_id__in=chunk):
+            existing[(org.country, org.business_id)] = org
+    open_kinds: dict[int, set[str]] = {}
+    if existing:
+        for org_id, kind in OrganizationRelationship.objects.filter(
+            organization__in=list(existing.values()), end__isnull=True
+        ).values_list("organization_id", "kind"):
+            open_kinds.setdefault(org_id, set()).add(kind)
+
+    new: list[_OrgRow] = []
+    updates: list[tuple[Organization, list[str], list[str]]] = []
+    for item in unique:
+        bid = item.values.get("business_id")
+        org = existing.get((item.values["country"], bid)) if bid else None
+        if org is None:
+            new.append(item)
+            continue
+        current = {n: getattr(org, n) for n in ORG_FILLABLE}
+        filled, _conflicts = _fill(current, item.values)
+        kinds = [k for k in item.relationships if k not in open_kinds.get(org.pk, set())]
+        for name in filled:
+            setattr(org, name, current[name])
+        if filled or kinds:
+            report.updated += 1
+            updates.append((org, filled, kinds))
+            what = ", ".join(
+                [*(f"filled {n}" for n in filled), *(f"added relationship {k}" for k in kinds)]
+            )
+            report.notes.append(
+                f"row {item.number}: business ID already in the register (organisation {org.pk});"
+                f" {what}"
+            )
+        else:
+            report.skipped += 1
+            report.notes.append(
+                f"row {item.number}: business ID already in the register (organisation {org.pk});"
+                " nothing new, skipped"
+            )
+    report.created = len(new)
+    if dry_run or not (new or updates):
+        return report
+
+    today = timezone.localdate()
+    with transaction.atomic():
+        created = Organization.objects.bulk_create(
+            [
+                Organization(controller=controller, created_by=actor.name[:150], **item.values)
+                for item in new
+            ],
+            batch_size=1000,
+        )
+        relationships = [
+            OrganizationRelationship(organization=org, kind=kind, start=today)
+            for org, item in zip(created, new, strict=True)
+            for kind in item.relationships
+        ]
+        for org, filled, kinds in updates:
+            if filled:
+                org.save(update_fields=[*filled, "updated_at"])
+            relationships += [
+                OrganizationRelationship(organization=org, kind=k, start=today) for k in kinds
+            ]
+        OrganizationRelationship.objects.bulk_create(relationships, batch_size=1000)
+        report.organization_ids = [o.pk for o in created] + [o.pk for o, _, _ in updates]
+        audit_record(
+            actor=actor,
+            action=AuditAction.IMPORT,
+            record="imports:organizations",
+            purpose=source.purpose,
+            reason=f"organisations imported from {source.kind}: {source.name}"[:500],
+            detail={
+                "rows": report.rows,
+                "created": report.created,
+                "updated": report.updated,
+                "merged": report.merged,
+                "skipped": report.skipped,
+            },
+        )
+    return report
