@@ -145,7 +145,8 @@ def erasure_plan(*, person: Person, today: date | None = None) -> ErasurePlan:
     kept_rules = legally_kept_categories()
     holds = integrations.legal_holds_for(person_id=pid)
     plan.holds = [{k: (_iso(v) or v) for k, v in h.items()} for h in holds]
-    person_hold = next((h for h in holds if h.get("scope") == "person"), None)
+    # A hold on the person, or on an organisation they are linked to, keeps all their data.
+    person_hold = next((h for h in holds if h.get("scope") in ("person", "organization")), None)
     held_records = {
         h.get("record") for h in holds if h.get("scope") == "record" and h.get("record")
     }

@@ -84,8 +84,20 @@ def retention_end(*, category: str, person_id: int, record: Any = None) -> date 
 
 
 def legal_holds_for(*, person_id: int) -> list[dict[str, Any]]:
+    """Active legal holds; a record-scope hold carries "record" ("app.Model:pk")."""
     fn = _get("rekisteri.retention.selectors", "legal_holds_for")
-    return list(fn(person_id=person_id)) if fn else []
+    if fn is None:
+        return []
+    holds = [dict(h) for h in fn(person_id=person_id)]
+    need = [h["id"] for h in holds if h.get("scope") == "record" and not h.get("record")]
+    if need:
+        from rekisteri.retention.models import LegalHold
+
+        records = dict(LegalHold.objects.filter(pk__in=need).values_list("pk", "record"))
+        for h in holds:
+            if h.get("id") in records:
+                h["record"] = records[h["id"]]
+    return holds
 
 
 def suppression_add(*, actor: Any, email: str | None = None, phone: str | None = None) -> bool:
@@ -107,7 +119,7 @@ def marketing_objection_record(
 
 
 def orphan_files_remove() -> int:
-    fn = _get("rekisteri.interactions.services", "orphan_files_remove")
+    fn = _get("rekisteri.interactions.files", "orphan_files_remove")
     return int(fn() or 0) if fn else 0
 
 

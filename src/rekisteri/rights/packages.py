@@ -135,7 +135,16 @@ class _Explainer:
         texts = []
         for rule in rules:
             desc = rule.description.get(self.lang) if isinstance(rule.description, dict) else ""
-            texts.append(desc or f"{rule.anchor} + {rule.period}".strip())
+            period = ", ".join(
+                f"{n} {unit}"
+                for n, unit in (
+                    (rule.period_years, "years"),
+                    (rule.period_months, "months"),
+                    (rule.period_days, "days"),
+                )
+                if n
+            )
+            texts.append(desc or f"{rule.get_anchor_display()} + {period or '0 days'}")
         return "; ".join(t for t in texts if t)
 
     def retention_end(self, category: str, person_id: int) -> str | None:
