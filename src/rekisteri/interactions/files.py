@@ -79,8 +79,8 @@ def _references() -> list[tuple[type[models.Model], str]]:
     """Every (model, field name) that refers to a StoredFile, found from the model graph."""
     return [
         (rel.related_model, rel.field.name)
-        for rel in StoredFile._meta.related_objects
-        if rel.many_to_one or rel.one_to_one
+        for rel in StoredFile._meta.get_fields(include_hidden=True)
+        if rel.auto_created and not rel.concrete and (rel.one_to_many or rel.one_to_one)
     ]
 
 

@@ -52,8 +52,8 @@ class SweepResult:
 
 def _children(model: type[models.Model]) -> list[tuple[type[models.Model], str, Any]]:
     out = []
-    for rel in model._meta.related_objects:
-        if rel.one_to_many or rel.one_to_one:
+    for rel in model._meta.get_fields(include_hidden=True):
+        if rel.auto_created and not rel.concrete and (rel.one_to_many or rel.one_to_one):
             out.append((rel.related_model, rel.field.name, rel.on_delete))
     return out
 

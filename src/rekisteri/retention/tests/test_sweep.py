@@ -1,0 +1,318 @@
+"""The retention sweep with a fixed clock: each rule's records go on the right day, files
+with them, legal holds stop it, and a killed sweep re-run ends where a whole one would."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils import timezone
+
+from rekisteri.audit.models import AuditAction, AuditEvent
+from rekisteri.audit.services import Actor
+from rekisteri.interactions.files import file_path, file_store, files_check
+from rekisteri.interactions.models import (
+    CallRecording,
+    ChatTranscript,
+    Invoice,
+    Payment,
+    StoredFile,
+    WebVisit,
+)
+from rekisteri.retention.models import SweepRun, SweepStatus
+from rekisteri.retention.selectors import retention_verify
+from rekisteri.retention.services import legal_hold_place, retention_sweep
+
+TODAY = date(2026, 1, 1)
+
+
+def at(day: date) -> datetime:
+    return timezone.make_aware(datetime(day.year, day.month, day.day, 12, 0))
+
+
+def months_ago(n: int, day: date = TODAY) -> date:
+    from rekisteri.retention.periods import add_months
+
+    return add_months(day, -n)
+
+
+@pytest.fixture(autouse=True)
+def files_dir(settings: Any, tmp_path: Any) -> Any:
+    settings.FILES_DIR = tmp_path / "files"
+    return settings.FILES_DIR
+
+
+@pytest.fixture
+def person(make_person: Any) -> Any:
+    return make_person()
+
+
+def chat(person: Any, day: date) -> ChatTranscript:
+    return ChatTranscript.objects.create(
+        controller=person.controller, person=person, occurred_at=at(day), transcript="Hei!"
+    )
+
+
+def call(person: Any, day: date) -> CallRecording:
+    audio = file_store(data=b"RIFF fake audio " + str(day).encode(), content_type="audio/wav")
+    return CallRecording.objects.create(
+        controller=person.controller,
+        person=person,
+        occurred_at=at(day),
+        phone_number="+358401234567",
+        summary="Asked about the invoice",
+        audio=audio,
+    )
+
+
+def invoice(person: Any, year: int, number: str) -> Invoice:
+    inv = Invoice.objects.create(
+        controller=person.controller,
+        person=person,
+        occurred_at=at(date(year, 6, 1)),
+        number=number,
+        billing_year=year,
+        amount=Decimal("100.00"),
+        recipient_name=str(person),
+    )
+    Payment.objects.create(invoice=inv, paid_on=date(year, 7, 1), amount=Decimal("100.00"))
+    return inv
+
+
+def test_chat_transcript_of_four_months_is_swept_and_one_of_two_months_stays(person):
+    old = chat(person, months_ago(4))
+    young = chat(person, months_ago(2))
+    result = retention_sweep(as_of=TODAY)
+    assert not ChatTranscript.objects.filter(pk=old.pk).exists()
+    assert ChatTranscript.objects.filter(pk=young.pk).exists()
+    assert result.counts["chat-3-months"] == {"deleted": 1}
+
+
+def test_chat_transcript_goes_on_the_day_it_is_three_months_old(person):
+    t = chat(person, date(2025, 11, 30))
+    retention_sweep(as_of=date(2026, 2, 27))
+    assert ChatTranscript.objects.filter(pk=t.pk).exists()
+    # 30 November + 3 months is 28 February (no 30 February).
+    retention_sweep(as_of=date(2026, 2, 28))
+    assert not ChatTranscript.objects.filter(pk=t.pk).exists()
+
+
+def test_call_recording_of_eight_months_goes_with_its_audio_file_and_one_of_six_stays(person):
+    old = call(person, months_ago(8))
+    young = call(person, months_ago(6))
+    old_file, young_file = file_path(old.audio), file_path(young.audio)
+    assert old_file.exists() and young_file.exists()
+    retention_sweep(as_of=TODAY)
+    assert not CallRecording.objects.filter(pk=old.pk).exists()
+    assert not old_file.exists()
+    assert not StoredFile.objects.filter(pk=old.audio_id).exists()
+    assert CallRecording.objects.filter(pk=young.pk).exists()
+    assert young_file.exists()
+    assert files_check() == {"unreferenced": [], "missing": []}
+
+
+def test_invoice_of_billing_year_2015_is_swept_on_1_january_2026_and_2016_stays(person):
+    old = invoice(person, 2015, "2015-1")
+    new = invoice(person, 2016, "2016-1")
+    retention_sweep(as_of=date(2025, 12, 31))
+    assert Invoice.objects.filter(pk=old.pk).exists()
+    result = retention_sweep(as_of=date(2026, 1, 1))
+    assert not Invoice.objects.filter(pk=old.pk).exists()
+    assert not Payment.objects.filter(invoice_id=old.pk).exists()
+    assert Invoice.objects.filter(pk=new.pk).exists()
+    assert Payment.objects.filter(invoice_id=new.pk).count() == 1
+    assert result.counts["billing-10-years"] == {"deleted": 1}
+
+
+def test_records_under_legal_hold_stay(person, make_person, fi_controller):
+    held_person = make_person()
+    on_person = chat(held_person, months_ago(4))
+    on_record = chat(person, months_ago(5))
+    free = chat(person, months_ago(6))
+    actor = Actor("dpo")
+    legal_hold_place(actor=actor, controller=fi_controller, person=held_person, reason="claim")
+    legal_hold_place(
+        actor=actor,
+        controller=fi_controller,
+        record=f"interactions.ChatTranscript:{on_record.pk}",
+        reason="dispute",
+    )
+    retention_sweep(as_of=TODAY)
+    assert ChatTranscript.objects.filter(pk__in=[on_person.pk, on_record.pk]).count() == 2
+    assert not ChatTranscript.objects.filter(pk=free.pk).exists()
+
+
+def test_expired_legal_hold_no_longer_stops_deletion(person, fi_controller):
+    t = chat(person, months_ago(4))
+    legal_hold_place(
+        actor=Actor("dpo"),
+        controller=fi_controller,
+        person=person,
+        reason="claim",
+        until=TODAY - timedelta(days=1),
+    )
+    retention_sweep(as_of=TODAY)
+    assert not ChatTranscript.objects.filter(pk=t.pk).exists()
+
+
+def test_sweep_audit_event_counts_what_it_removed_per_rule_without_personal_data(person):
+    chat(person, months_ago(4))
+    chat(person, months_ago(5))
+    call(person, months_ago(9))
+    invoice(person, 2014, "2014-7")
+    retention_sweep(as_of=TODAY)
+    event = AuditEvent.objects.filter(action=AuditAction.RETENTION).order_by("-seq").first()
+    assert event is not None
+    assert event.detail["counts"] == {
+        "chat-3-months": {"deleted": 2},
+        "calls-7-months": {"deleted": 1},
+        "billing-10-years": {"deleted": 1},
+    }
+    assert event.detail["files_removed"] == 1
+    assert event.person_id is None and event.sealed == ""
+    assert person.last_name not in str(event.detail)
+    assert AuditEvent.objects.filter(action=AuditAction.RETENTION).count() == 1
+
+
+def test_web_visits_are_anonymised_not_deleted(person):
+    v = WebVisit.objects.create(
+        controller=person.controller,
+        person=person,
+        occurred_at=at(months_ago(7)),
+        ip_address="192.0.2.10",
+        page="/pricing",
+        user_agent="Firefox",
+    )
+    result = retention_sweep(as_of=TODAY)
+    v.refresh_from_db()
+    assert v.person_id is None and v.ip_address is None and v.page == "" and v.anonymised_at
+    assert result.counts["web-visits-6-months"] == {"anonymised": 1}
+    assert retention_sweep(as_of=TODAY).counts == {}
+
+
+def test_verify_fails_before_the_sweep_naming_overdue_records_and_passes_after(person, capsys):
+    old = chat(person, months_ago(4))
+    chat(person, months_ago(1))
+    old_inv = invoice(person, 2015, "2015-9")
+    with pytest.raises(CommandError) as exc:
+        call_command("retention", "verify", "--as-of", "2026-01-01")
+    assert exc.value.returncode == 1
+    out = capsys.readouterr().out
+    assert f"interactions.ChatTranscript:{old.pk}" in out
+    assert f"interactions.Invoice:{old_inv.pk}" in out
+    assert "chat-3-months" in out and "billing-10-years" in out
+    retention_sweep(as_of=TODAY)
+    call_command("retention", "verify", "--as-of", "2026-01-01")
+    assert "OK" in capsys.readouterr().out
+
+
+def test_plan_counts_due_now_and_next_per_rule(person, capsys):
+    chat(person, months_ago(4))
+    chat(person, date(2025, 10, 15))  # three months old on 15 January
+    call_command("retention", "plan", "--as-of", "2026-01-01", "--days", "30", "--json")
+    import json
+
+    plan = json.loads(capsys.readouterr().out)
+    assert plan["rules"]["chat-3-months"] == {"due_now": 1, "due_next": 1}
+
+
+class Killed(Exception):
+    pass
+
+
+def _population(person: Any) -> None:
+    for i in range(7):
+        call(person, months_ago(8 + i))
+    for i in range(5):
+        chat(person, months_ago(4 + i))
+    for i in range(3):
+        call(person, months_ago(1 + i))
+    for year in (2013, 2014, 2020):
+        invoice(person, year, f"{year}-x")
+
+
+def _state() -> dict[str, Any]:
+    return {
+        "calls": sorted(CallRecording.objects.values_list("occurred_at", flat=True)),
+        "chats": sorted(ChatTranscript.objects.values_list("occurred_at", flat=True)),
+        "invoices": sorted(Invoice.objects.values_list("number", flat=True)),
+        "payments": Payment.objects.count(),
+        "files": StoredFile.objects.count(),
+    }
+
+
+def test_sweep_killed_after_first_chunk_and_run_again_ends_like_an_uninterrupted_run(
+    person, make_person, files_dir
+):
+    _population(person)
+    retention_sweep(as_of=TODAY, chunk=2)
+    expected = _state()
+    assert expected["files"] == 3
+
+    # The same population again, from scratch, killed after its first chunk commits.
+    from rekisteri.interactions.models import CallRecording as C
+    from rekisteri.interactions.models import ChatTranscript as T
+
+    C.objects.all().delete()
+    T.objects.all().delete()
+    Invoice.objects.all().delete()
+    from rekisteri.interactions.files import orphan_files_remove
+
+    orphan_files_remove()
+    _population(person)
+
+    def kill(target: Any, n: int) -> None:
+        raise Killed()
+
+    with pytest.raises(Killed):
+        retention_sweep(as_of=TODAY, chunk=2, after_chunk=kill)
+    assert SweepRun.objects.order_by("-id").first().status == SweepStatus.FAILED
+    # Part was removed, part not yet: the check shows it is overdue still.
+    assert retention_verify(as_of=TODAY)
+
+    retention_sweep(as_of=TODAY, chunk=2)
+    assert _state() == expected
+    assert retention_verify(as_of=TODAY) == []
+    assert files_check() == {"unreferenced": [], "missing": []}
+    on_disk = {p.relative_to(files_dir).as_posix() for p in files_dir.rglob("*") if p.is_file()}
+    assert on_disk == set(StoredFile.objects.values_list("path", flat=True))
+
+
+def test_sweep_killed_between_commit_and_file_removal_leaves_no_orphan_after_rerun(
+    person, monkeypatch, files_dir
+):
+    calls = [call(person, months_ago(9)) for _ in range(3)]
+    paths = [file_path(c.audio) for c in calls]
+    from rekisteri.retention import services
+
+    real = services.orphan_files_remove
+
+    def crash(**kwargs: Any) -> int:
+        if kwargs.get("ids"):  # the removal after a chunk's commit, not the start-up check
+            raise Killed()
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "orphan_files_remove", crash)
+    with pytest.raises(Killed):
+        retention_sweep(as_of=TODAY)
+    assert not CallRecording.objects.exists()
+    assert all(p.exists() for p in paths)  # rows committed, files not yet removed
+    monkeypatch.undo()
+    retention_sweep(as_of=TODAY)
+    assert not any(p.exists() for p in paths)
+    assert not StoredFile.objects.exists()
+    interrupted = AuditEvent.objects.filter(
+        action=AuditAction.RETENTION, reason="retention sweep interrupted"
+    )
+    assert interrupted.count() == 1
+
+
+def test_restricted_persons_records_are_not_swept(person):
+    t = chat(person, months_ago(4))
+    type(person).objects.filter(pk=person.pk).update(restricted_since=timezone.now())
+    retention_sweep(as_of=TODAY)
+    assert ChatTranscript.objects.filter(pk=t.pk).exists()
