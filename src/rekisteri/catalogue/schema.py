@@ -189,7 +189,7 @@ class _Validator:
         if not isinstance(version, str) or not version:
             self.err(None, None, "version", "is required: a string such as '2026-11-01'")
         for key in raw:
-            if key not in (*SECTIONS, "version", "register", "authorities"):
+            if key not in (*SECTIONS, "version", "register", "authorities", "security"):
                 self.err(None, None, key, f"unknown key; expected one of {', '.join(SECTIONS)}")
         data = CatalogueData(version=str(version or ""), raw=raw)
         for section in SECTIONS:

@@ -138,4 +138,9 @@ def catalogue_load(*, text: str, source_name: str, actor: Any) -> tuple[m.Catalo
         reason=f"catalogue {data.version} loaded from {source_name}",
         detail={section: len(entries) for section, entries in s.items()},
     )
+    # The privacy notice is written from the same catalogue: refuse one it cannot be
+    # written from, and publish a new dated version when the notice changes.
+    from rekisteri.notice.services import notice_version_sync
+
+    notice_version_sync(actor=actor, catalogue_version=version)
     return version, True

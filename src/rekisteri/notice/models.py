@@ -1,0 +1,31 @@
+"""Published versions of the privacy notice.
+
+A NoticeVersion is made when a loaded catalogue changes what the notice says (see
+notice.services.notice_version_sync). It keeps the content it was written from, the change
+log against the version before, and the HTML exactly as published in each language, so an
+earlier version can be shown as people saw it.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class NoticeVersion(models.Model):
+    number = models.PositiveIntegerField(unique=True)
+    catalogue_version = models.ForeignKey(
+        "catalogue.CatalogueVersion", on_delete=models.PROTECT, related_name="notice_versions"
+    )
+    published_at = models.DateTimeField()
+    digest = models.CharField(max_length=64)
+    content = models.JSONField()
+    changes = models.JSONField(default=list)
+    changed_purposes = models.JSONField(default=list)
+    html = models.JSONField(default=dict, help_text="{fi, sv, en} as published")
+    published_by = models.CharField(max_length=150)
+
+    class Meta:
+        ordering = ["-number"]
+
+    def __str__(self) -> str:
+        return f"notice v{self.number} ({self.published_at:%Y-%m-%d})"

@@ -1,0 +1,364 @@
+"""Writing the privacy notice from its content: one document model, HTML or Markdown out.
+
+`notice_document` walks the notice content (notice.content) and the fixed wording
+(notice.texts) and produces a list of blocks in the order Art. 13 and 14 list their items;
+`to_html` and `to_markdown` only format them. Every value from the catalogue is escaped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.html import escape
+
+from rekisteri.catalogue.schema import EEA
+from rekisteri.notice import texts
+from rekisteri.notice.content import _period_text, change_text
+
+
+@dataclass(frozen=True)
+class Link:
+    text: str
+    href: str
+
+
+Inline = str | Link
+
+
+@dataclass
+class Block:
+    kind: str  # h1 h2 h3 p ul meta
+    parts: list[Any] = field(default_factory=list)  # p/h: [Inline]; ul: [[Inline]]
+
+
+def format_date(day: dt.date, lang: str) -> str:
+    if lang == "fi":
+        return f"{day.day}.{day.month}.{day.year}"
+    if lang == "sv":
+        return day.isoformat()
+    return f"{day.day} {texts.MONTHS_EN[day.month - 1]} {day.year}"
+
+
+def _t(value: dict[str, str], lang: str) -> str:
+    return value.get(lang) or value.get("en") or ""
+
+
+def retention_text(rule: dict[str, Any], lang: str) -> str:
+    period = rule["period"]
+    zero = not any(period.values())
+    anchor = rule["anchor"]
+    if anchor == "needed":
+        body = texts.ANCHOR["needed"][lang]
+    elif zero and anchor in texts.ANCHOR_ZERO:
+        body = texts.ANCHOR_ZERO[anchor][lang]
+    else:
+        body = texts.ANCHOR[anchor][lang].format(period=_period_text(period, lang))
+    if anchor != "needed":
+        body += ", " + texts.ACTION.get(rule["action"], texts.ACTION["delete"])[lang]
+    return body[0].upper() + body[1:]
+
+
+def notice_document(
+    content: dict[str, Any],
+    lang: str,
+    *,
+    published: dt.date,
+    number: int,
+    changes: list[dict[str, Any]] | None = None,
+    self_service_url: str = "/",
+) -> list[Block]:
+    T = texts.T[lang]
+    cats = {c["code"]: c for c in content["categories"]}
+    purposes = content["purposes"]
+    doc: list[Block] = [
+        Block("h1", [T["title"].format(register=_t(content["register"], lang))]),
+        Block("meta", [T["updated"].format(date=format_date(published, lang), number=number)]),
+        Block("p", [T["intro"]]),
+    ]
+
+    # Art. 13(1)(a): controller and contact details
+    doc.append(Block("h2", [T["h_controllers"]]))
+    controllers = content["controllers"]
+    doc.append(Block("p", [T["controllers_one" if len(controllers) == 1 else "controllers_many"]]))
+    items = []
+    for c in controllers:
+        address = ", ".join(
+            x for x in (c["street"], f"{c['postal_code']} {c['city']}".strip()) if x
+        )
+        id_label = texts.BUSINESS_ID.get(c["country"], {}).get(lang, T["business_id"])
+        line = f"{c['name']} ({id_label} {c['business_id']})"
+        if address:
+            line += f", {address}"
+        if c["phone"]:
+            line += f", {T['phone']} {c['phone']}"
+        parts: list[Inline] = [line]
+        if c["email"]:
+            parts += [f", {T['email']} ", Link(c["email"], f"mailto:{c['email']}")]
+        items.append(parts)
+    doc.append(Block("ul", items))
+
+    # Art. 13(1)(b): the data protection officer
+    doc.append(Block("h2", [T["h_dpo"]]))
+    doc.append(Block("p", [T["dpo_intro"]]))
+    items = []
+    for c in controllers:
+        if not (c["dpo_email"] or c["dpo_address"]):
+            continue
+        parts = [f"{c['name']}: {c['dpo_name']}".rstrip(": ")]
+        if c["dpo_email"]:
+            parts += [", ", Link(c["dpo_email"], f"mailto:{c['dpo_email']}")]
+        if c["dpo_address"]:
+            parts.append(f", {c['dpo_address']}")
+        items.append(parts)
+    doc.append(Block("ul", items))
+
+    # Whose data
+    subjects: list[str] = []
+    for c in content["categories"]:
+        for s in c["subjects"]:
+            label = _t(s, lang) if isinstance(s, dict) else texts.SUBJECTS.get(s, {}).get(lang, s)
+            if label not in subjects:
+                subjects.append(label)
+    if subjects:
+        doc.append(Block("h2", [T["h_subjects"]]))
+        doc.append(Block("p", [T["subjects_intro"]]))
+        doc.append(Block("ul", [[s] for s in subjects]))
+
+    # Art. 13(1)(c)(d): purposes, legal basis, legitimate interests
+    doc.append(Block("h2", [T["h_purposes"]]))
+    doc.append(Block("p", [T["purposes_intro"]]))
+    for p in purposes:
+        doc.append(Block("h3", [_t(p["name"], lang)]))
+        if p["description"]:
+            doc.append(Block("p", [_t(p["description"], lang)]))
+        facts = [[f"{T['basis']}: {texts.LEGAL_BASIS[p['legal_basis']][lang]}"]]
+        if p["legal_basis"] == "legitimate_interest":
+            facts.append([f"{T['interest']}: {_t(p['legitimate_interest'], lang)}"])
+        used = [_t(cats[c]["name"], lang) for c in p["categories"] if c in cats]
+        facts.append([f"{T['data_used']}: {', '.join(used)}"])
+        if p["objection"] == "absolute":
+            facts.append([T["objection_absolute"]])
+        elif p["objection"] == "balancing":
+            facts.append([T["objection_balancing"]])
+        if p["shared_within_group"] and len(controllers) > 1:
+            facts.append([T["shared_in_group"]])
+        doc.append(Block("ul", facts))
+    doc.append(Block("p", [T["stats_note"]]))
+
+    # Art. 14(1)(d): categories of personal data
+    doc.append(Block("h2", [T["h_categories"]]))
+    items = []
+    for c in content["categories"]:
+        line = _t(c["name"], lang)
+        if c["description"]:
+            line += f": {_t(c['description'], lang)}"
+        if c["sensitive"]:
+            line += f" ({T['sensitive']})"
+        items.append([line])
+    doc.append(Block("ul", items))
+
+    # Art. 14(2)(f): sources, including public ones
+    doc.append(Block("h2", [T["h_sources"]]))
+    doc.append(Block("p", [T["sources_intro"]]))
+    items = []
+    for kind, label in texts.SOURCE_KIND.items():
+        of_kind = [x for x in content["sources"] if x["kind"] == kind]
+        if not of_kind:
+            continue
+        names = []
+        for x in of_kind:
+            name = _t(x["name"], lang)
+            if x["description"]:
+                name += f" ({_t(x['description'], lang)})"
+            names.append(name)
+        items.append([f"{label[lang]}: {'; '.join(names)}"])
+    doc.append(Block("ul", items))
+    doc.append(Block("p", [T["combine_note"]]))
+
+    # Art. 13(2)(e): whether giving data is required, and what follows if not
+    doc.append(Block("h2", [T["h_required"]]))
+    doc.append(Block("p", [T["required_intro"]]))
+    items = []
+    for p in purposes:
+        required = _t(p["required"], lang) or texts.REQUIRED_DEFAULT[p["legal_basis"]][lang]
+        items.append([f"{_t(p['name'], lang)}: {required}"])
+    doc.append(Block("ul", items))
+
+    # Art. 13(1)(e): recipients by kind and function
+    doc.append(Block("h2", [T["h_recipients"]]))
+    if content["recipients"]:
+        doc.append(Block("p", [T["recipients_intro"]]))
+        for kind, label in texts.RECIPIENT_KIND.items():
+            of_kind = [r for r in content["recipients"] if r["kind"] == kind]
+            if not of_kind:
+                continue
+            doc.append(Block("h3", [label[lang]]))
+            items = []
+            for r in of_kind:
+                for_purposes = [
+                    _t(p["name"], lang) for p in purposes if r["code"] in p["recipients"]
+                ]
+                line = (
+                    f"{_t(r['name'], lang)} ({T['function']}: {texts.FUNCTION[r['function']][lang]}, "
+                    f"{T['country']}: {r['country']})"
+                )
+                if for_purposes:
+                    line += f": {', '.join(for_purposes)}"
+                items.append([line])
+            doc.append(Block("ul", items))
+    else:
+        doc.append(Block("p", [T["no_recipients"]]))
+
+    # Art. 13(1)(f): transfers outside the EU/EEA and their safeguards
+    doc.append(Block("h2", [T["h_transfers"]]))
+    outside = [r for r in content["recipients"] if r["country"] not in EEA]
+    if outside:
+        doc.append(Block("p", [T["transfers_intro"]]))
+        doc.append(
+            Block(
+                "ul",
+                [
+                    [
+                        f"{_t(r['name'], lang)} ({r['country']}): {T['safeguard']}: "
+                        f"{_t(r['safeguard'], lang)}"
+                    ]
+                    for r in outside
+                ],
+            )
+        )
+    else:
+        doc.append(Block("p", [T["no_transfers"]]))
+
+    # Art. 13(2)(a): retention periods or their criteria
+    doc.append(Block("h2", [T["h_retention"]]))
+    doc.append(Block("p", [T["retention_intro"]]))
+    items = []
+    for c in content["categories"]:
+        rules = [r for r in content["retention"] if r["category"] == c["code"]]
+        for r in rules:
+            line = f"{_t(c['name'], lang)}: {retention_text(r, lang)}"
+            if r["legal_reference"]:
+                line += f" ({T['legal_ref']}: {r['legal_reference']})"
+            items.append([line + "."])
+    doc.append(Block("ul", items))
+
+    # Art. 13(2)(b)(c): rights, withdrawal of consent
+    doc.append(Block("h2", [T["h_rights"]]))
+    how = T["rights_how"].split("{url}")
+    doc.append(Block("p", [how[0], Link(self_service_url, self_service_url), how[1]]))
+
+    def names(selected: list[dict[str, Any]]) -> str:
+        return ", ".join(_t(p["name"], lang) for p in selected) or T["none"]
+
+    items = [[T["right_access"]], [T["right_rectification"]], [T["right_erasure"]]]
+    items.append([T["right_restriction"]])
+    balancing = [p for p in purposes if p["objection"] == "balancing"]
+    if balancing:
+        items.append([T["right_objection"].format(purposes=names(balancing))])
+    absolute = [p for p in purposes if p["objection"] == "absolute"]
+    if absolute:
+        items.append([T["right_objection_dm"].format(purposes=names(absolute))])
+    portable = [p for p in purposes if p["legal_basis"] in ("consent", "contract")]
+    if portable:
+        items.append([T["right_portability"].format(purposes=names(portable))])
+    items.append([T["right_withdraw"]])
+    items.append([T["right_automated"]])
+    doc.append(Block("ul", items))
+
+    # Art. 13(2)(d): the right to complain, authority per controller country
+    doc.append(Block("h2", [T["h_complaint"]]))
+    doc.append(Block("p", [T["complaint_intro"]]))
+    items = []
+    for c in controllers:
+        authority = content["authorities"].get(c["country"])
+        if authority is None:
+            continue
+        parts: list[Inline] = [
+            T["complaint_for"].format(controller=c["name"], authority=_t(authority["name"], lang))
+        ]
+        if authority["url"]:
+            parts += [", ", Link(authority["url"], authority["url"])]
+        items.append(parts)
+    doc.append(Block("ul", items))
+
+    # Art. 13(2)(f): automated decisions and profiling
+    doc.append(Block("h2", [T["h_profiling"]]))
+    profiling = [p for p in purposes if p["profiling"]]
+    if profiling:
+        doc.append(Block("p", [T["profiling_intro"]]))
+        items = []
+        for p in profiling:
+            used = ", ".join(_t(cats[c]["name"], lang) for c in p["categories"] if c in cats)
+            line = _t(p["name"], lang)
+            if p["description"]:
+                line += f": {_t(p['description'], lang)}"
+            items.append([f"{line} ({T['data_used']}: {used})"])
+        doc.append(Block("ul", items))
+    else:
+        doc.append(Block("p", [T["no_profiling"]]))
+
+    # Security (Art. 32; the seeds tell people this, and the Art. 30 record needs it)
+    if content["security"]:
+        doc.append(Block("h2", [T["h_security"]]))
+        doc.append(Block("ul", [[_t(m, lang)] for m in content["security"]]))
+
+    doc.append(Block("h2", [T["h_changes"]]))
+    doc.append(Block("p", [T["changes_intro"]]))
+    if changes:
+        doc.append(Block("p", [T["changes_in_version"]]))
+        doc.append(Block("ul", [[change_text(c, lang)] for c in changes]))
+    elif number == 1:
+        doc.append(Block("p", [T["first_version"]]))
+    return doc
+
+
+def _inline_html(parts: list[Inline]) -> str:
+    out = []
+    for part in parts:
+        if isinstance(part, Link):
+            out.append(f'<a href="{escape(part.href)}">{escape(part.text)}</a>')
+        else:
+            out.append(str(escape(part)))
+    return "".join(out)
+
+
+def to_html(doc: list[Block]) -> str:
+    out = ['<article class="privacy-notice">']
+    for b in doc:
+        if b.kind == "ul":
+            items = "".join(f"<li>{_inline_html(i)}</li>" for i in b.parts)
+            out.append(f"<ul>{items}</ul>")
+        elif b.kind == "meta":
+            out.append(f'<p class="notice-updated"><strong>{_inline_html(b.parts)}</strong></p>')
+        else:
+            out.append(f"<{b.kind}>{_inline_html(b.parts)}</{b.kind}>")
+    out.append("</article>")
+    return "\n".join(out)
+
+
+def _inline_md(parts: list[Inline]) -> str:
+    out = []
+    for part in parts:
+        if isinstance(part, Link):
+            out.append(
+                f"[{part.text}]({part.href})" if part.text != part.href else f"<{part.href}>"
+            )
+        else:
+            out.append(str(part))
+    return "".join(out)
+
+
+def to_markdown(doc: list[Block]) -> str:
+    out = []
+    for b in doc:
+        if b.kind == "ul":
+            out.append("\n".join(f"- {_inline_md(i)}" for i in b.parts))
+        elif b.kind in ("h1", "h2", "h3"):
+            out.append("#" * int(b.kind[1]) + " " + _inline_md(b.parts))
+        elif b.kind == "meta":
+            out.append(f"*{_inline_md(b.parts)}*")
+        else:
+            out.append(_inline_md(b.parts))
+    return "\n\n".join(out) + "\n"

@@ -1,0 +1,124 @@
+"""The public privacy notice (no login, no JavaScript) and the DPO's notice and Art. 30 pages."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+from rekisteri.access.selectors import scope_for
+from rekisteri.audit.models import AuditAction
+from rekisteri.audit.services import actor_of, audit_record
+from rekisteri.catalogue.schema import LANGS
+from rekisteri.notice import selectors
+from rekisteri.notice.models import NoticeVersion
+from rekisteri.notice.ropa import COLUMNS
+
+DPO = frozenset({"dpo"})
+
+
+def _lang(request: HttpRequest) -> str:
+    lang = request.GET.get("lang") or (get_language() or "fi")[:2]
+    return lang if lang in LANGS else "fi"
+
+
+def _public(request: HttpRequest, version: NoticeVersion | None) -> HttpResponse:
+    lang = _lang(request)
+    body = selectors.notice_render(lang=lang, number=version.number if version else None)
+    current = selectors.notice_current()
+    return render(
+        request,
+        "notice/public_notice.html",
+        {
+            "body": mark_safe(body),  # noqa: S308 -- built by notice.render, every value escaped
+            "lang": lang,
+            "langs": LANGS,
+            "version": version,
+            "current": current,
+            "versions": selectors.notice_versions(),
+            "is_current": version is None or (current and version.number == current.number),
+        },
+    )
+
+
+def public_notice(request: HttpRequest) -> HttpResponse:
+    return _public(request, selectors.notice_current())
+
+
+def public_version(request: HttpRequest, number: int) -> HttpResponse:
+    try:
+        version = selectors.notice_version_get(number=number)
+    except NoticeVersion.DoesNotExist as exc:
+        raise Http404 from exc
+    return _public(request, version)
+
+
+def _dpo(request: HttpRequest):  # type: ignore[no-untyped-def]
+    scope = scope_for(request.user)
+    if not (scope.roles & DPO):
+        raise PermissionDenied
+    return scope
+
+
+@login_required
+def versions(request: HttpRequest) -> HttpResponse:
+    _dpo(request)
+    lang = _lang(request)
+    from rekisteri.notice.content import change_text
+
+    rows = [
+        {"v": v, "changes": [change_text(c, lang) for c in v.changes]}
+        for v in selectors.notice_versions()
+    ]
+    return render(request, "notice/versions.html", {"rows": rows})
+
+
+@login_required
+def notify(request: HttpRequest, number: int) -> HttpResponse:
+    scope = _dpo(request)
+    try:
+        version = selectors.notice_version_get(number=number)
+    except NoticeVersion.DoesNotExist as exc:
+        raise Http404 from exc
+    persons = selectors.persons_to_notify(
+        version=version, controller_ids=scope.visible_controller_ids()
+    )
+    if persons:
+        audit_record(
+            actor=actor_of(request.user, ip=request.META.get("REMOTE_ADDR")),
+            action=AuditAction.LIST,
+            person_ids=[p["person_id"] for p in persons],
+            categories=["marketing_preferences"],
+            purpose="rights_handling",
+            reason=f"persons to tell of notice version {number}",
+            detail={"count": len(persons)},
+        )
+    return render(request, "notice/notify.html", {"version": version, "persons": persons})
+
+
+@login_required
+def ropa(request: HttpRequest) -> HttpResponse:
+    _dpo(request)
+    lang = _lang(request)
+    rows = selectors.ropa_table(lang=lang)
+    table = [[row[key] for key, _ in COLUMNS] for row in rows]
+    return render(
+        request,
+        "notice/ropa.html",
+        {"headers": [label for _, label in COLUMNS], "table": table, "lang": lang},
+    )
+
+
+@login_required
+def ropa_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    _dpo(request)
+    try:
+        body, content_type, name = selectors.ropa_export(fmt=fmt, lang=_lang(request))
+    except (ValueError, LookupError) as exc:
+        raise Http404 from exc
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
