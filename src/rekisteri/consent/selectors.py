@@ -61,6 +61,7 @@ class Reason:
     NO_ADDRESS = "no_address"
     BOUNCED = "bounced"
     NO_PERMISSION = "no_permission"
+    NOT_SUBSCRIBED = "not_subscribed"
 
 
 ALLOWED_CODES = frozenset(
@@ -79,6 +80,7 @@ EXCLUSION_CODES = (
     Reason.NO_ADDRESS,
     Reason.BOUNCED,
     Reason.NO_PERMISSION,
+    Reason.NOT_SUBSCRIBED,
 )
 
 
@@ -163,8 +165,13 @@ def permission_annotate(
     channel: str = Channel.EMAIL,
     service: bool = False,
     list_ids: list[int] | None = None,
+    membership: Any = None,
 ) -> QuerySet[Person]:
-    """Annotate `reason_code` (see the module docstring) on a queryset of persons."""
+    """Annotate `reason_code` (see the module docstring) on a queryset of persons.
+
+    `membership`, for a campaign to lists: a condition that the person is (still) on one of
+    the lists or in one of the segments; when it fails the reason is `not_subscribed`.
+    """
     from rekisteri.marketing.models import Subscription, SubscriptionStatus
 
     cfg = controller_settings(controller_id)
@@ -192,6 +199,8 @@ def permission_annotate(
     if service:
         default = Value(Reason.ALLOWED_SERVICE)
     else:
+        if membership is not None:
+            whens.append(When(~membership, then=Value(Reason.NOT_SUBSCRIBED)))
         whens.append(
             When(
                 _current(ConsentPurpose.DIRECT_MARKETING, channel, (ConsentState.GRANTED,)),

@@ -262,3 +262,23 @@ class Bounce(PersonalData, models.Model):
     diagnostic = personal(models.CharField(max_length=500, blank=True), "contact")
     received_at = models.DateTimeField()
     source = models.CharField(max_length=20, help_text="mailbox or webhook")
+
+
+class Interest(PersonalData, models.Model):
+    """A product interest the person told us (preference centre, form) or staff recorded."""
+
+    subject_path = "person"
+    non_personal_fields = ("id", "person")
+
+    person = models.ForeignKey(
+        "register.Person", on_delete=models.CASCADE, related_name="interests"
+    )
+    topic = personal(models.CharField(_("topic"), max_length=100), "marketing_preferences")
+    source = personal(models.CharField(max_length=20, blank=True), "marketing_preferences")
+    at = personal(models.DateTimeField(), "marketing_preferences")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "topic"], name="one_interest_per_topic")
+        ]
+        indexes = [models.Index(fields=["topic"])]

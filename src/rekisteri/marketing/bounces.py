@@ -1,0 +1,204 @@
+"""Bounces: delivery status notifications (RFC 3464) from a mailbox or a webhook.
+
+A DSN is a multipart/report message with a message/delivery-status part holding one block
+per recipient (Final-Recipient, Action, Status, Diagnostic-Code). `failed` with a 5.x.x
+status is a hard bounce: the address is marked undeliverable (ContactPoint.undeliverable_at)
+and every later audience leaves it out under "bounced". 4.x.x or `delayed` is soft: only
+recorded. The returned headers (or the text/rfc822-headers part) carry our unsubscribe
+token, which ties the bounce to the campaign message.
+"""
+
+from __future__ import annotations
+
+import json
+import mailbox
+import re
+from dataclasses import dataclass
+from email import message_from_bytes, policy
+from email.message import Message
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from rekisteri.audit.models import AuditAction
+from rekisteri.audit.services import Actor, audit_record
+from rekisteri.marketing.models import Bounce, BounceKind, CampaignRecipient
+from rekisteri.register.models import ContactPoint
+
+TOKEN_RE = re.compile(r"(?:unsubscribe\+|/m/u/)([0-9a-f]{32})")
+
+
+@dataclass(frozen=True)
+class DsnRecipient:
+    email: str
+    action: str
+    status: str
+    diagnostic: str
+    token: str | None
+
+    @property
+    def kind(self) -> str | None:
+        if self.action == "failed" and self.status.startswith("5"):
+            return BounceKind.HARD
+        if self.action in ("failed", "delayed"):
+            return BounceKind.SOFT
+        return None
+
+
+@dataclass
+class BounceResult:
+    hard: int = 0
+    soft: int = 0
+    unmatched: int = 0
+    ignored: int = 0
+
+
+def _address(value: str) -> str:
+    value = (value or "").strip()
+    if ";" in value:
+        value = value.split(";", 1)[1]
+    return value.strip().strip("<>").lower()
+
+
+def parse_dsn(raw: bytes | Message) -> list[DsnRecipient]:
+    """The per-recipient blocks of a DSN; [] if the message is not one."""
+    msg = raw if isinstance(raw, Message) else message_from_bytes(raw, policy=policy.compat32)
+    if msg.get_content_type() != "multipart/report":
+        return []
+    token = None
+    blocks: list[Message] = []
+    for part in msg.walk():
+        ctype = part.get_content_type()
+        if ctype == "message/delivery-status":
+            payload = part.get_payload()
+            if isinstance(payload, list):
+                blocks.extend(payload)
+            else:
+                text = part.get_payload(decode=True) or b""
+                for chunk in re.split(rb"\r?\n\r?\n", text):
+                    if chunk.strip():
+                        blocks.append(message_from_bytes(chunk + b"\n", policy=policy.compat32))
+        elif ctype in ("message/rfc822", "text/rfc822-headers"):
+            text = part.as_string()
+            found = TOKEN_RE.search(text)
+            if found:
+                token = found.group(1)
+    out = []
+    for block in blocks:
+        recipient = block.get("Final-Recipient") or block.get("Original-Recipient")
+        if not recipient:
+            continue
+        out.append(
+            DsnRecipient(
+                email=_address(str(recipient)),
+                action=str(block.get("Action", "")).strip().lower(),
+                status=str(block.get("Status", "")).strip(),
+                diagnostic=" ".join(str(block.get("Diagnostic-Code", "")).split())[:500],
+                token=token,
+            )
+        )
+    return out
+
+
+def bounce_record(*, actor: Actor, dsn: DsnRecipient, source: str, result: BounceResult) -> None:
+    kind = dsn.kind
+    if kind is None:
+        result.ignored += 1
+        return
+    recipient = CampaignRecipient.objects.filter(token=dsn.token).first() if dsn.token else None
+    if recipient is None:
+        recipient = (
+            CampaignRecipient.objects.filter(email=dsn.email).order_by("-sent_at", "-pk").first()
+        )
+    points = ContactPoint.objects.filter(kind="email", value=dsn.email)
+    person_ids = set(points.values_list("person_id", flat=True))
+    if recipient is None and not person_ids:
+        result.unmatched += 1
+        return
+    now = timezone.now()
+    with transaction.atomic():
+        Bounce.objects.create(
+            person_id=recipient.person_id if recipient else min(person_ids),
+            recipient=recipient,
+            kind=kind,
+            status=dsn.status[:12],
+            diagnostic=dsn.diagnostic,
+            received_at=now,
+            source=source[:20],
+        )
+        if kind == BounceKind.HARD:
+            points.filter(undeliverable_at__isnull=True).update(
+                undeliverable_at=now, updated_at=now
+            )
+            result.hard += 1
+        else:
+            result.soft += 1
+        for person_id in sorted(person_ids) or [recipient.person_id]:  # type: ignore[union-attr]
+            audit_record(
+                actor=actor,
+                action=AuditAction.UPDATE,
+                person_id=person_id,
+                categories=["contact"],
+                fields=["undeliverable_at"] if kind == BounceKind.HARD else [],
+                purpose="direct_marketing",
+                reason=f"{kind} bounce ({dsn.status[:12]}) from {source[:20]}",
+            )
+
+
+def bounces_from_message(raw: bytes, *, source: str) -> BounceResult:
+    result = BounceResult()
+    actor = Actor(f"bounces:{source}")
+    for dsn in parse_dsn(raw):
+        bounce_record(actor=actor, dsn=dsn, source=source, result=result)
+    return result
+
+
+def bounces_from_json(raw: bytes, *, source: str) -> BounceResult:
+    """Webhook body: {"recipient": "…", "status": "5.1.1", "action": "failed", "token": …}
+    or a list of such objects."""
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"body: not JSON ({exc.msg})") from exc
+    items = data if isinstance(data, list) else [data]
+    result = BounceResult()
+    actor = Actor(f"bounces:{source}")
+    for i, item in enumerate(items, start=1):
+        if not isinstance(item, dict) or not item.get("recipient"):
+            raise ValueError(f"item {i}: 'recipient' is required")
+        dsn = DsnRecipient(
+            email=_address(str(item["recipient"])),
+            action=str(item.get("action", "failed")).lower(),
+            status=str(item.get("status", "5.0.0")),
+            diagnostic=str(item.get("diagnostic", ""))[:500],
+            token=item.get("token") or None,
+        )
+        bounce_record(actor=actor, dsn=dsn, source=source, result=result)
+    return result
+
+
+def bounces_from_mailbox(path: Path, *, delete: bool = False) -> BounceResult:
+    """Read every message of a Maildir (a directory) or an mbox file."""
+    box: mailbox.Mailbox = (
+        mailbox.Maildir(path, factory=None, create=False)
+        if path.is_dir()
+        else mailbox.mbox(path, create=False)
+    )
+    total = BounceResult()
+    box.lock()
+    try:
+        for key in list(box.keys()):
+            raw = box.get_bytes(key)
+            part = bounces_from_message(raw, source="mailbox")
+            total.hard += part.hard
+            total.soft += part.soft
+            total.unmatched += part.unmatched
+            total.ignored += part.ignored
+            if delete and (part.hard or part.soft or part.unmatched):
+                box.remove(key)
+        box.flush()
+    finally:
+        box.unlock()
+        box.close()
+    return total

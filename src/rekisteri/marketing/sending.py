@@ -1,0 +1,397 @@
+"""Sending a campaign: prepare once, send at a set rate, resume after a crash.
+
+Design (as healthchecks' sendalerts, the database is the queue):
+- `campaign_prepare` computes the audience in SQL and writes one CampaignRecipient row per
+  included person with INSERT … SELECT, freezing the address, language, whether the
+  message may be tracked, and an opaque token for unsubscribe and tracking links.
+- `campaign_send` takes the campaign with a conditional UPDATE (one live worker per
+  campaign, with a heartbeat), claims rows in batches with a conditional UPDATE
+  (queued -> claimed by this run), re-checks each batch against the rules engine and the
+  suppression list, sends them over one SMTP connection, and records `sent`.
+- A crash (an exception, Ctrl-C) records every message that went out and puts the claimed
+  rest back in the queue, so a restart sends each remaining message exactly once. If the
+  process dies without running its `finally` (power loss), rows it had claimed may or may
+  not have gone out; they become `unknown` and are NOT resent: nobody gets a message twice.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import re
+import smtplib
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from email.utils import make_msgid
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import connection as db
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from rekisteri.audit.models import AuditAction
+from rekisteri.audit.services import Actor, audit_record
+from rekisteri.consent.models import Suppression
+from rekisteri.consent.selectors import (
+    ALLOWED_CODES,
+    address_subquery,
+    controller_settings,
+    tracking_annotate,
+)
+from rekisteri.consent.suppression import digests_of
+from rekisteri.marketing.audience import annotated, campaign_audience
+from rekisteri.marketing.models import (
+    Campaign,
+    CampaignRecipient,
+    CampaignStatus,
+    RecipientStatus,
+)
+from rekisteri.register.models import Person, record_key
+
+CLICK_SALT = "rekisteri.marketing.click"
+URL_RE = re.compile(r"https?://[^\s<>\"')]+")
+
+
+class CampaignBusy(RuntimeError):
+    pass
+
+
+# --- preparing ----------------------------------------------------------------------------
+
+
+def _token_sql() -> str:
+    if db.vendor == "postgresql":
+        return "replace(gen_random_uuid()::text, '-', '')"
+    return "lower(hex(randomblob(16)))"
+
+
+def campaign_prepare(*, actor: Actor, campaign: Campaign) -> Campaign:
+    """Freeze the audience into recipient rows (once; later calls do nothing)."""
+    with transaction.atomic():
+        taken = Campaign.objects.filter(pk=campaign.pk, status=CampaignStatus.DRAFT).update(
+            status=CampaignStatus.QUEUED, updated_at=timezone.now()
+        )
+        campaign.refresh_from_db()
+        if not taken:
+            return campaign
+        audience = campaign_audience(campaign)
+        qs = annotated(campaign).filter(reason_code__in=ALLOWED_CODES)
+        qs = tracking_annotate(
+            qs, controller_id=campaign.controller_id, service=campaign.is_service
+        )
+        qs = qs.annotate(address=address_subquery("email")).order_by()
+        sql, params = qs.values(
+            pid=F("pk"), addr=F("address"), lang=F("language"), trk=F("tracked")
+        ).query.sql_with_params()
+        table = CampaignRecipient._meta.db_table
+        with db.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (campaign_id, person_id, email, language, token, status, "  # noqa: S608
+                "claimed_by, tracked, skip_reason) "
+                f"SELECT %s, q.pid, q.addr, q.lang, {_token_sql()}, %s, '', q.trk, '' "
+                f"FROM ({sql}) q",
+                [campaign.pk, RecipientStatus.QUEUED, *params],
+            )
+        campaign.total = CampaignRecipient.objects.filter(campaign=campaign).count()
+        campaign.excluded = audience.excluded
+        campaign.save(update_fields=["total", "excluded", "updated_at"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.MARKETING,
+            record=record_key(campaign),
+            categories=["contact", "marketing_preferences"],
+            purpose="direct_marketing" if not campaign.is_service else "customer_management",
+            reason=f"{campaign.purpose} campaign queued",
+            detail={"recipients": campaign.total, "excluded": audience.excluded},
+        )
+    return campaign
+
+
+# --- the message ----------------------------------------------------------------------------
+
+
+def _links(token: str) -> dict[str, str]:
+    base = settings.BASE_URL
+    return {
+        "unsubscribe_url": f"{base}/m/u/{token}",
+        "preferences_url": f"{base}/m/p/{token}",
+        "pixel_url": f"{base}/m/o/{token}.gif",
+    }
+
+
+def click_url(token: str, url: str) -> str:
+    return f"{settings.BASE_URL}/m/c/{token}/{signing.dumps(url, salt=CLICK_SALT, compress=True)}"
+
+
+def _fill(text: str, values: dict[str, str]) -> str:
+    for key, value in values.items():
+        text = text.replace("{" + key + "}", value)
+    return text
+
+
+def _from_address(campaign: Campaign) -> str:
+    cfg = controller_settings(campaign.controller_id)
+    return cfg.from_email or campaign.controller.email or settings.DEFAULT_FROM_EMAIL
+
+
+def build_message(
+    *, campaign: Campaign, recipient: CampaignRecipient, person: Person, conn: Any = None
+) -> EmailMultiAlternatives:
+    lang = recipient.language if recipient.language in ("fi", "sv", "en") else "fi"
+    links = _links(recipient.token)
+    values = {"first_name": person.first_name, "last_name": person.last_name, **links}
+    subject = _fill(campaign.subject_for(lang), values)
+    body = _fill(campaign.body_for(lang), values)
+    marketing = not campaign.is_service
+    cfg = controller_settings(campaign.controller_id)
+    sender = _from_address(campaign)
+    with translation.override(lang):
+        if marketing:
+            footer = "\n\n-- \n{}\n{}\n{}\n{}".format(
+                _("You receive this because of your business relationship with %(c)s.")
+                % {"c": campaign.controller.name},
+                _("Unsubscribe: %(url)s") % {"url": links["unsubscribe_url"]},
+                _("Choose what you receive: %(url)s") % {"url": links["preferences_url"]},
+                _("Privacy notice: %(url)s") % {"url": f"{settings.BASE_URL}/privacy/"},
+            )
+        else:
+            footer = "\n\n-- \n{}\n{}".format(
+                _("This is a service message about your customer relationship with %(c)s.")
+                % {"c": campaign.controller.name},
+                _("Privacy notice: %(url)s") % {"url": f"{settings.BASE_URL}/privacy/"},
+            )
+    text = body + footer
+    tracked = marketing and recipient.tracked
+    protected = {links["unsubscribe_url"], links["preferences_url"]}
+
+    def link(url: str) -> str:
+        href = url
+        if tracked and cfg.click_tracking and url not in protected:
+            href = click_url(recipient.token, url)
+        return f'<a href="{html.escape(href)}">{html.escape(url)}</a>'
+
+    parts = [f"<p>{_linkify(para, link)}</p>" for para in text.split("\n\n")]
+    if tracked and cfg.open_tracking:
+        parts.append(f'<img src="{links["pixel_url"]}" width="1" height="1" alt="">')
+    domain = sender.rsplit("@", 1)[-1] if "@" in sender else "localhost"
+    headers = {"Message-ID": make_msgid(domain=domain)}
+    if marketing:
+        headers["List-Unsubscribe"] = (
+            f"<{links['unsubscribe_url']}>, "
+            f"<mailto:unsubscribe+{recipient.token}@{domain}?subject=unsubscribe>"
+        )
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        headers["Precedence"] = "bulk"
+    msg = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=sender,
+        to=[recipient.email],
+        headers=headers,
+        connection=conn,
+    )
+    msg.attach_alternative(
+        f'<!doctype html><html lang="{lang}"><body>{"".join(parts)}</body></html>', "text/html"
+    )
+    return msg
+
+
+def _linkify(text: str, link: Callable[[str], str]) -> str:
+    """Escape text for HTML and turn its URLs into links (through `link`)."""
+    out, pos = [], 0
+    for match in URL_RE.finditer(text):
+        out.append(html.escape(text[pos : match.start()]))
+        out.append(link(match.group(0)))
+        pos = match.end()
+    out.append(html.escape(text[pos:]))
+    return "".join(out).replace("\n", "<br>")
+
+
+# --- sending -------------------------------------------------------------------------------
+
+
+@dataclass
+class SendReport:
+    sent: int = 0
+    skipped: int = 0
+    failed: int = 0
+    unknown: int = 0
+    remaining: int = 0
+
+
+def _take(campaign: Campaign, run: str, lease: int) -> bool:
+    now = timezone.now()
+    return bool(
+        Campaign.objects.filter(
+            Q(worker="") | Q(heartbeat_at__lt=now - timedelta(seconds=lease)) | Q(worker=run),
+            pk=campaign.pk,
+            status__in=(CampaignStatus.QUEUED, CampaignStatus.SENDING),
+        ).update(
+            worker=run,
+            heartbeat_at=now,
+            status=CampaignStatus.SENDING,
+            started_at=campaign.started_at or now,
+            updated_at=now,
+        )
+    )
+
+
+def _recheck(campaign: Campaign, rows: list[CampaignRecipient]) -> dict[int, str]:
+    """Why each row may no longer be sent (changes since the campaign was prepared)."""
+    person_ids = [r.person_id for r in rows]
+    codes = dict(annotated(campaign).filter(pk__in=person_ids).values_list("pk", "reason_code"))
+    skip = {r.pk: codes.get(r.person_id, "erased") for r in rows}
+    skip = {pk: code for pk, code in skip.items() if code not in ALLOWED_CODES}
+    if not campaign.is_service:
+        # Checked at every send: the exact address against the suppression list.
+        digests = digests_of("email", [r.email for r in rows])
+        known = set(Suppression.objects.filter(digest__in=digests).values_list("digest", flat=True))
+        for row, digest in zip(rows, digests, strict=True):
+            if digest in known:
+                skip.setdefault(row.pk, "suppressed")
+    return skip
+
+
+def campaign_send(
+    *,
+    actor: Actor,
+    campaign: Campaign,
+    rate: int | None = None,
+    progress: Callable[[int], None] | None = None,
+    on_sent: Callable[[CampaignRecipient], None] | None = None,
+    batch_size: int = 200,
+    lease_seconds: int = 120,
+) -> SendReport:
+    """Send (or resume) a campaign; returns what happened in this run."""
+    if campaign.status == CampaignStatus.DRAFT:
+        campaign_prepare(actor=actor, campaign=campaign)
+    campaign.refresh_from_db()
+    report = SendReport()
+    if campaign.status == CampaignStatus.SENT:
+        return report
+    run = uuid.uuid4().hex
+    if not _take(campaign, run, lease_seconds):
+        raise CampaignBusy(f"campaign {campaign.pk} is being sent by another worker")
+    rows_qs = CampaignRecipient.objects.filter(campaign=campaign)
+    # Claimed by a run that died without cleaning up: maybe sent, so never resent.
+    report.unknown = (
+        rows_qs.filter(status=RecipientStatus.CLAIMED)
+        .exclude(claimed_by=run)
+        .update(status=RecipientStatus.UNKNOWN)
+    )
+    rate = campaign.rate if rate is None else rate
+    interval = 1.0 / rate if rate and rate > 0 else 0.0
+    conn = get_connection(fail_silently=False)
+    sent_ids: list[int] = []
+    next_at = time.monotonic()
+
+    def flush() -> None:
+        if sent_ids:
+            now = timezone.now()
+            rows_qs.filter(pk__in=sent_ids, claimed_by=run).update(
+                status=RecipientStatus.SENT, sent_at=now
+            )
+            report.sent += len(sent_ids)
+            sent_ids.clear()
+            Campaign.objects.filter(pk=campaign.pk).update(
+                sent_count=rows_qs.filter(status=RecipientStatus.SENT).count(), heartbeat_at=now
+            )
+
+    try:
+        conn.open()
+        while True:
+            ids = list(
+                rows_qs.filter(status=RecipientStatus.QUEUED)
+                .order_by("pk")
+                .values_list("pk", flat=True)[:batch_size]
+            )
+            if not ids:
+                break
+            rows_qs.filter(pk__in=ids, status=RecipientStatus.QUEUED).update(
+                status=RecipientStatus.CLAIMED, claimed_by=run
+            )
+            rows = list(
+                rows_qs.filter(claimed_by=run, status=RecipientStatus.CLAIMED)
+                .select_related("person")
+                .order_by("pk")
+            )
+            skip = _recheck(campaign, rows)
+            for code in set(skip.values()):
+                n = rows_qs.filter(pk__in=[k for k, v in skip.items() if v == code]).update(
+                    status=RecipientStatus.SKIPPED, skip_reason=code[:20]
+                )
+                report.skipped += n
+            for row in rows:
+                if row.pk in skip:
+                    if progress:
+                        progress(1)
+                    continue
+                if interval:
+                    delay = next_at - time.monotonic()
+                    if delay > 0:
+                        time.sleep(delay)
+                    next_at = max(next_at, time.monotonic() - 1.0) + interval
+                msg = build_message(campaign=campaign, recipient=row, person=row.person, conn=conn)
+                try:
+                    conn.send_messages([msg])
+                except smtplib.SMTPRecipientsRefused:
+                    rows_qs.filter(pk=row.pk).update(
+                        status=RecipientStatus.FAILED, skip_reason="refused"
+                    )
+                    report.failed += 1
+                    continue
+                except smtplib.SMTPServerDisconnected:
+                    conn.close()
+                    conn.open()
+                    conn.send_messages([msg])
+                sent_ids.append(row.pk)
+                if progress:
+                    progress(1)
+                if on_sent:
+                    on_sent(row)
+                if len(sent_ids) >= 50:
+                    flush()
+            flush()
+    finally:
+        flush()
+        rows_qs.filter(claimed_by=run, status=RecipientStatus.CLAIMED).update(
+            status=RecipientStatus.QUEUED, claimed_by=""
+        )
+        with contextlib.suppress(Exception):  # closing a broken connection
+            conn.close()
+        report.remaining = rows_qs.filter(status=RecipientStatus.QUEUED).count()
+        done = report.remaining == 0
+        now = timezone.now()
+        Campaign.objects.filter(pk=campaign.pk, worker=run).update(
+            worker="",
+            status=CampaignStatus.SENT if done else CampaignStatus.SENDING,
+            finished_at=now if done else None,
+            sent_count=rows_qs.filter(status=RecipientStatus.SENT).count(),
+            updated_at=now,
+        )
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action=AuditAction.MARKETING,
+            record=record_key(campaign),
+            categories=["contact", "marketing_tracking"],
+            purpose="direct_marketing" if not campaign.is_service else "customer_management",
+            reason=f"{campaign.purpose} campaign sent",
+            detail={
+                "sent": report.sent,
+                "skipped": report.skipped,
+                "failed": report.failed,
+                "unknown": report.unknown,
+                "remaining": report.remaining,
+            },
+        )
+    campaign.refresh_from_db()
+    return report

@@ -1,0 +1,555 @@
+"""Writes of marketing: lists and subscriptions (single and double opt-in), segments,
+campaigns, and what people do with a message's token (unsubscribe, preferences, tracking).
+
+Campaign audiences and sending live in audience.py and sending.py.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from rekisteri.access.policy import Operation, check_processing
+from rekisteri.access.selectors import Scope
+from rekisteri.audit.models import AuditAction
+from rekisteri.audit.services import Actor, audit_record
+from rekisteri.consent.models import Channel, ConsentMethod, ConsentPurpose, ConsentState
+from rekisteri.consent.services import (
+    consent_record,
+    marketing_objection_record,
+    suppression_add,
+    suppression_remove,
+    tracking_objection_record,
+)
+from rekisteri.marketing.models import (
+    Campaign,
+    CampaignPurpose,
+    CampaignRecipient,
+    Interest,
+    MailingList,
+    OptIn,
+    Segment,
+    Subscription,
+    SubscriptionStatus,
+    TrackingEvent,
+    TrackingKind,
+)
+from rekisteri.marketing.segments import RuleError, validate_rules
+from rekisteri.register.models import Controller, Person, record_key
+
+
+class MarketingInputError(ValueError):
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+def public_url(path: str) -> str:
+    return f"{settings.BASE_URL}{path}"
+
+
+# --- mailing lists and subscriptions ---------------------------------------------------
+
+
+@transaction.atomic
+def mailing_list_create(
+    *,
+    actor: Actor,
+    controller: Controller,
+    name: str,
+    opt_in: str = OptIn.DOUBLE,
+    description: str = "",
+    consent_text: str = "",
+    consent_text_version: str = "",
+) -> MailingList:
+    errors = {}
+    if not name.strip():
+        errors["name"] = "is required"
+    elif MailingList.objects.filter(controller=controller, name=name.strip()).exists():
+        errors["name"] = "a list with this name exists"
+    if opt_in not in OptIn.values:
+        errors["opt_in"] = "must be single or double"
+    if errors:
+        raise MarketingInputError(errors)
+    obj = MailingList.objects.create(
+        controller=controller,
+        name=name.strip(),
+        opt_in=opt_in,
+        description=description,
+        consent_text=consent_text,
+        consent_text_version=consent_text_version,
+    )
+    audit_record(actor=actor, action=AuditAction.CREATE, record=record_key(obj))
+    return obj
+
+
+def _primary_email(person: Person) -> str | None:
+    return (
+        person.contact_points.filter(kind="email")
+        .order_by("-primary", "pk")
+        .values_list("value", flat=True)
+        .first()
+    )
+
+
+def subscription_request(
+    *,
+    actor: Actor,
+    mailing_list: MailingList,
+    person: Person,
+    method: str,
+    ip: str | None = None,
+    user_agent: str = "",
+    scope: Scope | None = None,
+    send_confirmation: bool = True,
+) -> Subscription:
+    """Subscribe a person; with double opt-in, only after they confirm the emailed link."""
+    if scope is not None:
+        check_processing(scope, person, Operation.MARKETING)
+    if person.controller_id != mailing_list.controller_id:
+        raise MarketingInputError({"person": "belongs to another group company than the list"})
+    with transaction.atomic():
+        sub, _created = Subscription.objects.select_for_update().get_or_create(
+            mailing_list=mailing_list,
+            person=person,
+            defaults={"status": SubscriptionStatus.PENDING, "token": secrets.token_urlsafe(32)},
+        )
+        if sub.status == SubscriptionStatus.SUBSCRIBED:
+            return sub
+        if mailing_list.opt_in == OptIn.SINGLE:
+            _activate(sub, actor=actor, method=method, ip=ip, user_agent=user_agent)
+            return sub
+        sub.status = SubscriptionStatus.PENDING
+        sub.token = secrets.token_urlsafe(32)
+        sub.save(update_fields=["status", "token", "updated_at"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.MARKETING,
+            person_id=person.pk,
+            record=record_key(sub),
+            categories=["marketing_preferences"],
+            purpose="direct_marketing",
+            reason="subscription waiting for confirmation",
+        )
+        email = _primary_email(person)
+        if send_confirmation and email:
+            token = sub.token
+            transaction.on_commit(
+                lambda: _send_confirmation(mailing_list, person.language, email, token)
+            )
+    return sub
+
+
+def _send_confirmation(mailing_list: MailingList, lang: str, email: str, token: str) -> None:
+    with translation.override(lang or "fi"):
+        link = public_url(f"/m/confirm/{token}")
+        send_mail(
+            _("Please confirm your subscription: %(name)s") % {"name": mailing_list.name},
+            _(
+                "Confirm that you want to receive %(name)s by opening this link:\n\n%(link)s\n\n"
+                "If you did not ask for this, ignore this message."
+            )
+            % {"name": mailing_list.name, "link": link},
+            None,
+            [email],
+        )
+
+
+def _activate(
+    sub: Subscription, *, actor: Actor, method: str, ip: str | None, user_agent: str
+) -> None:
+    now = timezone.now()
+    sub.status, sub.confirmed_at, sub.unsubscribed_at = SubscriptionStatus.SUBSCRIBED, now, None
+    sub.save(update_fields=["status", "confirmed_at", "unsubscribed_at", "updated_at"])
+    lst = sub.mailing_list
+    consent_record(
+        actor=actor,
+        person=sub.person,
+        purpose=ConsentPurpose.DIRECT_MARKETING,
+        channel=Channel.EMAIL,
+        state=ConsentState.GRANTED,
+        method=method,
+        mailing_list=lst,
+        text=lst.consent_text or lst.name,
+        text_version=lst.consent_text_version,
+        ip=ip,
+        user_agent=user_agent,
+        at=now,
+    )
+
+
+def subscription_confirm(*, token: str, ip: str | None, user_agent: str) -> Subscription | None:
+    """The double opt-in link: the confirmation, with time, IP and browser, is the proof."""
+    with transaction.atomic():
+        sub = (
+            Subscription.objects.select_for_update()
+            .select_related("mailing_list", "person")
+            .filter(token=token)
+            .first()
+        )
+        if sub is None:
+            return None
+        if sub.status == SubscriptionStatus.PENDING:
+            actor = Actor("public", ip=ip, purpose="direct_marketing")
+            _activate(
+                sub,
+                actor=actor,
+                method=ConsentMethod.DOUBLE_OPT_IN,
+                ip=ip,
+                user_agent=user_agent,
+            )
+            # The person proved they hold the address and asked for this list themselves.
+            email = _primary_email(sub.person)
+            if email:
+                suppression_remove(actor=actor, email=email, reason="confirmed subscription")
+    return sub
+
+
+def subscription_cancel(
+    *,
+    actor: Actor,
+    subscription: Subscription,
+    method: str,
+    ip: str | None = None,
+    user_agent: str = "",
+) -> None:
+    with transaction.atomic():
+        if subscription.status == SubscriptionStatus.UNSUBSCRIBED:
+            return
+        subscription.status = SubscriptionStatus.UNSUBSCRIBED
+        subscription.unsubscribed_at = timezone.now()
+        subscription.save(update_fields=["status", "unsubscribed_at", "updated_at"])
+        consent_record(
+            actor=actor,
+            person=subscription.person,
+            purpose=ConsentPurpose.DIRECT_MARKETING,
+            channel=Channel.EMAIL,
+            state=ConsentState.WITHDRAWN,
+            method=method,
+            mailing_list=subscription.mailing_list,
+            ip=ip,
+            user_agent=user_agent,
+        )
+
+
+# --- segments ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def segment_save(
+    *,
+    actor: Actor,
+    controller: Controller,
+    name: str,
+    rules: Any,
+    description: str = "",
+    segment: Segment | None = None,
+) -> Segment:
+    try:
+        rules = validate_rules(rules)
+    except RuleError as exc:
+        raise MarketingInputError({"rules": str(exc)}) from exc
+    if not name.strip():
+        raise MarketingInputError({"name": "is required"})
+    if segment is None:
+        if Segment.objects.filter(controller=controller, name=name.strip()).exists():
+            raise MarketingInputError({"name": "a segment with this name exists"})
+        segment = Segment.objects.create(
+            controller=controller, name=name.strip(), rules=rules, description=description
+        )
+    else:
+        segment.name, segment.rules, segment.description = name.strip(), rules, description
+        segment.save(update_fields=["name", "rules", "description", "updated_at"])
+    audit_record(actor=actor, action=AuditAction.UPDATE, record=record_key(segment))
+    return segment
+
+
+def segment_refresh(*, actor: Actor, segment: Segment) -> int:
+    from rekisteri.marketing.segments import segment_compute
+
+    with transaction.atomic():
+        count = segment_compute(segment)
+        audit_record(
+            actor=actor,
+            action=AuditAction.MARKETING,
+            record=record_key(segment),
+            categories=["profile_segments"],
+            purpose="profiling",
+            reason="segment computed",
+            detail={"members": count},
+        )
+    return count
+
+
+# --- campaigns ---------------------------------------------------------------------------
+
+CAMPAIGN_FIELDS = (
+    "name",
+    "purpose",
+    "subject_fi",
+    "subject_sv",
+    "subject_en",
+    "body_fi",
+    "body_sv",
+    "body_en",
+    "rate",
+)
+
+
+@transaction.atomic
+def campaign_save(
+    *,
+    actor: Actor,
+    controller: Controller,
+    data: dict[str, Any],
+    lists: list[MailingList] | None = None,
+    segments: list[Segment] | None = None,
+    campaign: Campaign | None = None,
+) -> Campaign:
+    errors = {}
+    if not str(data.get("name", "")).strip():
+        errors["name"] = "is required"
+    if data.get("purpose", CampaignPurpose.MARKETING) not in CampaignPurpose.values:
+        errors["purpose"] = "must be marketing or service"
+    if not any(data.get(f"subject_{lang}") for lang in ("fi", "sv", "en")):
+        errors["subject_fi"] = "give a subject in at least one language"
+    if not any(data.get(f"body_{lang}") for lang in ("fi", "sv", "en")):
+        errors["body_fi"] = "give a message in at least one language"
+    for obj in [*(lists or []), *(segments or [])]:
+        if obj.controller_id != controller.pk:
+            errors["lists"] = "lists and segments must be of the campaign's group company"
+    if campaign is not None and campaign.status != "draft":
+        errors["status"] = "only a draft can be changed"
+    if errors:
+        raise MarketingInputError(errors)
+    values = {k: data[k] for k in CAMPAIGN_FIELDS if k in data}
+    if campaign is None:
+        campaign = Campaign.objects.create(controller=controller, created_by=actor.name, **values)
+    else:
+        for k, v in values.items():
+            setattr(campaign, k, v)
+        campaign.save(update_fields=[*values, "updated_at"])
+    if lists is not None:
+        campaign.lists.set(lists)
+    if segments is not None:
+        campaign.segments.set(segments)
+    audit_record(actor=actor, action=AuditAction.UPDATE, record=record_key(campaign))
+    return campaign
+
+
+def campaign_queue(*, actor: Actor, campaign: Campaign) -> Campaign:
+    """Staff press "send": the worker (`rekisteri campaign send ID`) does the sending."""
+    from rekisteri.marketing.sending import campaign_prepare
+
+    campaign_prepare(actor=actor, campaign=campaign)
+    return campaign
+
+
+# --- what people do with a message ----------------------------------------------------
+
+
+def recipient_by_token(token: str) -> CampaignRecipient | None:
+    if not token or len(token) > 64:
+        return None
+    return (
+        CampaignRecipient.objects.select_related("person", "campaign", "campaign__controller")
+        .filter(token=token)
+        .first()
+    )
+
+
+def unsubscribe(*, token: str, ip: str | None, user_agent: str, method: str) -> bool:
+    """One click: email marketing of this group company stops at once; idempotent.
+
+    The opt-out is recorded with its proof, the campaign's lists are left, and the address
+    goes on the suppression list so that the opt-out outlives erasure.
+    """
+    from rekisteri.consent.models import Consent
+
+    recipient = recipient_by_token(token)
+    if recipient is None:
+        return False
+    person = recipient.person
+    actor = Actor("public", ip=ip, purpose="rights_handling")
+    with transaction.atomic():
+        already = Consent.objects.filter(
+            person=person,
+            purpose=ConsentPurpose.DIRECT_MARKETING,
+            channel__in=(Channel.EMAIL, Channel.ALL),
+            mailing_list__isnull=True,
+            superseded_at__isnull=True,
+            state__in=(ConsentState.WITHDRAWN, ConsentState.OBJECTED),
+        ).exists()
+        if not already:
+            consent_record(
+                actor=actor,
+                person=person,
+                purpose=ConsentPurpose.DIRECT_MARKETING,
+                channel=Channel.EMAIL,
+                state=ConsentState.WITHDRAWN,
+                method=method,
+                ip=ip,
+                user_agent=user_agent,
+                text=f"unsubscribe from campaign {recipient.campaign_id}",
+            )
+        now = timezone.now()
+        Subscription.objects.filter(person=person).exclude(
+            status=SubscriptionStatus.UNSUBSCRIBED
+        ).update(status=SubscriptionStatus.UNSUBSCRIBED, unsubscribed_at=now, updated_at=now)
+        suppression_add(actor=actor, email=recipient.email, reason="unsubscribe")
+    return True
+
+
+def preferences_save(
+    *,
+    token: str,
+    ip: str | None,
+    user_agent: str,
+    lists: set[int],
+    channels: set[str],
+    tracking: bool,
+    language: str | None,
+    stop_all: bool,
+) -> bool:
+    """The preference centre: lists, marketing channels, tracking, language, stop all."""
+    from rekisteri.consent.selectors import consent_current, tracking_allowed
+    from rekisteri.register.services import person_update
+
+    recipient = recipient_by_token(token)
+    if recipient is None:
+        return False
+    person = recipient.person
+    actor = Actor("public", ip=ip, purpose="rights_handling")
+    method = ConsentMethod.PREFERENCE_CENTRE
+    proof = {"ip": ip, "user_agent": user_agent, "method": method}
+    with transaction.atomic():
+        if stop_all:
+            marketing_objection_record(
+                actor=actor, person=person, source=method, ip=ip, user_agent=user_agent
+            )
+            return True
+        current = {
+            (c.purpose, c.channel): c.state
+            for c in consent_current(person_id=person.pk)
+            if c.mailing_list_id is None
+        }
+        for channel in (Channel.EMAIL, Channel.PHONE, Channel.SMS, Channel.POST):
+            want = channel in channels
+            now_state = current.get((ConsentPurpose.DIRECT_MARKETING, channel))
+            if want and now_state != ConsentState.GRANTED:
+                consent_record(
+                    actor=actor,
+                    person=person,
+                    purpose=ConsentPurpose.DIRECT_MARKETING,
+                    channel=channel,
+                    state=ConsentState.GRANTED,
+                    text="preference centre",
+                    **proof,
+                )
+                if current.get((ConsentPurpose.DIRECT_MARKETING, Channel.ALL)) in (
+                    ConsentState.OBJECTED,
+                    ConsentState.WITHDRAWN,
+                ):
+                    consent_record(
+                        actor=actor,
+                        person=person,
+                        purpose=ConsentPurpose.DIRECT_MARKETING,
+                        channel=Channel.ALL,
+                        state=ConsentState.GRANTED,
+                        text="preference centre: marketing allowed again",
+                        **proof,
+                    )
+                if channel == Channel.EMAIL:
+                    suppression_remove(
+                        actor=actor, email=recipient.email, reason="preference centre"
+                    )
+            elif not want and now_state not in (ConsentState.WITHDRAWN, ConsentState.OBJECTED):
+                consent_record(
+                    actor=actor,
+                    person=person,
+                    purpose=ConsentPurpose.DIRECT_MARKETING,
+                    channel=channel,
+                    state=ConsentState.WITHDRAWN,
+                    **proof,
+                )
+        for lst in MailingList.objects.filter(controller_id=person.controller_id):
+            sub = Subscription.objects.filter(mailing_list=lst, person=person).first()
+            subscribed = sub is not None and sub.status == SubscriptionStatus.SUBSCRIBED
+            if lst.pk in lists and not subscribed:
+                sub = sub or Subscription.objects.create(
+                    mailing_list=lst,
+                    person=person,
+                    status=SubscriptionStatus.PENDING,
+                    token=secrets.token_urlsafe(32),
+                )
+                _activate(sub, actor=actor, method=method, ip=ip, user_agent=user_agent)
+            elif lst.pk not in lists and subscribed:
+                subscription_cancel(
+                    actor=actor, subscription=sub, method=method, ip=ip, user_agent=user_agent
+                )
+        if not tracking and tracking_allowed(person=person):
+            tracking_objection_record(
+                actor=actor, person=person, method=method, ip=ip, user_agent=user_agent
+            )
+        elif tracking and not tracking_allowed(person=person):
+            consent_record(
+                actor=actor,
+                person=person,
+                purpose=ConsentPurpose.TRACKING,
+                channel=Channel.EMAIL,
+                state=ConsentState.GRANTED,
+                **proof,
+            )
+        if language in ("fi", "sv", "en") and language != person.language:
+            person_update(
+                actor=actor,
+                person=person,
+                data={"language": language},
+                purpose="rights_handling",
+                reason="preference centre",
+            )
+    return True
+
+
+def interest_add(*, actor: Actor, person: Person, topic: str, source: str) -> Interest:
+    with transaction.atomic():
+        obj, _created = Interest.objects.get_or_create(
+            person=person,
+            topic=topic.strip()[:100],
+            defaults={"source": source[:20], "at": timezone.now()},
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.MARKETING,
+            person_id=person.pk,
+            record=record_key(obj),
+            categories=["marketing_preferences"],
+            purpose="direct_marketing",
+        )
+    return obj
+
+
+def tracking_record(*, token: str, kind: str, url: str = "") -> CampaignRecipient | None:
+    """An open or a click; only for tracked messages (never service messages)."""
+    recipient = recipient_by_token(token)
+    if recipient is None or not recipient.tracked:
+        return recipient
+    from rekisteri.consent.selectors import tracking_allowed
+
+    if recipient.campaign.purpose != CampaignPurpose.MARKETING or not tracking_allowed(
+        person=recipient.person
+    ):
+        return recipient
+    cfg_open = recipient.campaign.controller.marketing_settings
+    if kind == TrackingKind.OPEN and not cfg_open.open_tracking:
+        return recipient
+    if kind == TrackingKind.CLICK and not cfg_open.click_tracking:
+        return recipient
+    TrackingEvent.objects.create(recipient=recipient, kind=kind, url=url[:1000], at=timezone.now())
+    return recipient
