@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from rekisteri.access.selectors import Scope
+from rekisteri.access.selectors import Scope, person_categories, persons_visible
 from rekisteri.audit.models import AuditAction
 from rekisteri.audit.services import Actor, audit_record
 from rekisteri.common.personal import mapped_fields
@@ -33,9 +33,8 @@ def person_list(*, scope: Scope, q: str = "", limit: int | None = None) -> Query
     """Persons the user may see; `q` is a name prefix ("virtanen", "virtanen m") or email prefix."""
     if not scope.is_staff or "basic" not in scope.categories:
         return Person.objects.none()
-    qs = Person.objects.filter(controller_id__in=scope.visible_controller_ids()).select_related(
-        "controller"
-    )
+    # Own group companies' persons, and those another group company shares (access.selectors).
+    qs = persons_visible(Person.objects.all(), scope).select_related("controller")
     q = " ".join((q or "").strip().lower().split())
     if q:
         if "@" in q or (scope.can_read("contact") and "." in q and " " not in q):
@@ -84,7 +83,7 @@ def organization_get(*, scope: Scope, organization_id: int) -> Organization:
 def person_get(*, scope: Scope, person_id: int) -> Person:
     """The person, if the user may see them at all; 404 otherwise (no hint that they exist)."""
     person = (
-        Person.objects.filter(pk=person_id, controller_id__in=scope.visible_controller_ids())
+        persons_visible(Person.objects.filter(pk=person_id), scope)
         .select_related("controller")
         .first()
     )
@@ -124,7 +123,7 @@ def person_detail(
     *, scope: Scope, actor: Actor, person_id: int, purpose: str = "", from_search: bool = False
 ) -> PersonDetail:
     person = person_get(scope=scope, person_id=person_id)
-    categories = scope.categories_for(person.controller_id)
+    categories = person_categories(scope, person)
     fields = [
         FieldValue(
             m.name,
@@ -195,10 +194,7 @@ def organization_affiliations(*, scope: Scope, organization: Organization) -> Qu
     if not {"basic", "organisation_link"} <= allowed:
         return Affiliation.objects.none()
     return (
-        Affiliation.objects.filter(
-            organization=organization,
-            person__controller_id__in=scope.visible_controller_ids(),
-        )
+        persons_visible(Affiliation.objects.filter(organization=organization), scope, "person")
         .select_related("person")
         .order_by("person__search_name", "id")
     )

@@ -390,15 +390,8 @@ def person_update(
 
 
 def _require_visible(scope: Scope, person: Person, categories: set[str]) -> None:
-    if person.controller_id not in scope.visible_controller_ids():
-        raise ProcessingRefused("You are not staff of this group company.", code="controller")
-    missing = categories - set(scope.categories_for(person.controller_id))
-    if missing:
-        raise ProcessingRefused(
-            "Your role's purposes do not cover these data categories: "
-            + ", ".join(sorted(missing)),
-            code="category",
-        )
+    # One mechanism (access.policy): own group company, categories, restriction.
+    check_processing(scope, person, Operation.EDIT, categories=categories)
 
 
 @transaction.atomic
