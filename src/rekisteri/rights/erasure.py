@@ -28,11 +28,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db import connection, models, transaction
+from django.db import OperationalError, connection, models, transaction
 from django.db.models.deletion import ProtectedError, RestrictedError
 from django.utils import timezone
 
@@ -50,6 +51,8 @@ from rekisteri.rights.models import (
     Restriction,
     RightsRequest,
 )
+
+log = logging.getLogger(__name__)
 
 #: Models this module handles itself rather than by the generic row rule.
 _OWN = (Person, RightsRequest, Package, Provenance)
@@ -185,7 +188,8 @@ def erasure_plan(*, person: Person, today: date | None = None) -> ErasurePlan:
                 plan.delete.append(item)
                 continue
             item.reason, item.legal_reference, item.until = keep_reason
-            item.detach = bool(link is not None and link.null)
+            # Under a hold on the person nothing is detached: the evidence stays whole.
+            item.detach = bool(person_hold is None and link is not None and link.null)
             plan.keep.append(item)
             if link is not None and not link.null:
                 must_keep_person = True
@@ -341,11 +345,25 @@ def _minimise_person(person: Person, plan: ErasurePlan, actor: Actor, now: Any) 
     ObjectionDecision.objects.filter(person=person).delete()
 
 
-def _after_commit() -> None:
-    integrations.orphan_files_remove()
-    if connection.vendor == "sqlite":
+def wal_checkpoint() -> bool:
+    """SQLite: copy the WAL into the database file and truncate it, so that no page with
+    erased values stays in the -wal file. Returns False when it could not run now (another
+    connection reading, or inside a transaction); SQLite's own checkpoints follow later."""
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        return False
+    try:
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            busy = cursor.fetchone()
+    except OperationalError:
+        log.warning("WAL checkpoint after erasure could not run now")
+        return False
+    return bool(busy) and busy[0] == 0
+
+
+def _after_commit() -> None:
+    integrations.orphan_files_remove()
+    wal_checkpoint()
 
 
 def erasure_execute(

@@ -37,8 +37,24 @@ def _identity_code(person: Person, marker: str) -> models.Model:
     )
 
 
+def _released_hold(person: Person, marker: str) -> models.Model:
+    # A released hold: its row is the person's data, but it keeps nothing any more.
+    from rekisteri.retention.models import LegalHold
+
+    return LegalHold.objects.create(
+        controller=person.controller,
+        scope="person",
+        person=person,
+        reason=f"{marker}-reason",
+        created_by="test",
+        released_at=timezone.now(),
+        released_by="test",
+    )
+
+
 FACTORIES: dict[str, Callable[[Person, str], models.Model]] = {
     "register.IdentityCode": _identity_code,
+    "retention.LegalHold": _released_hold,
 }
 
 

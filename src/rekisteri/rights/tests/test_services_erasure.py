@@ -1,0 +1,183 @@
+"""Erasure (Art. 17): the plan, one transaction, nothing left behind but what the law keeps."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.conf import settings as dj_settings
+
+from rekisteri.audit.models import AuditEvent, AuditKey
+from rekisteri.register.models import ContactPoint, Person
+from rekisteri.register.services import person_create, person_update
+from rekisteri.rights.services import (
+    ErasureBlocked,
+    access_package_build,
+    erasure_execute,
+    erasure_plan,
+)
+from rekisteri.rights.tests.rows import fill_every_model
+from rekisteri.rights.tests.scan import scan_files, scan_tables
+
+pytestmark = pytest.mark.django_db(transaction=False)
+
+NAMES = {"first_name": "Ylvaliisa", "last_name": "Qvarnströmkoski"}
+EMAIL = "ylvaliisa.qvarn@example.fi"
+PHONE = "+358401234987"
+
+
+@pytest.fixture
+def dirs(settings, tmp_path):
+    settings.PACKAGES_DIR = tmp_path / "packages"
+    settings.FILES_DIR = tmp_path / "files"
+    return [settings.PACKAGES_DIR, settings.FILES_DIR]
+
+
+def _needles(code: str = "") -> list[str]:
+    return [NAMES["first_name"], NAMES["last_name"], EMAIL, PHONE, code]
+
+
+def _invoice(person, year):
+    from rekisteri.interactions.models import Invoice
+
+    return Invoice.objects.create(
+        controller=person.controller,
+        person=person,
+        number=f"INV-{year}",
+        billing_year=year,
+        amount="100.00",
+        recipient_name=f"{NAMES['first_name']} {NAMES['last_name']}",
+    )
+
+
+def _communication_with_file(person):
+    from rekisteri.interactions.files import file_store
+    from rekisteri.interactions.models import Communication
+
+    stored = file_store(data=f"Hei {NAMES['first_name']}, {EMAIL}".encode(), suffix=".txt")
+    return Communication.objects.create(
+        controller=person.controller,
+        person=person,
+        kind="email_in",
+        subject=f"Viesti {NAMES['last_name']}",
+        body=f"Soita {PHONE}",
+        counterpart=EMAIL,
+        attachment=stored,
+    )
+
+
+def test_plan_keeps_current_invoices_and_deletes_the_rest(make_person):
+    person = make_person(**NAMES, email=EMAIL, phone=PHONE)
+    this_year = date.today().year
+    current = _invoice(person, this_year - 1)
+    old = _invoice(person, this_year - 12)
+    plan = erasure_plan(person=person)
+    kept = {i.record: i for i in plan.keep}
+    deleted = {i.record for i in plan.delete}
+    assert f"interactions.Invoice:{current.pk}" in kept
+    item = kept[f"interactions.Invoice:{current.pk}"]
+    assert "1336/1997" in item.legal_reference
+    # Ten calendar years after the end of the billing year (the retention engine's date).
+    assert date.fromisoformat(item.until).year in (this_year + 9, this_year + 10)
+    assert item.detach is True
+    assert f"interactions.Invoice:{old.pk}" in deleted
+    assert f"register.Person:{person.pk}" in deleted
+    assert plan.person_kept is False
+    assert plan.suppression == {"email": 1, "phone": 1}
+
+
+def test_erasure_leaves_nothing_but_the_kept_invoice(
+    make_person, actor, dirs, django_capture_on_commit_callbacks
+):
+    person = make_person(**NAMES, email=EMAIL, phone=PHONE)
+    invoice = _invoice(person, date.today().year - 1)
+    comm = _communication_with_file(person)
+    person_update(actor=actor, person=person, data={"title": "Johtaja"})  # sealed before/after
+    with django_capture_on_commit_callbacks(execute=True):
+        access_package_build(actor=actor, person_ids=[person.pk], lang="fi")
+    assert scan_files(dirs, _needles()), "the package and the attachment hold the person's data"
+    pid = person.pk
+    plan = erasure_plan(person=person)
+    with django_capture_on_commit_callbacks(execute=True):
+        result = erasure_execute(actor=actor, person=person, plan=plan)
+    assert not Person.objects.filter(pk=pid).exists()
+    assert result.detached == 1
+    invoice.refresh_from_db()
+    assert invoice.person_id is None  # detached, the snapshot kept as the law requires
+    kept_tables = {("interactions_invoice", invoice.pk)}
+    hits = [h for h in scan_tables(_needles()) if (h[0], h[1]) not in kept_tables]
+    assert hits == []
+    assert scan_files(dirs, _needles()) == []
+    from rekisteri.interactions.models import StoredFile
+
+    assert not StoredFile.objects.filter(pk=comm.attachment_id).exists()
+    # The audit trail stays whole but the person's sealed values can no longer be read.
+    assert AuditEvent.objects.filter(person_id=pid, action="erasure").exists()
+    assert not AuditKey.objects.filter(person_id=pid).exists()
+
+
+def test_erasure_of_every_model_keeps_only_what_the_plan_lists(
+    make_person, actor, dirs, django_capture_on_commit_callbacks
+):
+    person = make_person(**NAMES, email=EMAIL, phone=PHONE)
+    fill_every_model(person)  # includes an identity code, kept under the AML act
+    plan = erasure_plan(person=person)
+    with django_capture_on_commit_callbacks(execute=True):
+        erasure_execute(actor=actor, person=person, plan=plan)
+    kept = set()
+    from django.apps import apps
+
+    for item in plan.keep:
+        kept.add((apps.get_model(item.model)._meta.db_table, item.pk))
+    hits = [h for h in scan_tables(_needles("131052-308T")) if (h[0], h[1]) not in kept]
+    assert hits == []
+    if plan.person_kept:
+        p = Person.objects.get(pk=person.pk)
+        assert p.restricted_since is not None
+        assert not ContactPoint.objects.filter(person=p).exists()
+
+
+def test_reimported_email_is_not_reachable_by_marketing_again(make_person, actor, fi_controller):
+    consent = pytest.importorskip("rekisteri.consent.selectors")
+    from rekisteri.register.services import organization_create
+
+    org = organization_create(
+        actor=actor, controller=fi_controller, data={"name": "Asiakas Oy", "country": "FI"}
+    )
+    data = {**NAMES, "email": EMAIL}
+    person = person_create(actor=actor, controller=fi_controller, data=data, organization=org)
+    # A business contact may be marketed to until they object (the B2B rule)...
+    assert consent.marketing_permission(person=person).allowed
+    erasure_execute(actor=actor, person=person)
+    # ...but after erasure the same address, imported again, is suppressed.
+    again = person_create(actor=actor, controller=fi_controller, data=data, organization=org)
+    decision = consent.marketing_permission(person=again)
+    assert decision.allowed is False
+
+
+def test_legal_hold_keeps_everything(make_person, actor):
+    retention = pytest.importorskip("rekisteri.retention.models")
+    person = make_person(**NAMES, email=EMAIL)
+    retention.LegalHold.objects.create(
+        scope="person",
+        person=person,
+        reason="open claim",
+        controller=person.controller,
+        created_by="test",
+    )
+    plan = erasure_plan(person=person)
+    assert plan.person_kept and plan.delete == []
+    assert any("legal hold" in i.reason for i in plan.keep)
+
+
+def test_plan_that_no_longer_matches_is_refused(make_person, actor):
+    person = make_person(**NAMES, email=EMAIL)
+    plan = erasure_plan(person=person)
+    _invoice(person, date.today().year - 20)  # data added after the plan was shown
+    with pytest.raises(ErasureBlocked):
+        erasure_execute(actor=actor, person=person, plan=plan)
+    assert Person.objects.filter(pk=person.pk).exists()
+
+
+def test_packages_dir_setting_is_used(settings):
+    assert dj_settings.PACKAGES_DIR
