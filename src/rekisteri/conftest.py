@@ -1,4 +1,7 @@
+from rekisteri.testing.browser import browser_page, chromium  # noqa: F401, E402
 from rekisteri.testing.fixtures import (  # noqa: F401
+    _fast_password_hashing,
+    _force_login_passes_second_factor,
     actor,
     catalogue,
     fi_controller,
@@ -7,4 +10,3 @@ from rekisteri.testing.fixtures import (  # noqa: F401
     se_controller,
     staff,
 )
-from rekisteri.testing.browser import browser_page, chromium  # noqa: F401, E402

@@ -74,6 +74,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "rekisteri.common.middleware.IdleTimeoutMiddleware",
+    # after the idle timeout: a timed-out session is logged out, not asked for a code
+    "rekisteri.common.middleware.MfaRequiredMiddleware",
+    "rekisteri.common.middleware.ProcessingRefusedMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -143,6 +146,10 @@ AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+AXES_LOCKOUT_TEMPLATE = "access/locked.html"
+# TOTP codes: the issuer shown in the authenticator app; throttle guesses at a code.
+OTP_TOTP_ISSUER = "Rekisteri"
+OTP_TOTP_THROTTLE_FACTOR = 1
 
 SESSION_COOKIE_AGE = 8 * 3600
 SESSION_IDLE_SECONDS = env_int("REKISTERI_IDLE_SECONDS", 30 * 60)

@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from rekisteri.access import views
 
 app_name = "access"
-urlpatterns: list = []
+urlpatterns = [
+    path("mfa/setup/", views.mfa_setup, name="mfa_setup"),
+    path("mfa/verify/", views.mfa_verify, name="mfa_verify"),
+    path(
+        "persons/<int:person_id>/identity-code/",
+        views.identity_code_reveal_view,
+        name="identity_code_reveal",
+    ),
+]

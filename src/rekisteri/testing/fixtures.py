@@ -88,3 +88,63 @@ def make_person(fi_controller: Any, actor: Actor) -> Any:
         return person_create(actor=actor, controller=controller, data=values)
 
     return make
+
+
+# --- Logging in, fast ----------------------------------------------------------------------
+
+
+def otp_device(user: Any) -> Any:
+    """The user's confirmed TOTP device, created if they have none (tests only)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+
+
+def otp_token(user: Any) -> str:
+    """The code the user's authenticator app would show now (for browser tests)."""
+    from django_otp.oath import totp
+
+    device = otp_device(user)
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):0{device.digits}d}"
+
+
+def _verify_second_factor(client: Any, user: Any) -> None:
+    from django_otp import DEVICE_ID_SESSION_KEY, user_has_device
+
+    from rekisteri.access.selectors import scope_for
+
+    if not (scope_for(user).mfa_required or user_has_device(user, confirmed=True)):
+        return
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = otp_device(user).persistent_id
+    session.save()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _force_login_passes_second_factor() -> Any:
+    """`Client.force_login` skips the password; here it skips the second factor too, so
+    that tests of DPO, compliance and administrator pages need not type TOTP codes.
+    `client.force_login(user, verified=False)` leaves the second factor owed (tests of
+    the MFA enforcement itself)."""
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self: Any, user: Any, backend: Any = None, verified: bool = True) -> None:
+        original(self, user, backend)
+        if verified:
+            _verify_second_factor(self, user)
+
+    Client.force_login = force_login  # type: ignore[method-assign]
+    yield
+    Client.force_login = original  # type: ignore[method-assign]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing() -> Any:
+    """Argon2 is slow on purpose; test users need not be. (access/tests check Argon2.)"""
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield

@@ -1,0 +1,14 @@
+"""Who may reach the access app's pages (see access/matrix.py)."""
+
+from rekisteri.access.matrix import ALL_STAFF, Rule
+
+MATRIX = {
+    # Every staff user may enrol and use a second factor.
+    "access:mfa_setup": Rule(roles=ALL_STAFF),
+    "access:mfa_verify": Rule(roles=ALL_STAFF),
+    # Only roles with reveal_identity_codes in the catalogue; others 403, outsiders 404.
+    "access:identity_code_reveal": Rule(
+        roles=frozenset({"compliance", "dpo"}),
+        kwargs={"person_id": lambda f: f["person"].pk},
+    ),
+}

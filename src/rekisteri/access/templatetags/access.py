@@ -1,0 +1,23 @@
+"""Template tags for the access rules: `{% load access %}`.
+
+`{% reveal_link person %}` renders the "show in full" link beside a masked identity code,
+only for a user whose role may reveal identity codes and who may see this person's codes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from rekisteri.access.selectors import person_categories, scope_for
+
+register = template.Library()
+
+
+@register.inclusion_tag("access/partials/reveal_link.html", takes_context=True)
+def reveal_link(context: template.Context, person: Any) -> dict[str, Any]:
+    request = context.get("request")
+    scope = scope_for(getattr(request, "user", None))
+    show = scope.can_reveal and "identity_code" in person_categories(scope, person)
+    return {"show": show, "person_id": person.pk}

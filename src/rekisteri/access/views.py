@@ -1,0 +1,145 @@
+"""Staff pages of the access app: two-step verification and the audited identity-code reveal."""
+
+from __future__ import annotations
+
+import io
+
+import qrcode
+import qrcode.image.svg
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+from django_otp import login as otp_login
+from django_otp import match_token, user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from rekisteri.access.selectors import scope_for
+from rekisteri.access.services import identity_code_reveal
+from rekisteri.audit.models import AuditAction
+from rekisteri.audit.services import actor_of, audit_record
+from rekisteri.register.inputs import InputError
+from rekisteri.register.selectors import person_get
+
+
+def _next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""
+
+
+def _qr_svg(text: str) -> str:
+    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    out = io.BytesIO()
+    image.save(out)
+    svg = out.getvalue().decode()
+    return svg[svg.index("<svg") :]  # inline: no XML declaration
+
+
+def _clean_token(raw: str) -> str:
+    return "".join(raw.split())
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def mfa_setup(request: HttpRequest) -> HttpResponse:
+    """Enrol a TOTP authenticator: QR code, then one code to prove it works."""
+    user = request.user
+    if user_has_device(user, confirmed=True):
+        if not user.is_verified():  # type: ignore[union-attr]
+            # A password alone must not replace the second factor.
+            return redirect("access:mfa_verify")
+        return render(request, "access/mfa_setup.html", {"enrolled": True})
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    error = ""
+    if request.method == "POST":
+        if device.verify_token(_clean_token(request.POST.get("token", ""))):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+            otp_login(request, device)
+            audit_record(
+                actor=actor_of(user, ip=request.META.get("REMOTE_ADDR")),
+                action=AuditAction.LOGIN,
+                reason="two-step verification set up",
+            )
+            return redirect(_next(request) or "staff:home")
+        error = _("The code did not match. Check the time on your phone and try again.")
+    return render(
+        request,
+        "access/mfa_setup.html",
+        {
+            "enrolled": False,
+            "required": scope_for(user).mfa_required,
+            "qr_svg": _qr_svg(device.config_url),
+            "secret": _base32(device),
+            "error": error,
+            "next": _next(request),
+        },
+        status=200 if not error else 400,
+    )
+
+
+def _base32(device: TOTPDevice) -> str:
+    import base64
+
+    key = base64.b32encode(device.bin_key).decode().rstrip("=")
+    return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def mfa_verify(request: HttpRequest) -> HttpResponse:
+    """The second step of logging in: a code from the enrolled authenticator."""
+    user = request.user
+    if not user_has_device(user, confirmed=True):
+        return redirect("access:mfa_setup")
+    error = ""
+    if request.method == "POST":
+        device = match_token(user, _clean_token(request.POST.get("token", "")))
+        if device is not None:
+            otp_login(request, device)
+            return redirect(_next(request) or "staff:home")
+        error = _("The code did not match. Try the next code your app shows.")
+    return render(
+        request,
+        "access/mfa_verify.html",
+        {"error": error, "next": _next(request)},
+        status=200 if not error else 400,
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def identity_code_reveal_view(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Show a person's identity code in full, for a stated reason, on the audit trail."""
+    scope = scope_for(request.user)
+    person = person_get(scope=scope, person_id=person_id)  # 404 when not visible
+    if not scope.can_reveal:
+        raise PermissionDenied("your role may not reveal identity codes")
+    context: dict = {"person": person, "revealed": None, "reason": "", "error": ""}
+    if request.method == "POST":
+        reason = request.POST.get("reason", "")
+        try:
+            context["revealed"] = identity_code_reveal(
+                scope=scope,
+                actor=actor_of(request.user, ip=request.META.get("REMOTE_ADDR")),
+                person=person,
+                reason=reason,
+            )
+        except InputError as exc:
+            context.update(reason=reason, error=exc.errors.get("reason", str(exc)))
+            return render(request, "access/reveal.html", context, status=400)
+    return render(request, "access/reveal.html", context)

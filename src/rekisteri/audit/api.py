@@ -1,0 +1,71 @@
+"""The audit trail in the API: the DPO's access log of one person, and the chain check."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from rekisteri.access.policy import ProcessingRefused
+from rekisteri.access.selectors import scope_for
+from rekisteri.api.errors import ERRORS_NO_404
+from rekisteri.audit.selectors import audit_access_log, audit_chain_head, audit_chain_verify
+
+router = Router(tags=["audit"])
+
+
+class AccessLogEntryOut(Schema):
+    seq: int
+    at: datetime
+    actor: str
+    action: str
+    purpose: str
+    categories: list[str]
+    fields: list[str]
+    ip: str | None
+    reason: str
+    batch: bool
+
+
+class ChainOut(Schema):
+    intact: bool
+    checked: int
+    head_seq: int
+    head_hash: str
+    problem: str | None
+    problem_seq: int | None
+
+
+@router.get(
+    "/persons/{person_id}/access-log",
+    response={200: list[AccessLogEntryOut], **ERRORS_NO_404},
+    operation_id="audit_access_log",
+    summary="Who accessed or changed a person's data, when and why (DPO only)",
+)
+def access_log(request: HttpRequest, person_id: int) -> Any:
+    scope = scope_for(request.auth)  # type: ignore[attr-defined]
+    return audit_access_log(scope=scope, person_id=person_id)
+
+
+@router.get(
+    "/verify",
+    response={200: ChainOut, **ERRORS_NO_404},
+    operation_id="audit_verify",
+    summary="Check the audit trail's hash chain (DPO and administrators)",
+)
+def verify(request: HttpRequest) -> Any:
+    scope = scope_for(request.auth)  # type: ignore[attr-defined]
+    if not (scope.is_dpo or scope.is_admin):
+        raise ProcessingRefused("Only the DPO and administrators check the audit trail.", "dpo")
+    checked, problem = audit_chain_verify()
+    seq, head = audit_chain_head()
+    return {
+        "intact": problem is None,
+        "checked": checked,
+        "head_seq": seq,
+        "head_hash": head,
+        "problem": str(problem) if problem else None,
+        "problem_seq": problem.seq if problem else None,
+    }
