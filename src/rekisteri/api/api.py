@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from importlib import import_module
 
-from ninja import NinjaAPI
+from django.http import HttpRequest
+from django.urls import reverse
+from ninja import NinjaAPI, Schema
 
 from rekisteri.api.auth import TokenAuth
 from rekisteri.api.errors import install_error_handlers
@@ -28,6 +30,31 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 install_error_handlers(api)
+
+
+class Index(Schema):
+    version: str
+    openapi: str
+    docs: str
+    auth: str
+
+
+@api.get(
+    "/",
+    auth=None,
+    response=Index,
+    operation_id="api_index",
+    summary="Where the schema and the documentation are (no token needed)",
+    tags=["meta"],
+)
+def api_index(request: HttpRequest) -> dict[str, str]:
+    return {
+        "version": api.version,
+        "openapi": reverse("api:openapi-json"),
+        "docs": reverse("api:openapi-view"),
+        "auth": "Authorization: Bearer <token>; rekisteri token create --user NAME",
+    }
+
 
 # Routers are mounted in this order; an app without api.py is skipped.
 ROUTED_APPS = [

@@ -18,6 +18,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer
 
+from rekisteri.access.policy import ProcessingRefused
 from rekisteri.api.errors import NotStaff
 from rekisteri.audit.models import AuditAction
 from rekisteri.audit.services import audit_record
@@ -69,7 +70,16 @@ def token_revoke(*, token_id: int, actor: Any = "cli") -> Any:
 
 
 class TokenAuth(HttpBearer):
-    """`Authorization: Bearer rk_…`; the request's user becomes the token's owner."""
+    """`Authorization: Bearer rk_…`; the request's user becomes the token's owner.
+
+    `categories`: data categories the operation needs at all (persons need "basic"). They
+    are checked here, before the request body is parsed, so that a role without them gets
+    403 whatever it sends; which fields it then reads or writes is the services' business.
+    """
+
+    def __init__(self, *, categories: frozenset[str] = frozenset()) -> None:
+        super().__init__()
+        self.categories = categories
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         from rekisteri.access.selectors import scope_for
@@ -84,6 +94,14 @@ class TokenAuth(HttpBearer):
             return None
         ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
         request.user = row.user
-        if not scope_for(row.user).is_staff:
+        scope = scope_for(row.user)
+        if not scope.is_staff:
             raise NotStaff()
+        missing = self.categories - scope.categories
+        if missing:
+            raise ProcessingRefused(
+                "Your role's purposes do not cover these data categories: "
+                + ", ".join(sorted(missing)),
+                code="category",
+            )
         return row.user
