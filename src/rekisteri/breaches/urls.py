@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from rekisteri.breaches import views
 
 app_name = "breaches"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.breach_list, name="list"),
+    path("report/", views.breach_report, name="report"),
+    path("<int:breach_id>/", views.breach_detail, name="detail"),
+    path("<int:breach_id>/affected/", views.breach_affected, name="affected"),
+]

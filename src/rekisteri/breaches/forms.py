@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from rekisteri.breaches.models import Breach, Nature
+from rekisteri.catalogue.selectors import catalogue_snapshot
+
+_DT = {"type": "datetime-local"}
+
+
+class BreachForm(forms.ModelForm):
+    nature = forms.MultipleChoiceField(
+        label=_("Nature"), choices=Nature.choices, widget=forms.CheckboxSelectMultiple
+    )
+    categories = forms.MultipleChoiceField(
+        label=_("Data categories"), widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = Breach
+        fields = [
+            "controller",
+            "title",
+            "nature",
+            "description",
+            "discovered_at",
+            "occurred_from",
+            "occurred_until",
+            "categories",
+            "window_rule",
+            "approx_persons",
+            "approx_records",
+            "consequences",
+            "measures",
+            "risk",
+            "authority_notified_at",
+            "authority_reference",
+            "authority_not_notified_reason",
+            "delay_reason",
+            "persons_notified_at",
+            "persons_not_notified_reason",
+            "closed_at",
+        ]
+        widgets = {
+            name: forms.DateTimeInput(attrs=_DT, format="%Y-%m-%dT%H:%M")
+            for name in (
+                "discovered_at",
+                "occurred_from",
+                "occurred_until",
+                "authority_notified_at",
+                "persons_notified_at",
+                "closed_at",
+            )
+        }
+
+    def __init__(self, *args: Any, report_only: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        lang = (get_language() or "en")[:2]
+        self.fields["categories"].choices = [
+            (code, c.label(lang)) for code, c in catalogue_snapshot().categories.items()
+        ]
+        self.fields["categories"].required = False
+        if report_only:
+            # Staff report what they saw; the DPO decides the rest.
+            keep = {
+                "controller",
+                "title",
+                "nature",
+                "description",
+                "discovered_at",
+                "occurred_from",
+                "occurred_until",
+                "categories",
+            }
+            for name in list(self.fields):
+                if name not in keep:
+                    del self.fields[name]

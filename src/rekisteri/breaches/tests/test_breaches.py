@@ -1,0 +1,135 @@
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from rekisteri.audit.models import AuditEvent
+from rekisteri.breaches.models import Breach, ClockState
+from rekisteri.breaches.selectors import breach_affected
+from rekisteri.breaches.services import BreachError, breach_estimate, breach_record, breach_update
+
+T0 = dt.datetime(2026, 11, 2, 8, 0, tzinfo=dt.UTC)
+
+
+def _data(**kw):
+    data = {
+        "title": "Laptop lost on a train",
+        "nature": ["confidentiality"],
+        "description": "An unencrypted export was on the laptop.",
+        "discovered_at": T0,
+        "categories": ["contact"],
+    }
+    data.update(kw)
+    return data
+
+
+def test_breach_recorded_70_hours_after_discovery_is_due(catalogue, actor):
+    now = T0 + dt.timedelta(hours=70)
+    b = breach_record(actor=actor, data=_data(), now=now)
+    assert b.clock(now) == ClockState.DUE
+    assert b.hours_left(now) == 2.0
+
+
+def test_breach_recorded_73_hours_after_discovery_is_overdue(catalogue, actor):
+    now = T0 + dt.timedelta(hours=73)
+    b = breach_record(actor=actor, data=_data(), now=now)
+    assert b.clock(now) == ClockState.OVERDUE
+
+
+def test_telling_the_authority_stops_the_clock_and_late_needs_reasons(catalogue, actor):
+    now = T0 + dt.timedelta(hours=80)
+    b = breach_record(actor=actor, data=_data(), now=now)
+    with pytest.raises(BreachError) as exc:
+        breach_update(actor=actor, breach=b, data={"authority_notified_at": now}, now=now)
+    assert "delay_reason" in exc.value.errors
+    b.refresh_from_db()
+    breach_update(
+        actor=actor,
+        breach=b,
+        data={"authority_notified_at": now, "delay_reason": "scope unclear until forensics"},
+        now=now,
+    )
+    assert b.clock(now) == ClockState.NOTIFIED_LATE
+    b2 = breach_record(actor=actor, data=_data(), now=T0 + dt.timedelta(hours=1))
+    breach_update(
+        actor=actor, breach=b2, data={"authority_notified_at": T0 + dt.timedelta(hours=20)}
+    )
+    assert b2.clock(T0 + dt.timedelta(hours=100)) == ClockState.NOTIFIED
+
+
+def test_decision_not_to_tell_the_authority_records_why(catalogue, actor):
+    b = breach_record(
+        actor=actor,
+        data=_data(risk="unlikely", authority_not_notified_reason="data was encrypted"),
+        now=T0 + dt.timedelta(hours=1),
+    )
+    assert b.clock(T0 + dt.timedelta(hours=100)) == ClockState.NOT_REQUIRED
+
+
+def test_breach_without_description_names_the_field(catalogue, actor):
+    with pytest.raises(BreachError) as exc:
+        breach_record(actor=actor, data=_data(description="", categories=["nope"]))
+    assert set(exc.value.errors) == {"description", "categories"}
+    assert not Breach.objects.exists()
+
+
+def test_recording_is_audited_without_personal_data(catalogue, actor):
+    b = breach_record(actor=actor, data=_data(), now=T0 + dt.timedelta(hours=2))
+    event = AuditEvent.objects.get(record=f"breaches.Breach:{b.pk}")
+    assert event.detail == {"hours_after_discovery": 2.0}
+
+
+def test_affected_people_are_found_from_categories_and_window(catalogue, actor, make_person):
+    inside = make_person()
+    outside = make_person()
+    # make `outside`'s data older than the window
+    from rekisteri.register.models import ContactPoint, Person
+
+    old = timezone.now() - dt.timedelta(days=30)
+    Person.objects.filter(pk=outside.pk).update(created_at=old, updated_at=old)
+    ContactPoint.objects.filter(person=outside).update(created_at=old, updated_at=old)
+    b = breach_record(
+        actor=actor,
+        data=_data(
+            discovered_at=timezone.now(),
+            occurred_from=timezone.now() - dt.timedelta(days=1),
+            occurred_until=timezone.now() + dt.timedelta(minutes=1),
+        ),
+    )
+    affected = breach_affected(breach=b)
+    assert inside.pk in affected.person_ids and outside.pk not in affected.person_ids
+    assert affected.by_model["register.ContactPoint"] >= 1
+    b.window_rule = "existing"
+    assert outside.pk in breach_affected(breach=b).person_ids
+    b.categories = ["call_recordings"]
+    assert breach_affected(breach=b).person_ids == set()
+
+
+def test_estimate_sets_the_numbers_from_the_register(catalogue, actor, make_person):
+    make_person()
+    make_person()
+    b = breach_record(actor=actor, data=_data(discovered_at=timezone.now()))
+    breach_estimate(actor=actor, breach=b)
+    assert b.approx_persons == 2 and b.approx_records == 2
+
+
+def test_staff_report_and_dpo_pages(client, staff):
+    client.force_login(staff["sales"])
+    resp = client.post(
+        "/staff/breaches/report/",
+        {
+            "title": "Wrong recipient",
+            "nature": ["confidentiality"],
+            "description": "A list was emailed to the wrong customer.",
+            "discovered_at": "2026-11-02T08:00",
+            "categories": ["contact", "basic"],
+        },
+    )
+    assert resp.status_code == 302
+    assert client.get("/staff/breaches/").status_code == 403
+    client.force_login(staff["dpo"])
+    page = client.get("/staff/breaches/").content.decode()
+    assert "Wrong recipient" in page
+    b = Breach.objects.get()
+    assert client.get(f"/staff/breaches/{b.pk}/").status_code == 200
+    assert client.get(f"/staff/breaches/{b.pk}/affected/").status_code == 200
