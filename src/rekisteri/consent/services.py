@@ -251,3 +251,16 @@ def tracking_objection_record(
         ip=ip,
         user_agent=user_agent,
     )
+
+
+def marketing_settings_save(*, actor: Actor, settings_row: Any, fields: list[str]) -> None:
+    """Save a group company's marketing rules and tracking switches (audited)."""
+    with transaction.atomic():
+        settings_row.save(update_fields=fields)
+        audit_record(
+            actor=actor,
+            action=AuditAction.ADMIN,
+            record=f"consent.ControllerMarketingSettings:{settings_row.pk}",
+            reason="marketing rules and tracking switches changed",
+            detail={f: getattr(settings_row, f) for f in fields if f != "from_email"},
+        )

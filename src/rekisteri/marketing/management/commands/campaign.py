@@ -1,0 +1,84 @@
+"""rekisteri campaign list | send ID [--rate N] [--no-progress]"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from rekisteri.audit.services import Actor
+from rekisteri.marketing.models import Campaign
+from rekisteri.marketing.sending import CampaignBusy, campaign_prepare, campaign_send
+
+
+class Command(BaseCommand):
+    help = "List campaigns, or send one (a second run resumes where the first stopped)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        sub.add_parser("list", help="list campaigns with their status and progress")
+        send = sub.add_parser("send", help="send or resume a campaign")
+        send.add_argument("id", type=int)
+        send.add_argument(
+            "--rate", type=int, default=None, help="messages per second (0: no limit)"
+        )
+        send.add_argument("--no-progress", action="store_true")
+        prepare = sub.add_parser("prepare", help="freeze the audience without sending")
+        prepare.add_argument("id", type=int)
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        if opts["action"] == "list":
+            rows = Campaign.objects.select_related("controller").order_by("pk")
+            self.stdout.write(f"{'ID':>5}  {'status':<8} {'purpose':<9} {'sent':>12}  name")
+            for c in rows:
+                progress = f"{c.sent_count}/{c.total}" if c.total else "-"
+                self.stdout.write(
+                    f"{c.pk:>5}  {c.status:<8} {c.purpose:<9} {progress:>12}  {c.name} "
+                    f"({c.controller.code})"
+                )
+            return
+        try:
+            campaign = Campaign.objects.select_related("controller").get(pk=opts["id"])
+        except Campaign.DoesNotExist as exc:
+            raise CommandError(f"id: no campaign {opts['id']}") from exc
+        actor = Actor("campaign-worker", purpose="direct_marketing")
+        if opts["action"] == "prepare":
+            campaign_prepare(actor=actor, campaign=campaign)
+            self._summary(campaign)
+            return
+        campaign_prepare(actor=actor, campaign=campaign)
+        campaign.refresh_from_db()
+        self._summary(campaign)
+        bar = None
+        if not opts["no_progress"]:
+            from tqdm import tqdm
+
+            bar = tqdm(
+                total=campaign.total,
+                initial=campaign.total - campaign.recipients.filter(status="queued").count(),
+                unit="msg",
+                file=self.stderr._out,
+            )
+        try:
+            report = campaign_send(
+                actor=actor,
+                campaign=campaign,
+                rate=opts["rate"],
+                progress=(lambda n: bar.update(n)) if bar else None,
+            )
+        except CampaignBusy as exc:
+            raise CommandError(str(exc)) from exc
+        finally:
+            if bar:
+                bar.close()
+        self.stdout.write(
+            f"sent {report.sent}, skipped {report.skipped}, failed {report.failed}, "
+            f"unknown after an earlier crash {report.unknown}, remaining {report.remaining}"
+        )
+
+    def _summary(self, campaign: Campaign) -> None:
+        excluded = ", ".join(f"{k} {v}" for k, v in sorted(campaign.excluded.items()) if v)
+        self.stdout.write(
+            f"campaign {campaign.pk} '{campaign.name}': {campaign.total} recipients"
+            + (f"; excluded: {excluded}" if excluded else "")
+        )

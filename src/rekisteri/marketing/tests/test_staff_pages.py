@@ -1,0 +1,56 @@
+from django.test import Client
+
+from rekisteri.marketing.models import Campaign
+
+
+def login(user):  # type: ignore[no-untyped-def]
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def test_marketer_creates_campaign_and_sees_who_is_left_out_and_why(staff, make_person, actor):
+    from rekisteri.consent.services import marketing_objection_record
+
+    make_person(first_name="Bea", email="bea@yritys.fi", is_contact_person=True)
+    olli = make_person(first_name="Olli", email="olli@yritys.fi", is_contact_person=True)
+    marketing_objection_record(actor=actor, person=olli, source="staff")
+    c = login(staff["marketing"])
+    response = c.post(
+        "/staff/marketing/campaigns/new/",
+        {
+            "name": "Kevät",
+            "purpose": "marketing",
+            "subject_fi": "Hei",
+            "body_fi": "Tekstiä",
+            "rate": "10",
+        },
+    )
+    campaign = Campaign.objects.get(name="Kevät")
+    assert response.status_code == 302
+    page = c.get(f"/staff/marketing/campaigns/{campaign.pk}/").content.decode()
+    assert "1 recipient" in page
+    assert "Olli" in page and "objected" in page
+
+
+def test_sales_cannot_open_marketing_pages_but_sees_the_permission_on_the_person(
+    staff, make_person
+):
+    person = make_person(is_contact_person=True)
+    c = login(staff["sales"])
+    assert c.get("/staff/marketing/campaigns/").status_code == 403
+    fragment = c.get(f"/staff/consent/persons/{person.pk}/permission/")
+    assert fragment.status_code == 200
+    assert "business contact may receive marketing" in fragment.content.decode()
+
+
+def test_staff_records_consent_and_withdrawal_with_one_click_each(staff, make_person):
+    person = make_person(is_consumer=True)
+    c = login(staff["marketing"])
+    url = f"/staff/consent/persons/{person.pk}/record/"
+    form = {"purpose": "direct_marketing", "channel": "email", "method": "call", "text": "Kyllä"}
+    c.post(url, {**form, "state": "granted"})
+    assert "allowed" in c.get(f"/staff/consent/persons/{person.pk}/permission/").content.decode()
+    c.post(url, {**form, "state": "withdrawn"})
+    page = c.get(f"/staff/consent/persons/{person.pk}/").content.decode()
+    assert "superseded" in page and "Consent withdrawn" in page

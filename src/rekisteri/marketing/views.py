@@ -1,0 +1,264 @@
+"""Staff pages of marketing: lists, segments, campaigns (audience, exclusions, progress)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from rekisteri.access.selectors import Scope, scope_for
+from rekisteri.audit.services import actor_of
+from rekisteri.consent.selectors import reason_text
+from rekisteri.marketing import services
+from rekisteri.marketing.audience import campaign_audience, excluded_preview
+from rekisteri.marketing.models import (
+    Campaign,
+    CampaignPurpose,
+    MailingList,
+    OptIn,
+    Segment,
+    SubscriptionStatus,
+)
+from rekisteri.marketing.segments import RULES
+from rekisteri.register.models import Controller
+
+MARKETERS = frozenset({"marketing", "dpo"})
+
+
+def marketers_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        scope = scope_for(request.user)
+        if not scope.roles & MARKETERS:
+            raise PermissionDenied(_("Marketing pages are for marketing staff and the DPO."))
+        return view(request, scope, *args, **kwargs)
+
+    return wrapper
+
+
+def _actor(request: HttpRequest) -> Any:
+    return actor_of(request.user, ip=request.META.get("REMOTE_ADDR"), purpose="direct_marketing")
+
+
+def _controllers(scope: Scope) -> list[Controller]:
+    return list(Controller.objects.filter(pk__in=scope.controller_ids).order_by("name"))
+
+
+def _controller_from(request: HttpRequest, scope: Scope) -> Controller:
+    own = _controllers(scope)
+    if not own:
+        raise PermissionDenied(_("You are not staff of any group company."))
+    wanted = request.POST.get("controller")
+    return next((c for c in own if str(c.pk) == wanted), own[0])
+
+
+def _get(model: Any, scope: Scope, pk: int) -> Any:
+    obj = model.objects.filter(pk=pk, controller_id__in=scope.controller_ids).first()
+    if obj is None:
+        raise Http404("not found")
+    return obj
+
+
+@marketers_only
+def home(request: HttpRequest, scope: Scope) -> HttpResponse:
+    return redirect("marketing:campaign_list")
+
+
+# --- lists ---------------------------------------------------------------------------------
+
+
+@marketers_only
+def list_list(request: HttpRequest, scope: Scope) -> HttpResponse:
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            lst = services.mailing_list_create(
+                actor=_actor(request),
+                controller=_controller_from(request, scope),
+                name=request.POST.get("name", ""),
+                opt_in=request.POST.get("opt_in", OptIn.DOUBLE),
+                description=request.POST.get("description", ""),
+                consent_text=request.POST.get("consent_text", ""),
+                consent_text_version=request.POST.get("consent_text_version", ""),
+            )
+            messages.success(request, _("Mailing list created."))
+            return redirect("marketing:list_detail", list_id=lst.pk)
+        except services.MarketingInputError as exc:
+            errors = exc.errors
+    lists = MailingList.objects.filter(controller_id__in=scope.controller_ids)
+    return render(
+        request,
+        "marketing/list_list.html",
+        {
+            "lists": lists,
+            "errors": errors,
+            "opt_ins": OptIn.choices,
+            "controllers": _controllers(scope),
+        },
+    )
+
+
+@marketers_only
+def list_detail(request: HttpRequest, scope: Scope, list_id: int) -> HttpResponse:
+    lst = _get(MailingList, scope, list_id)
+    counts = {s: lst.subscriptions.filter(status=s).count() for s in SubscriptionStatus.values}
+    return render(
+        request,
+        "marketing/list_detail.html",
+        {"list": lst, "counts": counts, "statuses": SubscriptionStatus.choices},
+    )
+
+
+# --- segments ------------------------------------------------------------------------------
+
+
+@marketers_only
+def segment_list(request: HttpRequest, scope: Scope) -> HttpResponse:
+    errors: dict[str, str] = {}
+    rules_text = request.POST.get("rules", '[{"rule": "industry", "value": "software"}]')
+    if request.method == "POST":
+        try:
+            rules = json.loads(rules_text)
+        except json.JSONDecodeError as exc:
+            errors = {"rules": f"not JSON: {exc.msg} (line {exc.lineno})"}
+        else:
+            try:
+                seg = services.segment_save(
+                    actor=_actor(request),
+                    controller=_controller_from(request, scope),
+                    name=request.POST.get("name", ""),
+                    rules=rules,
+                    description=request.POST.get("description", ""),
+                )
+                messages.success(request, _("Segment saved. Compute it to see its members."))
+                return redirect("marketing:segment_detail", segment_id=seg.pk)
+            except services.MarketingInputError as exc:
+                errors = exc.errors
+    return render(
+        request,
+        "marketing/segment_list.html",
+        {
+            "segments": Segment.objects.filter(controller_id__in=scope.controller_ids),
+            "errors": errors,
+            "rules_text": rules_text,
+            "rules": RULES.values(),
+            "controllers": _controllers(scope),
+        },
+    )
+
+
+@marketers_only
+def segment_detail(request: HttpRequest, scope: Scope, segment_id: int) -> HttpResponse:
+    from rekisteri.marketing.segments import explain
+
+    seg = _get(Segment, scope, segment_id)
+    sentences, categories = explain(seg.rules)
+    members = seg.members.select_related("person").order_by("person__search_name")[:50]
+    return render(
+        request,
+        "marketing/segment_detail.html",
+        {"segment": seg, "sentences": sentences, "categories": categories, "members": members},
+    )
+
+
+@require_POST
+@marketers_only
+def segment_compute(request: HttpRequest, scope: Scope, segment_id: int) -> HttpResponse:
+    seg = _get(Segment, scope, segment_id)
+    count = services.segment_refresh(actor=_actor(request), segment=seg)
+    messages.success(request, _("Segment computed: %(n)s members.") % {"n": count})
+    return redirect("marketing:segment_detail", segment_id=seg.pk)
+
+
+# --- campaigns -----------------------------------------------------------------------------
+
+
+@marketers_only
+def campaign_list(request: HttpRequest, scope: Scope) -> HttpResponse:
+    campaigns = Campaign.objects.filter(controller_id__in=scope.controller_ids)
+    return render(request, "marketing/campaign_list.html", {"campaigns": campaigns})
+
+
+@marketers_only
+def campaign_create(request: HttpRequest, scope: Scope) -> HttpResponse:
+    errors: dict[str, str] = {}
+    data: dict[str, Any] = {"purpose": CampaignPurpose.MARKETING, "rate": 50}
+    lists = MailingList.objects.filter(controller_id__in=scope.controller_ids)
+    segments = Segment.objects.filter(controller_id__in=scope.controller_ids)
+    if request.method == "POST":
+        data = {k: request.POST.get(k, "") for k in services.CAMPAIGN_FIELDS}
+        try:
+            data["rate"] = max(0, int(data.get("rate") or 0))
+        except ValueError:
+            errors["rate"] = "must be a whole number"
+        if not errors:
+            try:
+                campaign = services.campaign_save(
+                    actor=_actor(request),
+                    controller=_controller_from(request, scope),
+                    data=data,
+                    lists=list(lists.filter(pk__in=request.POST.getlist("lists"))),
+                    segments=list(segments.filter(pk__in=request.POST.getlist("segments"))),
+                )
+                return redirect("marketing:campaign_detail", campaign_id=campaign.pk)
+            except services.MarketingInputError as exc:
+                errors = exc.errors
+    return render(
+        request,
+        "marketing/campaign_form.html",
+        {
+            "data": data,
+            "errors": errors,
+            "lists": lists,
+            "segments": segments,
+            "purposes": CampaignPurpose.choices,
+            "controllers": _controllers(scope),
+            "languages": (("fi", "suomi"), ("sv", "svenska"), ("en", "English")),
+        },
+    )
+
+
+@marketers_only
+def campaign_detail(request: HttpRequest, scope: Scope, campaign_id: int) -> HttpResponse:
+    campaign = _get(Campaign, scope, campaign_id)
+    audience = campaign_audience(campaign) if campaign.status == "draft" else None
+    excluded = audience.excluded if audience else campaign.excluded
+    return render(
+        request,
+        "marketing/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "audience": audience,
+            "excluded": [(code, n, reason_text(code)) for code, n in excluded.items()],
+            "preview": excluded_preview(campaign) if audience else [],
+        },
+    )
+
+
+@marketers_only
+def campaign_progress(request: HttpRequest, scope: Scope, campaign_id: int) -> HttpResponse:
+    campaign = _get(Campaign, scope, campaign_id)
+    return render(request, "marketing/partials/progress.html", {"campaign": campaign})
+
+
+@require_POST
+@marketers_only
+def campaign_queue(request: HttpRequest, scope: Scope, campaign_id: int) -> HttpResponse:
+    campaign = _get(Campaign, scope, campaign_id)
+    services.campaign_queue(actor=_actor(request), campaign=campaign)
+    messages.success(
+        request,
+        _("Queued: %(n)s messages. The worker sends them: rekisteri campaign send %(id)s")
+        % {"n": campaign.total, "id": campaign.pk},
+    )
+    return redirect("marketing:campaign_detail", campaign_id=campaign.pk)
