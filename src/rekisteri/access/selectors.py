@@ -133,8 +133,8 @@ def person_q(scope: Scope, path: str = "") -> Q:
         return Q(pk__in=[])
     p = _prefix(path)
     own = Q(**{f"{p}controller_id__in": scope.controller_ids})
-    if not scope.shared_purposes:
-        return own
+    if not scope.shared_purposes or not scope.shared_controller_ids:
+        return own  # no OR: keeps the planner on the indexes
     from rekisteri.access.models import GroupShare
 
     shared = Exists(
