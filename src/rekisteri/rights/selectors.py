@@ -130,6 +130,10 @@ class QueueRow:
     overdue: bool
     due_soon: bool
 
+    @property
+    def overdue_days(self) -> int:
+        return -self.days_left if self.overdue and self.days_left is not None else 0
+
 
 def _visible(qs: QuerySet[RightsRequest], scope: Scope) -> QuerySet[RightsRequest]:
     """A DPO sees requests about persons of their group companies, and unmatched ones."""

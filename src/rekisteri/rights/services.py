@@ -862,14 +862,22 @@ def _objection_fulfil(
 # --- Package downloads ------------------------------------------------------------------------
 
 
-def package_for_download(*, token: str, ip: str | None = None) -> Package | None:
-    """The package behind a download link, if the link is valid and not expired."""
-    h = token_hash(token)
-    if not token:
+def package_for_download(
+    *, token: str, ip: str | None = None, package: Package | None = None
+) -> Package | None:
+    """The package behind a download link (or a status link's package), if not expired.
+
+    `package` is given by the status page, whose own secret link already identified it.
+    """
+    if not token and package is None:
         return None
     now = timezone.now()
     with transaction.atomic():
-        package = Package.objects.select_for_update().filter(download_token_hash=h).first()
+        qs = Package.objects.select_for_update().exclude(download_token_hash="")
+        if package is not None:
+            package = qs.filter(pk=package.pk).first()
+        else:
+            package = qs.filter(download_token_hash=token_hash(token)).first()
         if package is None or package.expires_at < now:
             return None
         package.downloaded_at = now

@@ -1,0 +1,241 @@
+"""The DPO's request queue and request pages (/staff/rights/). Thin: forms in, services out."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from rekisteri.access.selectors import scope_for
+from rekisteri.audit.services import actor_of
+from rekisteri.register.models import Person
+from rekisteri.rights import forms, selectors, services
+from rekisteri.rights.models import Package, RequestKind, RequestStatus
+from rekisteri.rights.packages import package_path
+
+
+def dpo_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not scope_for(request.user).is_dpo:
+            raise PermissionDenied(_("Data subject requests are handled by the DPO."))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _actor(request: HttpRequest):  # type: ignore[no-untyped-def]
+    return actor_of(request.user, ip=request.META.get("REMOTE_ADDR"), purpose="rights_handling")
+
+
+@dpo_required
+def queue(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    show = request.GET.get("show", "open")
+    if show not in ("open", "overdue", "unverified", "closed", "all"):
+        show = "open"
+    rows = selectors.request_queue(scope=scope, show=show)
+    overdue = selectors.overdue_count(scope=scope)
+    return render(
+        request, "rights/queue.html", {"rows": rows, "show": show, "overdue_count": overdue}
+    )
+
+
+@dpo_required
+def request_new(request: HttpRequest) -> HttpResponse:
+    form = forms.StaffRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            r, _token = services.request_create_staff(
+                actor=_actor(request),
+                kind=d["kind"],
+                channel=d["channel"],
+                received_at=d["received_at"],
+                requester_name=d["requester_name"],
+                requester_email=d["requester_email"],
+                requester_phone=d["requester_phone"],
+                requester_address=d["requester_address"],
+                language=d["language"],
+                details=d["details"],
+                objection_purpose=d["objection_purpose"],
+                person_ids=d["person_ids"],
+                verification_method=d["verification_method"],
+                verification_note=d["verification_note"],
+            )
+        except services.RightsError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+        else:
+            messages.success(request, _("Request %(ref)s recorded.") % {"ref": r.reference})
+            return redirect("rights:request_detail", request_id=r.pk)
+    return render(request, "rights/request_new.html", {"form": form})
+
+
+def _plans(r: Any, persons: list[Person]) -> list[Any]:
+    if r.kind != RequestKind.ERASURE or r.status != RequestStatus.OPEN:
+        return []
+    return [(p, services.erasure_plan(person=p)) for p in persons]
+
+
+@dpo_required
+def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
+    scope = scope_for(request.user)
+    r = selectors.request_get(scope=scope, request_id=request_id)
+    subjects = list(r.subjects.select_related("person", "person__controller").order_by("person_id"))
+    confirmed = [s.person for s in subjects if s.confirmed_at]
+    plans = _plans(r, confirmed)
+    rect_initial = {k: v for k, v in (r.changes or {}).items() if k in forms.RECTIFIABLE}
+    context = {
+        "r": r,
+        "subjects": subjects,
+        "plans": plans,
+        "fingerprints": json.dumps({p.pk: plan.fingerprint() for p, plan in plans}),
+        "verify_form": forms.VerifyForm(),
+        "extend_form": forms.ExtendForm(),
+        "refuse_form": forms.RefuseForm(),
+        "fulfil_form": forms.FulfilForm(),
+        "rect_form": forms.RectificationForm(initial=rect_initial),
+        "packages": list(Package.objects.filter(request=r).order_by("-created_at")),
+        "staff_users": get_user_model().objects.filter(staff__isnull=False).order_by("username"),
+        "balancing": r.kind == RequestKind.OBJECTION
+        and r.objection_purpose not in services.absolute_objection_purposes(),
+    }
+    return render(request, "rights/request_detail.html", context)
+
+
+@require_POST
+@dpo_required
+def request_action(request: HttpRequest, request_id: int, action: str) -> HttpResponse:
+    scope = scope_for(request.user)
+    r = selectors.request_get(scope=scope, request_id=request_id)
+    actor = _actor(request)
+    back = redirect("rights:request_detail", request_id=r.pk)
+    try:
+        if action == "assign":
+            user = get_user_model().objects.filter(pk=request.POST.get("user") or 0).first()
+            services.request_assign(actor=actor, request=r, user=user or request.user)
+        elif action == "verify":
+            f = forms.VerifyForm(request.POST)
+            if not f.is_valid():
+                raise services.RightsError(_("choose the verification method"))
+            services.request_verify_staff(
+                actor=actor, request=r, method=f.cleaned_data["method"], note=f.cleaned_data["note"]
+            )
+        elif action == "confirm":
+            ids = [int(x) for x in request.POST.getlist("person") if x.isdigit()]
+            extra = (request.POST.get("add_person") or "").strip()
+            if extra.isdigit():
+                visible = Person.objects.filter(
+                    pk=int(extra), controller_id__in=scope.controller_ids
+                ).exists()
+                if not visible:
+                    raise services.RightsError(_("no such person record in your group company"))
+                ids.append(int(extra))
+            if not ids:
+                raise services.RightsError(_("choose at least one person record"))
+            services.request_subjects_confirm(actor=actor, request=r, person_ids=ids)
+        elif action == "extend":
+            f = forms.ExtendForm(request.POST)
+            if not f.is_valid():
+                raise services.RightsError(_("give the length and the reason of the extension"))
+            services.request_extend(actor=actor, request=r, **f.cleaned_data)
+        elif action == "refuse":
+            f = forms.RefuseForm(request.POST)
+            if not f.is_valid():
+                raise services.RightsError(_("choose the ground and explain the refusal"))
+            services.request_refuse(actor=actor, request=r, **f.cleaned_data)
+        elif action == "fulfil":
+            _fulfil(request, r, actor)
+        else:
+            raise Http404("no such action")
+    except services.RightsError as exc:
+        messages.error(request, str(exc))
+        return back
+    except services.ErasureBlocked as exc:
+        messages.error(request, str(exc))
+        return back
+    if action != "fulfil":
+        messages.success(request, _("Saved."))
+    return back
+
+
+def _fulfil(request: HttpRequest, r: Any, actor: Any) -> None:
+    f = forms.FulfilForm(request.POST)
+    f.is_valid()
+    d = f.cleaned_data
+    changes = None
+    if r.kind == RequestKind.RECTIFICATION:
+        rf = forms.RectificationForm(request.POST)
+        rf.is_valid()
+        changes = rf.changes()
+    fingerprints = None
+    if d.get("plan_fingerprints"):
+        fingerprints = {int(k): v for k, v in json.loads(d["plan_fingerprints"]).items()}
+    upheld = {"yes": True, "no": False}.get(d.get("objection_upheld") or "")
+    result = services.request_fulfil(
+        actor=actor,
+        request=r,
+        restriction_ground=d.get("restriction_ground") or "",
+        restriction_until=d.get("restriction_until"),
+        objection_upheld=upheld,
+        objection_reasons=d.get("objection_reasons") or "",
+        changes=changes,
+        plan_fingerprints=fingerprints,
+    )
+    msg = _("Request completed.")
+    if result.recipients:
+        names = sorted({str(x.get("recipient") or x.get("code") or "") for x in result.recipients})
+        msg += " " + _("Tell these recipients (Art. 19): %(names)s") % {"names": ", ".join(names)}
+    messages.success(request, msg)
+
+
+@dpo_required
+def package_download(request: HttpRequest, package_id: int) -> HttpResponse:
+    """The DPO may look at a package before or after release (for review, not for sending)."""
+    scope = scope_for(request.user)
+    package = Package.objects.filter(pk=package_id).first()
+    if package is None or package.request_id is None:
+        raise Http404("no such package")
+    selectors.request_get(scope=scope, request_id=package.request_id)
+    path = package_path(package)
+    if not path.exists():
+        raise Http404("the package has been removed")
+    return FileResponse(path.open("rb"), as_attachment=True, filename=f"{package.kind}.zip")
+
+
+@dpo_required
+def person_rights(request: HttpRequest, person_id: int) -> HttpResponse:
+    scope = scope_for(request.user)
+    person = Person.objects.filter(pk=person_id, controller_id__in=scope.controller_ids).first()
+    if person is None:
+        raise Http404("no such person")
+    context = {
+        "person": person,
+        "restriction": selectors.active_restriction(person_id=person.pk),
+        "objected": sorted(selectors.objected_purposes(person_id=person.pk)),
+        "plan": services.erasure_plan(person=person),
+    }
+    return render(request, "rights/person_rights.html", context)
+
+
+@require_POST
+@dpo_required
+def restriction_lift(request: HttpRequest, person_id: int) -> HttpResponse:
+    scope = scope_for(request.user)
+    person = Person.objects.filter(pk=person_id, controller_id__in=scope.controller_ids).first()
+    if person is None:
+        raise Http404("no such person")
+    if services.restriction_lift(actor=_actor(request), person=person):
+        messages.success(request, _("Restriction lifted; the person has been told."))
+    return redirect("rights:person_rights", person_id=person.pk)
