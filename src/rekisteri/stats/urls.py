@@ -1,4 +1,6 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from rekisteri.stats import views
 
 app_name = "stats"
-urlpatterns: list = []
+urlpatterns = [path("", views.report, name="report")]

@@ -1,0 +1,198 @@
+"""Anonymous statistics: aggregates of the register with small groups suppressed.
+
+Each report counts distinct persons (or messages) per group and passes the counts through
+`suppression.suppress`, so no figure below the threshold (REKISTERI_STATS_THRESHOLD, default
+5) ever leaves this module. Persons whose processing is restricted (Art. 18) are left out:
+their data is only stored. Interaction and marketing figures appear only when those apps'
+models are installed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.core.exceptions import FieldError
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from rekisteri.common.env import ConfigError, env_int
+from rekisteri.stats.suppression import Row, suppress
+
+
+def stats_threshold() -> int:
+    value = getattr(settings, "STATS_THRESHOLD", None)
+    if value is None:
+        value = env_int("REKISTERI_STATS_THRESHOLD", 5)
+    if int(value) < 2:
+        raise ConfigError("REKISTERI_STATS_THRESHOLD must be at least 2")
+    return int(value)
+
+
+@dataclass
+class Table:
+    key: str
+    title: Any
+    group: str
+    metrics: list[str]
+    rows: list[Row] = field(default_factory=list)
+    suppressed_rows: int = 0
+    suppressed_cells: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "title": str(self.title),
+            "group": self.group,
+            "metrics": self.metrics,
+            "rows": [{"group": r.label, **r.values} for r in self.rows],
+            "suppressed_groups": self.suppressed_rows,
+            "suppressed_cells": self.suppressed_cells,
+        }
+
+
+def _table(
+    key: str, title: Any, group: str, metrics: list[str], counts: dict[str, dict[str, int]], t: int
+) -> Table:
+    s = suppress(counts, metrics, t)
+    return Table(key, title, group, metrics, s.rows, s.suppressed_rows, s.suppressed_cells)
+
+
+def _persons(controller_ids: Iterable[int]) -> Any:
+    Person = apps.get_model("register", "Person")
+    return Person.objects.filter(
+        controller_id__in=list(controller_ids), restricted_since__isnull=True
+    )
+
+
+def _by(qs: Any, key: str, metric: str = "persons") -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {}
+    for value, n in qs.values_list(key).annotate(n=Count("pk", distinct=True)).order_by():
+        label = str(value) if value not in (None, "") else "unknown"
+        out.setdefault(label, {metric: 0})[metric] += n
+    return out
+
+
+def persons_by_industry(controller_ids: Iterable[int], t: int) -> Table:
+    qs = _persons(controller_ids).filter(affiliations__isnull=False)
+    counts = _by(qs, "affiliations__organization__industry")
+    return _table(
+        "industry",
+        _("Persons by industry of their organisation"),
+        "industry",
+        ["persons"],
+        counts,
+        t,
+    )
+
+
+def persons_by_region(controller_ids: Iterable[int], t: int) -> Table:
+    qs = _persons(controller_ids).filter(affiliations__isnull=False)
+    counts: dict[str, dict[str, int]] = {}
+    rows = (
+        qs.values_list("affiliations__organization__country", "affiliations__organization__city")
+        .annotate(n=Count("pk", distinct=True))
+        .order_by()
+    )
+    for country, city, n in rows:
+        label = f"{country or '?'} / {city or 'unknown'}"
+        counts.setdefault(label, {"persons": 0})["persons"] += n
+    return _table(
+        "region",
+        _("Persons by region of their organisation"),
+        "country / city",
+        ["persons"],
+        counts,
+        t,
+    )
+
+
+def persons_by_relationship(controller_ids: Iterable[int], t: int, today: dt.date) -> Table:
+    qs = _persons(controller_ids).filter(
+        Q(affiliations__organization__relationships__end__isnull=True)
+        | Q(affiliations__organization__relationships__end__gte=today),
+        affiliations__organization__relationships__isnull=False,
+    )
+    counts = _by(qs, "affiliations__organization__relationships__kind")
+    return _table(
+        "relationship",
+        _("Persons by their organisation's current relationship"),
+        "kind",
+        ["persons"],
+        counts,
+        t,
+    )
+
+
+def event_attendance(controller_ids: Iterable[int], t: int) -> Table | None:
+    try:
+        Registration = apps.get_model("interactions", "EventRegistration")
+    except LookupError:
+        return None
+    try:
+        rows = (
+            Registration.objects.filter(
+                controller_id__in=list(controller_ids), person__restricted_since__isnull=True
+            )
+            .values_list("event__name", "event__starts_at")
+            .annotate(
+                registered=Count("person", distinct=True, filter=Q(status="registered")),
+                attended=Count("person", distinct=True, filter=Q(attended=True)),
+            )
+            .order_by()
+        )
+        counts = {
+            f"{name} ({starts:%Y-%m-%d})": {"registered": reg, "attended": att}
+            for name, starts, reg, att in rows
+        }
+    except FieldError:
+        return None
+    return _table("events", _("Event attendance"), "event", ["registered", "attended"], counts, t)
+
+
+def campaign_results(controller_ids: Iterable[int], t: int) -> Table | None:
+    try:
+        Recipient = apps.get_model("marketing", "CampaignRecipient")
+    except LookupError:
+        return None
+    try:
+        rows = (
+            Recipient.objects.filter(
+                campaign__controller_id__in=list(controller_ids),
+                person__restricted_since__isnull=True,
+            )
+            .values_list("campaign__name")
+            .annotate(
+                sent=Count("pk", distinct=True, filter=Q(status="sent")),
+                opened=Count("pk", distinct=True, filter=Q(events__kind="open")),
+                clicked=Count("pk", distinct=True, filter=Q(events__kind="click")),
+            )
+            .order_by()
+        )
+        counts = {name: {"sent": s, "opened": o, "clicked": c} for name, s, o, c in rows}
+    except FieldError:
+        return None
+    return _table(
+        "campaigns", _("Campaign results"), "campaign", ["sent", "opened", "clicked"], counts, t
+    )
+
+
+def stats_report(
+    *, controller_ids: Iterable[int], threshold: int | None = None, today: dt.date | None = None
+) -> list[Table]:
+    """Every report for these group companies; no cell below the threshold."""
+    t = threshold if threshold is not None else stats_threshold()
+    ids = list(controller_ids)
+    tables = [
+        persons_by_industry(ids, t),
+        persons_by_region(ids, t),
+        persons_by_relationship(ids, t, today or timezone.localdate()),
+        event_attendance(ids, t),
+        campaign_results(ids, t),
+    ]
+    return [x for x in tables if x is not None]
