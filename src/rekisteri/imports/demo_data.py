@@ -137,7 +137,8 @@ def make_hetu(rng: random.Random, born: dt.date) -> str:
 
 def make_personnummer(rng: random.Random, born: dt.date) -> str:
     base = f"{born:%y%m%d}{rng.randrange(0, 1000):03d}"
-    return f"{base[:6]}-{base[6:]}{luhn.calc_check_digit(base)}"
+    sign = "+" if dt.date.today().year - born.year >= 100 else "-"  # '+' from the 100th year
+    return f"{base[:6]}{sign}{base[6:]}{luhn.calc_check_digit(base)}"
 
 
 def ascii_slug(text: str, sep: str = "") -> str:
