@@ -117,7 +117,12 @@ class Decision:
 
 
 def controller_settings(controller_id: int) -> ControllerMarketingSettings:
-    obj, _created = ControllerMarketingSettings.objects.get_or_create(controller_id=controller_id)
+    # A plain read first: get_or_create opens a write transaction (and a commit) every time.
+    obj = ControllerMarketingSettings.objects.filter(controller_id=controller_id).first()
+    if obj is None:
+        obj, _created = ControllerMarketingSettings.objects.get_or_create(
+            controller_id=controller_id
+        )
     return obj
 
 

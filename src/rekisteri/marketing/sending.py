@@ -39,7 +39,7 @@ from django.utils.translation import gettext as _
 
 from rekisteri.audit.models import AuditAction
 from rekisteri.audit.services import Actor, audit_record
-from rekisteri.consent.models import Suppression
+from rekisteri.consent.models import ControllerMarketingSettings, Suppression
 from rekisteri.consent.selectors import (
     ALLOWED_CODES,
     address_subquery,
@@ -137,13 +137,17 @@ def _fill(text: str, values: dict[str, str]) -> str:
     return text
 
 
-def _from_address(campaign: Campaign) -> str:
-    cfg = controller_settings(campaign.controller_id)
+def _from_address(campaign: Campaign, cfg: ControllerMarketingSettings) -> str:
     return cfg.from_email or campaign.controller.email or settings.DEFAULT_FROM_EMAIL
 
 
 def build_message(
-    *, campaign: Campaign, recipient: CampaignRecipient, person: Person, conn: Any = None
+    *,
+    campaign: Campaign,
+    recipient: CampaignRecipient,
+    person: Person,
+    conn: Any = None,
+    cfg: ControllerMarketingSettings | None = None,
 ) -> EmailMultiAlternatives:
     lang = recipient.language if recipient.language in ("fi", "sv", "en") else "fi"
     links = _links(recipient.token)
@@ -151,8 +155,8 @@ def build_message(
     subject = _fill(campaign.subject_for(lang), values)
     body = _fill(campaign.body_for(lang), values)
     marketing = not campaign.is_service
-    cfg = controller_settings(campaign.controller_id)
-    sender = _from_address(campaign)
+    cfg = cfg or controller_settings(campaign.controller_id)
+    sender = _from_address(campaign, cfg)
     with translation.override(lang):
         if marketing:
             footer = "\n\n-- \n{}\n{}\n{}\n{}".format(
@@ -290,6 +294,8 @@ def campaign_send(
     rate = campaign.rate if rate is None else rate
     interval = 1.0 / rate if rate and rate > 0 else 0.0
     conn = get_connection(fail_silently=False)
+    cfg = controller_settings(campaign.controller_id)
+    campaign.controller  # noqa: B018 - fetched once, used by every message
     sent_ids: list[int] = []
     next_at = time.monotonic()
 
@@ -339,7 +345,9 @@ def campaign_send(
                     if delay > 0:
                         time.sleep(delay)
                     next_at = max(next_at, time.monotonic() - 1.0) + interval
-                msg = build_message(campaign=campaign, recipient=row, person=row.person, conn=conn)
+                msg = build_message(
+                    campaign=campaign, recipient=row, person=row.person, conn=conn, cfg=cfg
+                )
                 try:
                     conn.send_messages([msg])
                 except smtplib.SMTPRecipientsRefused:

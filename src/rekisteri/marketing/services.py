@@ -108,8 +108,13 @@ def subscription_request(
     user_agent: str = "",
     scope: Scope | None = None,
     send_confirmation: bool = True,
+    confirmed: bool = False,
 ) -> Subscription:
-    """Subscribe a person; with double opt-in, only after they confirm the emailed link."""
+    """Subscribe a person; with double opt-in, only after they confirm the emailed link.
+
+    `confirmed`: the person's opt-in was already proven elsewhere (an import of a list that
+    was collected with confirmation); the import is recorded as the proof.
+    """
     if scope is not None:
         check_processing(scope, person, Operation.MARKETING)
     if person.controller_id != mailing_list.controller_id:
@@ -122,7 +127,7 @@ def subscription_request(
         )
         if sub.status == SubscriptionStatus.SUBSCRIBED:
             return sub
-        if mailing_list.opt_in == OptIn.SINGLE:
+        if mailing_list.opt_in == OptIn.SINGLE or confirmed:
             _activate(sub, actor=actor, method=method, ip=ip, user_agent=user_agent)
             return sub
         sub.status = SubscriptionStatus.PENDING
