@@ -66,7 +66,11 @@ class Interaction(PersonalData, models.Model):
         "anonymised_at",
     )
 
-    controller = models.ForeignKey(Controller, on_delete=models.PROTECT, related_name="+")
+    # Few indexes on purpose: every index is rewritten for each row the retention sweep
+    # deletes. The person's and organisation's timelines and the anchors need these.
+    controller = models.ForeignKey(
+        Controller, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     organization = models.ForeignKey(
         Organization, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -121,9 +125,6 @@ class Communication(Interaction):
         "communications",
     )
 
-    class Meta(Interaction.Meta):
-        indexes = [models.Index(fields=["person", "occurred_at"])]
-
 
 class ChatTranscript(Interaction):
     retention_category = "chat_transcripts"
@@ -131,9 +132,6 @@ class ChatTranscript(Interaction):
 
     agent = models.CharField(_("agent"), max_length=150, blank=True)
     transcript = personal(models.TextField(_("transcript")), "chat_transcripts")
-
-    class Meta(Interaction.Meta):
-        indexes = [models.Index(fields=["person", "occurred_at"])]
 
 
 class CallDirection(models.TextChoices):
@@ -163,9 +161,6 @@ class CallRecording(Interaction):
         "call_recordings",
     )
 
-    class Meta(Interaction.Meta):
-        indexes = [models.Index(fields=["person", "occurred_at"])]
-
 
 # --- service requests --------------------------------------------------------------------
 
@@ -190,9 +185,6 @@ class ServiceRequest(Interaction):
         models.CharField(_("subject"), max_length=255, blank=True), "service_requests"
     )
     description = personal(models.TextField(_("description"), blank=True), "service_requests")
-
-    class Meta(Interaction.Meta):
-        indexes = [models.Index(fields=["person", "occurred_at"])]
 
 
 class RequestEventKind(models.TextChoices):

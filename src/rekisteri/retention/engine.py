@@ -214,16 +214,11 @@ def held_q(model: type[models.Model], as_of: date) -> Q:
         q |= Q(
             organization__in=holds.filter(scope=HoldScope.ORGANIZATION).values("organization_id")
         )
-    prefix = model._meta.label + ":"
-    record_ids = [
-        int(r.split(":", 1)[1])
-        for r in holds.filter(scope=HoldScope.RECORD, record__startswith=prefix).values_list(
-            "record", flat=True
+    q |= Q(
+        pk__in=holds.filter(scope=HoldScope.RECORD, record_model=model._meta.label).values(
+            "record_id"
         )
-        if r.split(":", 1)[1].isdigit()
-    ]
-    if record_ids:
-        q |= Q(pk__in=record_ids)
+    )
     return q
 
 

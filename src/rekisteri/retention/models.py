@@ -30,7 +30,8 @@ class LegalHold(PersonalData, models.Model):
         "scope",
         "person",
         "organization",
-        "record",
+        "record_model",
+        "record_id",
         "until",
         "created_at",
         "created_by",
@@ -46,12 +47,13 @@ class LegalHold(PersonalData, models.Model):
     organization = models.ForeignKey(
         Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
-    record = models.CharField(
-        _("record"),
-        max_length=120,
+    record_model = models.CharField(
+        _("record type"),
+        max_length=100,
         blank=True,
-        help_text="model label and id, e.g. interactions.Invoice:12",
+        help_text="model label, e.g. interactions.Invoice",
     )
+    record_id = models.BigIntegerField(_("record id"), null=True, blank=True)
     # A reason about a person (a dispute with them) is their data; it goes with them.
     reason = personal(models.CharField(_("reason"), max_length=500), "customer_relationship")
     until = models.DateField(_("until"), null=True, blank=True)
@@ -68,13 +70,17 @@ class LegalHold(PersonalData, models.Model):
                 condition=(
                     Q(scope="person", person__isnull=False)
                     | Q(scope="organization", organization__isnull=False)
-                    | (Q(scope="record") & ~Q(record=""))
+                    | (Q(scope="record", record_id__isnull=False) & ~Q(record_model=""))
                 ),
             )
         ]
 
     def __str__(self) -> str:
         return f"hold {self.pk} ({self.scope})"
+
+    @property
+    def record(self) -> str:
+        return f"{self.record_model}:{self.record_id}" if self.record_model else ""
 
 
 class SweepStatus(models.TextChoices):

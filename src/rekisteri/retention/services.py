@@ -25,6 +25,7 @@ from datetime import date
 from typing import Any
 
 from django.db import models, router, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from rekisteri.audit.models import AuditAction
@@ -113,15 +114,18 @@ def _apply_target(
     verb = "anonymised" if target.anonymise else "deleted"
     total = 0
     last = 0
+    # Built once; each use runs it again, so the condition is re-checked in every chunk.
+    due = engine.due_rows(target, as_of)
     while True:
         files: set[int] = set()
         with transaction.atomic():
-            due = engine.due_rows(target, as_of)
-            ids = list(due.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:chunk])
-            if not ids:
-                break
-            hi = ids[-1]
-            window = engine.due_rows(target, as_of).filter(pk__gt=last, pk__lte=hi)
+            ahead = due.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)
+            hi = next(iter(ahead[chunk - 1 : chunk]), None)
+            if hi is None:
+                hi = ahead.aggregate(m=Max("pk"))["m"]
+                if hi is None:
+                    break
+            window = due.filter(pk__gt=last, pk__lte=hi)
             _collect_files(model, window, files)
             if target.anonymise:
                 n = _anonymise(model, window, timezone.now())
@@ -281,12 +285,17 @@ def legal_hold_place(
     record: str = "",
     until: date | None = None,
 ) -> LegalHold:
+    record_model, record_id = "", None
     if person is not None:
         scope = HoldScope.PERSON
     elif organization is not None:
         scope = HoldScope.ORGANIZATION
     elif record:
         scope = HoldScope.RECORD
+        record_model, _, record_pk = record.partition(":")
+        if not record_pk.isdigit():
+            raise ValueError("a record is named like interactions.Invoice:12")
+        record_id = int(record_pk)
     else:
         raise ValueError("a legal hold needs a person, an organisation or a record")
     hold = LegalHold.objects.create(
@@ -294,7 +303,8 @@ def legal_hold_place(
         scope=scope,
         person=person,
         organization=organization,
-        record=record,
+        record_model=record_model,
+        record_id=record_id,
         reason=reason,
         until=until,
         created_by=actor.name,
