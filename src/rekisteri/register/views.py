@@ -125,8 +125,8 @@ def person_edit_view(request: HttpRequest, person_id: int) -> HttpResponse:
     try:
         check_processing(scope, detail.person, Operation.EDIT)
     except ProcessingRefused as exc:
-        _refused(form, exc)
-        return _person_form(request, form, source, detail.person, status=403, refused=True)
+        refusal = translate_message(exc.reason)
+        return _person_form(request, form, source, detail.person, status=403, refused=refusal)
     return _person_form(request, form, source, detail.person)
 
 
@@ -137,7 +137,7 @@ def _person_form(
     person: Any,
     *,
     status: int = 200,
-    refused: bool = False,
+    refused: str = "",
 ) -> HttpResponse:
     context = {"form": form, "source": source, "person": person, "refused": refused}
     return render(request, "register/person_form.html", context, status=status)

@@ -167,9 +167,7 @@ def test_person_create_without_last_name_says_it_is_required(
     assert "is required" in page
 
 
-def test_person_create_records_where_the_data_came_from(
-    sales: Client, fi_controller: Any
-) -> None:
+def test_person_create_records_where_the_data_came_from(sales: Client, fi_controller: Any) -> None:
     data = _person_post(controller=fi_controller.pk)
     response = sales.post(reverse("register:person_create"), data)
     person = Person.objects.get(last_name="Virtanen")
@@ -251,12 +249,37 @@ def test_organization_detail_lists_its_persons_with_the_restricted_marker(
     assert "Processing restricted" in page
 
 
-def test_organization_edit_shows_field_error(
-    sales: Client, fi_controller: Any, actor: Any
-) -> None:
+def test_organization_edit_shows_field_error(sales: Client, fi_controller: Any, actor: Any) -> None:
     org = organization_create(actor=actor, controller=fi_controller, data={"name": "Firma Oy"})
     url = reverse("register:organization_edit", args=[org.pk])
     page = sales.post(url, {"name": "", "country": "FI"}).content.decode()
     assert 'id="id_name_error"' in page
     org.refresh_from_db()
     assert org.name == "Firma Oy"
+
+
+def test_pages_speak_finnish_and_swedish(staff: dict[str, Any]) -> None:
+    fi = client_for(staff["sales"], language="fi").get(reverse("register:person_list"))
+    sv = client_for(staff["sales"], language="sv").get(reverse("register:person_list"))
+    assert "Henkilöt" in fi.content.decode() and "Lisää henkilö" in fi.content.decode()
+    assert "Personer" in sv.content.decode() and "Lägg till en person" in sv.content.decode()
+
+
+def test_field_errors_from_the_services_are_shown_in_the_users_language(
+    staff: dict[str, Any], fi_controller: Any
+) -> None:
+    client = client_for(staff["sales"], language="fi")
+    data = _person_post(controller=fi_controller.pk, last_name="", email="x@")
+    page = client.post(reverse("register:person_create"), data).content.decode()
+    assert "on pakollinen" in page
+    assert "sähköpostiosoite ei kelpaa" in page
+
+
+def test_refusal_of_a_restricted_person_is_shown_in_swedish(
+    staff: dict[str, Any], make_person: Any
+) -> None:
+    person = make_person()
+    restrict(person)
+    client = client_for(staff["sales"], language="sv")
+    page = client.get(reverse("register:person_edit", args=[person.pk])).content.decode()
+    assert "Behandlingen av den här personens uppgifter är begränsad" in page
