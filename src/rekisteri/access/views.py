@@ -97,6 +97,11 @@ def _base32(device: TOTPDevice) -> str:
     return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
 
 
+def _throttled(user: object) -> bool:
+    devices = TOTPDevice.objects.filter(user=user, confirmed=True)
+    return all(not d.verify_is_allowed()[0] for d in devices)
+
+
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -111,7 +116,11 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
         if device is not None:
             otp_login(request, device)
             return redirect(_next(request) or "staff:home")
-        error = _("The code did not match. Try the next code your app shows.")
+        if _throttled(user):
+            # django-otp doubles the wait after each wrong code, against guessing.
+            error = _("Too many wrong codes. Wait a moment, then enter the code your app shows.")
+        else:
+            error = _("The code did not match. Try the next code your app shows.")
     return render(
         request,
         "access/mfa_verify.html",
