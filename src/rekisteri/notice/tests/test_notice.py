@@ -262,7 +262,7 @@ def test_public_page_shows_date_languages_and_earlier_versions(client, catalogue
     assert "/privacy/versions/1/" in page
     old = client.get("/privacy/versions/1/?lang=en").content.decode()
     assert "3 months from when the data was recorded" in old
-    assert "earlier version" in old
+    assert "notice-old" in old  # the "earlier version" note, in the UI language
 
 
 def test_public_page_works_without_login(client, catalogue):
