@@ -24,6 +24,7 @@ from rekisteri.register.forms import (
     translate_message,
 )
 from rekisteri.register.inputs import InputError
+from rekisteri.staff import navigation
 from rekisteri.staff.pagination import paginate
 
 
@@ -55,7 +56,12 @@ def person_detail_view(request: HttpRequest, person_id: int) -> HttpResponse:
         person_id=person_id,
         from_search=request.GET.get("from") == "search",
     )
-    return render(request, "register/person_detail.html", {"d": detail})
+    context = {
+        "d": detail,
+        "related": navigation.links(scope, navigation.PERSON, kwargs={"person_id": person_id}),
+        "can_reveal": navigation.may_reach(scope, "access:identity_code_reveal"),
+    }
+    return render(request, "register/person_detail.html", context)
 
 
 @login_required

@@ -283,3 +283,22 @@ def test_refusal_of_a_restricted_person_is_shown_in_swedish(
     client = client_for(staff["sales"], language="sv")
     page = client.get(reverse("register:person_edit", args=[person.pk])).content.decode()
     assert "Behandlingen av den här personens uppgifter är begränsad" in page
+
+
+def test_menu_offers_each_role_only_the_pages_it_may_reach(staff: dict[str, Any]) -> None:
+    sales = client_for(staff["sales"]).get(reverse("staff:home")).content.decode()
+    marketing = client_for(staff["marketing"]).get(reverse("staff:home")).content.decode()
+    assert 'href="/staff/marketing/"' not in sales
+    assert 'href="/staff/marketing/"' in marketing
+    assert f'href="{reverse("register:person_list")}"' in sales
+
+
+def test_person_page_links_the_dpo_to_the_persons_rights_and_access_log(
+    staff: dict[str, Any], make_person: Any
+) -> None:
+    person = make_person()
+    url = reverse("register:person_detail", args=[person.pk])
+    dpo = client_for(staff["dpo"]).get(url).content.decode()
+    sales = client_for(staff["sales"]).get(url).content.decode()
+    assert reverse("audit:person_log", args=[person.pk]) in dpo
+    assert reverse("audit:person_log", args=[person.pk]) not in sales

@@ -1,0 +1,97 @@
+"""The staff navigation: each link is shown to the roles that the access matrix lets reach it.
+
+The matrix (rekisteri.access.matrix, each app's access_matrix.py) is the one list of who may
+reach what, so the menu never offers a page that would refuse the user, and a new page only
+needs a line here to appear in the menu. An app that is not installed or a URL that does not
+exist is skipped, so the list may name pages that are still being built.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from rekisteri.access.matrix import Rule, all_rules
+from rekisteri.access.selectors import Scope, scope_for
+
+#: The main menu, in order: URL name and label.
+MAIN = (
+    ("register:person_list", _("Persons")),
+    ("register:organization_list", _("Organisations")),
+    ("marketing:home", _("Marketing")),
+    ("rights:queue", _("Data subject requests")),
+    ("disclosures:list", _("Disclosures")),
+    ("breaches:list", _("Breaches")),
+    ("audit:index", _("Audit trail")),
+    ("notice:versions", _("Privacy notice")),
+    ("stats:report", _("Statistics")),
+    ("breaches:report", _("Report a breach")),
+)
+
+#: Links on a person's page to other apps' pages about the same person.
+PERSON = (
+    ("consent:person_consents", _("Consents and prohibitions")),
+    ("rights:person_rights", _("Rights and restriction")),
+    ("audit:person_log", _("Who accessed the data")),
+)
+
+
+@dataclass(frozen=True)
+class Link:
+    url: str
+    label: str
+    current: bool = False
+
+
+@lru_cache(maxsize=1)
+def _rules() -> dict[str, Rule]:
+    return all_rules()
+
+
+def may_reach(scope: Scope, url_name: str) -> bool:
+    rule = _rules().get(url_name)
+    if rule is None:
+        return False
+    return rule.public or bool(rule.roles & scope.roles)
+
+
+def _section(view_name: str) -> str:
+    """'register:person_detail' → 'register:person'; 'marketing:campaign_list' → 'marketing'."""
+    app, _sep, name = view_name.partition(":")
+    if app == "register":
+        return f"{app}:{name.split('_', 1)[0]}"
+    return app
+
+
+def links(
+    scope: Scope, entries: Any, *, kwargs: dict[str, Any] | None = None, current: str = ""
+) -> list[Link]:
+    """The entries this user may follow, with the first one of the current section marked."""
+    out: list[Link] = []
+    marked = False
+    for name, label in entries:
+        if not may_reach(scope, name):
+            continue
+        try:
+            url = reverse(name, kwargs=kwargs)
+        except NoReverseMatch:
+            continue
+        is_current = not marked and bool(current) and _section(name) == _section(current)
+        marked = marked or is_current
+        out.append(Link(url, str(label), current=is_current))
+    return out
+
+
+def staff_navigation(request: HttpRequest) -> dict[str, Any]:
+    """Context processor: `staff_nav`, the main menu links this user may follow."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"staff_nav": []}
+    match = getattr(request, "resolver_match", None)
+    current = match.view_name if match else ""
+    return {"staff_nav": links(scope_for(user), MAIN, current=current)}
