@@ -18,7 +18,16 @@ from django.db import transaction
 from rekisteri.audit.services import Actor
 
 DEMO_CATALOGUE = Path(__file__).resolve().parents[3] / "catalogue" / "demo_catalogue.toml"
-HOOK_APPS = ("interactions", "retention", "consent", "marketing", "rights", "notice")
+HOOK_APPS = (
+    "interactions",
+    "retention",
+    "consent",
+    "marketing",
+    "rights",
+    "notice",
+    "disclosures",
+    "breaches",
+)
 
 
 class Command(BaseCommand):
