@@ -105,6 +105,17 @@ def check_processing(
             str(_("Your role does not serve the purpose %(purpose)s.")) % {"purpose": purpose},
             code="purpose",
         )
+    if purpose is not None and purpose in _objected_purposes(person):
+        raise ProcessingRefused(
+            str(
+                _(
+                    "The person objected to processing for %(purpose)s and the objection "
+                    "was upheld (GDPR Art. 21)."
+                )
+            )
+            % {"purpose": purpose},
+            code="objected",
+        )
     if categories is not None:
         missing = set(categories) - set(person_categories(scope, person))
         if missing:
@@ -113,6 +124,13 @@ def check_processing(
                 % {"cats": ", ".join(sorted(missing))},
                 code="category",
             )
+
+
+def _objected_purposes(person: Any) -> set[str]:
+    """Art. 21: purposes whose processing stopped after an upheld objection (rekisteri.rights)."""
+    from rekisteri.rights.selectors import objected_purposes
+
+    return objected_purposes(person_id=person.pk)
 
 
 class Excluded(NamedTuple):

@@ -5,22 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from rekisteri.access.matrix import Rule
+from rekisteri.rights import matrix_fixtures as mf
 
 DPO = frozenset({"dpo"})
 
 
 def _request_id(f: dict[str, Any]) -> int:
-    """An unmatched request, which every DPO of the group sees (made once per fixture set)."""
-    from django.utils import timezone
-
-    from rekisteri.rights.models import RightsRequest
-
-    if "rights_request" not in f:
-        now = timezone.now()
-        f["rights_request"] = RightsRequest.objects.create(
-            kind="access", channel="email", submitted_at=now, received_at=now
-        )
-    return f["rights_request"].pk
+    return mf.rights_request(f).pk
 
 
 def _person_id(f: dict[str, Any]) -> int:
@@ -36,7 +27,7 @@ MATRIX = {
     "rights:request_action": Rule(
         roles=DPO, kwargs={**_req, "action": lambda f: "assign"}, method="POST"
     ),
-    "rights:package_download": Rule(roles=DPO, kwargs={"package_id": lambda f: 999999}),
+    "rights:package_download": Rule(roles=DPO, kwargs={"package_id": mf.package_id}),
     "rights:person_rights": Rule(roles=DPO, kwargs={"person_id": _person_id}),
     "rights:restriction_lift": Rule(roles=DPO, kwargs={"person_id": _person_id}, method="POST"),
 }

@@ -297,3 +297,23 @@ def test_portability_holds_only_what_the_person_gave_on_contract_or_consent(
 
 def test_verify_link_lifetime_is_48_hours():
     assert timedelta(hours=48) == services.VERIFY_LINK_LIFETIME
+
+
+def test_upheld_objection_stops_processing_for_that_purpose(make_person, actor, staff):
+    from rekisteri.access.policy import Operation, ProcessingRefused, check_processing
+    from rekisteri.access.selectors import scope_for
+
+    person = make_person()
+    sales = scope_for(staff["sales"])
+    check_processing(sales, person, Operation.VIEW, purpose="stakeholder_cooperation")
+    services.objection_decide(
+        actor=actor,
+        person=person,
+        purpose="stakeholder_cooperation",
+        upheld=True,
+        reasons="Their situation outweighs our interest.",
+    )
+    with pytest.raises(ProcessingRefused) as refused:
+        check_processing(sales, person, Operation.VIEW, purpose="stakeholder_cooperation")
+    assert refused.value.code == "objected"
+    check_processing(sales, person, Operation.VIEW, purpose="customer_management")
