@@ -28,6 +28,8 @@ from django.db.models import (
     Case,
     CharField,
     Exists,
+    Func,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -35,6 +37,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from rekisteri.consent.models import (
@@ -163,6 +166,48 @@ def address_subquery(kind: str = "email") -> Subquery:
     )
 
 
+class SimpleCase(Func):
+    """`CASE subject WHEN v THEN r … ELSE default END`: the subject is evaluated once.
+
+    The address check is the one correlated lookup per person; a searched CASE would run it
+    once per branch that reads it.
+    """
+
+    def __init__(self, subject: Any, cases: list[tuple[Any, Any]], default: Any) -> None:
+        flat = [x for pair in cases for x in pair]
+        super().__init__(subject, *flat, default, output_field=CharField())
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:  # type: ignore[override]
+        compiled = [compiler.compile(e) for e in self.get_source_expressions()]
+        (subject, params), *rest = compiled
+        default_sql, default_params = rest.pop()
+        sql, out = f"CASE {subject}", list(params)
+        for (w, wp), (t, tp) in zip(rest[0::2], rest[1::2], strict=True):
+            sql += f" WHEN {w} THEN {t}"
+            out += [*wp, *tp]
+        return f"{sql} ELSE {default_sql} END", [*out, *default_params]
+
+
+def _in(qs: QuerySet, column: str = "person_id") -> Q:
+    """Membership in a small set, as an uncorrelated IN: the database builds it once."""
+    return Q(pk__in=qs.values(column))
+
+
+def address_state(kind: str = "email") -> Coalesce:
+    """1: a deliverable address, 0: only bounced ones, -1: none."""
+    ok = Case(When(undeliverable_at__isnull=True, then=Value(1)), default=Value(0))
+    return Coalesce(
+        Subquery(
+            ContactPoint.objects.filter(person=OuterRef("pk"), kind=kind)
+            .annotate(ok=ok)
+            .order_by("-ok")
+            .values("ok")[:1]
+        ),
+        Value(-1),
+        output_field=IntegerField(),
+    )
+
+
 def permission_annotate(
     qs: QuerySet[Person],
     *,
@@ -170,70 +215,75 @@ def permission_annotate(
     channel: str = Channel.EMAIL,
     service: bool = False,
     list_ids: list[int] | None = None,
-    membership: Any = None,
+    membership: Q | None = None,
 ) -> QuerySet[Person]:
     """Annotate `reason_code` (see the module docstring) on a queryset of persons.
 
     `membership`, for a campaign to lists: a condition that the person is (still) on one of
     the lists or in one of the segments; when it fails the reason is `not_subscribed`.
+
+    Written for a million persons: the statements, suppressions and subscriptions are small
+    sets tested with uncorrelated IN; the only per-person lookup is the address.
     """
     from rekisteri.marketing.models import Subscription, SubscriptionStatus
 
     cfg = controller_settings(controller_id)
     kind = _contact_kind(channel) or "email"
-    has_address = Exists(ContactPoint.objects.filter(person=OuterRef("pk"), kind=kind))
-    deliverable = Exists(
-        ContactPoint.objects.filter(person=OuterRef("pk"), kind=kind, undeliverable_at__isnull=True)
+    current = Consent.objects.filter(
+        purpose=ConsentPurpose.DIRECT_MARKETING,
+        channel__in=(channel, Channel.ALL),
+        mailing_list__isnull=True,
+        superseded_at__isnull=True,
     )
-    whens: list[When] = [When(restricted_since__isnull=False, then=Value(Reason.RESTRICTED))]
+    before: list[When] = [When(restricted_since__isnull=False, then=Value(Reason.RESTRICTED))]
     if not service:
-        suppressed = Exists(
-            SuppressedContact.objects.filter(
-                contact_point__person=OuterRef("pk"),
-                contact_point__kind__in=("email", "phone") if kind != "postal" else ("email",),
-            )
+        suppressed = SuppressedContact.objects.filter(
+            contact_point__kind__in=("email", "phone") if kind != "postal" else ("email",)
         )
-        whens += [
-            When(objected_expr(channel), then=Value(Reason.OBJECTED)),
-            When(suppressed, then=Value(Reason.SUPPRESSED)),
-        ]
-    whens += [
-        When(~has_address, then=Value(Reason.NO_ADDRESS)),
-        When(~deliverable, then=Value(Reason.BOUNCED)),
-    ]
-    if service:
-        default = Value(Reason.ALLOWED_SERVICE)
-    else:
-        if membership is not None:
-            whens.append(When(~membership, then=Value(Reason.NOT_SUBSCRIBED)))
-        whens.append(
+        before += [
             When(
-                _current(ConsentPurpose.DIRECT_MARKETING, channel, (ConsentState.GRANTED,)),
+                _in(current.filter(state__in=(ConsentState.OBJECTED, ConsentState.WITHDRAWN))),
+                then=Value(Reason.OBJECTED),
+            ),
+            When(_in(suppressed, "contact_point__person_id"), then=Value(Reason.SUPPRESSED)),
+        ]
+    if service:
+        after: Any = Value(Reason.ALLOWED_SERVICE)
+    else:
+        allow: list[When] = []
+        if membership is not None:
+            allow.append(When(~membership, then=Value(Reason.NOT_SUBSCRIBED)))
+        allow.append(
+            When(
+                _in(current.filter(state=ConsentState.GRANTED)),
                 then=Value(Reason.ALLOWED_CONSENT),
             )
         )
         if channel == Channel.EMAIL:
-            subs = Subscription.objects.filter(
-                person=OuterRef("pk"), status=SubscriptionStatus.SUBSCRIBED
-            )
+            subs = Subscription.objects.filter(status=SubscriptionStatus.SUBSCRIBED)
             if list_ids is not None:
                 subs = subs.filter(mailing_list_id__in=list_ids)
-            whens.append(When(Exists(subs), then=Value(Reason.ALLOWED_SUBSCRIBED)))
+            allow.append(When(_in(subs), then=Value(Reason.ALLOWED_SUBSCRIBED)))
         if cfg.b2b_opt_out:
             business = Q(is_consumer=False) & (
                 Q(is_contact_person=True)
                 | Exists(Affiliation.objects.filter(person=OuterRef("pk"), end__isnull=True))
             )
-            whens.append(When(business, then=Value(Reason.ALLOWED_B2B)))
+            allow.append(When(business, then=Value(Reason.ALLOWED_B2B)))
         if cfg.existing_customer_rule:
-            whens.append(
+            allow.append(
                 When(
                     Q(is_consumer=True, is_service_user=True),
                     then=Value(Reason.ALLOWED_EXISTING_CUSTOMER),
                 )
             )
-        default = Value(Reason.NO_PERMISSION)
-    return qs.annotate(reason_code=Case(*whens, default=default, output_field=CharField()))
+        after = Case(*allow, default=Value(Reason.NO_PERMISSION), output_field=CharField())
+    by_address = SimpleCase(
+        address_state(kind),
+        [(Value(-1), Value(Reason.NO_ADDRESS)), (Value(0), Value(Reason.BOUNCED))],
+        after,
+    )
+    return qs.annotate(reason_code=Case(*before, default=by_address, output_field=CharField()))
 
 
 def tracking_annotate(qs: QuerySet[Person], *, controller_id: int, service: bool) -> QuerySet:

@@ -127,13 +127,13 @@ def suppression_refresh(batch: int = 20000) -> int:
         known = set(Suppression.objects.values_list("digest", flat=True))
         start = scan.last_id
         while start < top:
+            end = min(top, start + batch)
+            # A primary-key range, filtered here: filtering on kind would sort every batch.
             rows = list(
-                ContactPoint.objects.filter(pk__gt=start, pk__lte=top, kind__in=("email", "phone"))
-                .order_by("pk")
-                .values_list("pk", "kind", "value")[:batch]
+                ContactPoint.objects.filter(pk__gt=start, pk__lte=end).values_list(
+                    "pk", "kind", "value"
+                )
             )
-            if not rows:
-                break
             hits = []
             for kind in ("email", "phone"):
                 sel = [(pk, v) for pk, k, v in rows if k == kind]
@@ -142,7 +142,7 @@ def suppression_refresh(batch: int = 20000) -> int:
                         hits.append(SuppressedContact(contact_point_id=pk))
             SuppressedContact.objects.bulk_create(hits, ignore_conflicts=True)
             found += len(hits)
-            start = rows[-1][0]
+            start = end
     scan.last_id = top
     scan.scanned_at = timezone.now()
     scan.save(update_fields=["last_id", "scanned_at"])

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from rekisteri.consent.selectors import (
     ALLOWED_CODES,
@@ -45,18 +45,17 @@ def audience_base(
     qs = Person.objects.filter(controller_id=controller_id)
     if not list_ids and not segment_ids:
         return qs
-    cond = None
+    cond = Q()
     if list_ids:
         # Everyone who ever subscribed: those who left are counted (and a service message
         # reaches them); the rules engine leaves out who is no longer on the list.
-        cond = Exists(
-            Subscription.objects.filter(person=OuterRef("pk"), mailing_list_id__in=list_ids)
+        cond |= Q(
+            pk__in=Subscription.objects.filter(mailing_list_id__in=list_ids).values("person_id")
         )
     if segment_ids:
-        seg = Exists(
-            SegmentMember.objects.filter(person=OuterRef("pk"), segment_id__in=segment_ids)
+        cond |= Q(
+            pk__in=SegmentMember.objects.filter(segment_id__in=segment_ids).values("person_id")
         )
-        cond = seg if cond is None else (cond | seg)
     return qs.filter(cond)
 
 
@@ -71,16 +70,14 @@ def annotated(campaign: Campaign) -> QuerySet[Person]:
     )
     membership = None
     if list_ids:
-        membership = Exists(
-            Subscription.objects.filter(
-                person=OuterRef("pk"),
-                mailing_list_id__in=list_ids,
-                status=SubscriptionStatus.SUBSCRIBED,
-            )
+        membership = Q(
+            pk__in=Subscription.objects.filter(
+                mailing_list_id__in=list_ids, status=SubscriptionStatus.SUBSCRIBED
+            ).values("person_id")
         )
         if segment_ids:
-            membership = membership | Exists(
-                SegmentMember.objects.filter(person=OuterRef("pk"), segment_id__in=segment_ids)
+            membership |= Q(
+                pk__in=SegmentMember.objects.filter(segment_id__in=segment_ids).values("person_id")
             )
     return permission_annotate(
         base,

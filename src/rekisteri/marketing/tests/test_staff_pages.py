@@ -4,7 +4,7 @@ from rekisteri.marketing.models import Campaign
 
 
 def login(user):  # type: ignore[no-untyped-def]
-    c = Client()
+    c = Client(HTTP_ACCEPT_LANGUAGE="en")
     c.force_login(user)
     return c
 
