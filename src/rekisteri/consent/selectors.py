@@ -28,8 +28,6 @@ from django.db.models import (
     Case,
     CharField,
     Exists,
-    Func,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -37,7 +35,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from rekisteri.consent.models import (
@@ -166,46 +163,9 @@ def address_subquery(kind: str = "email") -> Subquery:
     )
 
 
-class SimpleCase(Func):
-    """`CASE subject WHEN v THEN r … ELSE default END`: the subject is evaluated once.
-
-    The address check is the one correlated lookup per person; a searched CASE would run it
-    once per branch that reads it.
-    """
-
-    def __init__(self, subject: Any, cases: list[tuple[Any, Any]], default: Any) -> None:
-        flat = [x for pair in cases for x in pair]
-        super().__init__(subject, *flat, default, output_field=CharField())
-
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:  # type: ignore[override]
-        compiled = [compiler.compile(e) for e in self.get_source_expressions()]
-        (subject, params), *rest = compiled
-        default_sql, default_params = rest.pop()
-        sql, out = f"CASE {subject}", list(params)
-        for (w, wp), (t, tp) in zip(rest[0::2], rest[1::2], strict=True):
-            sql += f" WHEN {w} THEN {t}"
-            out += [*wp, *tp]
-        return f"{sql} ELSE {default_sql} END", [*out, *default_params]
-
-
 def _in(qs: QuerySet, column: str = "person_id") -> Q:
     """Membership in a small set, as an uncorrelated IN: the database builds it once."""
     return Q(pk__in=qs.values(column))
-
-
-def address_state(kind: str = "email") -> Coalesce:
-    """1: a deliverable address, 0: only bounced ones, -1: none."""
-    ok = Case(When(undeliverable_at__isnull=True, then=Value(1)), default=Value(0))
-    return Coalesce(
-        Subquery(
-            ContactPoint.objects.filter(person=OuterRef("pk"), kind=kind)
-            .annotate(ok=ok)
-            .order_by("-ok")
-            .values("ok")[:1]
-        ),
-        Value(-1),
-        output_field=IntegerField(),
-    )
 
 
 def permission_annotate(
@@ -223,7 +183,8 @@ def permission_annotate(
     the lists or in one of the segments; when it fails the reason is `not_subscribed`.
 
     Written for a million persons: the statements, suppressions and subscriptions are small
-    sets tested with uncorrelated IN; the only per-person lookup is the address.
+    sets tested with uncorrelated IN; the only per-person lookup is the address (and the
+    affiliation of a person not marked as a contact person).
     """
     from rekisteri.marketing.models import Subscription, SubscriptionStatus
 
@@ -278,12 +239,21 @@ def permission_annotate(
                 )
             )
         after = Case(*allow, default=Value(Reason.NO_PERMISSION), output_field=CharField())
-    by_address = SimpleCase(
-        address_state(kind),
-        [(Value(-1), Value(Reason.NO_ADDRESS)), (Value(0), Value(Reason.BOUNCED))],
-        after,
+    # The deliverable address is looked up first: for nearly everyone it is the only
+    # per-person lookup; "bounced" and "no address" are told apart only when it fails.
+    deliverable = Exists(
+        ContactPoint.objects.filter(person=OuterRef("pk"), kind=kind, undeliverable_at__isnull=True)
     )
-    return qs.annotate(reason_code=Case(*before, default=by_address, output_field=CharField()))
+    has_address = Exists(ContactPoint.objects.filter(person=OuterRef("pk"), kind=kind))
+    return qs.annotate(
+        reason_code=Case(
+            *before,
+            When(deliverable, then=after),
+            When(has_address, then=Value(Reason.BOUNCED)),
+            default=Value(Reason.NO_ADDRESS),
+            output_field=CharField(),
+        )
+    )
 
 
 def tracking_annotate(qs: QuerySet[Person], *, controller_id: int, service: bool) -> QuerySet:
