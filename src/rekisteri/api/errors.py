@@ -1,5 +1,6 @@
 """One error format for the whole API, so a client handles every router the same way.
 
+- 400 `{"detail": "..."}`: a request body that is not JSON at all.
 - 401 `{"detail": "..."}`: no token, or a token that is unknown, revoked or of an inactive user.
 - 403 `{"detail": reason, "code": code}`: not staff, or the processing is refused
   (`ProcessingRefused`: another group company, a data category the role's purposes do not
@@ -35,9 +36,23 @@ class FieldErrors(Schema):
     errors: dict[str, str]
 
 
-#: Add to every operation's `response=` so that the OpenAPI schema documents the errors.
-ERRORS: dict[int, Any] = {401: Message, 403: Refusal, 404: Message, 422: FieldErrors}
-ERRORS_NO_404: dict[int, Any] = {401: Message, 403: Refusal, 422: FieldErrors}
+def errors(*, body: bool = False, not_found: bool = True) -> dict[int, Any]:
+    """The error responses to add to an operation's `response=`, so the schema documents them.
+
+    `body`: the operation reads a JSON body (400 when it is not JSON at all);
+    `not_found`: the operation names a record in its path.
+    """
+    out: dict[int, Any] = {400: Message} if body else {}
+    out.update({401: Message, 403: Refusal})
+    if not_found:
+        out[404] = Message
+    out[422] = FieldErrors
+    return out
+
+
+# Other apps' routers use these (audit/api.py); keep them.
+ERRORS: dict[int, Any] = errors()
+ERRORS_NO_404: dict[int, Any] = errors(not_found=False)
 
 
 class NotStaff(PermissionError):

@@ -18,7 +18,7 @@ from pydantic import AfterValidator
 from rekisteri.access.policy import ProcessingRefused
 from rekisteri.access.selectors import Scope, scope_for
 from rekisteri.api.auth import TokenAuth
-from rekisteri.api.errors import ERRORS, ERRORS_NO_404
+from rekisteri.api.errors import errors
 from rekisteri.audit.models import AuditAction
 from rekisteri.audit.services import Actor, actor_of, audit_record
 from rekisteri.register import selectors, services
@@ -177,7 +177,7 @@ def _organization_out(org: Organization) -> dict[str, Any]:
 
 @router.get(
     "/persons",
-    response={200: PersonPage, **ERRORS_NO_404},
+    response={200: PersonPage, **errors(not_found=False)},
     auth=PERSONS,
     operation_id="person_list",
     summary="List and search persons",
@@ -227,7 +227,7 @@ def person_list(
 
 @router.get(
     "/persons/{person_id}",
-    response={200: PersonOut, **ERRORS},
+    response={200: PersonOut, **errors()},
     exclude_unset=True,
     auth=PERSONS,
     operation_id="person_get",
@@ -254,7 +254,7 @@ def person_get(
 
 @router.post(
     "/persons",
-    response={201: PersonOut, **ERRORS_NO_404},
+    response={201: PersonOut, **errors(body=True, not_found=False)},
     exclude_unset=True,
     auth=PERSONS,
     operation_id="person_create",
@@ -301,7 +301,7 @@ def person_create(request: HttpRequest, payload: PersonIn) -> tuple[int, dict[st
 
 @router.patch(
     "/persons/{person_id}",
-    response={200: PersonOut, **ERRORS},
+    response={200: PersonOut, **errors(body=True)},
     exclude_unset=True,
     auth=PERSONS,
     operation_id="person_update",
@@ -338,7 +338,7 @@ def person_update(
 
 @router.get(
     "/organizations",
-    response={200: OrganizationPage, **ERRORS_NO_404},
+    response={200: OrganizationPage, **errors(not_found=False)},
     operation_id="organization_list",
     summary="List and search organisations",
     tags=["organizations"],
@@ -365,7 +365,7 @@ def organization_list(
 
 @router.get(
     "/organizations/{organization_id}",
-    response={200: OrganizationOut, **ERRORS},
+    response={200: OrganizationOut, **errors()},
     operation_id="organization_get",
     summary="Get an organisation",
     tags=["organizations"],
@@ -379,7 +379,7 @@ def organization_get(
 
 @router.post(
     "/organizations",
-    response={201: OrganizationOut, **ERRORS_NO_404},
+    response={201: OrganizationOut, **errors(body=True, not_found=False)},
     operation_id="organization_create",
     summary="Create an organisation; the business ID is validated by country",
     tags=["organizations"],
@@ -406,7 +406,7 @@ def organization_create(
 
 @router.patch(
     "/organizations/{organization_id}",
-    response={200: OrganizationOut, **ERRORS},
+    response={200: OrganizationOut, **errors(body=True)},
     operation_id="organization_update",
     summary="Change an organisation's details",
     tags=["organizations"],

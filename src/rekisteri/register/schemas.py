@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Annotated
 
 from ninja import Field, Schema
-from pydantic import AfterValidator
+from pydantic import AfterValidator, model_validator
 
 from rekisteri.catalogue.models import SourceKind
 from rekisteri.register.models import ContactKind, Language, RelationshipKind
@@ -158,7 +158,19 @@ class OrganizationPage(Schema):
 # --- Input --------------------------------------------------------------------------------
 
 
-class PersonBase(Schema):
+class Body(Schema):
+    """A request body: a JSON object (ninja would otherwise read any value's attributes)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _an_object(cls, data: object) -> object:
+        # ninja hands the parsed JSON over wrapped in its DjangoGetter.
+        if not isinstance(getattr(data, "_obj", data), dict):
+            raise ValueError("must be a JSON object")
+        return data
+
+
+class PersonBase(Body):
     first_name: Text | None = text(100)
     title: Text | None = text(150)
     language: Text | None = text(20, description="fi, sv or en")
@@ -198,7 +210,7 @@ class PersonPatch(PersonBase):
     source_name: Text | None = text(255)
 
 
-class OrganizationBase(Schema):
+class OrganizationBase(Body):
     business_id: Text | None = text(40, description="FI Y-tunnus, SE organisationsnummer, …")
     country: Text | None = text(60, description="ISO 3166 country code; default FI")
     street: Text | None = text(255)

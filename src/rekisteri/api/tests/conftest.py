@@ -11,8 +11,8 @@ from rekisteri.api.auth import token_create
 
 
 class ApiClient:
-    def __init__(self, user: Any = None, token: str | None = None) -> None:
-        self.client = Client()
+    def __init__(self, user: Any = None, token: str | None = None, language: str = "") -> None:
+        self.client = Client(headers={"Accept-Language": language} if language else None)
         self.token = token or (token_create(user=user, actor="test") if user else None)
 
     def _headers(self) -> dict[str, str]:

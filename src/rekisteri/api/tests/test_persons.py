@@ -193,10 +193,21 @@ def test_update_with_bad_phone_is_422_and_changes_nothing(staff, make_person):
 def test_update_of_a_restricted_person_is_403_with_the_reason(staff, make_person):
     person = make_person()
     Person.objects.filter(pk=person.pk).update(restricted_since=timezone.now())
-    response = ApiClient(staff["sales"]).patch(f"/persons/{person.pk}", {"title": "CEO"})
+    response = ApiClient(staff["sales"], language="en").patch(
+        f"/persons/{person.pk}", {"title": "CEO"}
+    )
     assert response.status_code == 403
     assert response.json()["code"] == "restricted"
     assert "Art. 18" in response.json()["detail"]
+    person.refresh_from_db()
+    assert person.title == ""
+
+
+def test_patch_with_a_body_that_is_not_an_object_is_422(staff, make_person):
+    person = make_person()
+    response = ApiClient(staff["sales"]).patch(f"/persons/{person.pk}", [None, None])
+    assert response.status_code == 422
+    assert response.json() == {"errors": {"body": "must be a JSON object"}}
 
 
 def test_null_in_patch_clears_the_email(staff, make_person):
