@@ -53,17 +53,16 @@ def _invoice(person, year):
 def _communication_with_file(person):
     from rekisteri.interactions.files import file_store
     from rekisteri.interactions.models import Communication
+    from rekisteri.rights.tests.rows import make_row
 
     stored = file_store(data=f"Hei {NAMES['first_name']}, {EMAIL}".encode(), suffix=".txt")
-    return Communication.objects.create(
-        controller=person.controller,
-        person=person,
-        kind="email_in",
-        subject=f"Viesti {NAMES['last_name']}",
-        body=f"Soita {PHONE}",
-        counterpart=EMAIL,
-        attachment=stored,
-    )
+    comm = make_row(Communication, person, "zqcomm", link_path="person")
+    comm.subject = f"Viesti {NAMES['last_name']}"
+    comm.body = f"Soita {PHONE}"
+    comm.counterpart = EMAIL
+    comm.attachment = stored
+    comm.save()
+    return comm
 
 
 def test_plan_keeps_current_invoices_and_deletes_the_rest(make_person):
