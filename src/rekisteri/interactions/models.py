@@ -104,9 +104,9 @@ class CommunicationKind(models.TextChoices):
 
 class Communication(Interaction):
     retention_category = "communications"
-    non_personal_fields = (*Interaction.base_non_personal, "kind")
+    non_personal_fields = (*Interaction.base_non_personal, "channel")
 
-    kind = models.CharField(_("kind"), max_length=16, choices=CommunicationKind.choices)
+    channel = models.CharField(_("channel"), max_length=16, choices=CommunicationKind.choices)
     subject = personal(models.CharField(_("subject"), max_length=255, blank=True), "communications")
     body = personal(models.TextField(_("content"), blank=True), "communications")
     counterpart = personal(

@@ -1,0 +1,160 @@
+"""Interactions API: list a person's or an organisation's interactions, record one.
+
+The same selectors and services as the staff pages: the caller sees only the kinds whose
+data category their purposes cover, and every read and write is audited.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import datetime
+from typing import Annotated, Any
+
+from django.http import Http404, HttpRequest
+from ninja import Query, Router, Schema
+
+from rekisteri.access.selectors import scope_for
+from rekisteri.api.errors import errors
+from rekisteri.audit.services import actor_of
+from rekisteri.interactions import selectors, services
+from rekisteri.interactions.models import KINDS
+from rekisteri.register.inputs import InputError
+from rekisteri.register.models import Organization
+from rekisteri.register.selectors import organization_get, person_get
+
+router = Router(tags=["interactions"])
+MAX_ID = 2**63 - 1
+
+
+class ItemOut(Schema):
+    kind: str
+    id: int
+    category: str
+    occurred_at: datetime | None
+    title: str
+    person_id: int | None
+    organization_id: int | None
+    has_file: bool
+    fields: dict[str, Any]
+
+
+class InteractionIn(Schema):
+    kind: str
+    person_id: int | None = None
+    organization_id: int | None = None
+    data: dict[str, Any] = {}
+    file_base64: str | None = None
+    file_type: str = ""
+
+
+class CreatedOut(Schema):
+    kind: str
+    id: int
+    record: str
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def _out(item: selectors.Item) -> dict[str, Any]:
+    return {
+        "kind": item.kind,
+        "id": item.id,
+        "category": item.category,
+        "occurred_at": item.occurred_at,
+        "title": str(item.title),
+        "person_id": item.person_id,
+        "organization_id": item.organization_id,
+        "has_file": item.has_file,
+        "fields": {k: _jsonable(v) for k, v in item.fields.items()},
+    }
+
+
+def _id(value: int | None, name: str) -> int | None:
+    if value is not None and not (1 <= value <= MAX_ID):
+        raise InputError({name: "is not a valid id"})
+    return value
+
+
+@router.get(
+    "/",
+    response={200: list[ItemOut], **errors(not_found=True)},
+    operation_id="interaction_list",
+    summary="A person's or an organisation's interactions that the caller may see",
+)
+def interaction_list(
+    request: HttpRequest,
+    person_id: Annotated[int | None, Query()] = None,
+    organization_id: Annotated[int | None, Query()] = None,
+    kind: Annotated[str | None, Query()] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 100,
+) -> Any:
+    scope = scope_for(request.auth)  # type: ignore[attr-defined]
+    actor = actor_of(request.auth, ip=request.META.get("REMOTE_ADDR"))  # type: ignore[attr-defined]
+    _id(person_id, "person_id")
+    _id(organization_id, "organization_id")
+    if kind is not None and kind not in KINDS:
+        raise InputError({"kind": "is not one of: " + ", ".join(KINDS)})
+    if (person_id is None) == (organization_id is None):
+        raise InputError({"person_id": "give exactly one of person_id and organization_id"})
+    if person_id is not None:
+        _, timeline = selectors.person_timeline(
+            scope=scope, actor=actor, person_id=person_id, kind=kind, limit=limit
+        )
+    else:
+        _, timeline = selectors.organization_timeline(
+            scope=scope, actor=actor, organization_id=organization_id, kind=kind, limit=limit
+        )
+    return [_out(i) for i in timeline.items]
+
+
+@router.post(
+    "/",
+    response={201: CreatedOut, **errors(body=True, not_found=True)},
+    operation_id="interaction_create",
+    summary="Record an interaction of a person or an organisation",
+)
+def interaction_create(request: HttpRequest, payload: InteractionIn) -> Any:
+    scope = scope_for(request.auth)  # type: ignore[attr-defined]
+    actor = actor_of(request.auth, ip=request.META.get("REMOTE_ADDR"))  # type: ignore[attr-defined]
+    if payload.kind not in KINDS:
+        raise InputError({"kind": "is not one of: " + ", ".join(KINDS)})
+    _id(payload.person_id, "person_id")
+    _id(payload.organization_id, "organization_id")
+    person = None
+    organization: Organization | None = None
+    if payload.person_id is not None:
+        person = person_get(scope=scope, person_id=payload.person_id)
+    if payload.organization_id is not None:
+        organization = organization_get(scope=scope, organization_id=payload.organization_id)
+    if person is None and organization is None:
+        raise InputError({"person_id": "is required (or organization_id)"})
+    upload = None
+    if payload.file_base64:
+        try:
+            raw = base64.b64decode(payload.file_base64, validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise InputError({"file_base64": "is not base64"}) from exc
+        upload = services.Upload(data=raw, content_type=payload.file_type[:100])
+    try:
+        obj = services.interaction_create(
+            actor=actor,
+            kind=payload.kind,
+            person=person,
+            organization=organization,
+            data=payload.data,
+            scope=scope,
+            upload=upload,
+        )
+    except services.InteractionInputError as exc:
+        raise InputError(exc.errors) from exc
+    return 201, {"kind": payload.kind, "id": obj.pk, "record": f"{obj._meta.label}:{obj.pk}"}
+
+
+__all__ = ["router", "Http404"]

@@ -1,0 +1,204 @@
+"""Staff pages of interactions: a person's and an organisation's timeline, recording a new
+interaction, and downloading an interaction's file. Thin: selectors and services decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from rekisteri.access.policy import ProcessingRefused
+from rekisteri.access.selectors import scope_for
+from rekisteri.audit.models import AuditAction
+from rekisteri.audit.services import Actor, actor_of, audit_record
+from rekisteri.interactions import selectors, services
+from rekisteri.interactions.files import file_path
+from rekisteri.interactions.models import KINDS
+from rekisteri.register.models import record_key
+from rekisteri.register.selectors import person_get
+
+KIND_LABELS = {
+    "communication": gettext_lazy("Correspondence, meeting or feedback"),
+    "chat": gettext_lazy("Chat transcript"),
+    "call": gettext_lazy("Call recording"),
+    "ticket": gettext_lazy("Service request"),
+    "event_registration": gettext_lazy("Event registration"),
+    "agreement": gettext_lazy("Order or contract"),
+    "invoice": gettext_lazy("Invoice"),
+    "assignment": gettext_lazy("Project assignment"),
+    "time_entry": gettext_lazy("Time entry"),
+    "service_account": gettext_lazy("Service account"),
+    "web_visit": gettext_lazy("Web visit"),
+    "premises_visit": gettext_lazy("Visit to the premises"),
+    "camera_recording": gettext_lazy("Camera recording"),
+}
+
+
+def _actor(request: HttpRequest) -> Actor:
+    return actor_of(request.user, ip=request.META.get("REMOTE_ADDR"))
+
+
+@login_required
+def person_timeline(request: HttpRequest, person_id: int) -> HttpResponse:
+    scope = scope_for(request.user)
+    if not scope.is_staff:
+        raise PermissionDenied
+    kind = request.GET.get("kind") or None
+    person, timeline = selectors.person_timeline(
+        scope=scope, actor=_actor(request), person_id=person_id, kind=kind
+    )
+    creatable = [
+        (k, KIND_LABELS[k])
+        for k in KINDS
+        if services.category_of(k) in scope.categories
+        and person.controller_id in scope.controller_ids
+    ]
+    context = {
+        "person": person,
+        "timeline": timeline,
+        "kind": kind,
+        "kinds": [(k, KIND_LABELS[k]) for k in KINDS],
+        "creatable": creatable,
+    }
+    return render(request, "interactions/timeline.html", context)
+
+
+@login_required
+def organization_timeline(request: HttpRequest, organization_id: int) -> HttpResponse:
+    scope = scope_for(request.user)
+    if not scope.is_staff:
+        raise PermissionDenied
+    kind = request.GET.get("kind") or None
+    org, timeline = selectors.organization_timeline(
+        scope=scope, actor=_actor(request), organization_id=organization_id, kind=kind
+    )
+    context = {
+        "organization": org,
+        "timeline": timeline,
+        "kind": kind,
+        "kinds": [(k, KIND_LABELS[k]) for k in KINDS],
+    }
+    return render(request, "interactions/timeline.html", context)
+
+
+def interaction_form_class(kind: str, controller_id: int) -> type[forms.ModelForm]:
+    model = KINDS[kind]
+    names = [f.name for f in services.input_fields(kind)]
+    form_class = forms.modelform_factory(model, fields=names)
+    for name in names:
+        f = model._meta.get_field(name)
+        if f.is_relation:
+            related = f.related_model._default_manager
+            if any(x.name == "controller" for x in f.related_model._meta.fields):
+                related = related.filter(controller_id=controller_id)
+            form_class.base_fields[name].queryset = related.all()
+    if "occurred_at" in form_class.base_fields:
+        form_class.base_fields["occurred_at"].widget = forms.DateTimeInput(
+            attrs={"type": "datetime-local"}
+        )
+    if services.file_field(kind):
+        form_class.base_fields["upload"] = forms.FileField(label=_("File"), required=False)
+    return form_class
+
+
+@login_required
+def interaction_create(request: HttpRequest, person_id: int) -> HttpResponse:
+    scope = scope_for(request.user)
+    if not scope.is_staff:
+        raise PermissionDenied
+    person = person_get(scope=scope, person_id=person_id)
+    kind = request.GET.get("kind") or request.POST.get("kind") or "communication"
+    if kind not in KINDS:
+        raise Http404
+    form_class = interaction_form_class(kind, person.controller_id)
+    status = 200
+    if request.method == "POST":
+        form = form_class(request.POST, request.FILES)
+        if form.is_valid():
+            data = {}
+            for name, value in form.cleaned_data.items():
+                if name == "upload":
+                    continue
+                f = KINDS[kind]._meta.get_field(name)
+                data[f.attname if f.is_relation else name] = (
+                    value.pk if f.is_relation and value is not None else value
+                )
+            upload = None
+            if form.cleaned_data.get("upload"):
+                up = form.cleaned_data["upload"]
+                upload = services.Upload(
+                    data=up.read(),
+                    content_type=up.content_type or "",
+                    suffix=(up.name.rsplit(".", 1)[-1] if "." in up.name else ""),
+                )
+            try:
+                services.interaction_create(
+                    actor=_actor(request),
+                    kind=kind,
+                    person=person,
+                    data=data,
+                    scope=scope,
+                    organization=form.cleaned_data.get("organization"),
+                    upload=upload,
+                )
+            except services.InteractionInputError as exc:
+                for name, message in exc.errors.items():
+                    form.add_error(name if name in form.fields else None, message)
+            except ProcessingRefused as exc:
+                form.add_error(None, exc.reason)
+                status = 403
+            else:
+                messages.success(request, _("The interaction was recorded."))
+                return redirect("interactions:person_timeline", person_id=person.pk)
+    else:
+        form = form_class()
+    context = {
+        "person": person,
+        "form": form,
+        "kind": kind,
+        "kind_label": KIND_LABELS[kind],
+        "kinds": [
+            (k, KIND_LABELS[k]) for k in KINDS if services.category_of(k) in scope.categories
+        ],
+    }
+    return render(request, "interactions/create.html", context, status=status)
+
+
+@login_required
+def interaction_file(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    scope = scope_for(request.user)
+    if not scope.is_staff:
+        raise PermissionDenied
+    obj = selectors.interaction_get(scope=scope, kind=kind, pk=pk)
+    name = services.file_field(kind)
+    stored = getattr(obj, name) if name else None
+    if stored is None:
+        raise Http404
+    path = file_path(stored)
+    if not path.exists():
+        raise Http404
+    audit_record(
+        actor=_actor(request),
+        action=AuditAction.VIEW,
+        person_id=getattr(obj, "person_id", None),
+        record=record_key(obj),
+        categories=[services.category_of(kind)],
+        fields=[name],
+    )
+    response = FileResponse(
+        open(path, "rb"),  # noqa: SIM115 - FileResponse closes it
+        content_type=stored.content_type or "application/octet-stream",
+        as_attachment=True,
+        filename=f"{kind}-{pk}{path.suffix}",
+    )
+    return response
+
+
+__all__ = ["interaction_form_class", "Any"]
