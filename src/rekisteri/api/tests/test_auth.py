@@ -99,6 +99,20 @@ def test_token_command_creates_lists_and_revokes(staff):
     assert client.get("/organizations").status_code == 401
 
 
+def test_token_records_when_it_was_last_used(staff):
+    client = ApiClient(staff["sales"])
+    row = ApiToken.objects.get(user=staff["sales"])
+    assert row.last_used_at is None
+    client.get("/organizations")
+    row.refresh_from_db()
+    assert row.last_used_at is not None
+
+
+def test_revoking_an_unknown_token_is_an_error(catalogue):
+    with pytest.raises(CommandError, match="no token"):
+        call_command("token", "revoke", "4242")
+
+
 def test_token_command_names_an_unknown_user(catalogue):
     with pytest.raises(CommandError, match="nobody"):
         call_command("token", "create", "--user", "nobody")
