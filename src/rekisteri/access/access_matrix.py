@@ -6,6 +6,11 @@ MATRIX = {
     # Every staff user may enrol and use a second factor.
     "access:mfa_setup": Rule(roles=ALL_STAFF),
     "access:mfa_verify": Rule(roles=ALL_STAFF),
+    # The API's own pages (api app): the OpenAPI schema and its viewer are public
+    # documentation; the root answers with the API's name.
+    "api:openapi-json": Rule(public=True),
+    "api:openapi-view": Rule(public=True),
+    "api:api-root": Rule(public=True),
     # Only roles with reveal_identity_codes in the catalogue; others 403, outsiders 404.
     "access:identity_code_reveal": Rule(
         roles=frozenset({"compliance", "dpo"}),

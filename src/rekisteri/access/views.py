@@ -109,7 +109,8 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
     """The second step of logging in: a code from the enrolled authenticator."""
     user = request.user
     if not user_has_device(user, confirmed=True):
-        return redirect("access:mfa_setup")
+        # Nothing to verify yet: the set-up page (the MFA middleware sends there too).
+        return render(request, "access/mfa_verify.html", {"no_device": True})
     error = ""
     if request.method == "POST":
         device = match_token(user, _clean_token(request.POST.get("token", "")))
