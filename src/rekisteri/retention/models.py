@@ -107,10 +107,25 @@ class SweepRun(models.Model):
 
     @property
     def total(self) -> int:
-        return sum(sum(v.values()) for v in self.counts.values())
+        return sum(sum(v.values()) for k, v in self.counts.items() if not k.startswith("_"))
 
 
 class ReviewDecision(models.TextChoices):
     CONFIRMED = "confirmed", _("confirmed as correct")
     CORRECTED = "corrected", _("corrected")
     DELETED = "deleted", _("deleted")
+
+
+class ReviewMark(models.Model):
+    """A review decision that keeps a record off the review list for a while (a contact
+    person confirmed as still the contact although the relationship has ended)."""
+
+    record_model = models.CharField(max_length=100)
+    record_id = models.BigIntegerField()
+    rule = models.CharField(max_length=64)
+    decision = models.CharField(max_length=16, choices=ReviewDecision.choices)
+    decided_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.CharField(max_length=150)
+
+    class Meta:
+        indexes = [models.Index(fields=["record_model", "record_id"])]

@@ -31,10 +31,13 @@ MAIN = (
     ("notice:versions", _("Privacy notice")),
     ("stats:report", _("Statistics")),
     ("breaches:report", _("Report a breach")),
+    ("retention:status", _("Retention")),
+    ("retention:review", _("Review")),
 )
 
 #: Links on a person's page to other apps' pages about the same person.
 PERSON = (
+    ("interactions:person_timeline", _("Timeline")),
     ("consent:person_consents", _("Consents and prohibitions")),
     ("rights:person_rights", _("Rights and restriction")),
     ("audit:person_log", _("Who accessed the data")),
