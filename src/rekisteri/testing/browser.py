@@ -44,7 +44,8 @@ TIMEOUT_MS = 15_000
 
 def chromium_path() -> str | None:
     configured = os.environ.get("REKISTERI_CHROMIUM")
-    for candidate in (configured, "/usr/bin/chromium", shutil.which("chromium")):
+    candidates = [configured] if configured else ["/usr/bin/chromium", shutil.which("chromium")]
+    for candidate in candidates:
         if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
             return candidate
     return None
