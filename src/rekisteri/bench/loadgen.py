@@ -57,8 +57,22 @@ def main() -> None:
     for t in pool:
         t.join()
     elapsed = time.perf_counter() - started
-    q = statistics.quantiles(latencies, n=100, method="inclusive") if len(latencies) > 1 else [0] * 99
-    print(json.dumps({"requests": len(latencies), "seconds": elapsed, "errors": errors[0], "p50_ms": q[49], "p95_ms": q[94]}))
+    q = (
+        statistics.quantiles(latencies, n=100, method="inclusive")
+        if len(latencies) > 1
+        else [0] * 99
+    )
+    print(
+        json.dumps(
+            {
+                "requests": len(latencies),
+                "seconds": elapsed,
+                "errors": errors[0],
+                "p50_ms": q[49],
+                "p95_ms": q[94],
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

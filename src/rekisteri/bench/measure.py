@@ -10,8 +10,22 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 REQUIRED_KEYS = (
-    "name", "status", "target", "unit", "items", "seconds", "per_second", "p50_ms", "p95_ms",
-    "floor_seconds", "floor_per_second", "floor_p50_ms", "floor_p95_ms", "ratio", "peak_memory_mb", "note",
+    "name",
+    "status",
+    "target",
+    "unit",
+    "items",
+    "seconds",
+    "per_second",
+    "p50_ms",
+    "p95_ms",
+    "floor_seconds",
+    "floor_per_second",
+    "floor_p50_ms",
+    "floor_p95_ms",
+    "ratio",
+    "peak_memory_mb",
+    "note",
 )
 
 
@@ -60,6 +74,16 @@ def per_item(fn: Callable[[Any], Any], items: Iterable[Any]) -> tuple[float, lis
     return time.perf_counter() - total_start, times
 
 
+def queries_of(fn: Callable[..., Any], *args: Any) -> int:
+    """How many SQL statements one call makes (run once more, outside the timings)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        fn(*args)
+    return len(ctx.captured_queries)
+
+
 def pct(values: list[float], q: float) -> float | None:
     if not values:
         return None
@@ -79,7 +103,13 @@ def fill_bulk(result: Result, items: int, seconds: float, floor_seconds: float) 
     return result
 
 
-def fill_per_item(result: Result, seconds: float, times: list[float], floor_seconds: float, floor_times: list[float]) -> Result:
+def fill_per_item(
+    result: Result,
+    seconds: float,
+    times: list[float],
+    floor_seconds: float,
+    floor_times: list[float],
+) -> Result:
     result.items = len(times)
     result.seconds = round(seconds, 4)
     result.per_second = round(len(times) / seconds, 1) if seconds else None
@@ -88,7 +118,11 @@ def fill_per_item(result: Result, seconds: float, times: list[float], floor_seco
     result.floor_per_second = round(len(floor_times) / floor_seconds, 1) if floor_seconds else None
     result.floor_p50_ms, result.floor_p95_ms = pct(floor_times, 50), pct(floor_times, 95)
     p50, f50 = result.p50_ms, result.floor_p50_ms
-    result.ratio = round(p50 / f50, 2) if p50 and f50 else (round(seconds / floor_seconds, 2) if floor_seconds else None)
+    result.ratio = (
+        round(p50 / f50, 2)
+        if p50 and f50
+        else (round(seconds / floor_seconds, 2) if floor_seconds else None)
+    )
     result.peak_memory_mb = peak_rss_mb()
     return result
 

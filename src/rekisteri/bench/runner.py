@@ -24,8 +24,10 @@ from rekisteri.bench.measure import Result
 def throwaway_database(database_url: str | None, workdir: Path) -> tuple[str, Any]:
     """A URL for a fresh database and a function that drops it."""
     if not database_url or database_url.startswith("sqlite"):
-        path = workdir / "bench.sqlite3"
-        return f"sqlite:///{path}", lambda: None
+        # No URL: the worker uses the settings' own SQLite database under its REKISTERI_HOME,
+        # so it runs with the production options (IMMEDIATE transactions, busy timeout),
+        # which a sqlite:// DATABASE_URL would not carry.
+        return "", lambda: None
     import psycopg
 
     parsed = urlparse(database_url)
@@ -45,12 +47,32 @@ def run_parent(options: dict[str, Any], stdout: Any) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="rekisteri-bench-") as tmp:
         workdir = Path(tmp)
         url, drop = throwaway_database(database_url, workdir)
-        env = {**os.environ, "DATABASE_URL": url, "REKISTERI_HOME": str(workdir / "home"), "DEBUG": "false"}
+        env = {**os.environ, "REKISTERI_HOME": str(workdir / "home"), "DEBUG": "false"}
+        env.pop("DATABASE_URL", None)
+        if url:
+            env["DATABASE_URL"] = url
         out = workdir / "report.json"
-        args = [sys.executable, "-m", "rekisteri.cli", "bench", "--worker", "--out", str(out),
-                "--persons", str(options["persons"]), "--interactions", str(options["interactions"]),
-                "--organizations", str(options["organizations"]), "--sample", str(options["sample"]),
-                "--import-rows", str(options["import_rows"]), "--seconds", str(options["seconds"])]
+        args = [
+            sys.executable,
+            "-m",
+            "rekisteri.cli",
+            "bench",
+            "--worker",
+            "--out",
+            str(out),
+            "--persons",
+            str(options["persons"]),
+            "--interactions",
+            str(options["interactions"]),
+            "--organizations",
+            str(options["organizations"]),
+            "--sample",
+            str(options["sample"]),
+            "--import-rows",
+            str(options["import_rows"]),
+            "--seconds",
+            str(options["seconds"]),
+        ]
         if options.get("only"):
             args += ["--only", options["only"]]
         try:
@@ -72,12 +94,23 @@ def machine() -> dict[str, Any]:
         pass
     mem = ""
     try:
-        mem_kb = int(next(x for x in Path("/proc/meminfo").read_text().splitlines() if x.startswith("MemTotal")).split()[1])
+        mem_kb = int(
+            next(
+                x
+                for x in Path("/proc/meminfo").read_text().splitlines()
+                if x.startswith("MemTotal")
+            ).split()[1]
+        )
         mem = f"{mem_kb / 1024 / 1024:.1f} GiB"
     except (OSError, StopIteration, ValueError):
         pass
-    return {"cpu": cpu, "cores": os.cpu_count(), "memory": mem, "python": platform.python_version(),
-            "platform": platform.platform()}
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory": mem,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
 
 
 def render_table(report: dict[str, Any]) -> str:

@@ -45,13 +45,17 @@ class Context:
 
     def sample_ids(self, n: int | None = None, low: int = 1) -> list[int]:
         n = min(n or self.sample, self.persons)
-        return [int(i) for i in self.rng.choice(np.arange(low, self.persons + 1), size=n, replace=False)]
+        return [
+            int(i) for i in self.rng.choice(np.arange(low, self.persons + 1), size=n, replace=False)
+        ]
 
 
 OPERATIONS: list[tuple[str, str, Callable[[Context], Result]]] = []
 
 
-def operation(name: str, target: str) -> Callable[[Callable[[Context, Result], Result]], Callable[[Context, Result], Result]]:
+def operation(
+    name: str, target: str
+) -> Callable[[Callable[[Context, Result], Result]], Callable[[Context, Result], Result]]:
     def wrap(fn: Callable[[Context, Result], Result]) -> Callable[[Context, Result], Result]:
         OPERATIONS.append((name, target, lambda ctx: fn(ctx, Result(name=name, target=target))))
         return fn
@@ -66,9 +70,7 @@ def operation(name: str, target: str) -> Callable[[Callable[[Context, Result], R
 def op_search(ctx: Context, result: Result) -> Result:
     from rekisteri.register.selectors import _prefix, person_list
 
-    rows = list(
-        datagen_names(ctx, 200)
-    )
+    rows = list(datagen_names(ctx, 200))
     queries = [r[0][:4] for r in rows[:100]] + [r[1][:6] for r in rows[100:]]
     scope = ctx.scope
 
@@ -134,7 +136,9 @@ def op_api_get(ctx: Context, result: Result) -> Result:
         path = reverse("api:person_get", kwargs={"person_id": 1})
     except NoReverseMatch:
         return not_built(result.name, result.target, "the API's person_get operation")
-    api_path = path.replace("/1", "/{id}", 1) if path.endswith("/1") else path.rsplit("1", 1)[0] + "{id}"
+    api_path = (
+        path.replace("/1", "/{id}", 1) if path.endswith("/1") else path.rsplit("1", 1)[0] + "{id}"
+    )
 
     class Quiet(WSGIRequestHandler):
         def log_message(self, *args: Any) -> None:
@@ -152,7 +156,9 @@ def op_api_get(ctx: Context, result: Result) -> Result:
     def load(url: str, tok: str) -> dict[str, Any]:
         out = subprocess.run(
             [sys.executable, "-m", "rekisteri.bench.loadgen", url, seconds, "4", tok, ids],
-            check=True, capture_output=True, text=True,
+            check=True,
+            capture_output=True,
+            text=True,
         )
         return json.loads(out.stdout)
 
@@ -170,7 +176,9 @@ def op_api_get(ctx: Context, result: Result) -> Result:
     result.floor_seconds = round(floor["seconds"], 3)
     result.floor_per_second = round(floor["requests"] / floor["seconds"], 1)
     result.floor_p50_ms, result.floor_p95_ms = round(floor["p50_ms"], 2), round(floor["p95_ms"], 2)
-    result.ratio = round(result.floor_per_second / result.per_second, 2) if result.per_second else None
+    result.ratio = (
+        round(result.floor_per_second / result.per_second, 2) if result.per_second else None
+    )
     result.peak_memory_mb = peak_rss_mb()
     result.extra = {"errors": ours["errors"], "floor_errors": floor["errors"], "client_threads": 4}
     result.note = (
@@ -199,10 +207,16 @@ def run_worker(options: dict[str, Any], stdout: Any) -> dict[str, Any]:
     from rekisteri.register.models import Controller
 
     catalogue = Path(__file__).resolve().parents[1] / "catalogue" / "demo_catalogue.toml"
-    catalogue_load(text=catalogue.read_text(encoding="utf-8"), source_name="bench", actor=Actor("bench"))
+    catalogue_load(
+        text=catalogue.read_text(encoding="utf-8"), source_name="bench", actor=Actor("bench")
+    )
     ctx = Context(
-        persons=options["persons"], organizations=options["organizations"], interactions=options["interactions"],
-        sample=options["sample"], import_rows=options["import_rows"], seconds=options["seconds"],
+        persons=options["persons"],
+        organizations=options["organizations"],
+        interactions=options["interactions"],
+        sample=options["sample"],
+        import_rows=options["import_rows"],
+        seconds=options["seconds"],
         rng=np.random.default_rng(11),
     )
     ctx.controller = Controller.objects.get(code="esimerkki-fi")
@@ -215,8 +229,13 @@ def run_worker(options: dict[str, Any], stdout: Any) -> dict[str, Any]:
         stdout.write(f"  generating {msg}\n")
         stdout.flush()
 
-    gen_seconds, counts = timed(lambda: datagen.generate(
-        datagen.Sizes(ctx.persons, ctx.organizations, ctx.interactions), controller_id=ctx.controller.pk, progress=progress))
+    gen_seconds, counts = timed(
+        lambda: datagen.generate(
+            datagen.Sizes(ctx.persons, ctx.organizations, ctx.interactions, subscribers=ctx.sample),
+            controller_id=ctx.controller.pk,
+            progress=progress,
+        )
+    )
     ctx.counts = counts
     stdout.write(f"  generated in {gen_seconds:.1f} s\n")
     only = set((options.get("only") or "").split(",")) - {""}
@@ -230,17 +249,26 @@ def run_worker(options: dict[str, Any], stdout: Any) -> dict[str, Any]:
             result = fn(ctx)
         except Exception as exc:  # noqa: BLE001 - one failing operation must not hide the others
             traceback.print_exc()
-            result = Result(name=name, target=target, status="error", note=f"{type(exc).__name__}: {exc}"[:300])
+            result = Result(
+                name=name, target=target, status="error", note=f"{type(exc).__name__}: {exc}"[:300]
+            )
         explain_ratio(result)
         results.append(result.as_dict())
     with connection.cursor() as cursor:
-        cursor.execute("SELECT sqlite_version()" if connection.vendor == "sqlite" else "SHOW server_version")
+        cursor.execute(
+            "SELECT sqlite_version()" if connection.vendor == "sqlite" else "SHOW server_version"
+        )
         version = cursor.fetchone()[0]
     return {
         "generated_at": __import__("datetime").datetime.now().isoformat(timespec="seconds"),
         "machine": machine(),
         "database": {"vendor": connection.vendor, "version": version},
-        "size": {"persons": ctx.persons, "organizations": ctx.organizations, "interactions": counts.get("interactions", 0),
-                 "generation_seconds": round(gen_seconds, 1), **{f"rows_{k}": v for k, v in counts.items()}},
+        "size": {
+            "persons": ctx.persons,
+            "organizations": ctx.organizations,
+            "interactions": counts.get("interactions", 0),
+            "generation_seconds": round(gen_seconds, 1),
+            **{f"rows_{k}": v for k, v in counts.items()},
+        },
         "operations": results,
     }
