@@ -83,3 +83,26 @@ def test_unknown_person_of_another_company_has_no_fields(outsider, make_person):
     access = access_of(outsider, make_person())
     assert access.categories == frozenset()
     assert access.readable(Person) == frozenset()
+
+
+def test_person_page_shows_the_masked_code_to_compliance_and_nothing_to_marketing(
+    staff, make_person
+):
+    from django.test import Client
+    from django.urls import reverse
+
+    from rekisteri.register.models import IdentityCode
+
+    person = make_person(identity_code=HETU)
+    masked = IdentityCode.objects.get(person=person).masked
+    url = reverse("register:person_detail", args=[person.pk])
+    pages = {}
+    for role in ("marketing", "customer_service", "compliance"):
+        client = Client(HTTP_ACCEPT_LANGUAGE="en")
+        client.force_login(staff[role])
+        pages[role] = client.get(url).content.decode()
+    assert person.last_name in pages["marketing"]
+    assert masked not in pages["marketing"] and masked not in pages["customer_service"]
+    assert masked in pages["compliance"]
+    assert HETU not in pages["compliance"]  # in full only through the audited reveal
+    assert reverse("access:identity_code_reveal", args=[person.pk]) in pages["compliance"]
