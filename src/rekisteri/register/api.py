@@ -55,6 +55,17 @@ def _actor(request: HttpRequest, purpose: str = "") -> Actor:
     return actor_of(request.auth, ip=request.META.get("REMOTE_ADDR"), purpose=purpose)  # type: ignore[attr-defined]
 
 
+def _only_query(request: HttpRequest, *names: str) -> None:
+    """Refuse query parameters the operation does not know.
+
+    A misspelt filter (`?search=virtanen` for `?q=virtanen`) would otherwise be ignored and
+    answer with everyone's names; better to say so.
+    """
+    unknown = sorted(set(request.GET) - set(names))
+    if unknown:
+        raise InputError({name: "is not a parameter of this operation" for name in unknown})
+
+
 def _purpose(scope: Scope, requested: str | None, default: str = "customer_management") -> str:
     """The purpose the caller states, which must be theirs; else a sensible one of theirs."""
     if requested:
@@ -193,6 +204,7 @@ def person_list(
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> dict[str, Any]:
+    _only_query(request, "q", "limit", "offset")
     scope = _scope(request)
     qs = selectors.person_list(scope=scope, q=q)
     with transaction.atomic():
@@ -243,6 +255,7 @@ def person_get(
         AfterValidator(printable),
     ] = None,
 ) -> dict[str, Any]:
+    _only_query(request, "purpose")
     scope = _scope(request)
     stated = _purpose(scope, purpose) if purpose else ""
     with transaction.atomic():
@@ -262,6 +275,7 @@ def person_get(
     tags=["persons"],
 )
 def person_create(request: HttpRequest, payload: PersonIn) -> tuple[int, dict[str, Any]]:
+    _only_query(request)
     scope = _scope(request)
     controller = _controller(scope, payload.controller)
     purpose = _purpose(scope, payload.purpose)
@@ -311,6 +325,7 @@ def person_create(request: HttpRequest, payload: PersonIn) -> tuple[int, dict[st
 def person_update(
     request: HttpRequest, payload: PersonPatch, person_id: Annotated[int, Path(ge=1, le=MAX_ID)]
 ) -> dict[str, Any]:
+    _only_query(request)
     scope = _scope(request)
     person: Person = selectors.person_get(scope=scope, person_id=person_id)
     purpose = _purpose(scope, payload.purpose)
@@ -353,6 +368,7 @@ def organization_list(
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> dict[str, Any]:
+    _only_query(request, "q", "limit", "offset")
     qs = selectors.organization_list(scope=_scope(request), q=q)
     page = qs.prefetch_related("relationships")[offset : offset + limit]
     return {
@@ -373,6 +389,7 @@ def organization_list(
 def organization_get(
     request: HttpRequest, organization_id: Annotated[int, Path(ge=1, le=MAX_ID)]
 ) -> dict[str, Any]:
+    _only_query(request)
     org = selectors.organization_get(scope=_scope(request), organization_id=organization_id)
     return _organization_out(org)
 
@@ -387,6 +404,7 @@ def organization_get(
 def organization_create(
     request: HttpRequest, payload: OrganizationIn
 ) -> tuple[int, dict[str, Any]]:
+    _only_query(request)
     scope = _scope(request)
     controller = _controller(scope, payload.controller)
     data = {
@@ -416,6 +434,7 @@ def organization_update(
     payload: OrganizationPatch,
     organization_id: Annotated[int, Path(ge=1, le=MAX_ID)],
 ) -> dict[str, Any]:
+    _only_query(request)
     scope = _scope(request)
     org = selectors.organization_get(scope=scope, organization_id=organization_id)
     services.organization_update(

@@ -244,6 +244,14 @@ def test_list_paginates_and_audits_whose_names_were_shown(staff, make_person):
     assert "aalto" not in str(event.detail)  # the search text itself is not kept
 
 
+def test_list_refuses_an_unknown_parameter_instead_of_listing_everyone(staff, make_person):
+    make_person()
+    response = ApiClient(staff["sales"]).get("/persons", {"search": "virtanen"})
+    assert response.status_code == 422
+    assert response.json() == {"errors": {"search": "is not a parameter of this operation"}}
+    assert not AuditEvent.objects.filter(action=AuditAction.LIST).exists()
+
+
 def test_list_rejects_a_page_size_over_the_limit(staff):
     response = ApiClient(staff["sales"]).get("/persons", {"limit": 1000})
     assert response.status_code == 422
