@@ -179,7 +179,11 @@ def marketing_settings(request: HttpRequest) -> HttpResponse:
                 (
                     cfg,
                     [
-                        (f, ControllerMarketingSettings._meta.get_field(f).verbose_name)
+                        (
+                            f,
+                            ControllerMarketingSettings._meta.get_field(f).verbose_name,
+                            getattr(cfg, f),
+                        )
                         for f in fields
                     ],
                 )

@@ -6,6 +6,7 @@ the path is the capability.
 """
 
 from rekisteri.access.matrix import Rule
+from rekisteri.marketing.public_views import bounce_webhook_token
 from rekisteri.marketing.testing import (
     matrix_campaign,
     matrix_click_signed,
@@ -50,5 +51,12 @@ MATRIX = {
         public=True, kwargs={"token": lambda f: matrix_subscription(f).token}
     ),
     # A machine endpoint: public URL, but refused (403) without its bearer token.
-    "marketing_public:bounce_webhook": Rule(public=True, method="POST"),
+    "marketing_public:bounce_webhook": Rule(
+        public=True,
+        method="POST",
+        kwargs={
+            "_headers": lambda f: {"HTTP_AUTHORIZATION": f"Bearer {bounce_webhook_token()}"},
+            "_data": lambda f: {"recipient": "nobody@example.org", "status": "5.1.1"},
+        },
+    ),
 }
