@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from rekisteri.access.selectors import Scope
@@ -150,7 +150,7 @@ class PersonForm(forms.Form):
     first_name = _text(_("First name"), max_length=100)
     # Required-ness is the service's rule; `required=False` lets its message show.
     last_name = _text(_("Last name"), max_length=100)
-    title = _text(_("Title"), max_length=150)
+    title = _text(pgettext_lazy("job title", "Title"), max_length=150)
     language = forms.ChoiceField(
         label=_("Preferred language"), choices=Language.choices, initial=Language.FI
     )

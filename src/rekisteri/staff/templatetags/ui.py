@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import get_language, gettext, gettext_lazy, pgettext_lazy
 
 from rekisteri.catalogue.selectors import catalogue_snapshot
@@ -63,6 +65,53 @@ def record_kind(record: str) -> str:
     """'register.ContactPoint:12' → 'Contact details'."""
     label = (record or "").split(":", 1)[0]
     return str(RECORD_KINDS.get(label, label))
+
+
+# A person's "title" is a job title (FI titteli), not a heading (otsikko): the same English
+# word needs a context of its own in the translations.
+FIELD_LABELS = {
+    "title": pgettext_lazy("job title", "Title"),
+}
+#: Shown through the restriction badge and notice, not as plain fields.
+HIDDEN_FIELDS = frozenset({"restricted_since", "restriction_ground", "search_name"})
+
+
+@register.filter
+def field_label(field: Any) -> str:
+    """A FieldValue's label in the user's language, capitalised."""
+    label = FIELD_LABELS.get(field.name) or field.label
+    text = str(label)
+    return text[:1].upper() + text[1:]
+
+
+@register.filter
+def shown_fields(fields: list[Any]) -> list[Any]:
+    return [f for f in fields if f.name not in HIDDEN_FIELDS]
+
+
+# Fields whose model gives no useful name of their own.
+RECORD_FIELD_LABELS = {
+    ("register.ContactPoint", "value"): gettext_lazy("address or number"),
+    ("register.IdentityCode", "encrypted"): gettext_lazy("personal identity code"),
+}
+
+
+def _label_of(record_label: str, name: str) -> str:
+    label = RECORD_FIELD_LABELS.get((record_label, name)) or FIELD_LABELS.get(name)
+    if label:
+        return str(label).lower()
+    try:
+        model = apps.get_model(record_label)
+        return str(model._meta.get_field(name).verbose_name)
+    except (LookupError, ValueError, FieldDoesNotExist):
+        return name
+
+
+@register.filter
+def provenance_fields(p: Any) -> str:
+    """A provenance row's fields by their names: 'first_name, title' → 'first name, title'."""
+    record_label = (p.record or "").split(":", 1)[0]
+    return ", ".join(_label_of(record_label, name) for name in p.fields or [])
 
 
 @register.filter
