@@ -182,7 +182,12 @@ class ContactPoint(PersonalData, TimeStamped):
 
     class Meta:
         ordering = ["kind", "-primary", "id"]
-        indexes = [models.Index(fields=["kind", "value"]), models.Index(fields=["value"])]
+        indexes = [
+            models.Index(fields=["kind", "value"]),
+            models.Index(fields=["value"]),
+            # The campaign audience looks up each person's deliverable address of a kind.
+            models.Index(fields=["person", "kind", "undeliverable_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.value}"
