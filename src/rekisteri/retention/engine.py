@@ -95,8 +95,22 @@ def _supports(model: type[models.Model], anchor: str) -> bool:
     return anchor in getattr(model, "retention_dates", {})
 
 
+#: The last snapshot's targets: catalogue_snapshot() returns the same object while the
+#: catalogue version is the same, and access packages ask once per category and person.
+_last: tuple[Any, list[Target], list[Unapplied]] | None = None
+
+
 def targets(snapshot: Any = None) -> tuple[list[Target], list[Unapplied]]:
+    global _last
     snap = snapshot or catalogue_snapshot()
+    if _last is not None and _last[0] is snap:
+        return list(_last[1]), list(_last[2])
+    out, unapplied = _build_targets(snap)
+    _last = (snap, out, unapplied)
+    return list(out), list(unapplied)
+
+
+def _build_targets(snap: Any) -> tuple[list[Target], list[Unapplied]]:
     out: list[Target] = []
     unapplied: list[Unapplied] = []
     for model in retained_models():
