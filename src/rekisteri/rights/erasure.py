@@ -397,12 +397,16 @@ def erasure_execute(
         _minimise_requests(pid, now)
 
         deleted: dict[str, int] = {}
+        # One delete per model (the collector finds the rows' dependants once for all of
+        # them), in the plan's model order.
+        by_model: dict[str, list[Any]] = {}
         for item in plan.delete:
-            if item.record == record_key(person):
-                continue
-            model = _model_by_label(item.model)
-            n, _ = model._default_manager.filter(pk=item.pk).delete()
-            deleted[item.model] = deleted.get(item.model, 0) + (1 if n else 0)
+            if item.record != record_key(person):
+                by_model.setdefault(item.model, []).append(item.pk)
+        for label, pks in by_model.items():
+            _, per_model = _model_by_label(label)._default_manager.filter(pk__in=pks).delete()
+            if per_model.get(label):
+                deleted[label] = per_model[label]
         detached = 0
         for item in plan.keep:
             if not item.detach:
