@@ -316,3 +316,17 @@ def test_restricted_persons_records_are_not_swept(person):
     type(person).objects.filter(pk=person.pk).update(restricted_since=timezone.now())
     retention_sweep(as_of=TODAY)
     assert ChatTranscript.objects.filter(pk=t.pk).exists()
+
+
+def test_legal_holds_for_and_retention_end_answer_for_erasure(person, fi_controller):
+    from rekisteri.retention.selectors import legal_holds_for, retention_end
+
+    inv = invoice(person, 2024, "2024-5")
+    assert retention_end(category="billing", person_id=person.pk, record=inv) == date(2035, 1, 1)
+    assert retention_end(category="billing", person_id=person.pk) == date(2035, 1, 1)
+    assert retention_end(category="basic", person_id=person.pk) is None  # no ended relationship
+    legal_hold_place(
+        actor=Actor("dpo"), controller=fi_controller, person=person, reason="claim", until=TODAY
+    )
+    holds = legal_holds_for(person_id=person.pk, as_of=TODAY)
+    assert [(h["scope"], h["reason"], h["until"]) for h in holds] == [("person", "claim", TODAY)]
