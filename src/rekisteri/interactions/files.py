@@ -90,7 +90,9 @@ def referenced_file_ids(ids: Iterable[int] | None = None) -> set[int]:
         qs = model._default_manager.filter(**{f"{name}__isnull": False})
         if ids is not None:
             qs = qs.filter(**{f"{name}__in": list(ids)})
-        out.update(qs.values_list(name, flat=True).distinct())
+        # order_by(): the models' default ordering (newest first) would make the database
+        # walk the whole table in date order instead of using the file column's index.
+        out.update(qs.order_by().values_list(name, flat=True).distinct())
     return out
 
 
@@ -119,7 +121,10 @@ def orphan_files_remove(*, ids: Iterable[int] | None = None) -> int:
             # Re-check under the transaction: a row may have started to refer to it.
             if pk in referenced_file_ids([pk]):
                 continue
-            removed += StoredFile.objects.filter(pk=pk).delete()[0]
+            # No row refers to it (checked just above, in this transaction): a plain DELETE.
+            # The ORM's collector would look for PROTECT referrers again, in each table's
+            # default order, which is a full scan of the interaction tables per file.
+            removed += StoredFile.objects.filter(pk=pk)._raw_delete(StoredFile.objects.db)
     return removed
 
 
