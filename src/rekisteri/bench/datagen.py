@@ -548,8 +548,8 @@ def generate_interactions(
                 label, columns, rows, constants=constants
             )
 
-    # Shared parents: a few audio files (most calls have none), events, service accounts.
-    files = max(1, n_of["call"] // 2000) if n_of["call"] else 0
+    # Shared parents: a few audio files (one call in 2,000 has one), events, service accounts.
+    files = len(range(1, n_of["call"], 2000))
     root = settings.FILES_DIR / "interactions" / "bench"
     root.mkdir(parents=True, exist_ok=True)
     file_rows = []
@@ -626,11 +626,8 @@ def generate_interactions(
         elif kind == "call":
             for j, i in enumerate(ids):
                 p = pick[j]
-                audio = (
-                    id_offset + (i - id_offset) % files + 1
-                    if files and (i - id_offset) % 2000 == 1
-                    else None
-                )
+                k = i - id_offset - 1  # position among the calls
+                audio = id_offset + k // 2000 + 1 if k % 2000 == 1 else None
                 yield (
                     i,
                     who[j],
