@@ -103,6 +103,11 @@ TEMPLATES = [
 _database_url = env_str("DATABASE_URL")
 if _database_url:
     DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        # The same options as the default database below: without them a sqlite:// URL
+        # gives deferred transactions, which fail at once with "database is locked" when
+        # concurrent requests write (the audit event of every read).
+        DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
 else:
     DATABASES = {
         "default": {
