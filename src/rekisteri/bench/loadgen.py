@@ -1,7 +1,8 @@
 """The second process of the API benchmark: keep-alive GETs from several threads.
 
 Run as `python -m rekisteri.bench.loadgen URL SECONDS THREADS [TOKEN] [IDS]`; prints JSON
-with the number of requests, their latencies' p50/p95 and the non-200 count.
+with the number of requests, their latencies' p50/p95, the non-200 count and the count of
+each status (or exception name).
 """
 
 from __future__ import annotations
@@ -24,11 +25,13 @@ def main() -> None:
     lock = threading.Lock()
     latencies: list[float] = []
     errors = [0]
+    statuses: dict[str, int] = {}
     deadline = time.perf_counter() + seconds
 
     def worker(offset: int) -> None:
         conn = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=30)
         local: list[float] = []
+        seen: dict[str, int] = {}
         bad = 0
         i = offset
         while time.perf_counter() < deadline:
@@ -39,9 +42,11 @@ def main() -> None:
                 conn.request("GET", path, headers=headers)
                 response = conn.getresponse()
                 response.read()
+                seen[str(response.status)] = seen.get(str(response.status), 0) + 1
                 if response.status != 200:
                     bad += 1
-            except (OSError, http.client.HTTPException):
+            except (OSError, http.client.HTTPException) as exc:
+                seen[type(exc).__name__] = seen.get(type(exc).__name__, 0) + 1
                 bad += 1
                 conn.close()
                 conn = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=30)
@@ -49,6 +54,8 @@ def main() -> None:
         with lock:
             latencies.extend(local)
             errors[0] += bad
+            for key, n in seen.items():
+                statuses[key] = statuses.get(key, 0) + n
 
     pool = [threading.Thread(target=worker, args=(n,)) for n in range(threads)]
     started = time.perf_counter()
@@ -70,6 +77,7 @@ def main() -> None:
                 "errors": errors[0],
                 "p50_ms": q[49],
                 "p95_ms": q[94],
+                "statuses": statuses,
             }
         )
     )
