@@ -53,13 +53,13 @@ INSTALLED_APPS = [
     "rekisteri.marketing",
     "rekisteri.rights",
     "rekisteri.notice",
+    "rekisteri.disclosures",
+    "rekisteri.breaches",
+    "rekisteri.stats",
     "rekisteri.portal",
     "rekisteri.staff",
     "rekisteri.api",
     "rekisteri.bench",
-    "rekisteri.disclosures",
-    "rekisteri.breaches",
-    "rekisteri.stats",
 ]
 
 MIDDLEWARE = [
