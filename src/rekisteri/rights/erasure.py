@@ -41,7 +41,7 @@ from rekisteri.audit.models import AuditAction
 from rekisteri.audit.services import Actor, audit_key_destroy, audit_record
 from rekisteri.catalogue.selectors import catalogue_snapshot
 from rekisteri.common.crypto import keyed_hash
-from rekisteri.common.personal import mapped_fields, personal_models, subject_filter
+from rekisteri.common.personal import mapped_fields, personal_models
 from rekisteri.register.models import ContactKind, ContactPoint, Person, Provenance, record_key
 from rekisteri.rights import integrations
 from rekisteri.rights.models import (
@@ -51,6 +51,7 @@ from rekisteri.rights.models import (
     Restriction,
     RightsRequest,
 )
+from rekisteri.rights.selectors import subject_row_ids
 
 log = logging.getLogger(__name__)
 
@@ -163,7 +164,15 @@ def erasure_plan(*, person: Person, today: date | None = None) -> ErasurePlan:
         categories = sorted({f.category for f in mapped})
         link = _person_link(model)
         label = model._meta.label
-        for row in model._default_manager.filter(**subject_filter(model, [pid])).distinct():
+        pks = subject_row_ids(model, [pid])
+        if not pks:
+            continue
+        # Whole rows only where a retention end must be read from them; elsewhere the key.
+        if person_hold is None and any(c in kept_rules for c in categories):
+            rows = list(model._default_manager.filter(pk__in=pks).order_by("pk"))
+        else:
+            rows = [model(pk=pk) for pk in pks]
+        for row in rows:
             key = record_key(row)
             item = PlanItem(model=label, record=key, pk=row.pk, categories=categories)
             keep_reason: tuple[str, str, str | None] | None = None

@@ -83,22 +83,28 @@ def personal_data_collect(*, person_ids: list[int] | set[int]) -> list[dict[str,
     return items
 
 
+def subject_row_ids(model: type[Model], person_ids: list[int]) -> list[Any]:
+    """Primary keys of the model's rows that belong to these persons (field map path)."""
+    ids = sorted({int(i) for i in person_ids})
+    return sorted({row["pk"] for row in _subject_rows(model, [], ids)}) if ids else []
+
+
 def _subject_query(model: type[Model], names: list[str], ids: list[int]) -> QuerySet:
     path = model.subject_path  # type: ignore[attr-defined]
     qs = model._default_manager.filter(**subject_filter(model, ids))
     return qs.values("pk", *names, _subject=F(path or "pk")).order_by("pk")
 
 
-#: (model label, number of ids) -> (SQL, column names, converters). Building and
+#: (model label, field names, number of ids) -> (SQL, column names, converters). Building and
 #: compiling ~30 ORM queries cost ten times their execution for one person (the benchmark's
 #: access_package_collect), so each query shape is compiled once per process and then run
 #: through the cursor with the ORM's own converters. Only small id lists are cached.
-_PREPARED: dict[tuple[str, int], tuple[str, list[str], Any]] = {}
+_PREPARED: dict[tuple[str, tuple[str, ...], int], tuple[str, list[str], Any]] = {}
 _PREPARED_MAX_IDS = 8
 
 
 def _subject_rows(model: type[Model], names: list[str], ids: list[int]) -> list[dict[str, Any]]:
-    key = (model._meta.label, len(ids))
+    key = (model._meta.label, tuple(names), len(ids))
     prepared = _PREPARED.get(key)
     if prepared is None:
         if len(ids) > _PREPARED_MAX_IDS:
