@@ -59,6 +59,11 @@ class Cleaned:
         return not self.errors
 
 
+def _text(data: dict[str, Any], key: str) -> str:
+    value = data.get(key)
+    return "" if value is None else str(value).strip()
+
+
 def _run(cleaned: Cleaned, name: str, func: Any, *args: Any) -> None:
     try:
         cleaned.values[name] = func(*args)
@@ -70,11 +75,10 @@ def clean_person(
     data: dict[str, Any], *, partial: bool = False, default_region: str = "FI"
 ) -> Cleaned:
     c = Cleaned()
-    get = lambda k: (
-        (data.get(k) or "").strip()
-        if isinstance(data.get(k), str) or data.get(k) is None
-        else str(data.get(k))
-    )  # noqa: E731
+
+    def get(key: str) -> str:
+        return _text(data, key)
+
     for name in ("first_name", "last_name", "title"):
         if name in data or not partial:
             value = get(name)
@@ -116,7 +120,10 @@ def clean_person(
 
 def clean_organization(data: dict[str, Any], *, partial: bool = False) -> Cleaned:
     c = Cleaned()
-    get = lambda k: (str(data.get(k)) if data.get(k) is not None else "").strip()  # noqa: E731
+
+    def get(key: str) -> str:
+        return _text(data, key)
+
     if not partial or "name" in data:
         if not get("name"):
             c.errors["name"] = "is required"
