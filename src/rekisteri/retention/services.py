@@ -96,9 +96,11 @@ def _anonymise(model: type[models.Model], qs: models.QuerySet, now: Any) -> int:
         values["anonymised_at"] = now
     if not values:
         return 0
-    # Evaluate the ids first: the update changes columns the due condition may read.
-    ids = list(qs.values_list("pk", flat=True))
-    return model._default_manager.filter(pk__in=ids).update(**values)
+    # One UPDATE … WHERE <due condition>: the database evaluates the condition on the rows as
+    # they were before the statement, so blanking columns it reads (person, anonymised_at)
+    # cannot change which rows it selects. (Reading the ids into Python first and sending
+    # them back as parameters took 40 % of a sweep.)
+    return qs.update(**values)
 
 
 def _apply_target(
