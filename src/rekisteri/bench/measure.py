@@ -47,6 +47,8 @@ class Result:
     ratio: float | None = None
     peak_memory_mb: float | None = None
     note: str = ""
+    #: Why this operation costs more than its floor (shown when the ratio is over 2).
+    why: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
@@ -129,8 +131,12 @@ def fill_per_item(
 
 def explain_ratio(result: Result) -> None:
     """The issue asks that no operation be over 2x its floor without the report saying why."""
-    if result.ratio is not None and result.ratio > 2 and not result.note:
-        result.note = "over 2x its floor: see docs/performance.md for why"
+    if result.ratio is None or result.ratio <= 2:
+        return
+    if result.why:
+        result.note = f"{result.note} Over 2x its floor because {result.why}".strip()
+    else:
+        result.note = f"{result.note} Over 2x its floor: see docs/performance.md for why".strip()
 
 
 def report_problems(report: dict[str, Any]) -> list[str]:

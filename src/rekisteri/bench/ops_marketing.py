@@ -108,6 +108,10 @@ def op_audience(ctx: Context, result: Result) -> Result:
     fill_bulk(result, persons, statistics.median(runs), statistics.median(fruns))
     ours = {**{k: v for k, v in audience.excluded.items() if v}, **audience.allowed_by}
     result.unit = "persons"
+    result.why = (
+        "the rules engine's SQL is built by the ORM (Exists, Case/When) and the suppression "
+        "index is brought up to date first."
+    )
     result.extra = {
         "included": audience.included,
         "by_reason": ours,
@@ -212,6 +216,11 @@ def op_send(ctx: Context, result: Result) -> Result:
         peer.stop()
     fill_bulk(result, report.sent, seconds, fseconds)
     result.unit = "messages"
+    result.why = (
+        "each message is built (text and HTML parts, personal links, one-click unsubscribe "
+        "headers) and its row claimed, re-checked against the rules and the suppression list, "
+        "and marked sent in batches; the floor sends ready bytes."
+    )
     result.peak_memory_mb = peak_rss_mb()
     result.extra = {
         "received_by_peer": received,

@@ -200,10 +200,20 @@ def op_retention(ctx: Context, result: Result) -> Result:
     finally:
         drop_tables()
     rows = sweep.total
+    by_model = dict((sweep.run.counts if sweep.run else {}).get("_by_model", {}))
+    outside = {k: v for k, v in by_model.items() if not k.startswith("interactions.")}
     # Rows the floor removed from top-level tables (children go with them in both).
     parents = {twin(t.model._meta.db_table) for t in engine.targets()[0]}
     floor_rows = sum(v for k, v in fcounts.items() if k in parents)
     fill_bulk(result, rows, seconds, fseconds)
+    result.why = (
+        "the sweep works in chunks of 5,000 rows, each its own transaction, so that a killed "
+        "sweep loses nothing and other writers are not locked out: each chunk finds its upper id "
+        "with the full due condition (anchor, legal holds, Art. 18 restriction), collects the "
+        "files and children of its rows, and records its counts; rules whose anchor is an ended "
+        "relationship are evaluated too, though nothing is due under them here. The floor is one "
+        "statement per rule."
+    )
     result.extra = {
         "by_rule": sweep.counts,
         "floor_rows": floor_rows,
@@ -217,6 +227,12 @@ def op_retention(ctx: Context, result: Result) -> Result:
         "chunked transactions with children first, holds and restrictions excluded, files removed after "
         "commit, one audit event; floor: one raw DELETE/UPDATE per rule on identical copies of the tables"
     )
-    if floor_rows != rows:
+    result.extra["by_model"] = by_model
+    if outside:
+        result.note += (
+            f" The sweep also removed {sum(outside.values()):,} register rows ({', '.join(sorted(outside))}),"
+            " which the floor, written for the interaction tables, does not repeat."
+        )
+    elif floor_rows != rows:
         result.note += f" (the floor touched {floor_rows:,} rows, the sweep {rows:,})"
     return result
