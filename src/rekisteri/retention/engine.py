@@ -11,9 +11,15 @@ Design (read this before changing anything here):
   so selection is one indexed comparison, never a per-row computation in Python.
   Anchors: `created` (the model's own date for it), `request_closed`, `billing_year_end`
   (the moment the billing year ends, 1 January of the next year), `relationship_ended` (the
-  row's organisation's relationships have all ended; without an organisation, every
-  affiliation of the person has ended), `contact_ended` (the person is no longer any
-  organisation's contact), `needed` (never due).
+  row's organisation's relationships have all ended; without an organisation, the person's
+  relationship ended: see ended_relationship_persons), `contact_ended` (the person has no
+  live link to any organisation: see ended_contact_persons), `needed` (never due).
+- Register data: contact points (`contact`) and affiliations (`organisation_link`) go by the
+  rules of their categories like interaction rows; the person row itself (`basic`) only by a
+  deleting `relationship_ended` rule, and not before every longer legally kept rule with the
+  same anchor (KYC, identity codes) is due for the data of those categories the person has.
+  The sweep records the contact and relationship end days on the person before it deletes
+  the affiliations they were computed from (record_link_ends).
 - Never due, whatever the rule: rows under an active legal hold (on the person, the
   organisation or the record), rows of a person whose processing is restricted (Art. 18:
   stored only, which includes not destroying what they asked us to keep), and, for an
@@ -35,7 +41,7 @@ from rekisteri.catalogue.models import RetentionAction, RetentionAnchor
 from rekisteri.catalogue.selectors import catalogue_snapshot
 from rekisteri.common.personal import mapped_fields
 from rekisteri.interactions.models import RETAINED_MODELS, StoredFile
-from rekisteri.register.models import Affiliation, Organization, Person
+from rekisteri.register.models import Affiliation, ContactPoint, Organization, Person
 from rekisteri.retention.models import HoldScope, LegalHold
 from rekisteri.retention.periods import Period, latest_due_anchor, start_of_day
 
@@ -79,15 +85,34 @@ class Unapplied:
     anchor: str
 
 
+#: Register models and the one category whose rule each follows (their other fields go
+#: with the row: a contact point's verification date, the person's flags and names).
+REGISTER_CATEGORIES: dict[type[models.Model], str] = {
+    ContactPoint: "contact",
+    Affiliation: "organisation_link",
+    Person: "basic",
+}
+
+
 def retained_models() -> tuple[type[models.Model], ...]:
-    return RETAINED_MODELS
+    return (*RETAINED_MODELS, *REGISTER_CATEGORIES)
+
+
+def retention_category(model: type[models.Model]) -> str:
+    return getattr(model, "retention_category", "") or REGISTER_CATEGORIES.get(model, "")
 
 
 def _has_field(model: type[models.Model], name: str) -> bool:
     return any(f.name == name for f in model._meta.get_fields())
 
 
-def _supports(model: type[models.Model], anchor: str) -> bool:
+def _supports(model: type[models.Model], anchor: str, action: str = "") -> bool:
+    if model is Person:
+        # The person row goes whole (with what cascades from it), counted from the end of
+        # the relationship; it cannot be anonymised in place.
+        return anchor == RetentionAnchor.RELATIONSHIP_ENDED and action == RetentionAction.DELETE
+    if model in REGISTER_CATEGORIES and action != RetentionAction.DELETE:
+        return False  # a contact point or a link without its person means nothing
     if anchor in (RetentionAnchor.RELATIONSHIP_ENDED, RetentionAnchor.CONTACT_ENDED):
         return _has_field(model, "organization") or _person_path(model) is not None
     if anchor == RetentionAnchor.NEEDED:
@@ -114,10 +139,12 @@ def _build_targets(snap: Any) -> tuple[list[Target], list[Unapplied]]:
     out: list[Target] = []
     unapplied: list[Unapplied] = []
     for model in retained_models():
-        for rule in snap.retention.get(model.retention_category, []):  # type: ignore[attr-defined]
+        for rule in snap.retention.get(retention_category(model), []):
             if rule.anchor == RetentionAnchor.NEEDED:
                 continue
-            if rule.anchor not in SUPPORTED_ANCHORS or not _supports(model, rule.anchor):
+            if rule.anchor not in SUPPORTED_ANCHORS or not _supports(
+                model, rule.anchor, rule.action
+            ):
                 unapplied.append(Unapplied(rule.code, model._meta.label, rule.anchor))
                 continue
             out.append(
@@ -157,25 +184,105 @@ def _active_affiliations(cutoff: date) -> QuerySet[Affiliation]:
     return Affiliation.objects.filter(Q(end__isnull=True) | Q(end__gt=cutoff))
 
 
+def _activity_models() -> list[type[models.Model]]:
+    """Interaction models whose rows date a person's dealings with us (`occurred_at`)."""
+    return [
+        m
+        for m in RETAINED_MODELS
+        if _has_field(m, "occurred_at")
+        and _has_field(m, "person")
+        and m._meta.get_field("person").related_model is Person
+    ]
+
+
+def active_after(cutoff: date) -> Q:
+    """Persons with an interaction after `cutoff` (a later dealing restarts the clock)."""
+    after = start_of_day(cutoff + timedelta(days=1))
+    q = Q(pk__in=[])
+    for model in _activity_models():
+        q |= Q(
+            pk__in=model._default_manager.filter(
+                occurred_at__gte=after, person__isnull=False
+            ).values("person_id")
+        )
+    return q
+
+
 def ended_relationship_persons(cutoff: date) -> QuerySet[Person]:
-    """Persons linked to organisations, whose every link ended on or before `cutoff`: the
-    affiliation itself ended, or the organisation's relationship with us did."""
+    """Persons whose relationship with us ended on or before `cutoff`.
+
+    - Linked to organisations: every link ended by `cutoff` (the affiliation itself ended,
+      or the organisation's relationship with us did).
+    - Without links (consumers, attendees; and former contacts whose links the sweep
+      deleted): the latest of the day they were recorded, the relationship end the sweep
+      recorded (`relationship_ended_on`) and their last interaction is on or before `cutoff`.
+    """
     live = _active_affiliations(cutoff).exclude(organization__in=ended_organizations(cutoff))
+    linked = Affiliation.objects.values("person_id")
+    unlinked = (
+        Q(created_at__lt=start_of_day(cutoff + timedelta(days=1)))
+        & (Q(relationship_ended_on__isnull=True) | Q(relationship_ended_on__lte=cutoff))
+        & ~active_after(cutoff)
+    )
     return (
-        Person.objects.filter(affiliations__isnull=False)
-        .exclude(pk__in=live.values("person_id"))
+        Person.objects.exclude(pk__in=live.values("person_id"))
+        .filter(Q(pk__in=linked) | (~Q(pk__in=linked) & unlinked))
         .values("pk")
     )
 
 
 def ended_contact_persons(cutoff: date) -> QuerySet[Person]:
-    """Persons who were an organisation's contact and are no longer, since `cutoff` or before."""
-    live = _active_affiliations(cutoff).filter(is_contact_person=True)
+    """Persons who were an organisation's contact and are no longer, since `cutoff` or before:
+    they have affiliations and every one ended by `cutoff`; or the sweep already deleted them
+    and recorded the day (`contact_ended_on`)."""
+    live = _active_affiliations(cutoff)
     return (
-        Person.objects.filter(affiliations__isnull=False)
-        .exclude(pk__in=live.values("person_id"))
+        Person.objects.exclude(pk__in=live.values("person_id"))
+        .filter(Q(pk__in=Affiliation.objects.values("person_id")) | Q(contact_ended_on__lte=cutoff))
         .values("pk")
     )
+
+
+def _category_holders(category: str) -> Q:
+    """Persons who have data of `category` (per the field map): a row of a model whose
+    fields are of it, or a Person field of it set to something other than its default."""
+    from rekisteri.common.personal import personal_models
+
+    q = Q(pk__in=[])
+    for model in personal_models():
+        fields = [f for f in mapped_fields(model) if f.category == category]
+        if not fields:
+            continue
+        if model is Person:
+            for f in fields:
+                field = Person._meta.get_field(f.name)
+                if field.null:
+                    q |= Q(**{f"{f.name}__isnull": False})
+                else:
+                    q |= ~Q(**{f.name: field.get_default()})
+        elif model.subject_path:  # type: ignore[attr-defined]
+            q |= Q(pk__in=model._default_manager.values(model.subject_path))  # type: ignore[attr-defined]
+    return q
+
+
+def _person_q(target: Target, as_of: date, cutoff: date) -> Q:
+    """Person rows due under the basic rule: relationship ended by `cutoff`, and for every
+    other deleting relationship_ended rule that names a law (KYC, identity codes), either
+    the person has none of its data or that rule is due as well."""
+    q = Q(pk__in=ended_relationship_persons(cutoff))
+    for rules in catalogue_snapshot().retention.values():
+        for rule in rules:
+            if (
+                rule.category.code == target.category
+                or rule.anchor != RetentionAnchor.RELATIONSHIP_ENDED
+                or not rule.legal_reference
+            ):
+                continue
+            longer = latest_due_anchor(as_of, Period.of(rule))
+            q &= ~_category_holders(rule.category.code) | Q(
+                pk__in=ended_relationship_persons(longer)
+            )
+    return q
 
 
 def _anchor_q(target: Target, as_of: date) -> Q | None:
@@ -193,6 +300,12 @@ def _anchor_q(target: Target, as_of: date) -> Q | None:
         # The billing year Y has ended at 1 January Y+1; due when that day + period <= as_of.
         name = model.retention_dates[anchor]  # type: ignore[attr-defined]
         return Q(**{f"{name}__lte": cutoff.year - 1})
+    if model is Person:
+        return (
+            _person_q(target, as_of, cutoff)
+            if anchor == RetentionAnchor.RELATIONSHIP_ENDED
+            else None
+        )
     person_path = _person_path(model)
     if anchor == RetentionAnchor.RELATIONSHIP_ENDED:
         persons = ended_relationship_persons(cutoff)
@@ -219,11 +332,24 @@ def held_q(model: type[models.Model], as_of: date) -> Q:
     """Rows that no rule may touch on `as_of`: legal holds and Art. 18 restriction."""
     holds = active_holds(as_of)
     q = Q()
-    person_path = _person_path(model)
+    person_path = "pk" if model is Person else _person_path(model)
     if person_path:
         q |= Q(**{f"{person_path}__in": holds.filter(scope=HoldScope.PERSON).values("person_id")})
         restricted = Person.objects.filter(restricted_since__isnull=False).values("pk")
         q |= Q(**{f"{person_path}__in": restricted})
+    if model in REGISTER_CATEGORIES:
+        # A hold on an organisation keeps the register data of its people; a hold on one
+        # record keeps its person (deleting the person would delete or detach the record).
+        org_held = holds.filter(scope=HoldScope.ORGANIZATION).values("organization_id")
+        q |= Q(
+            **{
+                f"{person_path}__in": Affiliation.objects.filter(organization__in=org_held).values(
+                    "person_id"
+                )
+            }
+        )
+        if model is Person:
+            q |= _record_hold_persons(holds)
     if _has_field(model, "organization"):
         q |= Q(
             organization__in=holds.filter(scope=HoldScope.ORGANIZATION).values("organization_id")
@@ -233,6 +359,26 @@ def held_q(model: type[models.Model], as_of: date) -> Q:
             "record_id"
         )
     )
+    return q
+
+
+def _record_hold_persons(holds: QuerySet[LegalHold]) -> Q:
+    from django.apps import apps
+
+    q = Q()
+    by_model: dict[str, list[int]] = {}
+    for label, pk in holds.filter(scope=HoldScope.RECORD).values_list("record_model", "record_id"):
+        by_model.setdefault(label, []).append(pk)
+    for label, pks in by_model.items():
+        try:
+            model = apps.get_model(label)
+        except (LookupError, ValueError):
+            continue
+        path = getattr(model, "subject_path", None)
+        if path:
+            q |= Q(pk__in=model._default_manager.filter(pk__in=pks).values(path))
+        elif model is Person:
+            q |= Q(pk__in=pks)
     return q
 
 
@@ -300,3 +446,50 @@ def anchor_date(target: Target, row: Any) -> date | None:
         year = getattr(row, target.model.retention_dates[anchor])  # type: ignore[attr-defined]
         return date(year + 1, 1, 1)
     return None
+
+
+# --- register anchors ----------------------------------------------------------------------
+
+
+def record_link_ends(affiliations: QuerySet[Affiliation]) -> int:
+    """Before the sweep deletes these affiliations: record on each of their persons the day
+    the contact ended (the last affiliation's end) and the day the relationship ended (per
+    link, the earlier of the affiliation's end and its organisation's last relationship end;
+    the latest of those). An earlier recorded day is only ever moved later."""
+    from rekisteri.register.models import OrganizationRelationship
+
+    person_ids = set(affiliations.values_list("person_id", flat=True))
+    if not person_ids:
+        return 0
+    links = list(
+        Affiliation.objects.filter(person_id__in=person_ids).values_list(
+            "person_id", "organization_id", "end"
+        )
+    )
+    org_ends: dict[int, date | None] = {}
+    rels: dict[int, list[date | None]] = {}
+    for org_id, end in OrganizationRelationship.objects.filter(
+        organization_id__in={o for _, o, _ in links}
+    ).values_list("organization_id", "end"):
+        rels.setdefault(org_id, []).append(end)
+    for org_id, ends in rels.items():
+        org_ends[org_id] = max(ends) if all(ends) else None  # type: ignore[type-var]
+    contact: dict[int, date] = {}
+    relationship: dict[int, date] = {}
+    for pid, org_id, end in links:
+        if end is None:
+            continue  # a live link: this person's affiliations are not all due
+        contact[pid] = max(contact.get(pid, end), end)
+        rel_end = min(d for d in (end, org_ends.get(org_id)) if d is not None)
+        relationship[pid] = max(relationship.get(pid, rel_end), rel_end)
+    updated = 0
+    for person in Person.objects.filter(pk__in=contact).only(
+        "pk", "contact_ended_on", "relationship_ended_on"
+    ):
+        c = max(d for d in (person.contact_ended_on, contact[person.pk]) if d)
+        r = max(d for d in (person.relationship_ended_on, relationship[person.pk]) if d)
+        if (c, r) != (person.contact_ended_on, person.relationship_ended_on):
+            updated += Person.objects.filter(pk=person.pk).update(
+                contact_ended_on=c, relationship_ended_on=r
+            )
+    return updated

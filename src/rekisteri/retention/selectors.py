@@ -150,14 +150,16 @@ def legal_hold_list(*, include_released: bool = False) -> list[LegalHold]:
 
 
 def _relationship_end(person_id: int) -> date | None:
-    """The day the person's last link to an organisation ended; None while one is live."""
+    """The day the person's last link to an organisation ended; None while one is live.
+    Without links: the latest of the day they were recorded, the relationship end the sweep
+    recorded, and their last interaction (engine.ended_relationship_persons)."""
     from rekisteri.register.models import Affiliation, OrganizationRelationship
 
     affiliations = list(
         Affiliation.objects.filter(person_id=person_id).values_list("organization_id", "end")
     )
     if not affiliations:
-        return None
+        return _unlinked_relationship_end(person_id)
     ends = []
     for org_id, end in affiliations:
         rels = list(
@@ -173,17 +175,40 @@ def _relationship_end(person_id: int) -> date | None:
     return max(ends)
 
 
-def _contact_end(person_id: int) -> date | None:
-    from rekisteri.register.models import Affiliation
+def _unlinked_relationship_end(person_id: int) -> date | None:
+    from rekisteri.register.models import Person
+    from rekisteri.retention.periods import local_date
 
-    rows = list(
-        Affiliation.objects.filter(person_id=person_id, is_contact_person=True).values_list(
-            "end", flat=True
-        )
+    row = (
+        Person.objects.filter(pk=person_id)
+        .values_list("created_at", "relationship_ended_on")
+        .first()
     )
-    if not rows or not all(rows):
+    if row is None:
         return None
-    return max(rows)
+    days = [local_date(row[0])] + ([row[1]] if row[1] else [])
+    for model in engine._activity_models():
+        last = model._default_manager.filter(person_id=person_id).aggregate(m=Max("occurred_at"))[
+            "m"
+        ]
+        if last is not None:
+            days.append(local_date(last))
+    return max(days)
+
+
+def _contact_end(person_id: int) -> date | None:
+    """The day the person's last affiliation ended (None while one is live); without
+    affiliations, the day the sweep recorded when it deleted them."""
+    from rekisteri.register.models import Affiliation, Person
+
+    rows = list(Affiliation.objects.filter(person_id=person_id).values_list("end", flat=True))
+    if not rows:
+        return (
+            Person.objects.filter(pk=person_id).values_list("contact_ended_on", flat=True).first()
+        )
+    if not all(rows):
+        return None
+    return max(rows)  # type: ignore[type-var]
 
 
 def retention_end(*, category: str, person_id: int, record: Any = None) -> date | None:

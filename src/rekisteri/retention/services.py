@@ -29,8 +29,9 @@ from django.db.models import Max
 from django.utils import timezone
 
 from rekisteri.audit.models import AuditAction
-from rekisteri.audit.services import Actor, audit_record
+from rekisteri.audit.services import Actor, audit_key_destroy, audit_record
 from rekisteri.interactions.files import orphan_files_remove, stray_files_remove
+from rekisteri.register.models import Affiliation, Person
 from rekisteri.retention import engine
 from rekisteri.retention.models import HoldScope, LegalHold, SweepRun, SweepStatus
 
@@ -86,6 +87,19 @@ def _delete(model: type[models.Model], qs: models.QuerySet) -> int:
     return qs._raw_delete(router.db_for_write(model))
 
 
+def _delete_persons(qs: models.QuerySet) -> int:
+    """Delete whole persons with the ORM's cascade: what goes with them goes, business
+    documents detach (SET_NULL, their snapshot fields stay); then destroy each person's
+    audit key, so the audit trail keeps only the pseudonymous person id."""
+    ids = list(qs.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    Person.objects.filter(pk__in=ids).delete()
+    for pid in ids:
+        audit_key_destroy(person_id=pid)
+    return len(ids)
+
+
 def _anonymise(model: type[models.Model], qs: models.QuerySet, now: Any) -> int:
     for child, fk, on_delete in _children(model):
         if on_delete is models.CASCADE:
@@ -131,7 +145,11 @@ def _apply_target(
             _collect_files(model, window, files)
             if target.anonymise:
                 n = _anonymise(model, window, timezone.now())
+            elif model is Person:
+                n = _delete_persons(window)
             else:
+                if model is Affiliation:
+                    engine.record_link_ends(window)
                 n = _delete(model, window)
             if run is not None and n:
                 counts = run.counts

@@ -324,7 +324,19 @@ def test_legal_holds_for_and_retention_end_answer_for_erasure(person, fi_control
     inv = invoice(person, 2024, "2024-5")
     assert retention_end(category="billing", person_id=person.pk, record=inv) == date(2035, 1, 1)
     assert retention_end(category="billing", person_id=person.pk) == date(2035, 1, 1)
-    assert retention_end(category="basic", person_id=person.pk) is None  # no ended relationship
+    # Without links to organisations: two years from the last dealing (here: recorded today).
+    from rekisteri.retention.periods import Period, add_period
+
+    recorded = timezone.localdate(person.created_at)
+    assert retention_end(category="basic", person_id=person.pk) == add_period(
+        recorded, Period(years=2)
+    )
+    # Linked to an organisation we still deal with: no fixed end yet.
+    from rekisteri.register.models import Affiliation, Organization
+
+    org = Organization.objects.create(controller=fi_controller, name="Asiakas Oy")
+    Affiliation.objects.create(person=person, organization=org)
+    assert retention_end(category="basic", person_id=person.pk) is None
     legal_hold_place(
         actor=Actor("dpo"), controller=fi_controller, person=person, reason="claim", until=TODAY
     )
