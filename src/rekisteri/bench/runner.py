@@ -32,7 +32,9 @@ def throwaway_database(database_url: str | None, workdir: Path) -> tuple[str, An
 
     parsed = urlparse(database_url)
     name = f"rekisteri_bench_{os.getpid()}_{int(time.time())}"
-    admin = psycopg.connect(database_url, autocommit=True)
+    # Connect to the server's maintenance database: the named one need not exist (under
+    # pytest, DATABASE_URL names the database that the test run prefixes with test_).
+    admin = psycopg.connect(urlunparse(parsed._replace(path="/postgres")), autocommit=True)
     admin.execute(f'CREATE DATABASE "{name}"')
 
     def drop() -> None:
