@@ -34,9 +34,13 @@ IMPORT_COLUMNS = [
 ]
 
 
+PROVIDERS = ("gmail.com", "outlook.com", "hotmail.fi", "elisanet.fi", "telia.se", "icloud.com")
+
+
 def write_import_csv(ctx: Context, path: Path) -> int:
     """`ctx.import_rows` new persons: 60 % linked to an existing organisation by business
-    ID, half with a mobile number, all with an email address no one in the register has."""
+    ID (with an address at the company's domain), half with a mobile number, all with an
+    email address no one in the register has."""
     from rekisteri.bench.datagen import name_pools
 
     firsts, lasts = name_pools(3)
@@ -63,7 +67,13 @@ def write_import_csv(ctx: Context, path: Path) -> int:
             [
                 first,
                 last,
-                email_of(first, last, i).replace("@example.fi", "@import.example.com"),
+                # The company's domain for its contacts, a mail provider for the rest.
+                email_of(first, last, i).replace(
+                    "@example.fi",
+                    f"@yritys{org[i]}.fi"
+                    if linked[i] and bids
+                    else f"@{PROVIDERS[i % len(PROVIDERS)]}",
+                ),
                 f"040 {1000000 + i % 8999999}" if phone[i] else "",
                 "Hankintapäällikkö" if linked[i] else "",
                 lang[i % 3],
