@@ -63,9 +63,11 @@ def insert_model(
     rows: Iterable[Sequence[Any]],
     *,
     constants: dict[str, Any] | None = None,
+    copy: bool = True,
 ) -> int:
     """executemany `rows` (values in `columns` order, ready for the driver) into a model's
-    table; every other concrete field gets `constants[name]` or its model default."""
+    table (COPY on PostgreSQL unless `copy` is false); every other concrete field gets `constants[name]` or its
+    model default."""
     model = apps.get_model(label)
     meta = model._meta
     constants = constants or {}
@@ -93,6 +95,15 @@ def insert_model(
         f"VALUES ({', '.join(['%s'] * len(names))})"
     )
     n = 0
+    if copy and connection.vendor == "postgresql":
+        # COPY: several times faster than executemany for millions of rows.
+        with connection.cursor() as cursor:
+            cols = ", ".join(qn(c) for c in names)
+            with cursor.cursor.copy(f"COPY {qn(meta.db_table)} ({cols}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(tuple(row) + tail)
+                    n += 1
+        return n
     batch: list[Sequence[Any]] = []
     with connection.cursor() as cursor:
         for row in rows:

@@ -165,18 +165,21 @@ def import_floor(ctx: Context, path: Path) -> tuple[int, list[int]]:
             ),
             people,
             constants=stamp,
+            copy=False,
         )
         insert_model(
             "register.ContactPoint",
             ("id", "person", "kind", "value", "primary"),
             contacts,
             constants=stamp,
+            copy=False,
         )
         insert_model(
             "register.Affiliation",
             ("id", "person", "organization", "title", "is_contact_person"),
             links,
             constants=stamp,
+            copy=False,
         )
         insert_model(
             "register.Provenance",
@@ -189,6 +192,7 @@ def import_floor(ctx: Context, path: Path) -> tuple[int, list[int]]:
                 "recorded_by": "floor",
                 "purpose": "customer_management",
             },
+            copy=False,
         )
     return len(people), [first_pid, pid]
 

@@ -115,6 +115,36 @@ def machine() -> dict[str, Any]:
     }
 
 
+def render_markdown(report: dict[str, Any]) -> str:
+    """The report as the Markdown table of docs/performance.md."""
+
+    def f(v: Any, digits: int = 2) -> str:
+        if v is None:
+            return "–"
+        if isinstance(v, float):
+            return f"{v:,.{digits}f}"
+        return f"{v:,}" if isinstance(v, int) else str(v)
+
+    size, m, db = report["size"], report["machine"], report["database"]
+    lines = [
+        f"{db['vendor']} {db['version']}; {size.get('persons', 0):,} persons, "
+        f"{size.get('organizations', 0):,} organisations, {size.get('interactions', 0):,} interactions "
+        f"(generated in {size.get('generation_seconds', 0)} s); {m['cores']} cores, {m['cpu']}, {m['memory']}; "
+        f"{report.get('generated_at', '')}",
+        "",
+        "| operation | items | time s | per s | p50 ms | p95 ms | floor s | floor p50 ms | ratio | peak MB | target |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for op in report["operations"]:
+        status = "" if op["status"] == "ok" else f" ({op['status']})"
+        lines.append(
+            f"| {op['name']}{status} | {f(op['items'])} | {f(op['seconds'], 3)} | {f(op['per_second'], 0)} | "
+            f"{f(op['p50_ms'])} | {f(op['p95_ms'])} | {f(op['floor_seconds'], 3)} | {f(op['floor_p50_ms'])} | "
+            f"{f(op['ratio'])} | {f(op['peak_memory_mb'], 0)} | {op['target']} |"
+        )
+    return "\n".join(lines)
+
+
 def render_table(report: dict[str, Any]) -> str:
     def f(v: Any, digits: int = 2) -> str:
         if v is None:

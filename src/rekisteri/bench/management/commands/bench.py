@@ -33,6 +33,9 @@ class Command(BaseCommand):
         )
         parser.add_argument("--out", help="write the JSON report here")
         parser.add_argument("--only", help="comma-separated operation names")
+        parser.add_argument(
+            "--markdown", help="also write the result table as Markdown to this file"
+        )
         parser.add_argument("--worker", action="store_true", help=None)
 
     def handle(self, *args, **options) -> None:  # type: ignore[no-untyped-def]
@@ -55,10 +58,12 @@ class Command(BaseCommand):
             report = run_worker(options, self.stdout)
             Path(options["out"]).write_text(json.dumps(report, indent=2))
             return
-        from rekisteri.bench.runner import render_table, run_parent
+        from rekisteri.bench.runner import render_markdown, render_table, run_parent
 
         report = run_parent(options, self.stdout)
         self.stdout.write(render_table(report))
+        if options.get("markdown"):
+            Path(options["markdown"]).write_text(render_markdown(report) + "\n")
         text = json.dumps(report, indent=2)
         if options.get("out"):
             Path(options["out"]).write_text(text)
