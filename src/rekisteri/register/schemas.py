@@ -107,6 +107,12 @@ class PersonOut(Schema):
     is_consumer: bool | None = None
     is_event_attendee: bool | None = None
     is_service_user: bool | None = None
+    contact_ended_on: date | None = Field(
+        None, description="when the person stopped being a contact (retention anchor)"
+    )
+    relationship_ended_on: date | None = Field(
+        None, description="when the relationship ended (retention anchor)"
+    )
     # kyc
     is_beneficial_owner: bool | None = None
     # rights
