@@ -339,31 +339,15 @@ def access_package_create(
             ),
             "README.txt": _readme(lang),
         }
-        path, sha, size = _write_zip(files)
-        try:
-            package = _package_row(
-                actor=actor,
-                kind=PackageKind.ACCESS,
-                person_ids=ids,
-                path=path,
-                sha=sha,
-                size=size,
-                request=request,
-            )
-            for pid in ids:
-                audit_record(
-                    actor=actor,
-                    action=AuditAction.EXPORT,
-                    person_id=pid,
-                    record=f"rights.Package:{package.pk}",
-                    categories=sorted({i["category"] for i in items if i["person_id"] == pid}),
-                    purpose="rights_handling",
-                    reason="access package (Art. 15)",
-                    detail={"items": sum(1 for i in items if i["person_id"] == pid)},
-                )
-        except Exception:
-            path.unlink(missing_ok=True)
-            raise
+        package = _store_package(
+            actor=actor,
+            kind=PackageKind.ACCESS,
+            ids=ids,
+            files=files,
+            items=items,
+            request=request,
+            reason="access package (Art. 15)",
+        )
     return package
 
 
@@ -418,31 +402,15 @@ def portability_package_create(
                 items, ["person_id", "model", "record", "field", "category", "value"]
             ),
         }
-        path, sha, size = _write_zip(files)
-        try:
-            package = _package_row(
-                actor=actor,
-                kind=PackageKind.PORTABILITY,
-                person_ids=ids,
-                path=path,
-                sha=sha,
-                size=size,
-                request=request,
-            )
-            for pid in ids:
-                audit_record(
-                    actor=actor,
-                    action=AuditAction.EXPORT,
-                    person_id=pid,
-                    record=f"rights.Package:{package.pk}",
-                    categories=sorted({i["category"] for i in items if i["person_id"] == pid}),
-                    purpose="rights_handling",
-                    reason="portability package (Art. 20)",
-                    detail={"items": sum(1 for i in items if i["person_id"] == pid)},
-                )
-        except Exception:
-            path.unlink(missing_ok=True)
-            raise
+        package = _store_package(
+            actor=actor,
+            kind=PackageKind.PORTABILITY,
+            ids=ids,
+            files=files,
+            items=items,
+            request=request,
+            reason="portability package (Art. 20)",
+        )
     return package
 
 
@@ -507,3 +475,37 @@ def _readme(lang: str) -> str:
         ),
     }
     return texts.get(lang, texts["en"])
+
+
+def _store_package(
+    *,
+    actor: Actor,
+    kind: str,
+    ids: list[int],
+    files: dict[str, str | bytes],
+    items: list[dict[str, Any]],
+    request: Any,
+    reason: str,
+) -> Any:
+    """Write the ZIP, record it, and audit the export per person; no file left on failure."""
+    path, sha, size = _write_zip(files)
+    try:
+        package = _package_row(
+            actor=actor, kind=kind, person_ids=ids, path=path, sha=sha, size=size, request=request
+        )
+        for pid in ids:
+            mine = [i for i in items if i["person_id"] == pid]
+            audit_record(
+                actor=actor,
+                action=AuditAction.EXPORT,
+                person_id=pid,
+                record=f"rights.Package:{package.pk}",
+                categories=sorted({i["category"] for i in mine}),
+                purpose="rights_handling",
+                reason=reason,
+                detail={"items": len(mine)},
+            )
+    except Exception:
+        path.unlink(missing_ok=True)
+        raise
+    return package
