@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from rekisteri.audit.models import AuditEvent, AuditKey, AuditSubject, ChainHead
@@ -117,9 +117,16 @@ def audit_record(
         event.hash = event_hash(event)
         event.save()
         subjects = set(event.person_ids) | ({person_id} if person_id is not None else set())
-        AuditSubject.objects.bulk_create(
-            [AuditSubject(event=event, person_id=pid) for pid in sorted(subjects)]
-        )
+        if subjects:
+            # executemany rather than bulk_create: an import names every person it wrote,
+            # and the ORM's per-object work was a tenth of a 100,000-row import.
+            meta, qn = AuditSubject._meta, connection.ops.quote_name
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    f"INSERT INTO {qn(meta.db_table)} ({qn(meta.get_field('event').column)}, "  # noqa: S608
+                    f"{qn(meta.get_field('person_id').column)}) VALUES (%s, %s)",
+                    [(event.pk, pid) for pid in sorted(subjects)],
+                )
         head.seq, head.hash = event.seq, event.hash
         head.save(update_fields=["seq", "hash"])
     return event
