@@ -108,6 +108,10 @@ if _database_url:
         # gives deferred transactions, which fail at once with "database is locked" when
         # concurrent requests write (the audit event of every read).
         DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # No JIT: compiling a campaign audience's query took longer than running it (1.1 s
+        # of 1.5 s for 100,000 persons, docs/performance.md). A URL's own ?options= wins.
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 else:
     DATABASES = {
         "default": {
