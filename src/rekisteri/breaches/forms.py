@@ -7,6 +7,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from rekisteri.breaches.models import Breach, Nature
+from rekisteri.breaches.services import EDITABLE
 from rekisteri.catalogue.selectors import catalogue_snapshot
 
 _DT = {"type": "datetime-local"}
@@ -22,29 +23,7 @@ class BreachForm(forms.ModelForm):
 
     class Meta:
         model = Breach
-        fields = [
-            "controller",
-            "title",
-            "nature",
-            "description",
-            "discovered_at",
-            "occurred_from",
-            "occurred_until",
-            "categories",
-            "window_rule",
-            "approx_persons",
-            "approx_records",
-            "consequences",
-            "measures",
-            "risk",
-            "authority_notified_at",
-            "authority_reference",
-            "authority_not_notified_reason",
-            "delay_reason",
-            "persons_notified_at",
-            "persons_not_notified_reason",
-            "closed_at",
-        ]
+        fields = list(EDITABLE)  # the fields breach_update accepts, named once
         widgets = {
             name: forms.DateTimeInput(attrs=_DT, format="%Y-%m-%dT%H:%M")
             for name in (
