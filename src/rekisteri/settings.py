@@ -15,6 +15,8 @@ FILES_DIR = HOME / "files"
 PACKAGES_DIR = HOME / "packages"
 
 DEBUG = env_bool("DEBUG", False)
+# SQLite page cache per connection, in MiB (0: SQLite's default of 2 MiB).
+SQLITE_CACHE_MB = env_int("REKISTERI_SQLITE_CACHE_MB", 128)
 SECRET_KEY = env_str("SECRET_KEY") or secret_file(HOME, "secret_key", 50)
 # Key that encrypts personal identity codes at rest; kept outside the database.
 FIELD_ENCRYPTION_KEY = env_str("REKISTERI_FIELD_KEY") or secret_file(HOME, "field_key")

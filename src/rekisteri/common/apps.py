@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.conf import settings
 from django.db.backends.signals import connection_created
 
 
@@ -11,6 +12,11 @@ def _sqlite_pragmas(sender, connection, **kwargs) -> None:  # type: ignore[no-un
             cursor.execute("PRAGMA secure_delete=ON")
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA foreign_keys=ON")
+            # SQLite's default page cache is 2 MB: at a million persons every index insert
+            # of an import or a sweep would read its B-tree pages again (docs/performance.md).
+            cache_mb = int(getattr(settings, "SQLITE_CACHE_MB", 0))
+            if cache_mb > 0:
+                cursor.execute(f"PRAGMA cache_size=-{cache_mb * 1024}")
 
 
 class CommonConfig(AppConfig):
