@@ -15,8 +15,15 @@ MATRIX = {
     "register:person_create": Rule(roles=ALL_STAFF),
     "register:person_detail": Rule(roles=ALL_STAFF, kwargs=_person),
     "register:person_edit": Rule(roles=ALL_STAFF, kwargs=_person),
+    "register:person_affiliation_end": Rule(roles=ALL_STAFF, kwargs=_person, method="POST"),
     "register:organization_list": Rule(roles=ALL_STAFF),
     "register:organization_create": Rule(roles=ALL_STAFF),
     "register:organization_detail": Rule(roles=ALL_STAFF, kwargs=_organization),
     "register:organization_edit": Rule(roles=ALL_STAFF, kwargs=_organization),
+    "register:organization_relationship_add": Rule(
+        roles=ALL_STAFF, kwargs=_organization, method="POST"
+    ),
+    "register:organization_relationship_end": Rule(
+        roles=ALL_STAFF, kwargs=_organization, method="POST"
+    ),
 }

@@ -43,6 +43,10 @@ SERVICE_MESSAGES = (
     gettext_noop("country must be a two-letter code such as FI or SE"),
     gettext_noop("language must be fi, sv or en"),
     gettext_noop("You are not staff of this group company."),
+    gettext_noop("this relationship is already ongoing"),
+    gettext_noop("the relationship has already ended"),
+    gettext_noop("the link has already ended"),
+    gettext_noop("the end is before the start"),
     gettext_noop("Your role's purposes do not cover these data categories"),
     gettext_noop(
         "The processing of this person's data is restricted (GDPR Art. 18): it is only stored."
@@ -67,6 +71,11 @@ def translate_message(message: str) -> str:
     return ": ".join(gettext(part) for part in message.split(": "))
 
 
+def error_text(errors: dict[str, str]) -> str:
+    """An InputError's messages as one line, each after its field's label."""
+    return "; ".join(f"{_label(name)}: {translate_message(msg)}" for name, msg in errors.items())
+
+
 def show_input_error(form: forms.Form, errors: dict[str, str]) -> None:
     """Put each message on its field; messages for fields the form lacks go on top."""
     for name, message in errors.items():
@@ -82,6 +91,10 @@ _LABELS = {
     "identity_code": _("Personal identity code"),
     "identity_code_country": _("Country of the identity code"),
     "relationship": _("Relationship"),
+    "kind": _("Relationship"),
+    "start": _("Start"),
+    "end": _("End"),
+    "item": _("Row"),
 }
 
 
@@ -235,3 +248,29 @@ class OrganizationForm(forms.Form):
         if "relationship" in data:
             data["relationship"] = ",".join(data["relationship"])
         return data
+
+
+class RelationshipForm(forms.Form):
+    """Start a relationship with an organisation (kind and start date)."""
+
+    kind = forms.ChoiceField(label=_("Relationship"), choices=RelationshipKind.choices)
+    start = forms.DateField(
+        label=_("Start"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class EndForm(forms.Form):
+    """End an organisation's relationship or a person's link to an organisation."""
+
+    item = forms.IntegerField(widget=forms.HiddenInput)
+    end = forms.DateField(
+        label=_("End"),
+        required=False,
+        help_text=_("Empty: today"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    source_kind = forms.ChoiceField(label=_("Source"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["source_kind"].choices = [(k, v) for k, v in SOURCE_KINDS.items()]

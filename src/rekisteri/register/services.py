@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.db import transaction
@@ -26,6 +27,7 @@ from rekisteri.register.models import (
     OrganizationRelationship,
     Person,
     Provenance,
+    RelationshipKind,
     record_key,
 )
 from rekisteri.register.validators import mask_identity_code
@@ -176,6 +178,114 @@ def organization_update(
             actor=actor, action=AuditAction.UPDATE, record=record_key(organization), fields=changed
         )
     return organization
+
+
+def _require_controller(scope: Scope | None, controller_id: int) -> None:
+    if scope is not None and controller_id not in scope.controller_ids:
+        raise ProcessingRefused("You are not staff of this group company.", code="controller")
+
+
+def _check_end(start: date | None, end: date) -> None:
+    if start is not None and end < start:
+        raise InputError({"end": "the end is before the start"})
+
+
+@transaction.atomic
+def relationship_add(
+    *,
+    actor: Actor,
+    organization: Organization,
+    kind: str,
+    start: date | None = None,
+    scope: Scope | None = None,
+) -> OrganizationRelationship:
+    """Start a relationship (customer, prospect, supplier, partner) with the organisation.
+
+    Retention rules anchored on "the relationship's end" count from its end, so each kind
+    has its own dates; a kind that is still ongoing cannot be started twice.
+    """
+    _require_controller(scope, organization.controller_id)
+    if kind not in RelationshipKind.values:
+        raise InputError({"kind": "must be customer, prospect, supplier or partner"})
+    if organization.relationships.filter(kind=kind, end__isnull=True).exists():
+        raise InputError({"kind": "this relationship is already ongoing"})
+    rel = OrganizationRelationship.objects.create(
+        organization=organization, kind=kind, start=start or timezone.localdate()
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        record=record_key(organization),
+        fields=["relationships"],
+        reason=f"relationship started: {kind}",
+    )
+    return rel
+
+
+@transaction.atomic
+def relationship_end(
+    *,
+    actor: Actor,
+    relationship: OrganizationRelationship,
+    end: date | None = None,
+    scope: Scope | None = None,
+) -> OrganizationRelationship:
+    """End an ongoing relationship; from this date its retention periods start to run."""
+    relationship = OrganizationRelationship.objects.select_for_update().get(pk=relationship.pk)
+    organization = relationship.organization
+    _require_controller(scope, organization.controller_id)
+    if relationship.end is not None:
+        raise InputError({"end": "the relationship has already ended"})
+    end = end or timezone.localdate()
+    _check_end(relationship.start, end)
+    relationship.end = end
+    relationship.save(update_fields=["end"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        record=record_key(organization),
+        fields=["relationships"],
+        reason=f"relationship ended: {relationship.kind}",
+    )
+    return relationship
+
+
+@transaction.atomic
+def affiliation_end(
+    *,
+    actor: Actor,
+    affiliation: Affiliation,
+    end: date | None = None,
+    scope: Scope | None = None,
+    source: SourceRef = SourceRef(),
+) -> Affiliation:
+    """The person no longer works for the organisation (or is no longer its contact).
+
+    The contact details kept for that role become due for deletion from this date
+    (docs/retention.md); the link itself is kept as history until its own rule.
+    """
+    affiliation = Affiliation.objects.select_for_update().get(pk=affiliation.pk)
+    person = affiliation.person
+    if scope is not None:
+        check_processing(scope, person, Operation.EDIT)
+        _require_visible(scope, person, {"organisation_link"})
+    if affiliation.end is not None:
+        raise InputError({"end": "the link has already ended"})
+    end = end or timezone.localdate()
+    _check_end(affiliation.start, end)
+    affiliation.end = end
+    affiliation.save(update_fields=["end"])
+    provenance_add(person=person, obj=affiliation, fields=["end"], source=source, actor=actor)
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        person_id=person.pk,
+        record=record_key(affiliation),
+        categories=["organisation_link"],
+        fields=["end"],
+        purpose=source.purpose,
+    )
+    return affiliation
 
 
 def relationship_set(

@@ -8,8 +8,9 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from rekisteri.access.policy import Operation, ProcessingRefused, check_processing
 from rekisteri.access.selectors import scope_for
@@ -17,15 +18,19 @@ from rekisteri.audit.services import Actor, actor_of
 from rekisteri.catalogue.models import SourceKind
 from rekisteri.register import selectors, services
 from rekisteri.register.forms import (
+    EndForm,
     OrganizationForm,
     PersonForm,
     ProvenanceForm,
+    RelationshipForm,
+    error_text,
     show_input_error,
     translate_message,
 )
 from rekisteri.register.inputs import InputError
 from rekisteri.staff import navigation
 from rekisteri.staff.pagination import paginate
+from rekisteri.staff.templatetags.ui import SOURCE_KINDS
 
 
 def _actor(request: HttpRequest) -> Actor:
@@ -60,6 +65,7 @@ def person_detail_view(request: HttpRequest, person_id: int) -> HttpResponse:
         "d": detail,
         "related": navigation.links(scope, navigation.PERSON, kwargs={"person_id": person_id}),
         "can_reveal": navigation.may_reach(scope, "access:identity_code_reveal"),
+        "source_kinds": list(SOURCE_KINDS.items()),
     }
     return render(request, "register/person_detail.html", context)
 
@@ -136,6 +142,35 @@ def person_edit_view(request: HttpRequest, person_id: int) -> HttpResponse:
     return _person_form(request, form, source, detail.person)
 
 
+@login_required
+@require_POST
+def person_affiliation_end_view(request: HttpRequest, person_id: int) -> HttpResponse:
+    """The person has left the organisation: the link gets its end date."""
+    scope = scope_for(request.user)
+    person = selectors.person_get(scope=scope, person_id=person_id)
+    form = EndForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise InputError({k: v[0] for k, v in form.errors.items()})
+        affiliation = get_object_or_404(person.affiliations, pk=form.cleaned_data["item"])
+        services.affiliation_end(
+            actor=_actor(request),
+            affiliation=affiliation,
+            end=form.cleaned_data["end"],
+            scope=scope,
+            source=services.SourceRef(
+                kind=form.cleaned_data["source_kind"] or SourceKind.DATA_SUBJECT
+            ),
+        )
+    except InputError as exc:
+        messages.error(request, error_text(exc.errors))
+    except ProcessingRefused as exc:
+        messages.error(request, translate_message(exc.reason))
+    else:
+        messages.success(request, _("The link to the organisation was ended."))
+    return redirect("register:person_detail", person_id=person.pk)
+
+
 def _person_form(
     request: HttpRequest,
     form: PersonForm,
@@ -173,8 +208,61 @@ def organization_detail_view(request: HttpRequest, organization_id: int) -> Http
     scope = scope_for(request.user)
     org = selectors.organization_get(scope=scope, organization_id=organization_id)
     page = paginate(selectors.organization_affiliations(scope=scope, organization=org), request)
-    context = {"org": org, "relationships": org.relationships.all(), "page": page}
+    context = {
+        "org": org,
+        "relationships": org.relationships.all(),
+        "page": page,
+        "relationship_form": RelationshipForm(),
+        "end_form": EndForm(),
+    }
     return render(request, "register/organization_detail.html", context)
+
+
+@login_required
+@require_POST
+def organization_relationship_add_view(request: HttpRequest, organization_id: int) -> HttpResponse:
+    scope = scope_for(request.user)
+    org = selectors.organization_get(scope=scope, organization_id=organization_id)
+    form = RelationshipForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise InputError({k: v[0] for k, v in form.errors.items()})
+        services.relationship_add(
+            actor=_actor(request),
+            organization=org,
+            kind=form.cleaned_data["kind"],
+            start=form.cleaned_data["start"],
+            scope=scope,
+        )
+    except InputError as exc:
+        messages.error(request, error_text(exc.errors))
+    except ProcessingRefused as exc:
+        messages.error(request, translate_message(exc.reason))
+    else:
+        messages.success(request, _("The relationship was started."))
+    return redirect("register:organization_detail", organization_id=org.pk)
+
+
+@login_required
+@require_POST
+def organization_relationship_end_view(request: HttpRequest, organization_id: int) -> HttpResponse:
+    scope = scope_for(request.user)
+    org = selectors.organization_get(scope=scope, organization_id=organization_id)
+    form = EndForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise InputError({k: v[0] for k, v in form.errors.items()})
+        rel = get_object_or_404(org.relationships, pk=form.cleaned_data["item"])
+        services.relationship_end(
+            actor=_actor(request), relationship=rel, end=form.cleaned_data["end"], scope=scope
+        )
+    except InputError as exc:
+        messages.error(request, error_text(exc.errors))
+    except ProcessingRefused as exc:
+        messages.error(request, translate_message(exc.reason))
+    else:
+        messages.success(request, _("The relationship was ended."))
+    return redirect("register:organization_detail", organization_id=org.pk)
 
 
 @login_required
