@@ -6,6 +6,10 @@ status is a hard bounce: the address is marked undeliverable (ContactPoint.undel
 and every later audience leaves it out under "bounced". 4.x.x or `delayed` is soft: only
 recorded. The returned headers (or the text/rfc822-headers part) carry our unsubscribe
 token, which ties the bounce to the campaign message.
+
+The same mailbox (or webhook) also takes the mails that people send to the `mailto:` of a
+message's List-Unsubscribe header, `unsubscribe+TOKEN@sender-domain`: a mail to such an
+address unsubscribes the recipient of that message exactly as the one-click link does.
 """
 
 from __future__ import annotations
@@ -27,6 +31,9 @@ from rekisteri.marketing.models import Bounce, BounceKind, CampaignRecipient
 from rekisteri.register.models import ContactPoint
 
 TOKEN_RE = re.compile(r"(?:unsubscribe\+|/m/u/)([0-9a-f]{32})")
+UNSUBSCRIBE_TO_RE = re.compile(r"unsubscribe\+([0-9a-fA-F]{32})@")
+#: Where the address a mail was delivered to can be read: the MTA's envelope headers first.
+RECIPIENT_HEADERS = ("Delivered-To", "X-Original-To", "Envelope-To", "To", "Cc")
 
 
 @dataclass(frozen=True)
@@ -52,6 +59,18 @@ class BounceResult:
     soft: int = 0
     unmatched: int = 0
     ignored: int = 0
+    unsubscribed: int = 0
+
+    def add(self, other: BounceResult) -> None:
+        self.hard += other.hard
+        self.soft += other.soft
+        self.unmatched += other.unmatched
+        self.ignored += other.ignored
+        self.unsubscribed += other.unsubscribed
+
+    @property
+    def handled(self) -> bool:
+        return bool(self.hard or self.soft or self.unmatched or self.unsubscribed)
 
 
 def _address(value: str) -> str:
@@ -146,11 +165,36 @@ def bounce_record(*, actor: Actor, dsn: DsnRecipient, source: str, result: Bounc
             )
 
 
+def unsubscribe_token(msg: Message) -> str | None:
+    """The token of a mail sent to a List-Unsubscribe `mailto:` address, if it is one."""
+    for header in RECIPIENT_HEADERS:
+        for value in msg.get_all(header, []):
+            found = UNSUBSCRIBE_TO_RE.search(str(value))
+            if found:
+                return found.group(1).lower()
+    return None
+
+
 def bounces_from_message(raw: bytes, *, source: str) -> BounceResult:
+    """A DSN records its bounces; a mail to `unsubscribe+TOKEN@…` unsubscribes; else ignored."""
+    from rekisteri.consent.models import ConsentMethod
+    from rekisteri.marketing.services import unsubscribe
+
     result = BounceResult()
     actor = Actor(f"bounces:{source}")
-    for dsn in parse_dsn(raw):
+    msg = message_from_bytes(raw, policy=policy.compat32)
+    dsns = parse_dsn(msg)
+    for dsn in dsns:
         bounce_record(actor=actor, dsn=dsn, source=source, result=result)
+    if dsns:
+        return result
+    token = unsubscribe_token(msg)
+    if token is None:
+        result.ignored += 1
+    elif unsubscribe(token=token, ip=None, user_agent="email", method=ConsentMethod.EMAIL):
+        result.unsubscribed += 1
+    else:
+        result.unmatched += 1
     return result
 
 
@@ -191,11 +235,8 @@ def bounces_from_mailbox(path: Path, *, delete: bool = False) -> BounceResult:
         for key in list(box.keys()):
             raw = box.get_bytes(key)
             part = bounces_from_message(raw, source="mailbox")
-            total.hard += part.hard
-            total.soft += part.soft
-            total.unmatched += part.unmatched
-            total.ignored += part.ignored
-            if delete and (part.hard or part.soft or part.unmatched):
+            total.add(part)
+            if delete and part.handled:
                 box.remove(key)
         box.flush()
     finally:

@@ -208,4 +208,11 @@ def bounce_webhook(request: HttpRequest) -> HttpResponse:
             result = bounces_from_message(request.body, source="webhook")
     except ValueError as exc:
         return HttpResponseBadRequest(str(exc))
-    return JsonResponse({"hard": result.hard, "soft": result.soft, "unmatched": result.unmatched})
+    return JsonResponse(
+        {
+            "hard": result.hard,
+            "soft": result.soft,
+            "unmatched": result.unmatched,
+            "unsubscribed": result.unsubscribed,
+        }
+    )

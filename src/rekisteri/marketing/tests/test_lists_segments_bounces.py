@@ -265,3 +265,45 @@ def test_segment_rule_errors_name_the_rule(fi_controller, actor):
             rules=[{"rule": "industry", "value": "a"}, {"rule": "purchase_total", "value": "lots"}],
         )
     assert "rules[2] (purchase_total): value" in exc.value.errors["rules"]
+
+
+def test_a_mail_to_the_list_unsubscribe_mailto_address_unsubscribes(
+    fi_controller, actor, make_person, tmp_path
+):
+    import mailbox
+    import re
+
+    from django.core.management import call_command
+
+    from rekisteri.consent.models import ConsentMethod, ConsentState
+    from rekisteri.consent.suppression import suppression_match
+
+    person = make_person(email="lukija@asiakas.fi", is_contact_person=True)
+    gone = make_person(email="gone@asiakas.fi", is_contact_person=True)
+    recipient = _sent_campaign(fi_controller, actor, person)
+    bounced = CampaignRecipient.objects.get(campaign=recipient.campaign, person=gone)
+    assert marketing_permission(person=person).allowed
+    header = build_message(
+        campaign=recipient.campaign, recipient=recipient, person=person
+    ).extra_headers["List-Unsubscribe"]
+    address = re.search(r"<mailto:([^?>]+)", header).group(1)
+
+    box = mailbox.mbox(tmp_path / "inbox")
+    box.add(
+        f"From: lukija@asiakas.fi\nTo: {address}\nSubject: unsubscribe\n\nunsubscribe\n".encode()
+    )
+    box.add(DSN.replace(b"%s", bounced.token.encode()))
+    box.add(b"From: someone@asiakas.fi\nTo: info@example.fi\nSubject: hello\n\nhi\n")
+    box.flush()
+    box.close()
+
+    call_command("bounces", str(tmp_path / "inbox"), "--delete")
+
+    assert marketing_permission(person=person).reason_code == Reason.OBJECTED  # opted out
+    withdrawal = Consent.objects.filter(person=person, state=ConsentState.WITHDRAWN).get()
+    assert withdrawal.method == ConsentMethod.EMAIL
+    assert suppression_match(email="lukija@asiakas.fi")
+    assert marketing_permission(person=gone).reason_code == Reason.BOUNCED
+    # Only the mail that was neither is left in the mailbox.
+    left = [m["Subject"] for m in mailbox.mbox(tmp_path / "inbox")]
+    assert left == ["hello"]

@@ -1,4 +1,5 @@
-"""rekisteri bounces PATH [--delete]: read delivery status notifications from a mailbox."""
+"""rekisteri bounces PATH [--delete]: read delivery status notifications, and mails to the
+List-Unsubscribe `mailto:` addresses, from a mailbox."""
 
 from __future__ import annotations
 
@@ -11,7 +12,10 @@ from rekisteri.marketing.bounces import bounces_from_mailbox
 
 
 class Command(BaseCommand):
-    help = "Read bounces (RFC 3464 DSNs) from a Maildir folder or an mbox file."
+    help = (
+        "Read bounces (RFC 3464 DSNs) and unsubscribe mails (to unsubscribe+TOKEN@…) "
+        "from a Maildir folder or an mbox file."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", type=Path, help="Maildir directory or mbox file")
@@ -26,5 +30,6 @@ class Command(BaseCommand):
         result = bounces_from_mailbox(path, delete=opts["delete"])
         self.stdout.write(
             f"hard bounces {result.hard}, soft bounces {result.soft}, "
-            f"not ours {result.unmatched}, not bounces {result.ignored}"
+            f"unsubscribed {result.unsubscribed}, not ours {result.unmatched}, "
+            f"ignored {result.ignored}"
         )
