@@ -81,6 +81,13 @@ def identity_code_reveal(
     return revealed
 
 
+def shareable_purposes() -> list[str]:
+    """The catalogue's purposes under which a record may be shared within the group."""
+    return sorted(
+        code for code, p in catalogue_snapshot().purposes.items() if p.shared_within_group
+    )
+
+
 def _shareable(purpose: str) -> None:
     info = catalogue_snapshot().purposes.get(purpose)
     if info is None or not info.shared_within_group:

@@ -11,4 +11,5 @@ urlpatterns = [
         views.identity_code_reveal_view,
         name="identity_code_reveal",
     ),
+    path("persons/<int:person_id>/sharing/", views.person_sharing_view, name="person_sharing"),
 ]

@@ -6,10 +6,11 @@ import io
 
 import qrcode
 import qrcode.image.svg
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -18,11 +19,19 @@ from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from rekisteri.access.models import GroupShare
+from rekisteri.access.policy import ProcessingRefused
 from rekisteri.access.selectors import scope_for
-from rekisteri.access.services import identity_code_reveal
+from rekisteri.access.services import (
+    group_share_create,
+    group_share_revoke,
+    identity_code_reveal,
+    shareable_purposes,
+)
 from rekisteri.audit.models import AuditAction
 from rekisteri.audit.services import actor_of, audit_record
 from rekisteri.register.inputs import InputError
+from rekisteri.register.models import Controller
 from rekisteri.register.selectors import person_get
 
 
@@ -153,3 +162,49 @@ def identity_code_reveal_view(request: HttpRequest, person_id: int) -> HttpRespo
             context.update(reason=reason, error=exc.errors.get("reason", str(exc)))
             return render(request, "access/reveal.html", context, status=400)
     return render(request, "access/reveal.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_sharing_view(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Share a person's record with another group company, or end a share (audited)."""
+    scope = scope_for(request.user)
+    person = person_get(scope=scope, person_id=person_id)  # 404 when not visible
+    actor = actor_of(request.user, ip=request.META.get("REMOTE_ADDR"))
+    error, status = "", 200
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "revoke":
+                share = get_object_or_404(
+                    GroupShare, pk=request.POST.get("share") or 0, person=person
+                )
+                group_share_revoke(actor=actor, share=share, scope=scope)
+                messages.success(request, _("The sharing was ended."))
+            else:
+                controller = Controller.objects.filter(
+                    pk=request.POST.get("controller") or 0
+                ).first()
+                if controller is None:
+                    raise InputError({"controller": _("Choose a group company.")})
+                group_share_create(
+                    actor=actor,
+                    person=person,
+                    controller=controller,
+                    purpose=request.POST.get("purpose", ""),
+                    scope=scope,
+                )
+                messages.success(request, _("The record was shared."))
+            return redirect("access:person_sharing", person_id=person.pk)
+        except InputError as exc:
+            error, status = "; ".join(str(v) for v in exc.errors.values()), 400
+        except ProcessingRefused as exc:
+            error, status = str(exc.reason), 403
+    context = {
+        "person": person,
+        "shares": GroupShare.objects.filter(person=person).select_related("controller"),
+        "controllers": Controller.objects.exclude(pk=person.controller_id).order_by("name"),
+        "purposes": shareable_purposes(),
+        "keeper": person.controller_id in scope.controller_ids,
+        "error": error,
+    }
+    return render(request, "access/sharing.html", context, status=status)

@@ -41,6 +41,7 @@ PERSON = (
     ("consent:person_consents", _("Consents and prohibitions")),
     ("rights:person_rights", _("Rights and restriction")),
     ("audit:person_log", _("Who accessed the data")),
+    ("access:person_sharing", _("Sharing within the group")),
 )
 
 

@@ -14,7 +14,7 @@ from rekisteri.access.services import group_share_create, group_share_revoke
 from rekisteri.audit.models import AuditAction, AuditEvent
 from rekisteri.audit.services import Actor
 from rekisteri.register import selectors
-from rekisteri.register.models import Person
+from rekisteri.register.models import Person, record_key
 from rekisteri.register.services import person_update
 
 pytestmark = pytest.mark.django_db
@@ -115,3 +115,55 @@ def test_check_processing_refuses_the_other_company_for_writes(
         check_processing(scope, person, Operation.EDIT)
     with pytest.raises(ProcessingRefused):
         check_processing(scope, person, Operation.VIEW, categories={"identity_code"})
+
+
+def _client(user):  # type: ignore[no-untyped-def]
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(user, verified=True)
+    return client
+
+
+def test_staff_share_a_person_from_the_sharing_page_and_end_it(
+    staff, outsider, make_person, se_controller
+):
+    person = make_person(last_name="Jaettava")
+    sales = _client(staff["sales"])
+    url = reverse("access:person_sharing", args=[person.pk])
+    detail = sales.get(reverse("register:person_detail", args=[person.pk])).content.decode()
+    assert url in detail  # linked from the person's page
+    assert "The record is not shared" in sales.get(url).content.decode()
+    # The other company's staff cannot find the person yet.
+    assert _client(outsider).get(url).status_code == 404
+
+    page = sales.post(
+        url,
+        {"action": "create", "controller": se_controller.pk, "purpose": "customer_management"},
+        follow=True,
+    ).content.decode()
+    assert "The record was shared." in page and se_controller.name in page
+    share = GroupShare.objects.get(person=person)
+    assert AuditEvent.objects.filter(
+        action=AuditAction.DISCLOSURE, record=record_key(share)
+    ).exists()
+    # Now they see it, read-only: the page shows the share but offers no form.
+    theirs = _client(outsider).get(url)
+    assert theirs.status_code == 200
+    assert "End sharing" not in theirs.content.decode()
+    assert _client(outsider).post(url, {"action": "revoke", "share": share.pk}).status_code == 403
+
+    sales.post(url, {"action": "revoke", "share": share.pk})
+    assert not GroupShare.objects.filter(person=person).exists()
+    assert _client(outsider).get(url).status_code == 404
+
+
+def test_sharing_under_a_purpose_not_shared_within_the_group_is_refused_on_the_page(
+    staff, make_person, se_controller
+):
+    person = make_person()
+    response = _client(staff["dpo"]).post(
+        reverse("access:person_sharing", args=[person.pk]),
+        {"action": "create", "controller": se_controller.pk, "purpose": "kyc_aml"},
+    )
+    assert response.status_code == 403
+    assert "does not share data within the group" in response.content.decode()
+    assert not GroupShare.objects.filter(person=person).exists()
