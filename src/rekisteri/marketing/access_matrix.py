@@ -34,6 +34,7 @@ MATRIX = {
     "marketing:campaign_list": Rule(roles=MARKETERS),
     "marketing:campaign_create": Rule(roles=MARKETERS),
     "marketing:campaign_detail": Rule(roles=MARKETERS, kwargs=_campaign),
+    "marketing:campaign_edit": Rule(roles=MARKETERS, kwargs=_campaign),
     "marketing:campaign_progress": Rule(roles=MARKETERS, kwargs=_campaign),
     "marketing:campaign_queue": Rule(roles=MARKETERS, kwargs=_campaign, method="POST"),
     # Public: links in messages.

@@ -12,6 +12,7 @@ urlpatterns = [
     path("segments/<int:segment_id>/compute/", views.segment_compute, name="segment_compute"),
     path("campaigns/", views.campaign_list, name="campaign_list"),
     path("campaigns/new/", views.campaign_create, name="campaign_create"),
+    path("campaigns/<int:campaign_id>/edit/", views.campaign_edit, name="campaign_edit"),
     path("campaigns/<int:campaign_id>/", views.campaign_detail, name="campaign_detail"),
     path(
         "campaigns/<int:campaign_id>/progress/", views.campaign_progress, name="campaign_progress"

@@ -191,40 +191,75 @@ def campaign_list(request: HttpRequest, scope: Scope) -> HttpResponse:
 
 @marketers_only
 def campaign_create(request: HttpRequest, scope: Scope) -> HttpResponse:
+    return _campaign_form(request, scope, None)
+
+
+@marketers_only
+def campaign_edit(request: HttpRequest, scope: Scope, campaign_id: int) -> HttpResponse:
+    """A draft can be changed until it is sent; after that it is a record of what went out."""
+    campaign = _get(Campaign, scope, campaign_id)
+    if campaign.status != "draft":
+        messages.error(request, _("Only a draft can be changed."))
+        return redirect("marketing:campaign_detail", campaign_id=campaign.pk)
+    return _campaign_form(request, scope, campaign)
+
+
+def _campaign_form(request: HttpRequest, scope: Scope, campaign: Campaign | None) -> HttpResponse:
     errors: dict[str, str] = {}
-    data: dict[str, Any] = {"purpose": CampaignPurpose.MARKETING, "rate": 50}
     lists = MailingList.objects.filter(controller_id__in=scope.controller_ids)
     segments = Segment.objects.filter(controller_id__in=scope.controller_ids)
+    if campaign is None:
+        data: dict[str, Any] = {"purpose": CampaignPurpose.MARKETING, "rate": 50}
+        chosen_lists: set[int] = set()
+        chosen_segments: set[int] = set()
+    else:
+        data = {k: getattr(campaign, k) for k in services.CAMPAIGN_FIELDS}
+        chosen_lists = set(campaign.lists.values_list("pk", flat=True))
+        chosen_segments = set(campaign.segments.values_list("pk", flat=True))
     if request.method == "POST":
         data = {k: request.POST.get(k, "") for k in services.CAMPAIGN_FIELDS}
+        chosen_lists = {int(x) for x in request.POST.getlist("lists") if x.isdigit()}
+        chosen_segments = {int(x) for x in request.POST.getlist("segments") if x.isdigit()}
         try:
             data["rate"] = max(0, int(data.get("rate") or 0))
         except ValueError:
             errors["rate"] = "must be a whole number"
         if not errors:
             try:
-                campaign = services.campaign_save(
+                saved = services.campaign_save(
                     actor=_actor(request),
-                    controller=_controller_from(request, scope),
+                    controller=campaign.controller
+                    if campaign is not None
+                    else _controller_from(request, scope),
                     data=data,
-                    lists=list(lists.filter(pk__in=request.POST.getlist("lists"))),
-                    segments=list(segments.filter(pk__in=request.POST.getlist("segments"))),
+                    lists=list(lists.filter(pk__in=chosen_lists)),
+                    segments=list(segments.filter(pk__in=chosen_segments)),
+                    campaign=campaign,
                 )
-                return redirect("marketing:campaign_detail", campaign_id=campaign.pk)
+                if campaign is not None:
+                    messages.success(request, _("The changes were saved."))
+                return redirect("marketing:campaign_detail", campaign_id=saved.pk)
             except services.MarketingInputError as exc:
                 errors = exc.errors
     return render(
         request,
         "marketing/campaign_form.html",
         {
+            "campaign": campaign,
             "data": data,
             "errors": errors,
             "lists": lists,
             "segments": segments,
+            "chosen_lists": chosen_lists,
+            "chosen_segments": chosen_segments,
             "purposes": CampaignPurpose.choices,
             "controllers": _controllers(scope),
-            "languages": (("fi", "suomi"), ("sv", "svenska"), ("en", "English")),
+            "languages": [
+                (code, name, data.get(f"subject_{code}") or "", data.get(f"body_{code}") or "")
+                for code, name in (("fi", "suomi"), ("sv", "svenska"), ("en", "English"))
+            ],
         },
+        status=400 if errors else 200,
     )
 
 

@@ -54,3 +54,57 @@ def test_staff_records_consent_and_withdrawal_with_one_click_each(staff, make_pe
     c.post(url, {**form, "state": "withdrawn"})
     page = c.get(f"/staff/consent/persons/{person.pk}/").content.decode()
     assert "superseded" in page and "Consent withdrawn" in page
+
+
+def test_marketer_edits_a_draft_but_not_a_campaign_that_was_sent(staff, fi_controller, actor):
+    from rekisteri.marketing.services import campaign_save, mailing_list_create
+
+    news = mailing_list_create(actor=actor, controller=fi_controller, name="Uutiset")
+    draft = campaign_save(
+        actor=actor,
+        controller=fi_controller,
+        data={"name": "Syksy", "subject_fi": "Hei", "body_fi": "Vanha teksti", "rate": 5},
+    )
+    c = login(staff["marketing"])
+    detail = c.get(f"/staff/marketing/campaigns/{draft.pk}/").content.decode()
+    edit_url = f"/staff/marketing/campaigns/{draft.pk}/edit/"
+    assert edit_url in detail
+    form = c.get(edit_url).content.decode()
+    assert "Vanha teksti" in form and 'value="Hei"' in form  # the draft, filled in
+
+    # A bad change names the field and keeps what was typed; nothing is saved.
+    bad = c.post(edit_url, {"name": "Syksy", "subject_fi": "", "body_fi": "Uusi", "rate": "5"})
+    assert bad.status_code == 400
+    assert "subject_fi" in bad.content.decode() and "Uusi" in bad.content.decode()
+    draft.refresh_from_db()
+    assert draft.body_fi == "Vanha teksti"
+
+    ok = c.post(
+        edit_url,
+        {
+            "name": "Syksy 2026",
+            "purpose": "marketing",
+            "subject_fi": "Hei taas",
+            "body_fi": "Uusi teksti",
+            "subject_sv": "Hej",
+            "body_sv": "Ny text",
+            "rate": "20",
+            "lists": [str(news.pk)],
+        },
+        follow=True,
+    )
+    assert "The changes were saved." in ok.content.decode()
+    draft.refresh_from_db()
+    assert (draft.name, draft.body_fi, draft.body_sv, draft.rate) == (
+        "Syksy 2026",
+        "Uusi teksti",
+        "Ny text",
+        20,
+    )
+    assert list(draft.lists.all()) == [news]
+
+    Campaign.objects.filter(pk=draft.pk).update(status="sent")
+    refused = c.post(edit_url, {"name": "X", "subject_fi": "X", "body_fi": "X"}, follow=True)
+    assert "Only a draft can be changed." in refused.content.decode()
+    draft.refresh_from_db()
+    assert draft.name == "Syksy 2026"
