@@ -15,4 +15,7 @@ MATRIX = {
     "consent:person_consents": Rule(roles=PREFERENCE_ROLES, kwargs=_person),
     "consent:record": Rule(roles=PREFERENCE_ROLES, kwargs=_person, method="POST"),
     "consent:settings": Rule(roles=PREFERENCE_ROLES),
+    # API operations (consent/api.py): the same roles as the proof and recording pages.
+    "api:consent_status": Rule(roles=PREFERENCE_ROLES, kwargs=_person),
+    "api:consent_objection": Rule(roles=PREFERENCE_ROLES, kwargs=_person, method="POST"),
 }

@@ -1,0 +1,140 @@
+"""Consent in the API: a person's marketing permissions with their proof, and the direct
+marketing prohibition (suoramarkkinointikielto / spärr mot direktmarknadsföring).
+
+For integrations such as a web shop or a customer service system that must know, before
+they contact someone, whether they may, and that must pass on an objection at once. The
+same rules engine and services as the staff pages; marketing staff and the DPO only.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from django.db import transaction
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from rekisteri.access.policy import ProcessingRefused
+from rekisteri.access.selectors import Scope, scope_for
+from rekisteri.api.errors import errors
+from rekisteri.audit.models import AuditAction
+from rekisteri.audit.services import actor_of, audit_record
+from rekisteri.consent import selectors, services
+from rekisteri.consent.models import Channel, ConsentMethod
+from rekisteri.consent.views import PREFERENCE_ROLES
+from rekisteri.register.models import Person
+from rekisteri.register.selectors import person_get
+
+router = Router(tags=["consent"])
+
+
+class DecisionOut(Schema):
+    allowed: bool
+    reason_code: str
+    reason: str
+
+
+class StatementOut(Schema):
+    purpose: str
+    channel: str
+    state: str
+    method: str
+    at: datetime
+    mailing_list: str | None
+    text: str
+    text_version: str
+    current: bool
+
+
+class ConsentStatusOut(Schema):
+    person_id: int
+    email: DecisionOut
+    phone: DecisionOut
+    service_messages: DecisionOut
+    tracking_allowed: bool
+    statements: list[StatementOut]
+
+
+class ObjectionIn(Schema):
+    source: Literal["email", "call", "web_form", "staff"] = "staff"
+    text: str = ""
+
+
+def _person(request: HttpRequest, person_id: int) -> tuple[Scope, Person]:
+    scope = scope_for(request.auth)  # type: ignore[attr-defined]
+    if not scope.roles & PREFERENCE_ROLES:
+        raise ProcessingRefused("Consents are for marketing staff and the DPO.", code="role")
+    return scope, person_get(scope=scope, person_id=person_id)
+
+
+def _decision(d: selectors.Decision) -> dict[str, Any]:
+    return {"allowed": d.allowed, "reason_code": d.reason_code, "reason": str(d.reason)}
+
+
+def _status(person: Person) -> dict[str, Any]:
+    return {
+        "person_id": person.pk,
+        "email": _decision(selectors.marketing_permission(person=person, channel=Channel.EMAIL)),
+        "phone": _decision(selectors.marketing_permission(person=person, channel=Channel.PHONE)),
+        "service_messages": _decision(
+            selectors.marketing_permission(person=person, channel=Channel.EMAIL, service=True)
+        ),
+        "tracking_allowed": selectors.tracking_allowed(person=person),
+        "statements": [
+            {
+                "purpose": c.purpose,
+                "channel": c.channel,
+                "state": c.state,
+                "method": c.method,
+                "at": c.at,
+                "mailing_list": c.mailing_list.name if c.mailing_list else None,
+                "text": c.text,
+                "text_version": c.text_version,
+                "current": c.superseded_at is None,
+            }
+            for c in selectors.consent_history(person_id=person.pk).order_by("-at", "-pk")
+        ],
+    }
+
+
+@router.get(
+    "/persons/{person_id}",
+    response={200: ConsentStatusOut, **errors()},
+    operation_id="consent_status",
+    summary="May we send this person marketing, by channel and why; every statement with its proof",
+)
+def consent_status(request: HttpRequest, person_id: int) -> Any:
+    _scope, person = _person(request, person_id)
+    with transaction.atomic():
+        out = _status(person)
+        audit_record(
+            actor=actor_of(request.auth, ip=request.META.get("REMOTE_ADDR")),  # type: ignore[attr-defined]
+            action=AuditAction.VIEW,
+            person_id=person.pk,
+            categories=["marketing_preferences"],
+            purpose="direct_marketing",
+            reason="consent status read through the API",
+        )
+    return out
+
+
+@router.post(
+    "/persons/{person_id}/objection",
+    response={200: ConsentStatusOut, **errors(body=True)},
+    operation_id="consent_objection",
+    summary="Record the person's direct marketing prohibition (Art. 21(3)); it applies at once",
+)
+def consent_objection(request: HttpRequest, person_id: int, body: ObjectionIn) -> Any:
+    _scope, person = _person(request, person_id)
+    services.marketing_objection_record(
+        actor=actor_of(
+            request.auth,  # type: ignore[attr-defined]
+            ip=request.META.get("REMOTE_ADDR"),
+            purpose="rights_handling",
+        ),
+        person=person,
+        source=ConsentMethod(body.source),
+        text=body.text,
+    )
+    return _status(person)
