@@ -61,7 +61,7 @@ from rekisteri.rights.models import (
     Restriction,
     RightsRequest,
 )
-from rekisteri.rights.selectors import subject_row_ids
+from rekisteri.rights.selectors import subject_row_ids_many
 
 log = logging.getLogger(__name__)
 
@@ -167,14 +167,14 @@ def erasure_plan(*, person: Person, today: date | None = None) -> ErasurePlan:
     must_keep_person = False
     kept_person_categories: set[str] = set()
 
-    for model in personal_models():
-        if model in _OWN or model in _HANDLED_BY_CASCADE:
-            continue
+    walked = [m for m in personal_models() if m not in _OWN and m not in _HANDLED_BY_CASCADE]
+    row_ids = subject_row_ids_many(walked, pid)
+    for model in walked:
         mapped = mapped_fields(model)
         categories = sorted({f.category for f in mapped})
         link = _person_link(model)
         label = model._meta.label
-        pks = subject_row_ids(model, [pid])
+        pks = row_ids[model]
         if not pks:
             continue
         # Whole rows only where a retention end must be read from them; elsewhere the key.
@@ -444,10 +444,16 @@ def erasure_execute(
             )
         plan = fresh
         now = timezone.now()
-        contacts = list(
-            ContactPoint.objects.filter(
-                person_id=pid, kind__in=[ContactKind.EMAIL, ContactKind.PHONE]
-            ).values_list("kind", "value")
+        # The fresh plan was made in this transaction, under the person's row lock: where it
+        # counted none (contact points, packages, requests), there is nothing to look up again.
+        contacts = (
+            list(
+                ContactPoint.objects.filter(
+                    person_id=pid, kind__in=[ContactKind.EMAIL, ContactKind.PHONE]
+                ).values_list("kind", "value")
+            )
+            if any(plan.suppression.values())
+            else []
         )
         for kind, value in contacts:
             integrations.suppression_add(
@@ -457,8 +463,11 @@ def erasure_execute(
             )
         from rekisteri.rights.packages import packages_delete
 
-        packages_removed = packages_delete(list(Package.objects.filter(persons=pid)))
-        _minimise_requests(pid, now)
+        packages_removed = (
+            packages_delete(list(Package.objects.filter(persons=pid))) if plan.packages else 0
+        )
+        if plan.requests_minimised:
+            _minimise_requests(pid, now)
 
         deleted: dict[str, int] = {}
         # One delete per model (the collector finds the rows' dependants once for all of
