@@ -333,14 +333,18 @@ def _model_by_label(label: str) -> type[models.Model]:
 
 
 @functools.cache
-def _plan_covered_models() -> frozenset[type[models.Model]]:
-    """Models whose rows of the person the plan lists one by one, linked straight to Person:
-    after the plan's deletes and detaches none of them still points at the person."""
-    return frozenset(
-        m
-        for m in personal_models()
-        if m not in _OWN and m not in _HANDLED_BY_CASCADE and _person_link(m) is not None
-    )
+def _plan_covered_links() -> frozenset[tuple[type[models.Model], str]]:
+    """(model, FK name) of the models whose rows of the person the plan lists one by one
+    through that link: after the plan's deletes and detaches none of them still points at
+    the person through it."""
+    out = set()
+    for m in personal_models():
+        if m in _OWN or m in _HANDLED_BY_CASCADE:
+            continue
+        link = _person_link(m)
+        if link is not None:
+            out.add((m, link.name))
+    return frozenset(out)
 
 
 def _person_delete(person: Person) -> None:
@@ -353,11 +357,11 @@ def _person_delete(person: Person) -> None:
     a PROTECT or RESTRICT referrer still blocks. Deferred foreign keys make the commit fail,
     rather than leave a dangling row, should anything still refer to the person.
     """
-    covered = _plan_covered_models()
+    covered = _plan_covered_links()
     pid = person.pk
     for rel in get_candidate_relations_to_delete(Person._meta):
         model = rel.related_model
-        if model in covered:
+        if (model, rel.field.name) in covered:
             continue
         qs = model._base_manager.filter(**{rel.field.name: pid})
         on_delete = rel.on_delete
