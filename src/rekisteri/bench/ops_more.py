@@ -351,8 +351,8 @@ def op_access_write(ctx: Context, result: Result) -> Result:
     result.unit = "packages"
     result.why = (
         "the package explains every datum: purposes and legal bases per category, the source "
-        "from provenance, recipients, the retention rule and the person's retention end (a few "
-        "queries per category), and renders the HTML report; it also writes the package row and "
+        "from provenance, recipients, the retention rule and the person's retention end (one "
+        "batch per person), and renders the HTML report; it also writes the package row and "
         "one audit event per person. The floor dumps the raw rows."
     )
     result.extra = {"queries_per_package": queries_of(ours, ids[0])}
@@ -487,13 +487,12 @@ def op_erasure(ctx: Context, result: Result) -> Result:
         seconds += s
     result.unit = "persons"
     result.why = (
-        "erasure first makes the plan (every row of every PersonalData model read as an object, "
-        "retention ends of the rows the law keeps, legal holds, recipients to notify), then adds "
-        "the suppression entries (keyed hashes), deletes model by model through the ORM's "
-        "collector (which checks each model's dependants), writes the audit event, destroys the "
-        "person's audit key and, on SQLite, checkpoints the WAL after commit so that no erased "
-        "value stays in the -wal file: about three times the floor's statements, most of the "
-        "rest ORM work per statement."
+        "erasure first makes the plan (the person's rows of every PersonalData model in one "
+        "statement, retention ends of the rows the law keeps, legal holds, recipients to notify), "
+        "then adds the suppression entries (keyed hashes), deletes the plan's rows model by model, "
+        "then the person without re-reading the tables the plan emptied, writes the audit event, "
+        "destroys the person's audit key and, on SQLite, checkpoints the WAL after commit so that "
+        "no erased value stays in the -wal file."
     )
     fill_per_item(result, seconds, times, fseconds, ftimes)
     result.extra = {

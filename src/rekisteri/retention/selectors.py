@@ -3,11 +3,12 @@ past its rule (verify), legal holds and the end of retention for a person's data
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Max, Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from rekisteri.catalogue.models import RetentionAnchor
@@ -111,15 +112,23 @@ def legal_holds_for(*, person_id: int, as_of: date | None = None) -> list[dict[s
 
     as_of = as_of or timezone.localdate()
     orgs = Affiliation.objects.filter(person_id=person_id).values("organization_id")
-    holds = engine.active_holds(as_of).filter(
-        Q(scope=HoldScope.PERSON, person_id=person_id)
-        | Q(scope=HoldScope.ORGANIZATION, organization_id__in=orgs)
+    # One query for the three kinds; the record holds are matched to the person below.
+    holds = list(
+        engine.active_holds(as_of).filter(
+            Q(scope=HoldScope.PERSON, person_id=person_id)
+            | Q(scope=HoldScope.ORGANIZATION, organization_id__in=orgs)
+            | Q(scope=HoldScope.RECORD)
+        )
     )
-    out = [
-        {"reason": h.reason, "until": h.until, "scope": h.scope, "id": h.pk}
-        for h in holds.order_by("created_at")
-    ]
-    for h in engine.active_holds(as_of).filter(scope=HoldScope.RECORD):
+    direct = sorted(
+        (h for h in holds if h.scope != HoldScope.RECORD), key=lambda h: (h.created_at, h.pk)
+    )
+    records = sorted(
+        (h for h in holds if h.scope == HoldScope.RECORD), key=lambda h: (h.created_at, h.pk)
+    )
+    records.reverse()  # the model's order: newest first
+    out = [{"reason": h.reason, "until": h.until, "scope": h.scope, "id": h.pk} for h in direct]
+    for h in records:
         if _record_person(h.record) == person_id:
             out.append({"reason": h.reason, "until": h.until, "scope": h.scope, "id": h.pk})
     return out
@@ -214,7 +223,24 @@ def _contact_end(person_id: int) -> date | None:
 def retention_end(*, category: str, person_id: int, record: Any = None) -> date | None:
     """The day the person's data of `category` (or one `record`) falls due under its rule;
     None when there is no fixed end yet (the relationship is still running, say)."""
-    targets, _ = engine.targets()
+    return _retention_end(category, person_id, record, {})
+
+
+def retention_ends(*, categories: Iterable[str], person_id: int) -> dict[str, date | None]:
+    """retention_end of several categories of one person (an access package's), reading
+    the person's relationship end, contact end and latest anchors once for all of them."""
+    memo: dict[Any, Any] = {}
+    return {c: _retention_end(c, person_id, None, memo) for c in categories}
+
+
+def _memo(memo: dict[Any, Any], key: Any, compute: Any) -> Any:
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
+def _retention_end(category: str, person_id: int, record: Any, memo: dict[Any, Any]) -> date | None:
+    targets = _memo(memo, "targets", lambda: engine.targets()[0])
     ends: list[date] = []
     for t in targets:
         if t.category != category:
@@ -222,50 +248,55 @@ def retention_end(*, category: str, person_id: int, record: Any = None) -> date 
         if record is not None and not isinstance(record, t.model):
             continue
         if t.anchor == RetentionAnchor.RELATIONSHIP_ENDED:
-            base = _relationship_end(person_id)
+            base = _memo(memo, "relationship", lambda: _relationship_end(person_id))
         elif t.anchor == RetentionAnchor.CONTACT_ENDED:
-            base = _contact_end(person_id)
+            base = _memo(memo, "contact", lambda: _contact_end(person_id))
         elif record is not None:
             base = engine.anchor_date(t, record)
         else:
-            path = getattr(t.model, "subject_path", "person")
-            if not t.model._default_manager.filter(**{path: person_id}).exists():
+            present, base = _memo(
+                memo, ("latest", t.model, t.anchor), lambda t=t: _latest_anchor(t, person_id)
+            )
+            if not present:
                 continue
-            base = _latest_anchor(t, person_id)
         if base is None:
             return None
         ends.append(add_period(base, t.period))
     if not ends:
         # Categories held by other apps: answer from the rule alone where it can be.
-        return _rule_only_end(category, person_id)
+        return _rule_only_end(category, person_id, memo)
     return max(ends)
 
 
-def _latest_anchor(target: engine.Target, person_id: int) -> date | None:
+def _latest_anchor(target: engine.Target, person_id: int) -> tuple[bool, date | None]:
+    """Whether the person has rows of the target's model, and their latest anchor date."""
     from rekisteri.retention.periods import local_date
 
     name = target.model.retention_dates.get(target.anchor)  # type: ignore[attr-defined]
     path = getattr(target.model, "subject_path", "person")
     qs = target.model._default_manager.filter(**{path: person_id})
-    value = qs.aggregate(m=Max(name))["m"]
+    row = qs.aggregate(m=Max(name), n=Count("pk"))
+    value = row["m"]
+    if not row["n"]:
+        return False, None
     if value is None:
-        return None
+        return True, None
     if target.anchor == RetentionAnchor.BILLING_YEAR_END:
-        return date(value + 1, 1, 1)
-    return local_date(value) if hasattr(value, "tzinfo") else value
+        return True, date(value + 1, 1, 1)
+    return True, (local_date(value) if hasattr(value, "tzinfo") else value)
 
 
-def _rule_only_end(category: str, person_id: int) -> date | None:
+def _rule_only_end(category: str, person_id: int, memo: dict[Any, Any]) -> date | None:
     from rekisteri.catalogue.selectors import catalogue_snapshot
 
-    rules = catalogue_snapshot().retention.get(category, [])
+    rules = _memo(memo, "snapshot", catalogue_snapshot).retention.get(category, [])
     ends = []
     for rule in rules:
         period = Period.of(rule)
         if rule.anchor == RetentionAnchor.RELATIONSHIP_ENDED:
-            base = _relationship_end(person_id)
+            base = _memo(memo, "relationship", lambda: _relationship_end(person_id))
         elif rule.anchor == RetentionAnchor.CONTACT_ENDED:
-            base = _contact_end(person_id)
+            base = _memo(memo, "contact", lambda: _contact_end(person_id))
         else:
             return None
         if base is None:

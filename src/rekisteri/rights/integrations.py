@@ -83,6 +83,17 @@ def retention_end(*, category: str, person_id: int, record: Any = None) -> date 
         return "unknown"
 
 
+def retention_ends(*, categories: list[str], person_id: int) -> dict[str, date | None | str]:
+    """retention_end of several categories of one person, the shared look-ups made once."""
+    fn = _get("rekisteri.retention.selectors", "retention_ends")
+    if fn is not None:
+        try:
+            return dict(fn(categories=categories, person_id=person_id))
+        except Exception:  # answer category by category: only the bad rule says "unknown"
+            log.exception("retention_ends failed; falling back to one category at a time")
+    return {c: retention_end(category=c, person_id=person_id) for c in categories}
+
+
 def legal_holds_for(*, person_id: int) -> list[dict[str, Any]]:
     """Active legal holds; a record-scope hold carries "record" ("app.Model:pk")."""
     fn = _get("rekisteri.retention.selectors", "legal_holds_for")

@@ -32,6 +32,10 @@ from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.formats import localize
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from rekisteri.audit.models import AuditAction
 from rekisteri.audit.services import Actor, audit_record
@@ -147,6 +151,15 @@ class _Explainer:
             texts.append(desc or f"{rule.get_anchor_display()} + {period or '0 days'}")
         return "; ".join(t for t in texts if t)
 
+    def prefetch_retention_ends(self, categories: dict[int, set[str]]) -> None:
+        """Every (category, person) end the package needs, one batch per person."""
+        for person_id, cats in categories.items():
+            ends = integrations.retention_ends(categories=sorted(cats), person_id=person_id)
+            for category, end in ends.items():
+                self._retention[(category, person_id)] = (
+                    end.isoformat() if isinstance(end, date) else end
+                )
+
     def retention_end(self, category: str, person_id: int) -> str | None:
         key = (category, person_id)
         if key not in self._retention:
@@ -160,7 +173,12 @@ def explained_items(*, person_ids: list[int], lang: str) -> list[dict[str, Any]]
     ex = _Explainer(snap, lang)
     prov = _provenance_index(person_ids)
     out = []
-    for item in personal_data_collect(person_ids=person_ids):
+    collected = personal_data_collect(person_ids=person_ids)
+    needed: dict[int, set[str]] = defaultdict(set)
+    for item in collected:
+        needed[item["person_id"]].add(item["category"])
+    ex.prefetch_retention_ends(needed)
+    for item in collected:
         category = item["category"]
         purposes = ex.purposes(category)
         out.append(
@@ -179,11 +197,69 @@ def explained_items(*, person_ids: list[int], lang: str) -> list[dict[str, Any]]
     return out
 
 
+def _report_rows(items: list[dict[str, Any]]) -> SafeString:
+    """The report's table rows for these items, as the template used to render them.
+
+    Written here rather than by the template engine (a few dozen nodes per item were a
+    third of a package's time); the cells that depend only on the category (purposes,
+    recipients) are built once per category. Every value is escaped."""
+    per_category: dict[str, tuple[str, str]] = {}
+    rows = []
+    for i in items:
+        cells = per_category.get(i["category"])
+        if cells is None:
+            purposes = "; ".join(
+                f"{conditional_escape(p['name'])} ({conditional_escape(p['legal_basis'])})"
+                for p in i["purposes"]
+            )
+            recipients = "; ".join(str(conditional_escape(r["name"])) for r in i["recipients"])
+            cells = per_category[i["category"]] = (purposes, recipients)
+        source = i["source"]
+        if source:
+            where = (
+                f"{conditional_escape(source['name'])}, "
+                f"{conditional_escape(str(source['collected_at'])[:10])}"
+            )
+        else:
+            where = f'<span class="muted">{conditional_escape(_("not recorded"))}</span>'
+        end = i["retention_end"]
+        if end == "unknown":
+            kept = i["retention_rule"]
+        elif end:
+            kept = end
+        else:
+            kept = i["retention_rule"] or _("while the relationship lasts")
+        value = "" if i["value"] is None else localize(i["value"])
+        rows.append(
+            f"<tr>\n<td>{conditional_escape(i['record'])}</td><td>{conditional_escape(i['field'])}"
+            f"</td><td>{conditional_escape(value)}</td>\n<td>{cells[0]}</td>\n<td>{where}</td>\n"
+            f"<td>{cells[1]}</td>\n<td>{conditional_escape(kept)}</td>\n</tr>"
+        )
+    return mark_safe("".join(rows))  # noqa: S308 - every value above is escaped
+
+
+def _json_document(document: dict[str, Any]) -> str:
+    """The document as JSON, one top-level key and one list element per line.
+
+    json.dumps(indent=...) runs the pure-Python encoder (a sixth of a package's time); each
+    line here goes through the C encoder and the file stays readable line by line."""
+    parts = []
+    for key, value in document.items():
+        name = json.dumps(key, ensure_ascii=False)
+        if isinstance(value, list) and value:
+            inner = ",\n".join("    " + json.dumps(v, ensure_ascii=False) for v in value)
+            parts.append(f"  {name}: [\n{inner}\n  ]")
+        else:
+            parts.append(f"  {name}: {json.dumps(value, ensure_ascii=False)}")
+    return "{\n" + ",\n".join(parts) + "\n}"
+
+
 def _write_zip(files: dict[str, str | bytes]) -> tuple[Path, str, int]:
     directory = Path(settings.PACKAGES_DIR)
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"{secrets.token_hex(16)}.zip"
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+    # Level 1: the text still shrinks to a fraction, at a fraction of the default's time.
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
         for name, content in files.items():
             zf.writestr(name, content)
     data = path.read_bytes()
@@ -297,14 +373,16 @@ def access_package_create(
                 "rights/package/report.html",
                 {
                     "doc": document,
-                    "by_category": sorted(by_category.items()),
+                    "by_category": [
+                        (name, _report_rows(rows)) for name, rows in sorted(by_category.items())
+                    ],
                     "authorities": supervisory_authorities(),
                     "lang": lang,
                 },
             )
         files: dict[str, str | bytes] = {
             "report.html": html,
-            "data.json": json.dumps(document, ensure_ascii=False, indent=2),
+            "data.json": _json_document(document),
             "data.csv": _csv(
                 [
                     {

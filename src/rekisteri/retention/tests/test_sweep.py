@@ -342,3 +342,50 @@ def test_legal_holds_for_and_retention_end_answer_for_erasure(person, fi_control
     )
     holds = legal_holds_for(person_id=person.pk, as_of=TODAY)
     assert [(h["scope"], h["reason"], h["until"]) for h in holds] == [("person", "claim", TODAY)]
+
+
+def test_retention_ends_in_one_call_answer_as_retention_end_per_category(person, fi_controller):
+    from rekisteri.catalogue.selectors import catalogue_snapshot
+    from rekisteri.register.models import Affiliation, Organization
+    from rekisteri.retention.selectors import retention_end, retention_ends
+
+    invoice(person, 2024, "2024-5")
+    chat(person, months_ago(4))
+    categories = sorted(catalogue_snapshot().categories)
+    ends = retention_ends(categories=categories, person_id=person.pk)
+    assert ends == {c: retention_end(category=c, person_id=person.pk) for c in categories}
+    assert ends["billing"] == date(2035, 1, 1)
+    # A live link to an organisation: the relationship end is None for the batch too.
+    org = Organization.objects.create(controller=fi_controller, name="Asiakas Oy")
+    Affiliation.objects.create(person=person, organization=org)
+    ends = retention_ends(categories=categories, person_id=person.pk)
+    assert ends["basic"] is None
+    assert ends == {c: retention_end(category=c, person_id=person.pk) for c in categories}
+
+
+def test_legal_holds_for_lists_person_holds_first_and_only_this_persons_records(
+    person, fi_controller
+):
+    from rekisteri.retention.selectors import legal_holds_for
+
+    inv = invoice(person, 2024, "2024-5")
+    legal_hold_place(
+        actor=Actor("dpo"), controller=fi_controller, person=person, reason="first", until=None
+    )
+    legal_hold_place(
+        actor=Actor("dpo"), controller=fi_controller, person=person, reason="second", until=None
+    )
+    legal_hold_place(
+        actor=Actor("dpo"),
+        controller=fi_controller,
+        record=f"interactions.Invoice:{inv.pk}",
+        reason="the invoice",
+        until=None,
+    )
+    holds = legal_holds_for(person_id=person.pk, as_of=TODAY)
+    assert [(h["scope"], h["reason"]) for h in holds] == [
+        ("person", "first"),
+        ("person", "second"),
+        ("record", "the invoice"),
+    ]
+    assert legal_holds_for(person_id=person.pk + 1000, as_of=TODAY) == []

@@ -78,3 +78,29 @@ def test_collect_is_one_query_per_model(make_person, django_assert_max_num_queri
     models_with_fields = [m for m in personal_models() if mapped_fields(m)]
     with django_assert_max_num_queries(len(models_with_fields)):
         personal_data_collect(person_ids=[person.pk])
+
+
+def test_plan_row_ids_in_one_statement_match_the_per_model_queries(make_person):
+    from rekisteri.rights.selectors import subject_row_ids, subject_row_ids_many
+
+    person = make_person()
+    other = make_person(first_name="Toinen")
+    fill_every_model(person)
+    fill_every_model(other)
+    models = list(personal_models())
+    many = subject_row_ids_many(models, person.pk)
+    assert many == {m: subject_row_ids(m, [person.pk]) for m in models}
+    assert sum(len(v) for v in many.values()) >= len(models) - 1  # the person's own rows
+    assert not set(many[type(person)]) & {other.pk}
+
+
+def test_report_rows_escape_values_and_show_every_item(make_person, actor, settings, tmp_path):
+    settings.PACKAGES_DIR = tmp_path
+    person = make_person(first_name="<b>Aino</b>", last_name="Tagi & Co")
+    path = access_package_build(actor=actor, person_ids=[person.pk], lang="en")
+    with zipfile.ZipFile(path) as zf:
+        html = zf.read("report.html").decode()
+        doc = json.loads(zf.read("data.json"))
+    assert "<b>Aino</b>" not in html
+    assert "&lt;b&gt;Aino&lt;/b&gt;" in html and "Tagi &amp; Co" in html
+    assert html.count("<tr>\n<td>") == len(doc["items"])
