@@ -207,12 +207,12 @@ def op_retention(ctx: Context, result: Result) -> Result:
     floor_rows = sum(v for k, v in fcounts.items() if k in parents)
     fill_bulk(result, rows, seconds, fseconds)
     result.why = (
-        "the sweep works in chunks of 5,000 rows, each its own transaction, so that a killed "
-        "sweep loses nothing and other writers are not locked out: each chunk finds its upper id "
-        "with the full due condition (anchor, legal holds, Art. 18 restriction), collects the "
-        "files and children of its rows, and records its counts; rules whose anchor is an ended "
-        "relationship are evaluated too, though nothing is due under them here. The floor is one "
-        "statement per rule."
+        "the sweep works in chunks of 20,000 rows, each its own transaction, so that a killed "
+        "sweep loses nothing and other writers are not locked out: the chunks are planned once "
+        "per rule, and each chunk applies the full due condition (anchor, legal holds, Art. 18 "
+        "restriction) to its id window again, collects the files and children of its rows, and "
+        "records its counts; rules whose anchor is an ended relationship are evaluated too, "
+        "though nothing is due under them here. The floor is one statement per rule."
     )
     result.extra = {
         "by_rule": sweep.counts,

@@ -2,11 +2,17 @@
 
 Design, after Zulip's zerver/lib/retention.py:
 
-- Each rule is applied to each of its models in chunks of CHUNK rows. A chunk is one
-  transaction: it takes the next CHUNK due ids (keyset: id > last), and then deletes (or
-  anonymises) `due AND last < id <= hi` with one set-based statement per table, children
-  first. The due condition is re-applied inside the transaction, so a row that gained a
-  legal hold after the sweep started is not touched. No ORM object is loaded per row.
+- Each rule is applied to each of its models in chunks of CHUNK rows. The chunks are
+  planned once per rule and model: the database numbers the due ids in id order and returns
+  every CHUNK-th one (_boundaries), so a chunk is the window `last < id <= hi`.
+- A chunk is one transaction, and it applies the whole due condition (anchor, legal holds,
+  Art. 18 restriction) to its window again: a row that gained a hold or a restriction after
+  the chunks were planned is not touched. A model without children or files is then deleted
+  or anonymised with one statement `due AND last < id <= hi`. Otherwise the chunk's due ids
+  are written by the database into a temporary table (INSERT … SELECT, no id goes through
+  Python) and the statements for the children, the files and the rows use that table, so
+  the condition is evaluated once per chunk. No ORM object is loaded per row (except
+  persons, which go through the ORM's cascade).
 - The SweepRun row's counts are updated in the same transaction as the chunk, so what the
   database says was removed is exactly what was removed, even if the process is killed.
 - Files are removed only after the chunk that dropped their rows has committed
@@ -19,13 +25,15 @@ Design, after Zulip's zerver/lib/retention.py:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db import models, router, transaction
+from django.db import connection, models, router, transaction
 from django.db.models import Max
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from rekisteri.audit.models import AuditAction
@@ -35,7 +43,7 @@ from rekisteri.register.models import Affiliation, Person
 from rekisteri.retention import engine
 from rekisteri.retention.models import HoldScope, LegalHold, SweepRun, SweepStatus
 
-CHUNK = 5000
+CHUNK = 20000
 RETENTION_ACTOR = Actor("retention", purpose="retention")
 
 
@@ -52,19 +60,33 @@ class SweepResult:
         return sum(sum(v.values()) for v in self.counts.values())
 
 
-def _children(model: type[models.Model]) -> list[tuple[type[models.Model], str, Any]]:
+@functools.cache
+def _children(model: type[models.Model]) -> tuple[tuple[type[models.Model], str, Any], ...]:
     out = []
     for rel in model._meta.get_fields(include_hidden=True):
         if rel.auto_created and not rel.concrete and (rel.one_to_many or rel.one_to_one):
             out.append((rel.related_model, rel.field.name, rel.on_delete))
-    return out
+    return tuple(out)
+
+
+@functools.cache
+def _has_files(model: type[models.Model], _seen: frozenset[str] = frozenset()) -> bool:
+    """Whether rows of `model`, or of the children that cascade from them, can hold files:
+    decided once per model from the schema, so targets without any skip the file queries."""
+    if engine.file_fields(model):
+        return True
+    seen = _seen | {model._meta.label}
+    return any(
+        on_delete is models.CASCADE and child._meta.label not in seen and _has_files(child, seen)
+        for child, _fk, on_delete in _children(model)
+    )
 
 
 def _collect_files(model: type[models.Model], qs: models.QuerySet, files: set[int]) -> None:
     for name in engine.file_fields(model):
         files.update(qs.filter(**{f"{name}__isnull": False}).values_list(name, flat=True))
     for child, fk, on_delete in _children(model):
-        if on_delete is models.CASCADE:
+        if on_delete is models.CASCADE and _has_files(child):
             _collect_files(
                 child, child._default_manager.filter(**{f"{fk}__in": qs.values("pk")}), files
             )
@@ -87,11 +109,10 @@ def _delete(model: type[models.Model], qs: models.QuerySet) -> int:
     return qs._raw_delete(router.db_for_write(model))
 
 
-def _delete_persons(qs: models.QuerySet) -> int:
+def _delete_persons(ids: list[int]) -> int:
     """Delete whole persons with the ORM's cascade: what goes with them goes, business
     documents detach (SET_NULL, their snapshot fields stay); then destroy each person's
     audit key, so the audit trail keeps only the pseudonymous person id."""
-    ids = list(qs.values_list("pk", flat=True))
     if not ids:
         return 0
     Person.objects.filter(pk__in=ids).delete()
@@ -117,6 +138,63 @@ def _anonymise(model: type[models.Model], qs: models.QuerySet, now: Any) -> int:
     return qs.update(**values)
 
 
+def _needs_ids(target: engine.Target) -> bool:
+    """Whether a chunk must read its due ids first: the person goes through the ORM's
+    cascade, affiliations record their ends first, and a row with children or files is
+    used by several statements. Otherwise one statement with the due condition does it."""
+    model = target.model
+    if model is Person or model is Affiliation or _has_files(model):
+        return True
+    return any(on_delete is not models.DO_NOTHING for _c, _fk, on_delete in _children(model))
+
+
+def _boundaries(due: models.QuerySet, chunk: int) -> list[int]:
+    """The upper id of each chunk of the rows due now: every chunk-th due id in id order,
+    numbered by the database in one pass (no id travels to Python), and then the table's
+    highest id, which closes the last, partial chunk."""
+    sql, params = due.order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT b.pk FROM (SELECT q.pk AS pk, ROW_NUMBER() OVER (ORDER BY q.pk) AS rn "  # noqa: S608 - the ORM's own SQL
+            f"FROM ({sql}) q) b WHERE b.rn %% {int(chunk)} = 0 ORDER BY b.pk",
+            params,
+        )
+        out = [row[0] for row in cursor.fetchall()]
+    top = due.model._default_manager.aggregate(m=Max("pk"))["m"]
+    if top is not None and (not out or top > out[-1]):
+        out.append(top)
+    return out
+
+
+#: The ids of the chunk being swept, written by the database itself (INSERT … SELECT with the
+#: due condition), so the statements of the chunk use them without evaluating the condition
+#: again and without sending each id back as a parameter.
+CHUNK_TABLE = "retention_sweep_chunk"
+
+
+def _chunk_ids(window: models.QuerySet) -> tuple[int, models.QuerySet]:
+    """Write the due ids of `window` to the chunk table (in the chunk's transaction) and
+    return their number and a queryset of those rows."""
+    sql, params = window.order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE IF NOT EXISTS {CHUNK_TABLE} (id bigint PRIMARY KEY) "
+                "ON COMMIT DELETE ROWS"
+            )
+        else:
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE IF NOT EXISTS {CHUNK_TABLE} (id integer PRIMARY KEY)"
+            )
+        cursor.execute(f"DELETE FROM {CHUNK_TABLE}")  # noqa: S608 - a constant
+        cursor.execute(f"INSERT INTO {CHUNK_TABLE} (id) {sql}", params)
+        n = cursor.rowcount
+    rows = window.model._default_manager.filter(
+        pk__in=RawSQL(f"SELECT id FROM {CHUNK_TABLE}", [])  # noqa: S608, S611 - a constant
+    )
+    return n, rows
+
+
 def _apply_target(
     target: engine.Target,
     *,
@@ -132,25 +210,31 @@ def _apply_target(
     last = 0
     # Built once; each use runs it again, so the condition is re-checked in every chunk.
     due = engine.due_rows(target, as_of)
-    while True:
+    needs_ids = _needs_ids(target)
+    files_possible = _has_files(model)
+    for hi in _boundaries(due, chunk):
         files: set[int] = set()
         with transaction.atomic():
-            ahead = due.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)
-            hi = next(iter(ahead[chunk - 1 : chunk]), None)
-            if hi is None:
-                hi = ahead.aggregate(m=Max("pk"))["m"]
-                if hi is None:
-                    break
+            # The rows of this window that are due now, in this transaction: a row that
+            # gained a legal hold or a restriction since the boundaries were read stays.
             window = due.filter(pk__gt=last, pk__lte=hi)
-            _collect_files(model, window, files)
-            if target.anonymise:
-                n = _anonymise(model, window, timezone.now())
-            elif model is Person:
-                n = _delete_persons(window)
+            if needs_ids:
+                found, rows = _chunk_ids(window)
             else:
-                if model is Affiliation:
-                    engine.record_link_ends(window)
-                n = _delete(model, window)
+                found, rows = -1, window
+            if found == 0:
+                n = 0
+            else:
+                if files_possible:
+                    _collect_files(model, rows, files)
+                if target.anonymise:
+                    n = _anonymise(model, rows, timezone.now())
+                elif model is Person:
+                    n = _delete_persons(list(rows.values_list("pk", flat=True)))
+                else:
+                    if model is Affiliation:
+                        engine.record_link_ends(rows)
+                    n = _delete(model, rows)
             if run is not None and n:
                 counts = run.counts
                 rule = counts.setdefault(target.rule_code, {})

@@ -389,3 +389,45 @@ def test_legal_holds_for_lists_person_holds_first_and_only_this_persons_records(
         ("record", "the invoice"),
     ]
     assert legal_holds_for(person_id=person.pk + 1000, as_of=TODAY) == []
+
+
+@pytest.mark.parametrize("kind", ["chat", "invoice"])
+def test_hold_or_restriction_that_comes_while_the_sweep_runs_keeps_the_rows_of_later_chunks(
+    kind, make_person, fi_controller
+):
+    """The chunks are planned when a rule's sweep begins; each chunk still checks holds and
+    restrictions again when it runs. Chats go with one statement per chunk; invoices take
+    their payments with them, through the ids of the chunk."""
+    first, restricted, held = make_person(), make_person(), make_person()
+    if kind == "chat":
+        rows = [chat(p, months_ago(4)) for p in (first, restricted, held)]
+        model = ChatTranscript
+    else:
+        rows = [invoice(p, 2015, f"INV-{i}") for i, p in enumerate((first, restricted, held))]
+        model = Invoice
+    label = model._meta.label
+    seen: list[int] = []
+
+    def between_chunks(target: Any, n: int) -> None:
+        if target.label != label:
+            return
+        seen.append(n)
+        if len(seen) == 1:
+            type(restricted).objects.filter(pk=restricted.pk).update(
+                restricted_since=timezone.now()
+            )
+            legal_hold_place(
+                actor=Actor("dpo"),
+                controller=fi_controller,
+                record=f"{label}:{rows[2].pk}",
+                reason="dispute",
+            )
+
+    result = retention_sweep(as_of=TODAY, chunk=1, after_chunk=between_chunks)
+    assert seen == [1, 0, 0]  # three chunks planned; the last two found nothing due any more
+    assert not model.objects.filter(pk=rows[0].pk).exists()
+    assert set(model.objects.values_list("pk", flat=True)) == {rows[1].pk, rows[2].pk}
+    if kind == "invoice":
+        assert set(Payment.objects.values_list("invoice_id", flat=True)) == {rows[1].pk, rows[2].pk}
+    rule = "chat-3-months" if kind == "chat" else "billing-10-years"
+    assert result.counts[rule] == {"deleted": 1}
