@@ -115,6 +115,12 @@ def _delete_persons(ids: list[int]) -> int:
     audit key, so the audit trail keeps only the pseudonymous person id."""
     if not ids:
         return 0
+    # Generated access and portability packages hold the person's data: they go with the
+    # person (rows now, files after commit), as in erasure (DESIGN: "purged with the person").
+    from rekisteri.rights.models import Package
+    from rekisteri.rights.packages import packages_delete
+
+    packages_delete(list(Package.objects.filter(persons__in=ids).distinct()))
     Person.objects.filter(pk__in=ids).delete()
     for pid in ids:
         audit_key_destroy(person_id=pid)
@@ -330,6 +336,10 @@ def retention_sweep(
     _close_interrupted(actor=actor)
     # Left over by a run killed between a commit and its file removal.
     leftover_files = orphan_files_remove() + stray_files_remove()
+    # Expired access packages (30 days) are personal data past their purpose too.
+    from rekisteri.rights.packages import packages_purge_expired
+
+    packages_purge_expired()
     run = SweepRun.objects.create(
         as_of=as_of,
         status=SweepStatus.RUNNING,

@@ -216,3 +216,28 @@ def test_verify_fails_naming_overdue_register_records_and_passes_after_the_sweep
     retention_sweep(as_of=AS_OF)
     call_command("retention", "verify", "--as-of", AS_OF.isoformat())
     assert "OK" in capsys.readouterr().out
+
+
+def test_generated_packages_go_with_the_person_the_sweep_deletes(
+    contact, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from rekisteri.rights.models import Package
+    from rekisteri.rights.packages import access_package_create, package_path
+
+    settings.PACKAGES_DIR = tmp_path / "packages"
+    ended = years_before(AS_OF, 2) - timedelta(days=1)
+    gone, stays = contact(ended), contact(None)
+    theirs = access_package_create(actor=Actor("dpo"), person_ids=[gone.pk], lang="fi")
+    kept = access_package_create(actor=Actor("dpo"), person_ids=[stays.pk], lang="fi")
+    Package.objects.filter(pk__in=[theirs.pk, kept.pk]).update(
+        expires_at=start_of_day(AS_OF + timedelta(days=30))
+    )
+    assert package_path(theirs).exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        retention_sweep(as_of=AS_OF)
+
+    assert not Person.objects.filter(pk=gone.pk).exists()
+    assert not Package.objects.filter(pk=theirs.pk).exists()
+    assert not package_path(theirs).exists()  # the ZIP with their data is gone too
+    assert package_path(kept).exists()
