@@ -89,7 +89,8 @@ class TokenAuth(HttpBearer):
         from rekisteri.api.models import ApiToken
 
         row = (
-            ApiToken.objects.select_related("user")
+            # The user's staff profile comes with the token: scope_for needs no query for it.
+            ApiToken.objects.select_related("user", "user__staff")
             .filter(token_hash=_hash(token), revoked_at__isnull=True)
             .first()
         )

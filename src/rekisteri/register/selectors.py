@@ -181,7 +181,7 @@ def _default_purpose(scope: Scope, categories: list[str]) -> str:
     """The first of the user's purposes that covers what was shown."""
     from rekisteri.catalogue.selectors import catalogue_snapshot
 
-    snap = catalogue_snapshot()
+    snap = catalogue_snapshot(scope.catalogue_version)
     for code in sorted(scope.purposes):
         if code in snap.purposes and set(categories) <= snap.purposes[code].categories:
             return code
