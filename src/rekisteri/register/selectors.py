@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db import connections, router
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from rekisteri.access.selectors import Scope, person_categories, persons_visible
@@ -136,12 +137,14 @@ def person_detail(
     ]
     detail = PersonDetail(person=person, fields=fields, categories=categories)
     if "contact" in categories:
-        detail.contact_points = list(person.contact_points.all())
+        detail.contact_points = _rows_of_person(ContactPoint, person)
     if "organisation_link" in categories:
         detail.affiliations = list(person.affiliations.select_related("organization"))
     if "identity_code" in categories:
-        detail.identity_codes = list(person.identity_codes.all())
-    detail.provenance = [p for p in person.provenance.all() if _provenance_visible(p, categories)]
+        detail.identity_codes = _rows_of_person(IdentityCode, person)
+    detail.provenance = [
+        p for p in _rows_of_person(Provenance, person) if _provenance_visible(p, categories)
+    ]
     all_categories = {m.category for m in mapped_fields(Person)} | {
         "contact",
         "organisation_link",
@@ -163,6 +166,48 @@ def person_detail(
         purpose=purpose or _default_purpose(scope, shown),
     )
     return detail
+
+
+#: model label -> (SQL, field attnames, converters) of `model.objects.filter(person=…)` in the
+#: model's order. Building and compiling these ORM queries cost more than running them, on
+#: every person page and API GET; compiled once per process, as in rights.selectors.
+_PERSON_ROWS: dict[str, tuple[str, list[str], dict[int, Any]]] = {}
+
+
+def _rows_of_person(model: type[Model], person: Person) -> list[Any]:
+    """`list(model.objects.filter(person=person))`, as instances of the model."""
+    key = model._meta.label
+    prepared = _PERSON_ROWS.get(key)
+    if prepared is None:
+        qs = model._default_manager.filter(person_id=-1)
+        compiler = qs.query.get_compiler(using=qs.db)
+        sql, params = compiler.as_sql()
+        if list(params) != [-1] or compiler.klass_info is None:  # another shape: not cached
+            return list(model._default_manager.filter(person=person))
+        select = compiler.select[: compiler.col_count]
+        names = [col.target.attname for col, _, _ in select]
+        prepared = (sql, names, compiler.get_converters([col for col, _, _ in select]))
+        _PERSON_ROWS[key] = prepared
+    sql, names, converters = prepared
+    db = router.db_for_read(model)
+    connection = connections[db]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [person.pk])
+        rows = cursor.fetchall()
+    person_field = model._meta.get_field("person")
+    out = []
+    for row in rows:
+        values = list(row)
+        # As SQLCompiler.apply_converters, with this thread's connection.
+        for pos, (funcs, expression) in converters.items():
+            value = values[pos]
+            for func in funcs:
+                value = func(value, expression, connection)
+            values[pos] = value
+        obj = model.from_db(db, names, values)
+        person_field.set_cached_value(obj, person)  # as the related manager does
+        out.append(obj)
+    return out
 
 
 _RECORD_CATEGORY = {
