@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connections, router
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
@@ -18,6 +17,7 @@ from rekisteri.access.selectors import Scope, person_categories, persons_visible
 from rekisteri.audit.models import AuditAction
 from rekisteri.audit.services import Actor, audit_record
 from rekisteri.common.personal import mapped_fields
+from rekisteri.common.prepared import prepared_rows
 from rekisteri.register.models import (
     Affiliation,
     ContactPoint,
@@ -83,11 +83,20 @@ def organization_get(*, scope: Scope, organization_id: int) -> Organization:
 
 def person_get(*, scope: Scope, person_id: int) -> Person:
     """The person, if the user may see them at all; 404 otherwise (no hint that they exist)."""
-    person = (
-        persons_visible(Person.objects.filter(pk=person_id), scope)
-        .select_related("controller")
-        .first()
+
+    def build(pk: int) -> QuerySet[Person]:
+        return persons_visible(Person.objects.filter(pk=pk), scope).select_related("controller")[:1]
+
+    # The query's shape and other parameters depend only on these parts of the scope.
+    key = (
+        "register.person_get",
+        scope.is_staff,
+        scope.controller_ids,
+        scope.shared_controller_ids,
+        scope.shared_purposes,
     )
+    rows = prepared_rows(key, build, int(person_id))
+    person = rows[0] if rows else None
     if person is None or not scope.is_staff:
         raise Http404("no such person")
     return person
@@ -139,7 +148,7 @@ def person_detail(
     if "contact" in categories:
         detail.contact_points = _rows_of_person(ContactPoint, person)
     if "organisation_link" in categories:
-        detail.affiliations = list(person.affiliations.select_related("organization"))
+        detail.affiliations = _rows_of_person(Affiliation, person, "organization")
     if "identity_code" in categories:
         detail.identity_codes = _rows_of_person(IdentityCode, person)
     detail.provenance = [
@@ -168,46 +177,18 @@ def person_detail(
     return detail
 
 
-#: model label -> (SQL, field attnames, converters) of `model.objects.filter(person=…)` in the
-#: model's order. Building and compiling these ORM queries cost more than running them, on
-#: every person page and API GET; compiled once per process, as in rights.selectors.
-_PERSON_ROWS: dict[str, tuple[str, list[str], dict[int, Any]]] = {}
+def _rows_of_person(model: type[Model], person: Person, *related: str) -> list[Any]:
+    """`list(model.objects.filter(person=person).select_related(*related))`, in the model's
+    order, with the query compiled once per process (common.prepared)."""
 
+    def build(person_id: int) -> QuerySet:
+        return model._default_manager.filter(person_id=person_id).select_related(*related)
 
-def _rows_of_person(model: type[Model], person: Person) -> list[Any]:
-    """`list(model.objects.filter(person=person))`, as instances of the model."""
-    key = model._meta.label
-    prepared = _PERSON_ROWS.get(key)
-    if prepared is None:
-        qs = model._default_manager.filter(person_id=-1)
-        compiler = qs.query.get_compiler(using=qs.db)
-        sql, params = compiler.as_sql()
-        if list(params) != [-1] or compiler.klass_info is None:  # another shape: not cached
-            return list(model._default_manager.filter(person=person))
-        select = compiler.select[: compiler.col_count]
-        names = [col.target.attname for col, _, _ in select]
-        prepared = (sql, names, compiler.get_converters([col for col, _, _ in select]))
-        _PERSON_ROWS[key] = prepared
-    sql, names, converters = prepared
-    db = router.db_for_read(model)
-    connection = connections[db]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [person.pk])
-        rows = cursor.fetchall()
+    rows = prepared_rows(("register.person_rows", model._meta.label, related), build, person.pk)
     person_field = model._meta.get_field("person")
-    out = []
-    for row in rows:
-        values = list(row)
-        # As SQLCompiler.apply_converters, with this thread's connection.
-        for pos, (funcs, expression) in converters.items():
-            value = values[pos]
-            for func in funcs:
-                value = func(value, expression, connection)
-            values[pos] = value
-        obj = model.from_db(db, names, values)
+    for obj in rows:
         person_field.set_cached_value(obj, person)  # as the related manager does
-        out.append(obj)
-    return out
+    return rows
 
 
 _RECORD_CATEGORY = {
