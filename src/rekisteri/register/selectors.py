@@ -182,7 +182,9 @@ def _rows_of_person(model: type[Model], person: Person, *related: str) -> list[A
     order, with the query compiled once per process (common.prepared)."""
 
     def build(person_id: int) -> QuerySet:
-        return model._default_manager.filter(person_id=person_id).select_related(*related)
+        qs = model._default_manager.filter(person_id=person_id)
+        # (select_related() without names would follow every foreign key)
+        return qs.select_related(*related) if related else qs
 
     rows = prepared_rows(("register.person_rows", model._meta.label, related), build, person.pk)
     person_field = model._meta.get_field("person")
