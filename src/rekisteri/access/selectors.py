@@ -76,7 +76,9 @@ class Scope:
 NOBODY = Scope(username="anonymous")
 
 
-def scope_for(user: Any) -> Scope:
+def scope_for(user: Any, *, catalogue_version: int | None = None) -> Scope:
+    """The user's access scope. `catalogue_version`: the current catalogue version, if the
+    caller has just read it (else it is read here)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return NOBODY
     cached = getattr(user, "_rekisteri_scope", None)
@@ -94,7 +96,7 @@ def scope_for(user: Any) -> Scope:
     if profile is None or not user.is_active:
         scope = Scope(username=user.username)
     else:
-        snap = catalogue_snapshot()
+        snap = catalogue_snapshot(catalogue_version)
         roles = frozenset(r for r in profile.roles if r in snap.roles)
         purposes = (
             frozenset().union(*(snap.roles[r].purposes for r in roles)) if roles else frozenset()
