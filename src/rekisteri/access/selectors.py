@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 
 from rekisteri.catalogue.selectors import catalogue_snapshot
 
@@ -49,6 +49,9 @@ class Scope:
     extra: dict[str, Any] = field(default_factory=dict)
     #: the user's purposes that the catalogue marks shared_within_group
     shared_purposes: frozenset[str] = frozenset()
+    #: the catalogue version the scope was computed from: what the same request reads
+    #: from the catalogue should come from it too (and need not ask for the latest again)
+    catalogue_version: int | None = None
 
     @property
     def is_staff(self) -> bool:
@@ -73,7 +76,9 @@ class Scope:
 NOBODY = Scope(username="anonymous")
 
 
-def scope_for(user: Any) -> Scope:
+def scope_for(user: Any, *, catalogue_version: int | None = None) -> Scope:
+    """The user's access scope. `catalogue_version`: the current catalogue version, if the
+    caller has just read it (else it is read here)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return NOBODY
     cached = getattr(user, "_rekisteri_scope", None)
@@ -82,23 +87,36 @@ def scope_for(user: Any) -> Scope:
     from rekisteri.access.models import StaffProfile
     from rekisteri.register.models import Controller
 
-    profile = StaffProfile.objects.filter(user=user).prefetch_related("controllers").first()
+    descriptor = getattr(type(user), "staff", None)
+    if descriptor is not None and descriptor.is_cached(user):
+        # Loaded with the user (the API's token query selects it): no query of its own.
+        profile = getattr(user, "staff", None)
+    else:
+        profile = StaffProfile.objects.filter(user=user).first()
     if profile is None or not user.is_active:
         scope = Scope(username=user.username)
     else:
-        snap = catalogue_snapshot()
+        snap = catalogue_snapshot(catalogue_version)
         roles = frozenset(r for r in profile.roles if r in snap.roles)
         purposes = (
             frozenset().union(*(snap.roles[r].purposes for r in roles)) if roles else frozenset()
         )
         categories = frozenset(snap.categories_for_purposes(purposes))
-        own = frozenset(c.pk for c in profile.controllers.all())
         shared_purposes = frozenset(
             p for p in purposes if p in snap.purposes and snap.purposes[p].shared_within_group
         )
         shared_categories = frozenset(snap.categories_for_purposes(shared_purposes))
+        # Every controller with whether it is one of the user's own, in one query: the
+        # others are the group companies whose shared records the user may see.
+        mine = StaffProfile.controllers.through.objects.filter(
+            staffprofile_id=profile.pk, controller_id=OuterRef("pk")
+        )
+        rows = list(
+            Controller.objects.order_by().annotate(mine=Exists(mine)).values_list("pk", "mine")
+        )
+        own = frozenset(pk for pk, is_mine in rows if is_mine)
         shared_ids = (
-            frozenset(Controller.objects.exclude(pk__in=own).values_list("pk", flat=True))
+            frozenset(pk for pk, is_mine in rows if not is_mine)
             if shared_purposes and own
             else frozenset()
         )
@@ -115,6 +133,7 @@ def scope_for(user: Any) -> Scope:
             is_admin=any(snap.roles[r].admin for r in roles),
             can_reveal=any(snap.roles[r].reveal_identity_codes for r in roles),
             mfa_required=any(snap.roles[r].mfa_required for r in roles),
+            catalogue_version=snap.version_id or None,
         )
     user._rekisteri_scope = scope
     return scope

@@ -15,6 +15,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Subquery
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer
@@ -87,9 +88,17 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         from rekisteri.access.selectors import scope_for
         from rekisteri.api.models import ApiToken
+        from rekisteri.catalogue.models import CatalogueVersion
 
         row = (
-            ApiToken.objects.select_related("user")
+            # The user's staff profile and the catalogue's current version come with the
+            # token: scope_for needs no query of its own for them.
+            ApiToken.objects.select_related("user", "user__staff")
+            .annotate(
+                current_catalogue=Subquery(
+                    CatalogueVersion.objects.order_by("-id").values("id")[:1]
+                )
+            )
             .filter(token_hash=_hash(token), revoked_at__isnull=True)
             .first()
         )
@@ -100,7 +109,7 @@ class TokenAuth(HttpBearer):
         if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
             ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
         request.user = row.user
-        scope = scope_for(row.user)
+        scope = scope_for(row.user, catalogue_version=row.current_catalogue)
         if not scope.is_staff:
             raise NotStaff()
         missing = self.categories - scope.categories

@@ -258,10 +258,13 @@ def person_get(
     _only_query(request, "purpose")
     scope = _scope(request)
     stated = _purpose(scope, purpose) if purpose else ""
-    with transaction.atomic():
-        detail = selectors.person_detail(
-            scope=scope, actor=_actor(request), person_id=person_id, purpose=stated
-        )
+    # As in the staff UI's person page: the reads need no transaction, and the audit event
+    # gets its own, written before the response exists (if it fails, nothing is shown). A
+    # transaction around the reads too held SQLite's one write lock while reading, so that
+    # concurrent GETs waited for each other's reads, not only for their audit writes.
+    detail = selectors.person_detail(
+        scope=scope, actor=_actor(request), person_id=person_id, purpose=stated
+    )
     return _person_out(detail)
 
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from rekisteri.access.selectors import Scope, person_categories, persons_visible
 from rekisteri.audit.models import AuditAction
 from rekisteri.audit.services import Actor, audit_record
 from rekisteri.common.personal import mapped_fields
+from rekisteri.common.prepared import prepared_rows
 from rekisteri.register.models import (
     Affiliation,
     ContactPoint,
@@ -82,11 +83,20 @@ def organization_get(*, scope: Scope, organization_id: int) -> Organization:
 
 def person_get(*, scope: Scope, person_id: int) -> Person:
     """The person, if the user may see them at all; 404 otherwise (no hint that they exist)."""
-    person = (
-        persons_visible(Person.objects.filter(pk=person_id), scope)
-        .select_related("controller")
-        .first()
+
+    def build(pk: int) -> QuerySet[Person]:
+        return persons_visible(Person.objects.filter(pk=pk), scope).select_related("controller")[:1]
+
+    # The query's shape and other parameters depend only on these parts of the scope.
+    key = (
+        "register.person_get",
+        scope.is_staff,
+        scope.controller_ids,
+        scope.shared_controller_ids,
+        scope.shared_purposes,
     )
+    rows = prepared_rows(key, build, int(person_id))
+    person = rows[0] if rows else None
     if person is None or not scope.is_staff:
         raise Http404("no such person")
     return person
@@ -136,12 +146,14 @@ def person_detail(
     ]
     detail = PersonDetail(person=person, fields=fields, categories=categories)
     if "contact" in categories:
-        detail.contact_points = list(person.contact_points.all())
+        detail.contact_points = _rows_of_person(ContactPoint, person)
     if "organisation_link" in categories:
-        detail.affiliations = list(person.affiliations.select_related("organization"))
+        detail.affiliations = _rows_of_person(Affiliation, person, "organization")
     if "identity_code" in categories:
-        detail.identity_codes = list(person.identity_codes.all())
-    detail.provenance = [p for p in person.provenance.all() if _provenance_visible(p, categories)]
+        detail.identity_codes = _rows_of_person(IdentityCode, person)
+    detail.provenance = [
+        p for p in _rows_of_person(Provenance, person) if _provenance_visible(p, categories)
+    ]
     all_categories = {m.category for m in mapped_fields(Person)} | {
         "contact",
         "organisation_link",
@@ -165,6 +177,22 @@ def person_detail(
     return detail
 
 
+def _rows_of_person(model: type[Model], person: Person, *related: str) -> list[Any]:
+    """`list(model.objects.filter(person=person).select_related(*related))`, in the model's
+    order, with the query compiled once per process (common.prepared)."""
+
+    def build(person_id: int) -> QuerySet:
+        qs = model._default_manager.filter(person_id=person_id)
+        # (select_related() without names would follow every foreign key)
+        return qs.select_related(*related) if related else qs
+
+    rows = prepared_rows(("register.person_rows", model._meta.label, related), build, person.pk)
+    person_field = model._meta.get_field("person")
+    for obj in rows:
+        person_field.set_cached_value(obj, person)  # as the related manager does
+    return rows
+
+
 _RECORD_CATEGORY = {
     "register.ContactPoint": "contact",
     "register.Affiliation": "organisation_link",
@@ -181,7 +209,7 @@ def _default_purpose(scope: Scope, categories: list[str]) -> str:
     """The first of the user's purposes that covers what was shown."""
     from rekisteri.catalogue.selectors import catalogue_snapshot
 
-    snap = catalogue_snapshot()
+    snap = catalogue_snapshot(scope.catalogue_version)
     for code in sorted(scope.purposes):
         if code in snap.purposes and set(categories) <= snap.purposes[code].categories:
             return code
