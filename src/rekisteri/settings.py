@@ -17,6 +17,8 @@ PACKAGES_DIR = HOME / "packages"
 DEBUG = env_bool("DEBUG", False)
 # SQLite page cache per connection, in MiB (0: SQLite's default of 2 MiB).
 SQLITE_CACHE_MB = env_int("REKISTERI_SQLITE_CACHE_MB", 128)
+# PostgreSQL work_mem for the retention sweep, plan and verify (see retention.engine).
+RETENTION_PG_WORK_MEM = env_str("REKISTERI_PG_WORK_MEM", "512MB")
 SECRET_KEY = env_str("SECRET_KEY") or secret_file(HOME, "secret_key", 50)
 # Key that encrypts personal identity codes at rest; kept outside the database.
 FIELD_ENCRYPTION_KEY = env_str("REKISTERI_FIELD_KEY") or secret_file(HOME, "field_key")

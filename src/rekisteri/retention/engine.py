@@ -30,11 +30,16 @@ Design (read this before changing anything here):
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db import models
+from django.conf import settings
+from django.db import connection, models
 from django.db.models import Q, QuerySet
 
 from rekisteri.catalogue.models import RetentionAction, RetentionAnchor
@@ -44,6 +49,8 @@ from rekisteri.interactions.models import RETAINED_MODELS, StoredFile
 from rekisteri.register.models import Affiliation, ContactPoint, Organization, Person
 from rekisteri.retention.models import HoldScope, LegalHold
 from rekisteri.retention.periods import Period, latest_due_anchor, start_of_day
+
+T = TypeVar("T")
 
 SUPPORTED_ANCHORS = {
     RetentionAnchor.CREATED,
@@ -380,6 +387,44 @@ def _record_hold_persons(holds: QuerySet[LegalHold]) -> Q:
         elif model is Person:
             q |= Q(pk__in=pks)
     return q
+
+
+class AntiJoinMemory:
+    """PostgreSQL: enough `work_mem` for the due conditions' anti-joins to be hashed.
+
+    The conditions exclude persons with `NOT IN (SELECT person_id FROM <a table of millions
+    of rows>)`. When the planner estimates that such a set does not fit in `work_mem` (4 MB
+    by default), it cannot hash it and instead scans a materialised list for every row: at
+    1,000,000 persons and 10,000,000 interactions the sweep's first query did not finish in
+    12 minutes (docs/performance.md). The memory is only used as far as the sets need it.
+    Session-level, restored on exit; nothing on SQLite, which always builds an index for IN.
+    """
+
+    def __enter__(self) -> AntiJoinMemory:
+        self.old: str | None = None
+        value = str(getattr(settings, "RETENTION_PG_WORK_MEM", "") or "")
+        if connection.vendor == "postgresql" and re.fullmatch(r"\d+(kB|MB|GB)", value):
+            with connection.cursor() as cursor:
+                cursor.execute("SHOW work_mem")
+                self.old = cursor.fetchone()[0]
+                cursor.execute(f"SET work_mem = '{value}'")
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.old is not None and re.fullmatch(r"\d+(kB|MB|GB)", self.old):
+            with contextlib.suppress(Exception), connection.cursor() as cursor:
+                cursor.execute(f"SET work_mem = '{self.old}'")
+
+
+def with_anti_join_memory(func: Callable[..., T]) -> Callable[..., T]:
+    """Run `func` inside AntiJoinMemory (a fresh one per call)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> T:
+        with AntiJoinMemory():
+            return func(*args, **kwargs)
+
+    return wrapper
 
 
 def due_rows(target: Target, as_of: date) -> QuerySet:

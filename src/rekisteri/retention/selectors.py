@@ -48,6 +48,7 @@ class Plan:
         return out
 
 
+@engine.with_anti_join_memory
 def retention_plan(*, as_of: date | None = None, horizon_days: int = 30) -> Plan:
     """Counts per rule and model: due on `as_of`, and falling due in the following days."""
     as_of = as_of or timezone.localdate()
@@ -81,6 +82,7 @@ class Overdue:
     records: list[str]
 
 
+@engine.with_anti_join_memory
 def retention_verify(*, as_of: date | None = None, limit: int = LISTED) -> list[Overdue]:
     """Every rule under which some record is kept past its end on `as_of` (empty: proven)."""
     as_of = as_of or timezone.localdate()

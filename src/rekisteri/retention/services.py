@@ -305,6 +305,7 @@ def _categories_of(counts: dict[str, Any]) -> set[str]:
     return out
 
 
+@engine.with_anti_join_memory
 def retention_sweep(
     *,
     actor: Actor = RETENTION_ACTOR,

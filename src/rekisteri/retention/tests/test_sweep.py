@@ -431,3 +431,27 @@ def test_hold_or_restriction_that_comes_while_the_sweep_runs_keeps_the_rows_of_l
         assert set(Payment.objects.values_list("invoice_id", flat=True)) == {rows[1].pk, rows[2].pk}
     rule = "chat-3-months" if kind == "chat" else "billing-10-years"
     assert result.counts[rule] == {"deleted": 1}
+
+
+def test_postgresql_due_conditions_get_memory_to_hash_their_anti_joins(db, settings):
+    """At a million persons the due conditions' NOT IN sets exceed the default work_mem and
+    PostgreSQL would scan them once per row; sweep, plan and verify raise it, then restore."""
+    from django.db import connection
+
+    from rekisteri.retention import engine
+    from rekisteri.retention.selectors import retention_plan, retention_verify
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL setting")
+
+    def work_mem() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW work_mem")
+            return cursor.fetchone()[0]
+
+    before = work_mem()
+    settings.RETENTION_PG_WORK_MEM = "64MB"
+    assert engine.with_anti_join_memory(work_mem)() == "64MB"
+    assert work_mem() == before
+    for func in (retention_sweep, retention_plan, retention_verify):
+        assert func.__wrapped__ is not None  # each runs inside with_anti_join_memory
