@@ -21,6 +21,9 @@ def _person_id(f: dict[str, Any]) -> int:
 _req = {"request_id": _request_id}
 
 MATRIX = {
+    # API (rights/api.py): the DPO's queue and one request, read-only.
+    "api:rights_request_list": Rule(roles=DPO),
+    "api:rights_request_get": Rule(roles=DPO, kwargs=_req),
     "rights:queue": Rule(roles=DPO),
     "rights:request_new": Rule(roles=DPO),
     "rights:request_detail": Rule(roles=DPO, kwargs=_req),

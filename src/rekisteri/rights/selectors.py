@@ -289,6 +289,20 @@ def _visible(qs: QuerySet[RightsRequest], scope: Scope) -> QuerySet[RightsReques
     return qs.filter(Q(pk__in=mine.values("request_id")) | ~Q(pk__in=matched))
 
 
+def queue_row(r: RightsRequest, *, today: date | None = None) -> QueueRow:
+    """The request with its days left and whether it is overdue or due soon."""
+    today = today or timezone.localdate()
+    deadline = r.deadline
+    days_left = (deadline - today).days if deadline else None
+    open_ = r.status == RequestStatus.OPEN
+    return QueueRow(
+        request=r,
+        days_left=days_left,
+        overdue=open_ and days_left is not None and days_left < 0,
+        due_soon=open_ and days_left is not None and 0 <= days_left <= DUE_SOON_DAYS,
+    )
+
+
 def request_queue(*, scope: Scope, show: str = "open", today: date | None = None) -> list[QueueRow]:
     today = today or timezone.localdate()
     qs = _visible(RightsRequest.objects.select_related("assignee"), scope)
@@ -302,19 +316,7 @@ def request_queue(*, scope: Scope, show: str = "open", today: date | None = None
         )
     elif show == "closed":
         qs = qs.filter(status__in=[RequestStatus.COMPLETED, RequestStatus.REFUSED])
-    rows = []
-    for r in qs.order_by("due_date", "id")[:500]:
-        deadline = r.deadline
-        days_left = (deadline - today).days if deadline else None
-        open_ = r.status == RequestStatus.OPEN
-        rows.append(
-            QueueRow(
-                request=r,
-                days_left=days_left,
-                overdue=open_ and days_left is not None and days_left < 0,
-                due_soon=open_ and days_left is not None and 0 <= days_left <= DUE_SOON_DAYS,
-            )
-        )
+    rows = [queue_row(r, today=today) for r in qs.order_by("due_date", "id")[:500]]
     rows.sort(key=lambda row: (not row.overdue, row.request.deadline or date.max))
     return rows
 
