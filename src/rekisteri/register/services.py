@@ -110,8 +110,7 @@ def organization_create(
     scope: Scope | None = None,
     source: SourceRef | None = None,
 ) -> Organization:
-    if scope is not None and controller.pk not in scope.controller_ids:
-        raise ProcessingRefused("You are not staff of this group company.", code="controller")
+    _require(scope, controller.pk, set())
     cleaned = clean_organization(data)
     if not cleaned.ok():
         raise InputError(cleaned.errors)
@@ -144,8 +143,7 @@ def organization_create(
 def organization_update(
     *, actor: Actor, organization: Organization, data: dict[str, Any], scope: Scope | None = None
 ) -> Organization:
-    if scope is not None and organization.controller_id not in scope.controller_ids:
-        raise ProcessingRefused("You are not staff of this group company.", code="controller")
+    _require(scope, organization.controller_id, set())
     cleaned = clean_organization(
         {**{k: getattr(organization, k) for k in ORG_EDITABLE}, **data}, partial=True
     )
@@ -180,14 +178,15 @@ def organization_update(
     return organization
 
 
-def _require_controller(scope: Scope | None, controller_id: int) -> None:
-    if scope is not None and controller_id not in scope.controller_ids:
-        raise ProcessingRefused("You are not staff of this group company.", code="controller")
-
-
-def _check_end(start: date | None, end: date) -> None:
-    if start is not None and end < start:
+def _set_end(row: OrganizationRelationship | Affiliation, end: date | None, ended: str) -> None:
+    """Give an ongoing relationship or link its end (today by default), after checking it."""
+    if row.end is not None:
+        raise InputError({"end": ended})
+    end = end or timezone.localdate()
+    if row.start is not None and end < row.start:
         raise InputError({"end": "the end is before the start"})
+    row.end = end
+    row.save(update_fields=["end"])
 
 
 @transaction.atomic
@@ -204,7 +203,7 @@ def relationship_add(
     Retention rules anchored on "the relationship's end" count from its end, so each kind
     has its own dates; a kind that is still ongoing cannot be started twice.
     """
-    _require_controller(scope, organization.controller_id)
+    _require(scope, organization.controller_id, set())
     if kind not in RelationshipKind.values:
         raise InputError({"kind": "must be customer, prospect, supplier or partner"})
     if organization.relationships.filter(kind=kind, end__isnull=True).exists():
@@ -233,13 +232,8 @@ def relationship_end(
     """End an ongoing relationship; from this date its retention periods start to run."""
     relationship = OrganizationRelationship.objects.select_for_update().get(pk=relationship.pk)
     organization = relationship.organization
-    _require_controller(scope, organization.controller_id)
-    if relationship.end is not None:
-        raise InputError({"end": "the relationship has already ended"})
-    end = end or timezone.localdate()
-    _check_end(relationship.start, end)
-    relationship.end = end
-    relationship.save(update_fields=["end"])
+    _require(scope, organization.controller_id, set())
+    _set_end(relationship, end, "the relationship has already ended")
     audit_record(
         actor=actor,
         action=AuditAction.UPDATE,
@@ -269,12 +263,7 @@ def affiliation_end(
     if scope is not None:
         check_processing(scope, person, Operation.EDIT)
         _require_visible(scope, person, {"organisation_link"})
-    if affiliation.end is not None:
-        raise InputError({"end": "the link has already ended"})
-    end = end or timezone.localdate()
-    _check_end(affiliation.start, end)
-    affiliation.end = end
-    affiliation.save(update_fields=["end"])
+    _set_end(affiliation, end, "the link has already ended")
     provenance_add(person=person, obj=affiliation, fields=["end"], source=source, actor=actor)
     audit_record(
         actor=actor,

@@ -3,6 +3,7 @@ register.services, and both decide what the user may do (access.selectors.scope_
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -39,6 +40,23 @@ def _actor(request: HttpRequest) -> Actor:
 
 def _refused(form: Any, exc: ProcessingRefused) -> None:
     form.add_error(None, translate_message(exc.reason))
+
+
+def _apply(
+    request: HttpRequest, form: Any, change: Callable[[dict[str, Any]], Any], done: str
+) -> None:
+    """A small change posted from a detail page: run it with the form's data, and say what
+    happened (or what is wrong, field by field) as a message on the page it returns to."""
+    try:
+        if not form.is_valid():
+            raise InputError({k: v[0] for k, v in form.errors.items()})
+        change(form.cleaned_data)
+    except InputError as exc:
+        messages.error(request, error_text(exc.errors))
+    except ProcessingRefused as exc:
+        messages.error(request, translate_message(exc.reason))
+    else:
+        messages.success(request, done)
 
 
 # --- persons ---------------------------------------------------------------------------
@@ -148,26 +166,17 @@ def person_affiliation_end_view(request: HttpRequest, person_id: int) -> HttpRes
     """The person has left the organisation: the link gets its end date."""
     scope = scope_for(request.user)
     person = selectors.person_get(scope=scope, person_id=person_id)
-    form = EndForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise InputError({k: v[0] for k, v in form.errors.items()})
-        affiliation = get_object_or_404(person.affiliations, pk=form.cleaned_data["item"])
+
+    def end(data: dict[str, Any]) -> None:
         services.affiliation_end(
             actor=_actor(request),
-            affiliation=affiliation,
-            end=form.cleaned_data["end"],
+            affiliation=get_object_or_404(person.affiliations, pk=data["item"]),
+            end=data["end"],
             scope=scope,
-            source=services.SourceRef(
-                kind=form.cleaned_data["source_kind"] or SourceKind.DATA_SUBJECT
-            ),
+            source=services.SourceRef(kind=data["source_kind"] or SourceKind.DATA_SUBJECT),
         )
-    except InputError as exc:
-        messages.error(request, error_text(exc.errors))
-    except ProcessingRefused as exc:
-        messages.error(request, translate_message(exc.reason))
-    else:
-        messages.success(request, _("The link to the organisation was ended."))
+
+    _apply(request, EndForm(request.POST), end, _("The link to the organisation was ended."))
     return redirect("register:person_detail", person_id=person.pk)
 
 
@@ -213,7 +222,6 @@ def organization_detail_view(request: HttpRequest, organization_id: int) -> Http
         "relationships": org.relationships.all(),
         "page": page,
         "relationship_form": RelationshipForm(),
-        "end_form": EndForm(),
     }
     return render(request, "register/organization_detail.html", context)
 
@@ -223,23 +231,17 @@ def organization_detail_view(request: HttpRequest, organization_id: int) -> Http
 def organization_relationship_add_view(request: HttpRequest, organization_id: int) -> HttpResponse:
     scope = scope_for(request.user)
     org = selectors.organization_get(scope=scope, organization_id=organization_id)
-    form = RelationshipForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise InputError({k: v[0] for k, v in form.errors.items()})
+
+    def start(data: dict[str, Any]) -> None:
         services.relationship_add(
             actor=_actor(request),
             organization=org,
-            kind=form.cleaned_data["kind"],
-            start=form.cleaned_data["start"],
+            kind=data["kind"],
+            start=data["start"],
             scope=scope,
         )
-    except InputError as exc:
-        messages.error(request, error_text(exc.errors))
-    except ProcessingRefused as exc:
-        messages.error(request, translate_message(exc.reason))
-    else:
-        messages.success(request, _("The relationship was started."))
+
+    _apply(request, RelationshipForm(request.POST), start, _("The relationship was started."))
     return redirect("register:organization_detail", organization_id=org.pk)
 
 
@@ -248,20 +250,16 @@ def organization_relationship_add_view(request: HttpRequest, organization_id: in
 def organization_relationship_end_view(request: HttpRequest, organization_id: int) -> HttpResponse:
     scope = scope_for(request.user)
     org = selectors.organization_get(scope=scope, organization_id=organization_id)
-    form = EndForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise InputError({k: v[0] for k, v in form.errors.items()})
-        rel = get_object_or_404(org.relationships, pk=form.cleaned_data["item"])
+
+    def end(data: dict[str, Any]) -> None:
         services.relationship_end(
-            actor=_actor(request), relationship=rel, end=form.cleaned_data["end"], scope=scope
+            actor=_actor(request),
+            relationship=get_object_or_404(org.relationships, pk=data["item"]),
+            end=data["end"],
+            scope=scope,
         )
-    except InputError as exc:
-        messages.error(request, error_text(exc.errors))
-    except ProcessingRefused as exc:
-        messages.error(request, translate_message(exc.reason))
-    else:
-        messages.success(request, _("The relationship was ended."))
+
+    _apply(request, EndForm(request.POST), end, _("The relationship was ended."))
     return redirect("register:organization_detail", organization_id=org.pk)
 
 
