@@ -115,15 +115,20 @@ def machine() -> dict[str, Any]:
     }
 
 
+def _number(v: Any, digits: int, *, missing: str) -> str:
+    """A report value with thousands separators; floats to `digits` decimals."""
+    if v is None:
+        return missing
+    if isinstance(v, float):
+        return f"{v:,.{digits}f}"
+    return f"{v:,}" if isinstance(v, int) else str(v)
+
+
 def render_markdown(report: dict[str, Any]) -> str:
     """The report as the Markdown table of docs/performance.md."""
 
     def f(v: Any, digits: int = 2) -> str:
-        if v is None:
-            return "–"
-        if isinstance(v, float):
-            return f"{v:,.{digits}f}"
-        return f"{v:,}" if isinstance(v, int) else str(v)
+        return _number(v, digits, missing="–")
 
     size, m, db = report["size"], report["machine"], report["database"]
     lines = [
@@ -147,11 +152,7 @@ def render_markdown(report: dict[str, Any]) -> str:
 
 def render_table(report: dict[str, Any]) -> str:
     def f(v: Any, digits: int = 2) -> str:
-        if v is None:
-            return "-"
-        if isinstance(v, float):
-            return f"{v:,.{digits}f}"
-        return f"{v:,}" if isinstance(v, int) else str(v)
+        return _number(v, digits, missing="-")
 
     size = report["size"]
     lines = [

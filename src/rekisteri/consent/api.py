@@ -16,12 +16,12 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from rekisteri.access.policy import ProcessingRefused
-from rekisteri.access.selectors import Scope, scope_for
+from rekisteri.access.selectors import scope_for
 from rekisteri.api.errors import errors
 from rekisteri.audit.models import AuditAction
 from rekisteri.audit.services import actor_of, audit_record
 from rekisteri.consent import selectors, services
-from rekisteri.consent.models import Channel, ConsentMethod
+from rekisteri.consent.models import ConsentMethod
 from rekisteri.consent.views import PREFERENCE_ROLES
 from rekisteri.register.models import Person
 from rekisteri.register.selectors import person_get
@@ -61,11 +61,11 @@ class ObjectionIn(Schema):
     text: str = ""
 
 
-def _person(request: HttpRequest, person_id: int) -> tuple[Scope, Person]:
+def _person(request: HttpRequest, person_id: int) -> Person:
     scope = scope_for(request.auth)  # type: ignore[attr-defined]
     if not scope.roles & PREFERENCE_ROLES:
         raise ProcessingRefused("Consents are for marketing staff and the DPO.", code="role")
-    return scope, person_get(scope=scope, person_id=person_id)
+    return person_get(scope=scope, person_id=person_id)
 
 
 def _decision(d: selectors.Decision) -> dict[str, Any]:
@@ -73,14 +73,13 @@ def _decision(d: selectors.Decision) -> dict[str, Any]:
 
 
 def _status(person: Person) -> dict[str, Any]:
+    summary = selectors.permission_summary(person=person)  # what the person page shows
     return {
         "person_id": person.pk,
-        "email": _decision(selectors.marketing_permission(person=person, channel=Channel.EMAIL)),
-        "phone": _decision(selectors.marketing_permission(person=person, channel=Channel.PHONE)),
-        "service_messages": _decision(
-            selectors.marketing_permission(person=person, channel=Channel.EMAIL, service=True)
-        ),
-        "tracking_allowed": selectors.tracking_allowed(person=person),
+        "email": _decision(summary["email"]),
+        "phone": _decision(summary["phone"]),
+        "service_messages": _decision(summary["service"]),
+        "tracking_allowed": summary["tracking"],
         "statements": [
             {
                 "purpose": c.purpose,
@@ -105,7 +104,7 @@ def _status(person: Person) -> dict[str, Any]:
     summary="May we send this person marketing, by channel and why; every statement with its proof",
 )
 def consent_status(request: HttpRequest, person_id: int) -> Any:
-    _scope, person = _person(request, person_id)
+    person = _person(request, person_id)
     with transaction.atomic():
         out = _status(person)
         audit_record(
@@ -126,7 +125,7 @@ def consent_status(request: HttpRequest, person_id: int) -> Any:
     summary="Record the person's direct marketing prohibition (Art. 21(3)); it applies at once",
 )
 def consent_objection(request: HttpRequest, person_id: int, body: ObjectionIn) -> Any:
-    _scope, person = _person(request, person_id)
+    person = _person(request, person_id)
     services.marketing_objection_record(
         actor=actor_of(
             request.auth,  # type: ignore[attr-defined]

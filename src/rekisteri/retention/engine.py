@@ -389,6 +389,10 @@ def _record_hold_persons(holds: QuerySet[LegalHold]) -> Q:
     return q
 
 
+#: A work_mem value as PostgreSQL shows and accepts it; nothing else is put into SET.
+_WORK_MEM = re.compile(r"\d+(kB|MB|GB)")
+
+
 class AntiJoinMemory:
     """PostgreSQL: enough `work_mem` for the due conditions' anti-joins to be hashed.
 
@@ -403,7 +407,7 @@ class AntiJoinMemory:
     def __enter__(self) -> AntiJoinMemory:
         self.old: str | None = None
         value = str(getattr(settings, "RETENTION_PG_WORK_MEM", "") or "")
-        if connection.vendor == "postgresql" and re.fullmatch(r"\d+(kB|MB|GB)", value):
+        if connection.vendor == "postgresql" and _WORK_MEM.fullmatch(value):
             with connection.cursor() as cursor:
                 cursor.execute("SHOW work_mem")
                 self.old = cursor.fetchone()[0]
@@ -411,7 +415,7 @@ class AntiJoinMemory:
         return self
 
     def __exit__(self, *exc: Any) -> None:
-        if self.old is not None and re.fullmatch(r"\d+(kB|MB|GB)", self.old):
+        if self.old is not None and _WORK_MEM.fullmatch(self.old):
             with contextlib.suppress(Exception), connection.cursor() as cursor:
                 cursor.execute(f"SET work_mem = '{self.old}'")
 

@@ -431,8 +431,7 @@ def access_package_create(
 
 def access_package_build(*, actor: Actor, person_ids: list[int], lang: str) -> Path:
     """The Art. 15 package for these persons as a ZIP file; returns its path."""
-    package = access_package_create(actor=actor, person_ids=person_ids, lang=lang)
-    return Path(settings.PACKAGES_DIR) / package.path
+    return package_path(access_package_create(actor=actor, person_ids=person_ids, lang=lang))
 
 
 def portable_items(*, person_ids: list[int]) -> list[dict[str, Any]]:
@@ -493,8 +492,7 @@ def portability_package_create(
 
 
 def portability_package_build(*, actor: Actor, person_ids: list[int]) -> Path:
-    package = portability_package_create(actor=actor, person_ids=person_ids)
-    return Path(settings.PACKAGES_DIR) / package.path
+    return package_path(portability_package_create(actor=actor, person_ids=person_ids))
 
 
 def package_path(package: Package) -> Path:

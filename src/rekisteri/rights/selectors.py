@@ -57,11 +57,9 @@ def personal_data_collect(*, person_ids: list[int] | set[int]) -> list[dict[str,
         return []
     wanted = set(ids)
     items: list[dict[str, Any]] = []
-    jobs = [(m, [f.name for f in mapped_fields(m)]) for m in personal_models()]
-    jobs = [(m, names) for m, names in jobs if names]
-    rows_of = _subject_rows_many(jobs, ids)
-    for model, _names in jobs:
-        fields = mapped_fields(model)
+    fields_of = {m: fields for m in personal_models() if (fields := mapped_fields(m))}
+    rows_of = _subject_rows_many([(m, [f.name for f in fs]) for m, fs in fields_of.items()], ids)
+    for model, fields in fields_of.items():
         label = model._meta.label
         seen: set[tuple[Any, Any]] = set()
         for row in rows_of[model]:

@@ -20,11 +20,6 @@ from rekisteri.retention.services import retention_sweep
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def files_dir(settings: Any, tmp_path: Any) -> Any:
-    settings.FILES_DIR = tmp_path / "files"
-
-
 def login(user: Any) -> Client:
     client = Client()
     client.force_login(user)

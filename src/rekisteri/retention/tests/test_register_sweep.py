@@ -38,12 +38,6 @@ def years_before(day: date, n: int) -> date:
     return add_period(day, Period(years=-n))
 
 
-@pytest.fixture(autouse=True)
-def files_dir(settings: Any, tmp_path: Any) -> Any:
-    settings.FILES_DIR = tmp_path / "files"
-    return settings.FILES_DIR
-
-
 @pytest.fixture
 def org(fi_controller: Any) -> Organization:
     o = Organization.objects.create(controller=fi_controller, name="Asiakas Oy")

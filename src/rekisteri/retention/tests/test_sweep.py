@@ -40,12 +40,6 @@ def months_ago(n: int, day: date = TODAY) -> date:
     return add_months(day, -n)
 
 
-@pytest.fixture(autouse=True)
-def files_dir(settings: Any, tmp_path: Any) -> Any:
-    settings.FILES_DIR = tmp_path / "files"
-    return settings.FILES_DIR
-
-
 @pytest.fixture
 def person(make_person: Any) -> Any:
     return make_person()
