@@ -372,6 +372,9 @@ def campaign_send(
     rate = campaign.rate if rate is None else rate
     interval = 1.0 / rate if rate and rate > 0 else 0.0
     conn = get_connection(fail_silently=False)
+    # Raw bytes go straight to an SMTP session; any other backend (the console, a file, the
+    # test outbox) is given whole messages.
+    raw_smtp = hasattr(conn, "connection")
     cfg = controller_settings(campaign.controller_id)
     campaign.controller  # noqa: B018 - fetched once, used by every message
     factory = MessageFactory(campaign, cfg)
@@ -428,7 +431,7 @@ def campaign_send(
                     if delay > 0:
                         time.sleep(delay)
                     next_at = max(next_at, time.monotonic() - 1.0) + interval
-                data = factory.render(row, row.person)
+                data = factory.render(row, row.person) if raw_smtp else None
                 try:
                     if data is None:
                         conn.send_messages(

@@ -194,3 +194,23 @@ def test_crash_mid_send_and_restart_send_each_message_exactly_once(
     assert sorted(smtp.recipients()) == sorted(f"henkilo{i}@asiakas.fi" for i in range(12))
     big.refresh_from_db()
     assert big.status == "sent" and big.sent_count == 12
+
+
+def test_campaign_send_command_works_with_the_default_console_email(
+    settings, capsys, fi_controller, actor, news, make_person
+):
+    """Without EMAIL_URL mail goes to the console; `campaign send` must deliver there."""
+    from django.core.management import call_command
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    anna = make_person(first_name="Anna", email="anna@asiakas.fi", is_contact_person=True)
+    subscribe(news, anna, actor)
+    first = campaign(fi_controller, actor, lists=[news])
+
+    call_command("campaign", "send", str(first.pk), "--no-progress")
+
+    out = capsys.readouterr().out
+    assert "To: anna@asiakas.fi" in out
+    assert "Subject: Hei Anna" in out
+    row = CampaignRecipient.objects.get(person=anna)
+    assert row.status == RecipientStatus.SENT

@@ -111,3 +111,34 @@ def test_erasure_page_shows_the_plan_and_erases(client, staff, make_person, acto
     from rekisteri.register.models import Person
 
     assert not Person.objects.filter(pk=person.pk).exists()
+
+
+def test_erasure_page_of_a_person_with_disclosures_names_the_recipients(
+    client, staff, make_person, actor
+):
+    """Art. 19: the plan lists whom to tell, by the recipient's name (it answered 500)."""
+    from rekisteri.disclosures.services import disclosure_record
+
+    person = make_person(email="luovutettu@example.fi")
+    disclosure_record(
+        actor=actor,
+        person_ids=[person.pk],
+        recipient_code="tax_authority",
+        categories=["basic"],
+        basis="legal_obligation",
+        reason="tax audit request",
+    )
+    r, _ = services.request_create_staff(
+        actor=actor,
+        kind="erasure",
+        channel="email",
+        requester_email="luovutettu@example.fi",
+        person_ids=[person.pk],
+        verification_method="known_email",
+    )
+    _login(client, staff["dpo"])
+    page = client.get(reverse("rights:request_detail", args=[r.pk]), HTTP_ACCEPT_LANGUAGE="fi")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Verohallinto" in html
+    assert "tax_authority" not in html

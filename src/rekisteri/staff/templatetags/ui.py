@@ -56,6 +56,12 @@ def role_name(code: str) -> str:
 
 
 @register.filter
+def recipient_name(code: str) -> str:
+    recipient = catalogue_snapshot().recipients.get(code)
+    return _localised(recipient.name, code) if recipient else code
+
+
+@register.filter
 def source_kind(code: str) -> str:
     return str(SOURCE_KINDS.get(code, code))
 
