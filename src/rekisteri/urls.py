@@ -2,7 +2,13 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.urls import include, path
 
+from rekisteri.access.gate import PUBLIC_ROUTE, declare_route
 from rekisteri.api.api import api
+
+# Routes of third-party code: the language switch and the API's schema, docs and root are
+# public (they hold no data).
+for _route in ("set_language", "api:openapi-json", "api:openapi-view", "api:api-root"):
+    declare_route(_route, PUBLIC_ROUTE)
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),

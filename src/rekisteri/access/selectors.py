@@ -25,6 +25,7 @@ from typing import Any
 
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 
+from rekisteri.access.capabilities import Cap
 from rekisteri.catalogue.selectors import catalogue_snapshot
 
 ALWAYS_VISIBLE: frozenset[str] = frozenset()
@@ -42,9 +43,8 @@ class Scope:
     shared_controller_ids: frozenset[int] = frozenset()
     #: categories of the user's purposes that the catalogue shares within the group
     shared_categories: frozenset[str] = frozenset()
-    is_dpo: bool = False
-    is_admin: bool = False
-    can_reveal: bool = False
+    #: what the user's purposes cover (rekisteri.access.capabilities); decided by the gate
+    capabilities: frozenset[str] = frozenset()
     mfa_required: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
     #: the user's purposes that the catalogue marks shared_within_group
@@ -56,6 +56,28 @@ class Scope:
     @property
     def is_staff(self) -> bool:
         return bool(self.roles)
+
+    def can(self, capability: str) -> bool:
+        """Whether one of the user's purposes covers this capability (see access.gate)."""
+        return capability in self.capabilities
+
+    def purposes_for(self, capability: str) -> frozenset[str]:
+        """The user's purposes that cover a capability: what a read for it is done for."""
+        snap = catalogue_snapshot(self.catalogue_version)
+        return frozenset(
+            p
+            for p in self.purposes
+            if p in snap.purposes and capability in snap.purposes[p].capabilities
+        )
+
+    @property
+    def is_dpo(self) -> bool:
+        """Handles data subject requests: may still work on a restricted person (Art. 18)."""
+        return Cap.HANDLE_RIGHTS_REQUESTS in self.capabilities
+
+    @property
+    def can_reveal(self) -> bool:
+        return Cap.REVEAL_IDENTITY_CODES in self.capabilities
 
     def can_read(self, category: str) -> bool:
         return category in self.categories
@@ -129,9 +151,7 @@ def scope_for(user: Any, *, catalogue_version: int | None = None) -> Scope:
             shared_controller_ids=shared_ids,
             shared_categories=shared_categories,
             shared_purposes=shared_purposes,
-            is_dpo=any(snap.roles[r].dpo for r in roles),
-            is_admin=any(snap.roles[r].admin for r in roles),
-            can_reveal=any(snap.roles[r].reveal_identity_codes for r in roles),
+            capabilities=frozenset(snap.capabilities_for_purposes(purposes)),
             mfa_required=any(snap.roles[r].mfa_required for r in roles),
             catalogue_version=snap.version_id or None,
         )

@@ -7,8 +7,6 @@ import io
 import qrcode
 import qrcode.image.svg
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -19,6 +17,8 @@ from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from rekisteri.access.capabilities import Cap
+from rekisteri.access.gate import requires, staff
 from rekisteri.access.models import GroupShare
 from rekisteri.access.policy import ProcessingRefused
 from rekisteri.access.selectors import scope_for
@@ -57,8 +57,8 @@ def _clean_token(raw: str) -> str:
 
 
 @never_cache
-@login_required
 @require_http_methods(["GET", "POST"])
+@staff
 def mfa_setup(request: HttpRequest) -> HttpResponse:
     """Enrol a TOTP authenticator: QR code, then one code to prove it works."""
     user = request.user
@@ -112,8 +112,8 @@ def _throttled(user: object) -> bool:
 
 
 @never_cache
-@login_required
 @require_http_methods(["GET", "POST"])
+@staff
 def mfa_verify(request: HttpRequest) -> HttpResponse:
     """The second step of logging in: a code from the enrolled authenticator."""
     user = request.user
@@ -140,14 +140,12 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@login_required
 @require_http_methods(["GET", "POST"])
+@requires(Cap.REVEAL_IDENTITY_CODES)
 def identity_code_reveal_view(request: HttpRequest, person_id: int) -> HttpResponse:
     """Show a person's identity code in full, for a stated reason, on the audit trail."""
     scope = scope_for(request.user)
     person = person_get(scope=scope, person_id=person_id)  # 404 when not visible
-    if not scope.can_reveal:
-        raise PermissionDenied("your role may not reveal identity codes")
     context: dict = {"person": person, "revealed": None, "reason": "", "error": ""}
     if request.method == "POST":
         reason = request.POST.get("reason", "")
@@ -164,8 +162,8 @@ def identity_code_reveal_view(request: HttpRequest, person_id: int) -> HttpRespo
     return render(request, "access/reveal.html", context)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
+@requires(Cap.KEEP_REGISTER)
 def person_sharing_view(request: HttpRequest, person_id: int) -> HttpResponse:
     """Share a person's record with another group company, or end a share (audited)."""
     scope = scope_for(request.user)

@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from ninja import NinjaAPI, Schema
 
+from rekisteri.access.gate import public
 from rekisteri.api.auth import TokenAuth
 from rekisteri.api.errors import install_error_handlers
 
@@ -47,6 +48,7 @@ class Index(Schema):
     summary="Where the schema and the documentation are (no token needed)",
     tags=["meta"],
 )
+@public
 def api_index(request: HttpRequest) -> dict[str, str]:
     return {
         "version": api.version,

@@ -8,8 +8,8 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from rekisteri.access.policy import ProcessingRefused
-from rekisteri.access.selectors import scope_for
+from rekisteri.access.capabilities import Cap
+from rekisteri.access.gate import requires, scope_of
 from rekisteri.api.errors import ERRORS_NO_404
 from rekisteri.audit.selectors import audit_access_log, audit_chain_head, audit_chain_verify
 
@@ -44,9 +44,9 @@ class ChainOut(Schema):
     operation_id="audit_access_log",
     summary="Who accessed or changed a person's data, when and why (DPO only)",
 )
+@requires(Cap.READ_AUDIT_TRAIL)
 def access_log(request: HttpRequest, person_id: int) -> Any:
-    scope = scope_for(request.auth)  # type: ignore[attr-defined]
-    return audit_access_log(scope=scope, person_id=person_id)
+    return audit_access_log(scope=scope_of(request), person_id=person_id)  # type: ignore[attr-defined]
 
 
 @router.get(
@@ -55,10 +55,8 @@ def access_log(request: HttpRequest, person_id: int) -> Any:
     operation_id="audit_verify",
     summary="Check the audit trail's hash chain (DPO and administrators)",
 )
+@requires(Cap.VERIFY_AUDIT_TRAIL)
 def verify(request: HttpRequest) -> Any:
-    scope = scope_for(request.auth)  # type: ignore[attr-defined]
-    if not (scope.is_dpo or scope.is_admin):
-        raise ProcessingRefused("Only the DPO and administrators check the audit trail.", "dpo")
     checked, problem = audit_chain_verify()
     seq, head = audit_chain_head()
     return {

@@ -15,7 +15,10 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
 
+from rekisteri.access.capabilities import Cap
 from rekisteri.access.policy import ProcessingRefused
 from rekisteri.access.selectors import Scope
 from rekisteri.audit.models import AuditAction, AuditEvent, AuditKey, ChainHead
@@ -142,17 +145,17 @@ def audit_access_log(*, scope: Scope, person_id: int) -> list[AccessLogEntry]:
     Refused for anyone but the DPO; a DPO sees the persons of their own group companies (and
     persons already erased, whose events remain under a bare id).
     """
-    if not scope.is_dpo:
-        raise ProcessingRefused("Only the data protection officer sees the audit trail.", "dpo")
+    if not scope.can(Cap.READ_AUDIT_TRAIL):
+        raise ProcessingRefused(
+            _("Your role's purposes do not cover reading the audit trail."), "capability"
+        )
     from rekisteri.register.models import Person
 
     controller_id = (
         Person.objects.filter(pk=person_id).values_list("controller_id", flat=True).first()
     )
     if controller_id is not None and controller_id not in scope.controller_ids:
-        raise ProcessingRefused(
-            "This person is not in the register of your group company.", "controller"
-        )
+        raise Http404  # another group company's person does not exist for this user
     labels = dict(AuditAction.choices)
     entries = []
     for event in audit_events_for_person(person_id=person_id):

@@ -3,28 +3,18 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rekisteri.access.selectors import scope_for
+from rekisteri.access.capabilities import Cap
+from rekisteri.access.gate import requires, scope_of, staff
 from rekisteri.audit.models import AuditAction
 from rekisteri.audit.services import actor_of, audit_record
 from rekisteri.breaches import selectors, services
 from rekisteri.breaches.forms import BreachForm
 from rekisteri.breaches.models import Breach
-
-DPO = frozenset({"dpo"})
-
-
-def _dpo(request: HttpRequest):  # type: ignore[no-untyped-def]
-    scope = scope_for(request.user)
-    if not (scope.roles & DPO):
-        raise PermissionDenied
-    return scope
 
 
 def _actor(request: HttpRequest):  # type: ignore[no-untyped-def]
@@ -36,9 +26,9 @@ def _show_errors(form: BreachForm, exc: services.BreachError) -> None:
         form.add_error(key if key in form.fields else None, message)
 
 
-@login_required
+@requires(Cap.KEEP_BREACH_REGISTER)
 def breach_list(request: HttpRequest) -> HttpResponse:
-    scope = _dpo(request)
+    scope = scope_of(request)
     now = timezone.now()
     rows = [
         {"b": b, "clock": b.clock(now), "hours_left": b.hours_left(now)}
@@ -47,12 +37,10 @@ def breach_list(request: HttpRequest) -> HttpResponse:
     return render(request, "breaches/breach_list.html", {"rows": rows})
 
 
-@login_required
+@staff
 def breach_report(request: HttpRequest) -> HttpResponse:
-    scope = scope_for(request.user)
-    if not scope.is_staff:
-        raise PermissionDenied
-    form = BreachForm(request.POST or None, report_only=not scope.is_dpo)
+    scope = scope_of(request)
+    form = BreachForm(request.POST or None, report_only=not scope.can(Cap.KEEP_BREACH_REGISTER))
     if request.method == "POST" and form.is_valid():
         try:
             breach = services.breach_record(actor=_actor(request), data=form.cleaned_data)
@@ -60,15 +48,15 @@ def breach_report(request: HttpRequest) -> HttpResponse:
             _show_errors(form, exc)
         else:
             messages.success(request, _("The breach is recorded; the DPO has been told."))
-            if scope.is_dpo:
+            if scope.can(Cap.KEEP_BREACH_REGISTER):
                 return redirect("breaches:detail", breach_id=breach.pk)
             return redirect("staff:home")
     return render(request, "breaches/breach_form.html", {"form": form, "breach": None})
 
 
-@login_required
+@requires(Cap.KEEP_BREACH_REGISTER)
 def breach_detail(request: HttpRequest, breach_id: int) -> HttpResponse:
-    scope = _dpo(request)
+    scope = scope_of(request)
     try:
         breach = selectors.breach_get(scope=scope, breach_id=breach_id)
     except Breach.DoesNotExist as exc:
@@ -102,9 +90,9 @@ def breach_detail(request: HttpRequest, breach_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@requires(Cap.KEEP_BREACH_REGISTER)
 def breach_affected(request: HttpRequest, breach_id: int) -> HttpResponse:
-    scope = _dpo(request)
+    scope = scope_of(request)
     try:
         breach = selectors.breach_get(scope=scope, breach_id=breach_id)
     except Breach.DoesNotExist as exc:

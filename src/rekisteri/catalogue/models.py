@@ -98,6 +98,8 @@ class Purpose(Translated):
     profiling = models.BooleanField(default=False)
     direct_marketing = models.BooleanField(default=False)
     shared_within_group = models.BooleanField(default=False)
+    #: the capabilities (rekisteri.access.capabilities) this purpose covers
+    capabilities = models.JSONField(default=list, blank=True)
     required = models.JSONField(
         default=dict, blank=True, help_text="is giving data required, and what follows if not"
     )
@@ -146,9 +148,6 @@ class RetentionRule(models.Model):
 class Role(Translated):
     purposes = models.ManyToManyField(Purpose, related_name="roles")
     mfa_required = models.BooleanField(default=False)
-    reveal_identity_codes = models.BooleanField(default=False)
-    dpo = models.BooleanField(default=False)
-    admin = models.BooleanField(default=False)
 
     class Meta:
         unique_together = [("version", "code")]

@@ -70,6 +70,8 @@ FUNCTIONS = (
     "hosting",
 )
 SECTIONS = ("controllers", "categories", "purposes", "sources", "recipients", "retention", "roles")
+#: role keys of the first catalogue format, replaced by capabilities on purposes
+LEGACY_ROLE_KEYS = ("dpo", "admin", "reveal_identity_codes")
 _PERIOD = re.compile(r"^\s*(\d+)\s*(day|days|month|months|year|years)\s*$")
 
 
@@ -308,12 +310,36 @@ class _Validator:
                     "objection",
                     "an objection to direct marketing is always absolute (Art. 21(3))",
                 )
-            if not p.get("categories"):
-                self.err("purposes", i, "categories", "a purpose uses at least one data category")
+            if not p.get("categories") and not p.get("capabilities"):
+                self.err(
+                    "purposes",
+                    i,
+                    "categories",
+                    "a purpose uses at least one data category (or, for work on no register "
+                    "data such as user administration, names its capabilities)",
+                )
+            self._capabilities(i, p)
             self._codes("purposes", i, p, "categories", codes["categories"], "category")
             self._codes("purposes", i, p, "recipients", codes["recipients"], "recipient")
             self._codes("purposes", i, p, "sources", codes["sources"], "source")
             self._codes("purposes", i, p, "controllers", codes["controllers"], "controller")
+
+    def _capabilities(self, i: int, p: dict[str, Any]) -> None:
+        from rekisteri.access.capabilities import CAPABILITIES
+
+        value = p.get("capabilities", [])
+        if not isinstance(value, list):
+            self.err("purposes", i, "capabilities", "must be a list of capability codes")
+            return
+        for code in value:
+            if code not in CAPABILITIES:
+                self.err(
+                    "purposes",
+                    i,
+                    "capabilities",
+                    f"{code!r} is not a capability of Rekisteri; known: "
+                    + ", ".join(sorted(CAPABILITIES)),
+                )
 
     def _sources(self, data: CatalogueData) -> None:
         for i, s in enumerate(data.sections["sources"]):
@@ -369,6 +395,16 @@ class _Validator:
     def _roles(self, data: CatalogueData, codes: dict[str, set[Any]]) -> None:
         for i, r in enumerate(data.sections["roles"]):
             self._codes("roles", i, r, "purposes", codes["purposes"], "purpose")
+            for key in LEGACY_ROLE_KEYS:
+                if key in r:
+                    self.err(
+                        "roles",
+                        i,
+                        key,
+                        "a role reaches work only through its purposes: list the "
+                        "capabilities on the purposes instead (`rekisteri catalogue migrate "
+                        "FILE` converts an older catalogue)",
+                    )
 
 
 def parse_catalogue(text: str) -> CatalogueData:

@@ -17,6 +17,7 @@ class PurposeInfo:
     profiling: bool
     direct_marketing: bool
     shared_within_group: bool
+    capabilities: frozenset[str]
     recipients: tuple[str, ...]
     sources: tuple[str, ...]
 
@@ -27,9 +28,6 @@ class RoleInfo:
     name: dict[str, str]
     purposes: frozenset[str]
     mfa_required: bool
-    reveal_identity_codes: bool
-    dpo: bool
-    admin: bool
 
 
 @dataclass(frozen=True)
@@ -46,6 +44,16 @@ class Snapshot:
     def purposes_for_category(self, category: str) -> list[PurposeInfo]:
         return [p for p in self.purposes.values() if category in p.categories]
 
+    def capabilities_for_purposes(self, purposes: set[str] | frozenset[str]) -> set[str]:
+        out: set[str] = set()
+        for code in purposes:
+            if code in self.purposes:
+                out |= self.purposes[code].capabilities
+        return out
+
+    def purposes_with_capability(self, capability: str) -> frozenset[str]:
+        return frozenset(p.code for p in self.purposes.values() if capability in p.capabilities)
+
     def categories_for_purposes(self, purposes: set[str] | frozenset[str]) -> set[str]:
         out: set[str] = set()
         for code in purposes:
@@ -56,6 +64,10 @@ class Snapshot:
 
 _cache: dict[int, Snapshot] = {}
 EMPTY = Snapshot(version_id=0, version="")
+
+
+def forget_snapshot(version_id: int) -> None:
+    _cache.pop(version_id, None)
 
 
 def catalogue_current_version() -> m.CatalogueVersion | None:
@@ -81,6 +93,7 @@ def catalogue_snapshot(version_id: int | None = None) -> Snapshot:
             profiling=p.profiling,
             direct_marketing=p.direct_marketing,
             shared_within_group=p.shared_within_group,
+            capabilities=frozenset(p.capabilities),
             recipients=tuple(p.recipients),
             sources=tuple(p.sources),
         )
@@ -90,9 +103,6 @@ def catalogue_snapshot(version_id: int | None = None) -> Snapshot:
             name=r.name,
             purposes=frozenset(p.code for p in r.purposes.all()),
             mfa_required=r.mfa_required,
-            reveal_identity_codes=r.reveal_identity_codes,
-            dpo=r.dpo,
-            admin=r.admin,
         )
         for r in m.Role.objects.filter(version=version).prefetch_related("purposes")
     }

@@ -11,6 +11,7 @@ from rekisteri.audit.models import AuditAction
 from rekisteri.audit.services import audit_record
 from rekisteri.catalogue import models as m
 from rekisteri.catalogue.schema import CatalogueData, parse_catalogue
+from rekisteri.catalogue.selectors import forget_snapshot
 from rekisteri.register.models import Controller
 from rekisteri.register.validators import normalise_business_id
 
@@ -36,6 +37,9 @@ def catalogue_load(*, text: str, source_name: str, actor: Any) -> tuple[m.Catalo
         source_text=text,
         loaded_by=actor_name,
     )
+    # An id can come round again after a rolled-back load (SQLite reuses it): never answer
+    # with a snapshot of another catalogue.
+    forget_snapshot(version.pk)
     s = data.sections
     for c in s["controllers"]:
         country = c.get("country", "FI")
@@ -99,6 +103,7 @@ def catalogue_load(*, text: str, source_name: str, actor: Any) -> tuple[m.Catalo
             profiling=bool(p.get("profiling", False)),
             direct_marketing=bool(p.get("direct_marketing", False)),
             shared_within_group=bool(p.get("shared_within_group", False)),
+            capabilities=sorted(p.get("capabilities", [])),
             required=p.get("required") or {},
             recipients=p.get("recipients", []),
             sources=p.get("sources", []),
@@ -126,9 +131,6 @@ def catalogue_load(*, text: str, source_name: str, actor: Any) -> tuple[m.Catalo
             name=role["name"],
             description=_texts(role, "description"),
             mfa_required=bool(role.get("mfa_required", False)),
-            reveal_identity_codes=bool(role.get("reveal_identity_codes", False)),
-            dpo=bool(role.get("dpo", False)),
-            admin=bool(role.get("admin", False)),
         )
         obj.purposes.set([purposes[p] for p in role.get("purposes", [])])
     audit_record(

@@ -15,14 +15,13 @@ from django.db import transaction
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from rekisteri.access.policy import ProcessingRefused
-from rekisteri.access.selectors import scope_for
+from rekisteri.access.capabilities import Cap
+from rekisteri.access.gate import requires, scope_of
 from rekisteri.api.errors import errors
 from rekisteri.audit.models import AuditAction
 from rekisteri.audit.services import actor_of, audit_record
 from rekisteri.consent import selectors, services
 from rekisteri.consent.models import ConsentMethod
-from rekisteri.consent.views import PREFERENCE_ROLES
 from rekisteri.register.models import Person
 from rekisteri.register.selectors import person_get
 
@@ -62,10 +61,7 @@ class ObjectionIn(Schema):
 
 
 def _person(request: HttpRequest, person_id: int) -> Person:
-    scope = scope_for(request.auth)  # type: ignore[attr-defined]
-    if not scope.roles & PREFERENCE_ROLES:
-        raise ProcessingRefused("Consents are for marketing staff and the DPO.", code="role")
-    return person_get(scope=scope, person_id=person_id)
+    return person_get(scope=scope_of(request), person_id=person_id)  # type: ignore[attr-defined]
 
 
 def _decision(d: selectors.Decision) -> dict[str, Any]:
@@ -103,6 +99,7 @@ def _status(person: Person) -> dict[str, Any]:
     operation_id="consent_status",
     summary="May we send this person marketing, by channel and why; every statement with its proof",
 )
+@requires(Cap.MANAGE_CONSENTS)
 def consent_status(request: HttpRequest, person_id: int) -> Any:
     person = _person(request, person_id)
     with transaction.atomic():
@@ -124,6 +121,7 @@ def consent_status(request: HttpRequest, person_id: int) -> Any:
     operation_id="consent_objection",
     summary="Record the person's direct marketing prohibition (Art. 21(3)); it applies at once",
 )
+@requires(Cap.MANAGE_CONSENTS)
 def consent_objection(request: HttpRequest, person_id: int, body: ObjectionIn) -> Any:
     person = _person(request, person_id)
     services.marketing_objection_record(

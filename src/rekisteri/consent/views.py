@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from rekisteri.access.capabilities import Cap
+from rekisteri.access.gate import requires, scope_of
 from rekisteri.access.policy import ProcessingRefused
 from rekisteri.access.selectors import Scope, scope_for
 from rekisteri.audit.services import actor_of
@@ -27,7 +27,6 @@ from rekisteri.register.models import Controller, Person
 from rekisteri.register.selectors import person_get
 
 #: Roles whose purposes cover marketing preferences (direct_marketing, rights_handling).
-PREFERENCE_ROLES = frozenset({"marketing", "dpo"})
 
 
 def _actor(request: HttpRequest, purpose: str = "direct_marketing") -> Any:
@@ -52,7 +51,7 @@ def permission_context(scope: Scope, person: Person) -> dict[str, Any]:
     return ctx
 
 
-@login_required
+@requires(Cap.KEEP_REGISTER)
 def permission(request: HttpRequest, person_id: int) -> HttpResponse:
     """Fragment for the person page (htmx or a plain include through the template tag)."""
     scope = scope_for(request.user)
@@ -60,11 +59,9 @@ def permission(request: HttpRequest, person_id: int) -> HttpResponse:
     return render(request, "consent/partials/permission.html", permission_context(scope, person))
 
 
-@login_required
+@requires(Cap.MANAGE_CONSENTS)
 def person_consents(request: HttpRequest, person_id: int) -> HttpResponse:
-    scope = scope_for(request.user)
-    if not scope.roles & PREFERENCE_ROLES:
-        raise PermissionDenied(_("Consents are for marketing staff and the DPO."))
+    scope = scope_of(request)
     person = _person(scope, person_id)
     from rekisteri.marketing.models import MailingList, Subscription
 
@@ -90,11 +87,9 @@ def person_consents(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@requires(Cap.MANAGE_CONSENTS)
 def record(request: HttpRequest, person_id: int) -> HttpResponse:
-    scope = scope_for(request.user)
-    if not scope.roles & PREFERENCE_ROLES:
-        raise PermissionDenied(_("Consents are for marketing staff and the DPO."))
+    scope = scope_of(request)
     person = _person(scope, person_id)
     post = request.POST
     try:
@@ -145,17 +140,13 @@ def record(request: HttpRequest, person_id: int) -> HttpResponse:
     return redirect("consent:person_consents", person_id=person.pk)
 
 
-@login_required
+@requires(Cap.MANAGE_CONSENTS)
 def marketing_settings(request: HttpRequest) -> HttpResponse:
-    scope = scope_for(request.user)
-    if not scope.roles & PREFERENCE_ROLES:
-        raise PermissionDenied(_("Marketing rules are for marketing staff and the DPO."))
+    scope = scope_of(request)
     controllers = list(Controller.objects.filter(pk__in=scope.controller_ids).order_by("name"))
     rows = [selectors.controller_settings(c.pk) for c in controllers]
     fields = ("b2b_opt_out", "existing_customer_rule", "open_tracking", "click_tracking")
     if request.method == "POST":
-        if not scope.roles & frozenset({"dpo", "marketing"}):
-            raise PermissionDenied
         for cfg in rows:
             prefix = f"c{cfg.controller_id}-"
             for f in fields:

@@ -3,32 +3,23 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from rekisteri.access.capabilities import Cap
+from rekisteri.access.gate import requires, scope_of
 from rekisteri.access.policy import ProcessingRefused
-from rekisteri.access.selectors import scope_for
 from rekisteri.audit.services import actor_of
 from rekisteri.disclosures import selectors, services
 from rekisteri.disclosures.forms import DisclosureForm
 
 #: who handles authority requests, credit checks and the log itself
-DISCLOSERS = frozenset({"dpo", "compliance", "finance"})
 
 
-def _scope(request: HttpRequest):  # type: ignore[no-untyped-def]
-    scope = scope_for(request.user)
-    if not (scope.roles & DISCLOSERS):
-        raise PermissionDenied
-    return scope
-
-
-@login_required
+@requires(Cap.LOG_DISCLOSURES)
 def disclosure_list(request: HttpRequest) -> HttpResponse:
-    scope = _scope(request)
+    scope = scope_of(request)
     recipient = request.GET.get("recipient", "").strip()
     person = request.GET.get("person", "").strip()
     qs = selectors.disclosure_list(
@@ -43,9 +34,9 @@ def disclosure_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@requires(Cap.LOG_DISCLOSURES)
 def disclosure_create(request: HttpRequest) -> HttpResponse:
-    scope = _scope(request)
+    scope = scope_of(request)
     form = DisclosureForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

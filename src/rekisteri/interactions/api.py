@@ -14,6 +14,8 @@ from typing import Annotated, Any
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema
 
+from rekisteri.access.capabilities import Cap
+from rekisteri.access.gate import requires
 from rekisteri.access.selectors import scope_for
 from rekisteri.api.errors import errors
 from rekisteri.audit.services import actor_of
@@ -88,6 +90,7 @@ def _id(value: int | None, name: str) -> int | None:
     operation_id="interaction_list",
     summary="A person's or an organisation's interactions that the caller may see",
 )
+@requires(Cap.RECORD_INTERACTIONS)
 def interaction_list(
     request: HttpRequest,
     person_id: Annotated[int | None, Query()] = None,
@@ -120,6 +123,7 @@ def interaction_list(
     operation_id="interaction_create",
     summary="Record an interaction of a person or an organisation",
 )
+@requires(Cap.RECORD_INTERACTIONS)
 def interaction_create(request: HttpRequest, payload: InteractionIn) -> Any:
     scope = scope_for(request.auth)  # type: ignore[attr-defined]
     actor = actor_of(request.auth, ip=request.META.get("REMOTE_ADDR"))  # type: ignore[attr-defined]

@@ -7,15 +7,14 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from rekisteri.access.capabilities import Cap
+from rekisteri.access.gate import requires, scope_of
 from rekisteri.access.policy import ProcessingRefused
-from rekisteri.access.selectors import scope_for
 from rekisteri.audit.models import AuditAction
 from rekisteri.audit.services import Actor, actor_of, audit_record
 from rekisteri.interactions import selectors, services
@@ -45,11 +44,9 @@ def _actor(request: HttpRequest) -> Actor:
     return actor_of(request.user, ip=request.META.get("REMOTE_ADDR"))
 
 
-@login_required
+@requires(Cap.RECORD_INTERACTIONS)
 def person_timeline(request: HttpRequest, person_id: int) -> HttpResponse:
-    scope = scope_for(request.user)
-    if not scope.is_staff:
-        raise PermissionDenied
+    scope = scope_of(request)
     kind = request.GET.get("kind") or None
     person, timeline = selectors.person_timeline(
         scope=scope, actor=_actor(request), person_id=person_id, kind=kind
@@ -70,11 +67,9 @@ def person_timeline(request: HttpRequest, person_id: int) -> HttpResponse:
     return render(request, "interactions/timeline.html", context)
 
 
-@login_required
+@requires(Cap.RECORD_INTERACTIONS)
 def organization_timeline(request: HttpRequest, organization_id: int) -> HttpResponse:
-    scope = scope_for(request.user)
-    if not scope.is_staff:
-        raise PermissionDenied
+    scope = scope_of(request)
     kind = request.GET.get("kind") or None
     org, timeline = selectors.organization_timeline(
         scope=scope, actor=_actor(request), organization_id=organization_id, kind=kind
@@ -108,11 +103,9 @@ def interaction_form_class(kind: str, controller_id: int) -> type[forms.ModelFor
     return form_class
 
 
-@login_required
+@requires(Cap.RECORD_INTERACTIONS)
 def interaction_create(request: HttpRequest, person_id: int) -> HttpResponse:
-    scope = scope_for(request.user)
-    if not scope.is_staff:
-        raise PermissionDenied
+    scope = scope_of(request)
     person = person_get(scope=scope, person_id=person_id)
     kind = request.GET.get("kind") or request.POST.get("kind") or "communication"
     if kind not in KINDS:
@@ -171,11 +164,9 @@ def interaction_create(request: HttpRequest, person_id: int) -> HttpResponse:
     return render(request, "interactions/create.html", context, status=status)
 
 
-@login_required
+@requires(Cap.RECORD_INTERACTIONS)
 def interaction_file(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    scope = scope_for(request.user)
-    if not scope.is_staff:
-        raise PermissionDenied
+    scope = scope_of(request)
     obj = selectors.interaction_get(scope=scope, kind=kind, pk=pk)
     name = services.file_field(kind)
     stored = getattr(obj, name) if name else None

@@ -27,6 +27,7 @@ from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from rekisteri.access.gate import public
 from rekisteri.common.env import secret_file
 from rekisteri.consent.models import Channel, ConsentMethod, ConsentPurpose, ConsentState
 from rekisteri.marketing import services
@@ -59,6 +60,7 @@ def _render(request: HttpRequest, lang: str, template: str, ctx: dict[str, Any],
 
 @csrf_exempt  # RFC 8058: the mail provider POSTs without any cookie or token
 @require_http_methods(["GET", "POST"])
+@public
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     recipient = services.recipient_by_token(token)
     if recipient is None:
@@ -88,6 +90,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 
 @csrf_exempt  # the token is the capability; the page uses no session and sets no cookie
 @require_http_methods(["GET", "POST"])
+@public
 def preferences(request: HttpRequest, token: str) -> HttpResponse:
     from rekisteri.consent.selectors import consent_current, tracking_allowed
 
@@ -154,6 +157,7 @@ def preferences(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+@public
 def open_pixel(request: HttpRequest, token: str) -> HttpResponse:
     services.tracking_record(token=token, kind=TrackingKind.OPEN)
     response = HttpResponse(PIXEL, content_type="image/gif")
@@ -161,6 +165,7 @@ def open_pixel(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
+@public
 def click(request: HttpRequest, token: str, signed: str) -> HttpResponse:
     try:
         url = signing.loads(signed, salt=CLICK_SALT)
@@ -174,6 +179,7 @@ def click(request: HttpRequest, token: str, signed: str) -> HttpResponse:
 
 @csrf_exempt  # the POST confirms with the token; no session is involved
 @require_http_methods(["GET", "POST"])
+@public
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
     sub = Subscription.objects.select_related("mailing_list", "person").filter(token=token).first()
     if sub is None:
@@ -193,6 +199,7 @@ def bounce_webhook_token() -> str:
 
 @csrf_exempt  # a machine endpoint, protected by its bearer token
 @require_http_methods(["POST"])
+@public
 def bounce_webhook(request: HttpRequest) -> HttpResponse:
     from rekisteri.marketing.bounces import bounces_from_json, bounces_from_message
 

@@ -8,14 +8,15 @@ from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from rekisteri.access.selectors import Scope, scope_for
+from rekisteri.access.capabilities import Cap
+from rekisteri.access.gate import requires, scope_of
+from rekisteri.access.selectors import Scope
 from rekisteri.audit.services import actor_of
 from rekisteri.consent.selectors import reason_text
 from rekisteri.marketing import services
@@ -31,19 +32,23 @@ from rekisteri.marketing.models import (
 from rekisteri.marketing.segments import RULES
 from rekisteri.register.models import Controller
 
-MARKETERS = frozenset({"marketing", "dpo"})
+
+def _gated(capability: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """The gate's declaration, with the user's scope passed to the view."""
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @requires(capability)
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            return view(request, scope_of(request), *args, **kwargs)  # type: ignore[attr-defined]
+
+        return wrapper
+
+    return decorate
 
 
-def marketers_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        scope = scope_for(request.user)
-        if not scope.roles & MARKETERS:
-            raise PermissionDenied(_("Marketing pages are for marketing staff and the DPO."))
-        return view(request, scope, *args, **kwargs)
-
-    return wrapper
+marketers_only = _gated(Cap.SEND_DIRECT_MARKETING)
+profilers_only = _gated(Cap.PROFILE_SEGMENTS)
 
 
 def _actor(request: HttpRequest) -> Any:
@@ -122,7 +127,7 @@ def list_detail(request: HttpRequest, scope: Scope, list_id: int) -> HttpRespons
 # --- segments ------------------------------------------------------------------------------
 
 
-@marketers_only
+@profilers_only
 def segment_list(request: HttpRequest, scope: Scope) -> HttpResponse:
     errors: dict[str, str] = {}
     rules_text = request.POST.get("rules", '[{"rule": "industry", "value": "software"}]')
@@ -157,7 +162,7 @@ def segment_list(request: HttpRequest, scope: Scope) -> HttpResponse:
     )
 
 
-@marketers_only
+@profilers_only
 def segment_detail(request: HttpRequest, scope: Scope, segment_id: int) -> HttpResponse:
     from rekisteri.marketing.segments import explain
 
@@ -172,7 +177,7 @@ def segment_detail(request: HttpRequest, scope: Scope, segment_id: int) -> HttpR
 
 
 @require_POST
-@marketers_only
+@profilers_only
 def segment_compute(request: HttpRequest, scope: Scope, segment_id: int) -> HttpResponse:
     seg = _get(Segment, scope, segment_id)
     count = services.segment_refresh(actor=_actor(request), segment=seg)

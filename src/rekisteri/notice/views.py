@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from rekisteri.access.selectors import scope_for
+from rekisteri.access.capabilities import Cap
+from rekisteri.access.gate import public, requires, scope_of
 from rekisteri.audit.models import AuditAction
 from rekisteri.audit.services import actor_of, audit_record
 from rekisteri.catalogue.schema import LANGS
 from rekisteri.notice import selectors
 from rekisteri.notice.models import NoticeVersion
 from rekisteri.notice.ropa import COLUMNS
-
-DPO = frozenset({"dpo"})
 
 
 def _lang(request: HttpRequest) -> str:
@@ -44,10 +41,12 @@ def _public(request: HttpRequest, version: NoticeVersion | None) -> HttpResponse
     )
 
 
+@public
 def public_notice(request: HttpRequest) -> HttpResponse:
     return _public(request, selectors.notice_current())
 
 
+@public
 def public_version(request: HttpRequest, number: int) -> HttpResponse:
     try:
         version = selectors.notice_version_get(number=number)
@@ -56,16 +55,8 @@ def public_version(request: HttpRequest, number: int) -> HttpResponse:
     return _public(request, version)
 
 
-def _dpo(request: HttpRequest):  # type: ignore[no-untyped-def]
-    scope = scope_for(request.user)
-    if not (scope.roles & DPO):
-        raise PermissionDenied
-    return scope
-
-
-@login_required
+@requires(Cap.PUBLISH_NOTICE)
 def versions(request: HttpRequest) -> HttpResponse:
-    _dpo(request)
     lang = _lang(request)
     from rekisteri.notice.content import change_text
 
@@ -76,9 +67,9 @@ def versions(request: HttpRequest) -> HttpResponse:
     return render(request, "notice/versions.html", {"rows": rows})
 
 
-@login_required
+@requires(Cap.PUBLISH_NOTICE)
 def notify(request: HttpRequest, number: int) -> HttpResponse:
-    scope = _dpo(request)
+    scope = scope_of(request)
     try:
         version = selectors.notice_version_get(number=number)
     except NoticeVersion.DoesNotExist as exc:
@@ -99,9 +90,8 @@ def notify(request: HttpRequest, number: int) -> HttpResponse:
     return render(request, "notice/notify.html", {"version": version, "persons": persons})
 
 
-@login_required
+@requires(Cap.PUBLISH_NOTICE)
 def ropa(request: HttpRequest) -> HttpResponse:
-    _dpo(request)
     lang = _lang(request)
     rows = selectors.ropa_table(lang=lang)
     table = [[row[key] for key, _ in COLUMNS] for row in rows]
@@ -112,9 +102,8 @@ def ropa(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@requires(Cap.PUBLISH_NOTICE)
 def ropa_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    _dpo(request)
     try:
         body, content_type, name = selectors.ropa_export(fmt=fmt, lang=_lang(request))
     except (ValueError, LookupError) as exc:

@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from rekisteri.access.gate import public
 from rekisteri.catalogue.selectors import catalogue_snapshot
 from rekisteri.rights import forms, integrations, selectors, services
 from rekisteri.rights.models import Package, RequestKind
@@ -54,6 +55,7 @@ def _common() -> dict[str, Any]:
     return {"authorities": _authorities(), "notice_url": integrations.notice_url()}
 
 
+@public
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html", {**_common(), "kinds": RequestKind.choices})
 
@@ -82,6 +84,7 @@ def _form_for(kind: str, data: Any = None) -> Any:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@public
 def request_form(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in RequestKind.values:
         raise Http404("no such right")
@@ -110,12 +113,14 @@ def request_form(request: HttpRequest, kind: str) -> HttpResponse:
     )
 
 
+@public
 def sent(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/sent.html", _common())
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@public
 def verify(request: HttpRequest, token: str) -> HttpResponse:
     # GET only shows a button: mail scanners that open links must not confirm requests.
     if request.method == "POST":
@@ -141,6 +146,7 @@ def _live_package(r: Any) -> Package | None:
 
 
 @never_cache
+@public
 def status(request: HttpRequest, token: str) -> HttpResponse:
     r = _request_or_404(token)
     context = {**_common(), "r": r, "token": token, "package": _live_package(r)}
@@ -159,6 +165,7 @@ def _serve(package: Package) -> HttpResponse:
 
 
 @never_cache
+@public
 def status_download(request: HttpRequest, token: str) -> HttpResponse:
     r = _request_or_404(token)
     package = _live_package(r)
@@ -173,6 +180,7 @@ def status_download(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @never_cache
+@public
 def download(request: HttpRequest, token: str) -> HttpResponse:
     package = services.package_for_download(token=token, ip=request.META.get("REMOTE_ADDR"))
     if package is None:
@@ -180,6 +188,7 @@ def download(request: HttpRequest, token: str) -> HttpResponse:
     return _serve(package)
 
 
+@public
 def go_request(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     if kind in RequestKind.values:

@@ -15,6 +15,8 @@ from django.http import HttpRequest
 from ninja import Path, Query, Router
 from pydantic import AfterValidator
 
+from rekisteri.access.capabilities import Cap
+from rekisteri.access.gate import requires
 from rekisteri.access.policy import ProcessingRefused
 from rekisteri.access.selectors import Scope, scope_for
 from rekisteri.api.auth import TokenAuth
@@ -194,6 +196,7 @@ def _organization_out(org: Organization) -> dict[str, Any]:
     summary="List and search persons",
     tags=["persons"],
 )
+@requires(Cap.KEEP_REGISTER)
 def person_list(
     request: HttpRequest,
     q: Annotated[
@@ -246,6 +249,7 @@ def person_list(
     summary="Get a person: the fields your purposes cover, with provenance",
     tags=["persons"],
 )
+@requires(Cap.KEEP_REGISTER)
 def person_get(
     request: HttpRequest,
     person_id: Annotated[int, Path(ge=1, le=MAX_ID)],
@@ -277,6 +281,7 @@ def person_get(
     summary="Create a person, with contact details and provenance",
     tags=["persons"],
 )
+@requires(Cap.KEEP_REGISTER)
 def person_create(request: HttpRequest, payload: PersonIn) -> tuple[int, dict[str, Any]]:
     _only_query(request)
     scope = _scope(request)
@@ -325,6 +330,7 @@ def person_create(request: HttpRequest, payload: PersonIn) -> tuple[int, dict[st
     summary="Change a person's details; before and after are sealed into the audit trail",
     tags=["persons"],
 )
+@requires(Cap.KEEP_REGISTER)
 def person_update(
     request: HttpRequest, payload: PersonPatch, person_id: Annotated[int, Path(ge=1, le=MAX_ID)]
 ) -> dict[str, Any]:
@@ -361,6 +367,7 @@ def person_update(
     summary="List and search organisations",
     tags=["organizations"],
 )
+@requires(Cap.KEEP_REGISTER)
 def organization_list(
     request: HttpRequest,
     q: Annotated[
@@ -389,6 +396,7 @@ def organization_list(
     summary="Get an organisation",
     tags=["organizations"],
 )
+@requires(Cap.KEEP_REGISTER)
 def organization_get(
     request: HttpRequest, organization_id: Annotated[int, Path(ge=1, le=MAX_ID)]
 ) -> dict[str, Any]:
@@ -404,6 +412,7 @@ def organization_get(
     summary="Create an organisation; the business ID is validated by country",
     tags=["organizations"],
 )
+@requires(Cap.KEEP_REGISTER)
 def organization_create(
     request: HttpRequest, payload: OrganizationIn
 ) -> tuple[int, dict[str, Any]]:
@@ -432,6 +441,7 @@ def organization_create(
     summary="Change an organisation's details",
     tags=["organizations"],
 )
+@requires(Cap.KEEP_REGISTER)
 def organization_update(
     request: HttpRequest,
     payload: OrganizationPatch,

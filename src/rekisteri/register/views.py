@@ -7,12 +7,13 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from rekisteri.access.capabilities import Cap
+from rekisteri.access.gate import may_reach, requires
 from rekisteri.access.policy import Operation, ProcessingRefused, check_processing
 from rekisteri.access.selectors import scope_for
 from rekisteri.audit.services import Actor, actor_of
@@ -62,7 +63,7 @@ def _apply(
 # --- persons ---------------------------------------------------------------------------
 
 
-@login_required
+@requires(Cap.KEEP_REGISTER)
 def person_list(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     q = request.GET.get("q", "").strip()
@@ -70,7 +71,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
     return render(request, "register/person_list.html", {"page": page, "q": q})
 
 
-@login_required
+@requires(Cap.KEEP_REGISTER)
 def person_detail_view(request: HttpRequest, person_id: int) -> HttpResponse:
     scope = scope_for(request.user)
     detail = selectors.person_detail(
@@ -82,13 +83,13 @@ def person_detail_view(request: HttpRequest, person_id: int) -> HttpResponse:
     context = {
         "d": detail,
         "related": navigation.links(scope, navigation.PERSON, kwargs={"person_id": person_id}),
-        "can_reveal": navigation.may_reach(scope, "access:identity_code_reveal"),
+        "can_reveal": may_reach(scope, "access:identity_code_reveal"),
         "source_kinds": list(SOURCE_KINDS.items()),
     }
     return render(request, "register/person_detail.html", context)
 
 
-@login_required
+@requires(Cap.KEEP_REGISTER)
 def person_create_view(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     kwargs: dict[str, Any] = {"categories": scope.categories, "scope": scope}
@@ -120,7 +121,7 @@ def person_create_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@requires(Cap.KEEP_REGISTER)
 def person_edit_view(request: HttpRequest, person_id: int) -> HttpResponse:
     scope = scope_for(request.user)
     if request.method == "POST":
@@ -160,8 +161,8 @@ def person_edit_view(request: HttpRequest, person_id: int) -> HttpResponse:
     return _person_form(request, form, source, detail.person)
 
 
-@login_required
 @require_POST
+@requires(Cap.KEEP_REGISTER)
 def person_affiliation_end_view(request: HttpRequest, person_id: int) -> HttpResponse:
     """The person has left the organisation: the link gets its end date."""
     scope = scope_for(request.user)
@@ -204,7 +205,7 @@ def _initial(detail: selectors.PersonDetail) -> dict[str, Any]:
 # --- organisations ---------------------------------------------------------------------
 
 
-@login_required
+@requires(Cap.KEEP_REGISTER)
 def organization_list_view(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     q = request.GET.get("q", "").strip()
@@ -212,7 +213,7 @@ def organization_list_view(request: HttpRequest) -> HttpResponse:
     return render(request, "register/organization_list.html", {"page": page, "q": q})
 
 
-@login_required
+@requires(Cap.KEEP_REGISTER)
 def organization_detail_view(request: HttpRequest, organization_id: int) -> HttpResponse:
     scope = scope_for(request.user)
     org = selectors.organization_get(scope=scope, organization_id=organization_id)
@@ -226,8 +227,8 @@ def organization_detail_view(request: HttpRequest, organization_id: int) -> Http
     return render(request, "register/organization_detail.html", context)
 
 
-@login_required
 @require_POST
+@requires(Cap.KEEP_REGISTER)
 def organization_relationship_add_view(request: HttpRequest, organization_id: int) -> HttpResponse:
     scope = scope_for(request.user)
     org = selectors.organization_get(scope=scope, organization_id=organization_id)
@@ -245,8 +246,8 @@ def organization_relationship_add_view(request: HttpRequest, organization_id: in
     return redirect("register:organization_detail", organization_id=org.pk)
 
 
-@login_required
 @require_POST
+@requires(Cap.KEEP_REGISTER)
 def organization_relationship_end_view(request: HttpRequest, organization_id: int) -> HttpResponse:
     scope = scope_for(request.user)
     org = selectors.organization_get(scope=scope, organization_id=organization_id)
@@ -263,7 +264,7 @@ def organization_relationship_end_view(request: HttpRequest, organization_id: in
     return redirect("register:organization_detail", organization_id=org.pk)
 
 
-@login_required
+@requires(Cap.KEEP_REGISTER)
 def organization_create_view(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     if request.method == "POST":
@@ -289,7 +290,7 @@ def organization_create_view(request: HttpRequest) -> HttpResponse:
     return render(request, "register/organization_form.html", {"form": form, "org": None})
 
 
-@login_required
+@requires(Cap.KEEP_REGISTER)
 def organization_edit_view(request: HttpRequest, organization_id: int) -> HttpResponse:
     scope = scope_for(request.user)
     org = selectors.organization_get(scope=scope, organization_id=organization_id)

@@ -6,39 +6,26 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from rekisteri.access.capabilities import Cap
+from rekisteri.access.gate import requires, scope_of
 from rekisteri.access.policy import ProcessingRefused
-from rekisteri.access.selectors import Scope, scope_for
 from rekisteri.audit.services import Actor, actor_of
 from rekisteri.register.models import Controller, Organization, Person
 from rekisteri.retention import review, selectors, services
 from rekisteri.retention.models import LegalHold, ReviewDecision, SweepRun
-
-STATUS_ROLES = frozenset({"dpo", "admin"})
-HOLD_ROLES = frozenset({"dpo"})
-REVIEW_ROLES = frozenset({"sales", "customer_service", "finance", "marketing", "compliance", "dpo"})
 
 
 def _actor(request: HttpRequest) -> Actor:
     return actor_of(request.user, ip=request.META.get("REMOTE_ADDR"))
 
 
-def _require(request: HttpRequest, roles: frozenset[str]) -> Scope:
-    scope = scope_for(request.user)
-    if not scope.roles & roles:
-        raise PermissionDenied
-    return scope
-
-
-@login_required
+@requires(Cap.VIEW_RETENTION_STATUS)
 def status(request: HttpRequest) -> HttpResponse:
-    _require(request, STATUS_ROLES)
     runs = list(SweepRun.objects.order_by("-started_at", "-id")[:20])
     plan = selectors.retention_plan(horizon_days=30)
     context = {
@@ -50,9 +37,9 @@ def status(request: HttpRequest) -> HttpResponse:
     return render(request, "retention/status.html", context)
 
 
-@login_required
+@requires(Cap.MANAGE_LEGAL_HOLDS)
 def holds(request: HttpRequest) -> HttpResponse:
-    scope = _require(request, HOLD_ROLES)
+    scope = scope_of(request)
     error = ""
     if request.method == "POST":
         target = request.POST.get("target", "")
@@ -100,10 +87,10 @@ def holds(request: HttpRequest) -> HttpResponse:
     return render(request, "retention/holds.html", context, status=422 if error else 200)
 
 
-@login_required
 @require_POST
+@requires(Cap.MANAGE_LEGAL_HOLDS)
 def hold_release(request: HttpRequest, hold_id: int) -> HttpResponse:
-    scope = _require(request, HOLD_ROLES)
+    scope = scope_of(request)
     hold = get_object_or_404(
         LegalHold, pk=hold_id, controller_id__in=scope.visible_controller_ids()
     )
@@ -112,18 +99,18 @@ def hold_release(request: HttpRequest, hold_id: int) -> HttpResponse:
     return redirect("retention:holds")
 
 
-@login_required
+@requires(Cap.REVIEW_RETENTION)
 def review_list(request: HttpRequest) -> HttpResponse:
-    scope = _require(request, REVIEW_ROLES)
+    scope = scope_of(request)
     items = review.review_list(scope=scope)
     context = {"items": items, "rules": review.RULES, "decisions": ReviewDecision.choices}
     return render(request, "retention/review.html", context)
 
 
-@login_required
 @require_POST
+@requires(Cap.REVIEW_RETENTION)
 def review_decide(request: HttpRequest) -> HttpResponse:
-    scope = _require(request, REVIEW_ROLES)
+    scope = scope_of(request)
     try:
         end_raw = request.POST.get("end", "").strip()
         review.review_decide(

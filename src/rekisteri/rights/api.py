@@ -15,8 +15,8 @@ from django.db import transaction
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
-from rekisteri.access.policy import ProcessingRefused
-from rekisteri.access.selectors import Scope, scope_for
+from rekisteri.access.capabilities import Cap
+from rekisteri.access.gate import requires, scope_of
 from rekisteri.api.errors import errors
 from rekisteri.audit.models import AuditAction
 from rekisteri.audit.services import actor_of, audit_record
@@ -43,13 +43,6 @@ class RequestOut(Schema):
     closed_at: datetime | None
     person_ids: list[int]
     confirmed_person_ids: list[int]
-
-
-def _dpo_scope(request: HttpRequest) -> Scope:
-    scope = scope_for(request.auth)  # type: ignore[attr-defined]
-    if not scope.is_dpo:
-        raise ProcessingRefused("Data subject requests are handled by the DPO.", code="dpo")
-    return scope
 
 
 def _out(row: QueueRow, subjects: list[RequestSubject]) -> dict[str, Any]:
@@ -87,13 +80,14 @@ def _subjects(ids: list[int]) -> dict[int, list[RequestSubject]]:
     operation_id="rights_request_list",
     summary="The DPO's queue of data subject requests with their deadlines (overdue first)",
 )
+@requires(Cap.HANDLE_RIGHTS_REQUESTS)
 def request_list(
     request: HttpRequest,
     show: Literal["open", "unverified", "overdue", "closed", "all"] = Query(
         "open", description="which requests"
     ),
 ) -> Any:
-    rows = request_queue(scope=_dpo_scope(request), show=show)
+    rows = request_queue(scope=scope_of(request), show=show)
     subjects = _subjects([row.request.pk for row in rows])
     return [_out(row, subjects[row.request.pk]) for row in rows]
 
@@ -104,8 +98,9 @@ def request_list(
     operation_id="rights_request_get",
     summary="One data subject request: its state, deadline and the person records it concerns",
 )
+@requires(Cap.HANDLE_RIGHTS_REQUESTS)
 def request_detail(request: HttpRequest, request_id: int) -> Any:
-    scope = _dpo_scope(request)
+    scope = scope_of(request)
     r: RightsRequest = request_get(scope=scope, request_id=request_id)
     row = queue_row(r)
     with transaction.atomic():

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from rekisteri.access.capabilities import Cap
+from rekisteri.access.gate import requires
 from rekisteri.access.selectors import scope_for
 from rekisteri.audit.services import actor_of
 from rekisteri.register.models import Person
@@ -24,22 +22,11 @@ from rekisteri.rights.models import Package, RequestKind, RequestStatus
 from rekisteri.rights.packages import package_path
 
 
-def dpo_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not scope_for(request.user).is_dpo:
-            raise PermissionDenied(_("Data subject requests are handled by the DPO."))
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
 def _actor(request: HttpRequest):  # type: ignore[no-untyped-def]
     return actor_of(request.user, ip=request.META.get("REMOTE_ADDR"), purpose="rights_handling")
 
 
-@dpo_required
+@requires(Cap.HANDLE_RIGHTS_REQUESTS)
 def queue(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     show = request.GET.get("show", "open")
@@ -52,7 +39,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-@dpo_required
+@requires(Cap.HANDLE_RIGHTS_REQUESTS)
 def request_new(request: HttpRequest) -> HttpResponse:
     form = forms.StaffRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -88,7 +75,7 @@ def _plans(r: Any, persons: list[Person]) -> list[Any]:
     return [(p, services.erasure_plan(person=p)) for p in persons]
 
 
-@dpo_required
+@requires(Cap.HANDLE_RIGHTS_REQUESTS)
 def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
     scope = scope_for(request.user)
     r = selectors.request_get(scope=scope, request_id=request_id)
@@ -115,7 +102,7 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
 
 
 @require_POST
-@dpo_required
+@requires(Cap.HANDLE_RIGHTS_REQUESTS)
 def request_action(request: HttpRequest, request_id: int, action: str) -> HttpResponse:
     scope = scope_for(request.user)
     r = selectors.request_get(scope=scope, request_id=request_id)
@@ -200,7 +187,7 @@ def _fulfil(request: HttpRequest, r: Any, actor: Any) -> None:
     messages.success(request, msg)
 
 
-@dpo_required
+@requires(Cap.HANDLE_RIGHTS_REQUESTS)
 def package_download(request: HttpRequest, package_id: int) -> HttpResponse:
     """The DPO may look at a package before or after release (for review, not for sending)."""
     scope = scope_for(request.user)
@@ -214,7 +201,7 @@ def package_download(request: HttpRequest, package_id: int) -> HttpResponse:
     return FileResponse(path.open("rb"), as_attachment=True, filename=f"{package.kind}.zip")
 
 
-@dpo_required
+@requires(Cap.HANDLE_RIGHTS_REQUESTS)
 def person_rights(request: HttpRequest, person_id: int) -> HttpResponse:
     scope = scope_for(request.user)
     person = Person.objects.filter(pk=person_id, controller_id__in=scope.controller_ids).first()
@@ -230,7 +217,7 @@ def person_rights(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 @require_POST
-@dpo_required
+@requires(Cap.HANDLE_RIGHTS_REQUESTS)
 def restriction_lift(request: HttpRequest, person_id: int) -> HttpResponse:
     scope = scope_for(request.user)
     person = Person.objects.filter(pk=person_id, controller_id__in=scope.controller_ids).first()

@@ -1,22 +1,20 @@
-"""The staff navigation: each link is shown to the roles that the access matrix lets reach it.
+"""The staff navigation: each link is shown to the users the access gate lets through.
 
-The matrix (rekisteri.access.matrix, each app's access_matrix.py) is the one list of who may
-reach what, so the menu never offers a page that would refuse the user, and a new page only
-needs a line here to appear in the menu. An app that is not installed or a URL that does not
-exist is skipped, so the list may name pages that are still being built.
+The declarations on the views (rekisteri.access.gate) are the one list of who may reach
+what, so the menu never offers a page that would refuse the user, and a new page only needs
+a line here to appear in the menu. A URL that does not exist is skipped.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from rekisteri.access.matrix import Rule, all_rules
+from rekisteri.access.gate import may_reach
 from rekisteri.access.selectors import Scope, scope_for
 
 #: The main menu, in order: URL name and label.
@@ -50,18 +48,6 @@ class Link:
     url: str
     label: str
     current: bool = False
-
-
-@lru_cache(maxsize=1)
-def _rules() -> dict[str, Rule]:
-    return all_rules()
-
-
-def may_reach(scope: Scope, url_name: str) -> bool:
-    rule = _rules().get(url_name)
-    if rule is None:
-        return False
-    return rule.public or bool(rule.roles & scope.roles)
 
 
 def _section(view_name: str) -> str:

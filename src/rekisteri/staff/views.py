@@ -1,27 +1,29 @@
 from __future__ import annotations
 
 from django.contrib.auth import logout
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from rekisteri.access.gate import public, staff
 from rekisteri.access.selectors import scope_for
 
 
+@public
 class StaffLoginView(LoginView):
     template_name = "staff/login.html"
     redirect_authenticated_user = True
 
 
 @require_POST
+@public
 def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)
     return redirect("staff:login")
 
 
-@login_required
+@staff
 def home(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     context = {"scope": scope, "purposes": sorted(scope.purposes)}

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from rekisteri.access.selectors import scope_for
+from rekisteri.access.gate import scope_of, staff
 from rekisteri.stats.selectors import stats_report, stats_threshold
 
 
-@login_required
+@staff
 def report(request: HttpRequest) -> HttpResponse:
-    scope = scope_for(request.user)
-    if not scope.is_staff:
-        raise PermissionDenied
+    scope = scope_of(request)
     threshold = stats_threshold()
     tables = stats_report(controller_ids=scope.controller_ids, threshold=threshold)
     view = [

@@ -1,0 +1,3 @@
+from rekisteri.testing.matrix import Case
+
+CASES = {"stats:report": Case()}
