@@ -157,7 +157,10 @@ LOGIN_REDIRECT_URL = "staff:home"
 
 AXES_FAILURE_LIMIT = env_int("REKISTERI_LOGIN_FAILURES", 5)
 AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Lock out a user name from one address (both together): five failures from an office's
+# shared address must not lock every colleague out, nor one user from every address.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "rekisteri.common.client.axes_client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "access/locked.html"
@@ -179,7 +182,11 @@ SECURE_HSTS_PRELOAD = SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY") else None
+BEHIND_PROXY = env_bool("BEHIND_PROXY")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
+#: proxies whose X-Forwarded-For is believed (rekisteri.common.client)
+TRUSTED_PROXIES = [p.strip() for p in env_str("REKISTERI_TRUSTED_PROXIES").split(",") if p.strip()]
+PROXY_COUNT = env_int("REKISTERI_PROXY_COUNT", 1)
 
 LANGUAGE_CODE = "fi"
 LANGUAGES = [("fi", "Suomi"), ("sv", "Svenska"), ("en", "English")]
