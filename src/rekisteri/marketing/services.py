@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from rekisteri.access.policy import Operation, check_processing
-from rekisteri.access.selectors import Scope
+from rekisteri.access.selectors import Scope, system_scope
 from rekisteri.audit.models import AuditAction
 from rekisteri.audit.services import Actor, audit_record
 from rekisteri.consent.models import Channel, ConsentMethod, ConsentPurpose, ConsentState
@@ -186,6 +186,7 @@ def _activate(
         ip=ip,
         user_agent=user_agent,
         at=now,
+        scope=system_scope("marketing: the person's choice of messages"),
     )
 
 
@@ -212,7 +213,12 @@ def subscription_confirm(*, token: str, ip: str | None, user_agent: str) -> Subs
             # The person proved they hold the address and asked for this list themselves.
             email = _primary_email(sub.person)
             if email:
-                suppression_remove(actor=actor, email=email, reason="confirmed subscription")
+                suppression_remove(
+                    actor=actor,
+                    email=email,
+                    reason="confirmed subscription",
+                    scope=system_scope("marketing: the person's choice of messages"),
+                )
     return sub
 
 
@@ -240,6 +246,7 @@ def subscription_cancel(
             mailing_list=subscription.mailing_list,
             ip=ip,
             user_agent=user_agent,
+            scope=system_scope("marketing: the person's choice of messages"),
         )
 
 
@@ -402,12 +409,18 @@ def unsubscribe(*, token: str, ip: str | None, user_agent: str, method: str) -> 
                 ip=ip,
                 user_agent=user_agent,
                 text=f"unsubscribe from campaign {recipient.campaign_id}",
+                scope=system_scope("marketing: the person's choice of messages"),
             )
         now = timezone.now()
         Subscription.objects.filter(person=person).exclude(
             status=SubscriptionStatus.UNSUBSCRIBED
         ).update(status=SubscriptionStatus.UNSUBSCRIBED, unsubscribed_at=now, updated_at=now)
-        suppression_add(actor=actor, email=recipient.email, reason="unsubscribe")
+        suppression_add(
+            actor=actor,
+            email=recipient.email,
+            reason="unsubscribe",
+            scope=system_scope("marketing: the person's choice of messages"),
+        )
     return True
 
 
@@ -436,7 +449,12 @@ def preferences_save(
     with transaction.atomic():
         if stop_all:
             marketing_objection_record(
-                actor=actor, person=person, source=method, ip=ip, user_agent=user_agent
+                actor=actor,
+                person=person,
+                source=method,
+                ip=ip,
+                user_agent=user_agent,
+                scope=system_scope("marketing: the person's choice of messages"),
             )
             return True
         current = {
@@ -456,6 +474,7 @@ def preferences_save(
                     state=ConsentState.GRANTED,
                     text="preference centre",
                     **proof,
+                    scope=system_scope("marketing: the person's choice of messages"),
                 )
                 if current.get((ConsentPurpose.DIRECT_MARKETING, Channel.ALL)) in (
                     ConsentState.OBJECTED,
@@ -469,10 +488,14 @@ def preferences_save(
                         state=ConsentState.GRANTED,
                         text="preference centre: marketing allowed again",
                         **proof,
+                        scope=system_scope("marketing: the person's choice of messages"),
                     )
                 if channel == Channel.EMAIL:
                     suppression_remove(
-                        actor=actor, email=recipient.email, reason="preference centre"
+                        actor=actor,
+                        email=recipient.email,
+                        reason="preference centre",
+                        scope=system_scope("marketing: the person's choice of messages"),
                     )
             elif not want and now_state not in (ConsentState.WITHDRAWN, ConsentState.OBJECTED):
                 consent_record(
@@ -482,6 +505,7 @@ def preferences_save(
                     channel=channel,
                     state=ConsentState.WITHDRAWN,
                     **proof,
+                    scope=system_scope("marketing: the person's choice of messages"),
                 )
         for lst in MailingList.objects.filter(controller_id=person.controller_id):
             sub = Subscription.objects.filter(mailing_list=lst, person=person).first()
@@ -500,7 +524,12 @@ def preferences_save(
                 )
         if not tracking and tracking_allowed(person=person):
             tracking_objection_record(
-                actor=actor, person=person, method=method, ip=ip, user_agent=user_agent
+                actor=actor,
+                person=person,
+                method=method,
+                ip=ip,
+                user_agent=user_agent,
+                scope=system_scope("marketing: the person's choice of messages"),
             )
         elif tracking and not tracking_allowed(person=person):
             consent_record(
@@ -510,6 +539,7 @@ def preferences_save(
                 channel=Channel.EMAIL,
                 state=ConsentState.GRANTED,
                 **proof,
+                scope=system_scope("marketing: the person's choice of messages"),
             )
         if language in ("fi", "sv", "en") and language != person.language:
             person_update(
@@ -518,6 +548,7 @@ def preferences_save(
                 data={"language": language},
                 purpose="rights_handling",
                 reason="preference centre",
+                scope=system_scope("marketing: the person's choice of messages"),
             )
     return True
 

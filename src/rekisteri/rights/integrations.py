@@ -115,7 +115,9 @@ def suppression_add(*, actor: Any, email: str | None = None, phone: str | None =
     fn = _get("rekisteri.consent.services", "suppression_add")
     if fn is None:
         return False
-    fn(actor=actor, email=email, phone=phone, reason="erasure")
+    from rekisteri.access.selectors import system_scope
+
+    fn(actor=actor, email=email, phone=phone, reason="erasure", scope=system_scope("erasure"))
     return True
 
 
@@ -125,7 +127,10 @@ def marketing_objection_record(
     fn = _get("rekisteri.consent.services", "marketing_objection_record")
     if fn is None:
         return False
-    fn(actor=actor, person=person, source=source, channel=channel)
+    from rekisteri.access.selectors import system_scope
+
+    scope = system_scope("objection to direct marketing (Art. 21)")
+    fn(actor=actor, person=person, source=source, channel=channel, scope=scope)
     return True
 
 

@@ -639,6 +639,7 @@ def rectification_apply(
 ) -> list[dict[str, Any]]:
     """Change the person's details with the person as the source; returns the recipients to
     tell (Art. 19). Before and after are sealed in the audit trail by person_update."""
+    from rekisteri.access.selectors import system_scope
     from rekisteri.register.inputs import InputError
     from rekisteri.register.services import SourceRef, person_update
 
@@ -652,6 +653,7 @@ def rectification_apply(
             actor=actor,
             person=person,
             data=dict(changes),
+            scope=system_scope("rectification (Art. 16)"),
             purpose=PURPOSE,
             source=src,
             reason="rectification (Art. 16)",

@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from rekisteri.access.selectors import system_scope
 from rekisteri.audit.models import AuditAction, AuditEvent
 from rekisteri.interactions.models import ChatTranscript
 from rekisteri.register.models import Affiliation, ContactPoint, OrganizationRelationship
@@ -130,7 +131,10 @@ def test_contact_person_of_an_ended_relationship_is_listed_for_review(
     from rekisteri.access.selectors import scope_for
 
     org = organization_create(
-        actor=actor, controller=fi_controller, data={"name": "Old Customer Oy"}
+        actor=actor,
+        controller=fi_controller,
+        data={"name": "Old Customer Oy"},
+        scope=system_scope("test"),
     )
     OrganizationRelationship.objects.create(
         organization=org, kind="customer", start=date(2019, 1, 1), end=date(2024, 12, 31)

@@ -21,6 +21,7 @@ SCRIPT = r"""
 import django, sys
 django.setup()
 from django.core.management import call_command
+from rekisteri.access.selectors import system_scope
 from rekisteri.audit.services import Actor
 from rekisteri.catalogue.services import catalogue_load
 from rekisteri.testing.fixtures import DEMO_CATALOGUE
@@ -30,10 +31,11 @@ from rekisteri.rights.services import access_package_build
 actor = Actor("test")
 catalogue_load(text=DEMO_CATALOGUE.read_text(), source_name="demo", actor=actor)
 c = Controller.objects.get(code="esimerkki-fi")
-p = person_create(actor=actor, controller=c, data={
+p = person_create(actor=actor, controller=c, scope=system_scope("test"), data={
     "first_name": "Zebulonia", "last_name": "Quarkström",
     "email": "zebulonia.quark@example.fi", "phone": "+358401112233", "title": "Johtaja"})
-person_update(actor=actor, person=p, data={"title": "Toimitusjohtaja Zebulonia"})
+person_update(actor=actor, person=p, scope=system_scope("test"),
+              data={"title": "Toimitusjohtaja Zebulonia"})
 access_package_build(actor=actor, person_ids=[p.pk], lang="fi")
 from pathlib import Path
 from django.conf import settings

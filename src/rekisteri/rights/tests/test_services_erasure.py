@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from django.conf import settings as dj_settings
 
+from rekisteri.access.selectors import system_scope
 from rekisteri.audit.models import AuditEvent, AuditKey
 from rekisteri.register.models import ContactPoint, Person
 from rekisteri.register.services import person_create, person_update
@@ -91,7 +92,9 @@ def test_erasure_leaves_nothing_but_the_kept_invoice(
     person = make_person(**NAMES, email=EMAIL, phone=PHONE)
     invoice = _invoice(person, date.today().year - 1)
     comm = _communication_with_file(person)
-    person_update(actor=actor, person=person, data={"title": "Johtaja"})  # sealed before/after
+    person_update(
+        actor=actor, person=person, data={"title": "Johtaja"}, scope=system_scope("test")
+    )  # sealed before/after
     with django_capture_on_commit_callbacks(execute=True):
         access_package_build(actor=actor, person_ids=[person.pk], lang="fi")
     assert scan_files(dirs, _needles()), "the package and the attachment hold the person's data"
@@ -141,15 +144,30 @@ def test_reimported_email_is_not_reachable_by_marketing_again(make_person, actor
     from rekisteri.register.services import organization_create
 
     org = organization_create(
-        actor=actor, controller=fi_controller, data={"name": "Asiakas Oy", "country": "FI"}
+        actor=actor,
+        controller=fi_controller,
+        data={"name": "Asiakas Oy", "country": "FI"},
+        scope=system_scope("test"),
     )
     data = {**NAMES, "email": EMAIL}
-    person = person_create(actor=actor, controller=fi_controller, data=data, organization=org)
+    person = person_create(
+        actor=actor,
+        controller=fi_controller,
+        data=data,
+        organization=org,
+        scope=system_scope("test"),
+    )
     # A business contact may be marketed to until they object (the B2B rule)...
     assert consent.marketing_permission(person=person).allowed
     erasure_execute(actor=actor, person=person)
     # ...but after erasure the same address, imported again, is suppressed.
-    again = person_create(actor=actor, controller=fi_controller, data=data, organization=org)
+    again = person_create(
+        actor=actor,
+        controller=fi_controller,
+        data=data,
+        organization=org,
+        scope=system_scope("test"),
+    )
     decision = consent.marketing_permission(person=again)
     assert decision.allowed is False
 
