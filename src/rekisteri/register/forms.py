@@ -19,6 +19,7 @@ from rekisteri.access.capabilities import Cap
 from rekisteri.access.selectors import Scope, category_of
 from rekisteri.catalogue.models import SourceKind
 from rekisteri.catalogue.selectors import catalogue_snapshot
+from rekisteri.register.inputs import IDENTITY_CODE
 from rekisteri.register.models import (
     Affiliation,
     ContactPoint,
@@ -97,7 +98,7 @@ def show_input_error(form: forms.Form, errors: dict[str, str]) -> None:
 
 _LABELS = {
     "organization_business_id": _("Organisation's business ID"),
-    "identity_code": _("Personal identity code"),
+    IDENTITY_CODE: _("Personal identity code"),
     "identity_code_country": _("Country of the identity code"),
     "relationship": _("Relationship"),
     "kind": _("Relationship"),

@@ -25,7 +25,12 @@ from rekisteri.audit.services import Actor, audit_record
 from rekisteri.catalogue.models import SourceKind
 from rekisteri.common.crypto import encrypt_field, keyed_hash
 from rekisteri.common.personal import mapped_fields
-from rekisteri.register.inputs import InputError, clean_organization, clean_person
+from rekisteri.register.inputs import (
+    IDENTITY_CODE,
+    InputError,
+    clean_organization,
+    clean_person,
+)
 from rekisteri.register.models import (
     Affiliation,
     ContactKind,
@@ -357,7 +362,7 @@ def person_create(
     if organization is not None or v.get("organization_business_id"):
         categories.add(category_of(Affiliation, "start"))
     code_category = {category_of(IdentityCode, "encrypted")}
-    if v.get("identity_code"):
+    if v.get(IDENTITY_CODE):
         categories |= code_category
     _require(scope, controller.pk, categories)
     given = source  # the identity code's purpose is its own (below)
@@ -411,11 +416,11 @@ def person_create(
             source=source,
             actor=actor,
         )
-    if v.get("identity_code"):
+    if v.get(IDENTITY_CODE):
         identity_code_set(
             actor=actor,
             person=person,
-            code=v["identity_code"],
+            code=v[IDENTITY_CODE],
             country=v["identity_code_country"],
             source=given,
             scope=scope,
