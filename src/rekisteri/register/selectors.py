@@ -173,8 +173,12 @@ def purpose_for(
     trail and provenance.
 
     `access.purpose.access_purpose` over the purposes the user holds for the person (their
-    own, or those the person is shared under). A page that shows categories no single
-    purpose covers served each purpose that covers one of them: all are recorded."""
+    own, or those the person is shared under): those covering the categories and the
+    capability used. A user sees a category because one of their purposes covers it, not
+    necessarily one that covers the page's capability (a marketer's web visits on a
+    timeline come from profiling): then the purposes covering the categories are recorded.
+    A page that shows categories no single purpose covers served each purpose that covers
+    one of them: all are recorded."""
     shown = sorted(set(categories))
     purposes = (
         None
@@ -184,7 +188,12 @@ def purpose_for(
     try:
         return access_purpose(scope, shown, capability=capability, given=given, purposes=purposes)
     except ProcessingRefused:
-        if given or len(shown) < 2:
+        if given:
+            raise
+    try:
+        return access_purpose(scope, shown, purposes=purposes)
+    except ProcessingRefused:
+        if len(shown) < 2:
             raise
     found: set[str] = set()
     for category in shown:
