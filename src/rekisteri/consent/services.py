@@ -19,6 +19,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from rekisteri.access.capabilities import Cap
 from rekisteri.access.policy import Operation, ProcessingRefused, check_processing
@@ -70,7 +71,7 @@ def _require_keeper(scope: Scope, person: Person) -> None:
     who may read them; a shared person is read-only."""
     if not person_visible(scope, person):
         raise ProcessingRefused(
-            "This person is not in the register of your group company.", code="controller"
+            _("This person is not in the register of your group company."), code="controller"
         )
     if not person_writable(scope, person):
         from rekisteri.access.policy import shared_refusal
@@ -78,7 +79,7 @@ def _require_keeper(scope: Scope, person: Person) -> None:
         raise shared_refusal()
     if consent_category() not in person_categories(scope, person):
         raise ProcessingRefused(
-            "Your role's purposes do not cover these data categories", code="category"
+            _("Your role's purposes do not cover these data categories"), code="category"
         )
 
 
@@ -327,7 +328,7 @@ def marketing_settings_save(
     """Save a group company's marketing rules and tracking switches (audited): only for the
     user's own group companies."""
     if not scope.is_staff or settings_row.controller_id not in scope.controller_ids:
-        raise ProcessingRefused("You are not staff of this group company.", code="controller")
+        raise ProcessingRefused(_("You are not staff of this group company."), code="controller")
     with transaction.atomic():
         settings_row.save(update_fields=fields)
         audit_record(

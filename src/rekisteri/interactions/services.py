@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext
 
 from rekisteri.access.capabilities import Cap
 from rekisteri.access.policy import Operation, ProcessingRefused, check_processing
@@ -236,14 +237,18 @@ def interaction_create(
     if controller is None:
         raise InteractionInputError({"person_id": "is required (or organization_id)"})
     if not scope.is_staff or controller.pk not in scope.controller_ids:
-        raise ProcessingRefused("You are not staff of this group company.", code="controller")
+        raise ProcessingRefused(
+            gettext("You are not staff of this group company."), code="controller"
+        )
     if category not in scope.categories:
         raise ProcessingRefused(
-            "Your role's purposes do not cover these data categories", code="category"
+            gettext("Your role's purposes do not cover these data categories"), code="category"
         )
     if person is not None:
         if person.controller_id != controller.pk:
-            raise ProcessingRefused("You are not staff of this group company.", code="controller")
+            raise ProcessingRefused(
+                gettext("You are not staff of this group company."), code="controller"
+            )
         check_processing(scope, person, Operation.EDIT, categories={category})
     values, errors = clean_interaction(kind, data, controller_id=controller.pk)
     if organization is not None and organization.controller_id != controller.pk:
@@ -369,7 +374,9 @@ def interactions_import(
     The scope must keep the group company's register and cover each row's category.
     """
     if not scope.is_staff or controller.pk not in scope.controller_ids:
-        raise ProcessingRefused("You are not staff of this group company.", code="controller")
+        raise ProcessingRefused(
+            gettext("You are not staff of this group company."), code="controller"
+        )
     result = ImportResult(rows=len(rows), dry_run=dry_run)
     people: dict[str, int | None] = {}
     orgs: dict[str, int | None] = {}

@@ -58,6 +58,7 @@ SERVICE_MESSAGES = (
     gettext_noop("the link has already ended"),
     gettext_noop("the end is before the start"),
     gettext_noop("Your role's purposes do not cover these data categories"),
+    gettext_noop("Your role does not serve the purpose you named."),
     gettext_noop(
         "The processing of this person's data is restricted (GDPR Art. 18): it is only stored."
     ),

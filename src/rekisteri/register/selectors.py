@@ -20,6 +20,7 @@ from typing import Any
 
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from rekisteri.access.policy import ProcessingRefused, shared_refusal
 from rekisteri.access.purpose import SEPARATOR, access_purpose, purposes_of
@@ -248,7 +249,7 @@ def person_detail(
         info = catalogue_snapshot(scope.catalogue_version).purposes.get(purpose)
         if info is None or purpose not in scope.purposes:
             raise ProcessingRefused(
-                "Your role does not serve the purpose you named.", code="purpose"
+                _("Your role does not serve the purpose you named."), code="purpose"
             )
         categories = categories & info.categories
     fields = [
