@@ -1,6 +1,11 @@
 """Writes of marketing: lists and subscriptions (single and double opt-in), segments,
 campaigns, and what people do with a message's token (unsubscribe, preferences, tracking).
 
+Every write takes the scope it is done in: a staff user's (the gate's), or a system scope
+naming why the system acts (marketing.processing). It refuses what the scope does not
+cover — another group company's list, segment or campaign; a person the user may not
+process — and records the purposes the catalogue gives the work, never a code of ours.
+
 Campaign audiences and sending live in audience.py and sending.py.
 """
 
@@ -15,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from rekisteri.access.policy import Operation, check_processing
+from rekisteri.access.capabilities import Cap
 from rekisteri.access.selectors import Scope
 from rekisteri.audit.models import AuditAction
 from rekisteri.audit.services import Actor, audit_record
@@ -40,6 +45,14 @@ from rekisteri.marketing.models import (
     TrackingEvent,
     TrackingKind,
 )
+from rekisteri.marketing.processing import (
+    categories_of,
+    check_person,
+    purpose_of,
+    require,
+    require_own,
+    system_actor,
+)
 from rekisteri.marketing.segments import RuleError, validate_rules
 from rekisteri.register.models import Controller, Person, record_key
 
@@ -61,6 +74,7 @@ def public_url(path: str) -> str:
 def mailing_list_create(
     *,
     actor: Actor,
+    scope: Scope,
     controller: Controller,
     name: str,
     opt_in: str = OptIn.DOUBLE,
@@ -68,6 +82,8 @@ def mailing_list_create(
     consent_text: str = "",
     consent_text_version: str = "",
 ) -> MailingList:
+    require(scope, Cap.SEND_DIRECT_MARKETING)
+    require_own(scope, controller.pk)
     errors = {}
     if not name.strip():
         errors["name"] = "is required"
@@ -85,7 +101,12 @@ def mailing_list_create(
         consent_text=consent_text,
         consent_text_version=consent_text_version,
     )
-    audit_record(actor=actor, action=AuditAction.CREATE, record=record_key(obj))
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        record=record_key(obj),
+        purpose=purpose_of(scope, Cap.SEND_DIRECT_MARKETING),
+    )
     return obj
 
 
@@ -101,12 +122,12 @@ def _primary_email(person: Person) -> str | None:
 def subscription_request(
     *,
     actor: Actor,
+    scope: Scope,
     mailing_list: MailingList,
     person: Person,
     method: str,
     ip: str | None = None,
     user_agent: str = "",
-    scope: Scope | None = None,
     send_confirmation: bool = True,
     confirmed: bool = False,
 ) -> Subscription:
@@ -115,8 +136,11 @@ def subscription_request(
     `confirmed`: the person's opt-in was already proven elsewhere (an import of a list that
     was collected with confirmation); the import is recorded as the proof.
     """
-    if scope is not None:
-        check_processing(scope, person, Operation.MARKETING)
+    require(scope, Cap.MANAGE_CONSENTS)
+    require_own(scope, mailing_list.controller_id)
+    check_person(scope, person)
+    categories = categories_of("marketing.Subscription.status")
+    purpose = purpose_of(scope, Cap.MANAGE_CONSENTS, categories)
     if person.controller_id != mailing_list.controller_id:
         raise MarketingInputError({"person": "belongs to another group company than the list"})
     with transaction.atomic():
@@ -138,8 +162,8 @@ def subscription_request(
             action=AuditAction.MARKETING,
             person_id=person.pk,
             record=record_key(sub),
-            categories=["marketing_preferences"],
-            purpose="direct_marketing",
+            categories=categories,
+            purpose=purpose,
             reason="subscription waiting for confirmation",
         )
         email = _primary_email(person)
@@ -189,8 +213,12 @@ def _activate(
     )
 
 
-def subscription_confirm(*, token: str, ip: str | None, user_agent: str) -> Subscription | None:
-    """The double opt-in link: the confirmation, with time, IP and browser, is the proof."""
+def subscription_confirm(
+    *, scope: Scope, token: str, ip: str | None, user_agent: str
+) -> Subscription | None:
+    """The double opt-in link: the confirmation, with time, IP and browser, is the proof.
+
+    `scope`: the system scope of the person's own link (they act, not a staff user)."""
     with transaction.atomic():
         sub = (
             Subscription.objects.select_for_update()
@@ -201,7 +229,11 @@ def subscription_confirm(*, token: str, ip: str | None, user_agent: str) -> Subs
         if sub is None:
             return None
         if sub.status == SubscriptionStatus.PENDING:
-            actor = Actor("public", ip=ip, purpose="direct_marketing")
+            require_own(scope, sub.mailing_list.controller_id)
+            purpose = purpose_of(
+                scope, Cap.MANAGE_CONSENTS, categories_of("marketing.Subscription.status")
+            )
+            actor = system_actor(scope, ip=ip, purpose=purpose)
             _activate(
                 sub,
                 actor=actor,
@@ -219,11 +251,13 @@ def subscription_confirm(*, token: str, ip: str | None, user_agent: str) -> Subs
 def subscription_cancel(
     *,
     actor: Actor,
+    scope: Scope,
     subscription: Subscription,
     method: str,
     ip: str | None = None,
     user_agent: str = "",
 ) -> None:
+    require_own(scope, subscription.mailing_list.controller_id)
     with transaction.atomic():
         if subscription.status == SubscriptionStatus.UNSUBSCRIBED:
             return
@@ -250,12 +284,17 @@ def subscription_cancel(
 def segment_save(
     *,
     actor: Actor,
+    scope: Scope,
     controller: Controller,
     name: str,
     rules: Any,
     description: str = "",
     segment: Segment | None = None,
 ) -> Segment:
+    require(scope, Cap.PROFILE_SEGMENTS)
+    require_own(scope, controller.pk)
+    if segment is not None and segment.controller_id != controller.pk:
+        raise MarketingInputError({"controller": "a segment stays with its group company"})
     try:
         rules = validate_rules(rules)
     except RuleError as exc:
@@ -271,21 +310,30 @@ def segment_save(
     else:
         segment.name, segment.rules, segment.description = name.strip(), rules, description
         segment.save(update_fields=["name", "rules", "description", "updated_at"])
-    audit_record(actor=actor, action=AuditAction.UPDATE, record=record_key(segment))
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        record=record_key(segment),
+        purpose=purpose_of(scope, Cap.PROFILE_SEGMENTS),
+    )
     return segment
 
 
-def segment_refresh(*, actor: Actor, segment: Segment) -> int:
+def segment_refresh(*, actor: Actor, scope: Scope, segment: Segment) -> int:
     from rekisteri.marketing.segments import segment_compute
 
+    require(scope, Cap.PROFILE_SEGMENTS)
+    require_own(scope, segment.controller_id)
+    categories = categories_of("marketing.SegmentMember.rules")
+    purpose = purpose_of(scope, Cap.PROFILE_SEGMENTS, categories)
     with transaction.atomic():
         count = segment_compute(segment)
         audit_record(
             actor=actor,
             action=AuditAction.MARKETING,
             record=record_key(segment),
-            categories=["profile_segments"],
-            purpose="profiling",
+            categories=categories,
+            purpose=purpose,
             reason="segment computed",
             detail={"members": count},
         )
@@ -311,12 +359,15 @@ CAMPAIGN_FIELDS = (
 def campaign_save(
     *,
     actor: Actor,
+    scope: Scope,
     controller: Controller,
     data: dict[str, Any],
     lists: list[MailingList] | None = None,
     segments: list[Segment] | None = None,
     campaign: Campaign | None = None,
 ) -> Campaign:
+    require(scope, Cap.SEND_DIRECT_MARKETING)
+    require_own(scope, controller.pk)
     errors = {}
     if not str(data.get("name", "")).strip():
         errors["name"] = "is required"
@@ -331,6 +382,8 @@ def campaign_save(
             errors["lists"] = "lists and segments must be of the campaign's group company"
     if campaign is not None and campaign.status != "draft":
         errors["status"] = "only a draft can be changed"
+    if campaign is not None and campaign.controller_id != controller.pk:
+        errors["controller"] = "a campaign stays with its group company"
     if errors:
         raise MarketingInputError(errors)
     values = {k: data[k] for k in CAMPAIGN_FIELDS if k in data}
@@ -344,15 +397,20 @@ def campaign_save(
         campaign.lists.set(lists)
     if segments is not None:
         campaign.segments.set(segments)
-    audit_record(actor=actor, action=AuditAction.UPDATE, record=record_key(campaign))
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        record=record_key(campaign),
+        purpose=purpose_of(scope, Cap.SEND_DIRECT_MARKETING),
+    )
     return campaign
 
 
-def campaign_queue(*, actor: Actor, campaign: Campaign) -> Campaign:
+def campaign_queue(*, actor: Actor, scope: Scope, campaign: Campaign) -> Campaign:
     """Staff press "send": the worker (`rekisteri campaign send ID`) does the sending."""
     from rekisteri.marketing.sending import campaign_prepare
 
-    campaign_prepare(actor=actor, campaign=campaign)
+    campaign_prepare(actor=actor, scope=scope, campaign=campaign)
     return campaign
 
 
@@ -369,11 +427,19 @@ def recipient_by_token(token: str) -> CampaignRecipient | None:
     )
 
 
-def unsubscribe(*, token: str, ip: str | None, user_agent: str, method: str) -> bool:
+def _rights_actor(scope: Scope, ip: str | None) -> Actor:
+    """The person acts on their own marketing preferences (Art. 21): the system records it
+    for the purposes that handle data subjects' rights."""
+    purpose = purpose_of(scope, Cap.HANDLE_RIGHTS_REQUESTS, categories_of("consent.Consent.state"))
+    return system_actor(scope, ip=ip, purpose=purpose)
+
+
+def unsubscribe(*, scope: Scope, token: str, ip: str | None, user_agent: str, method: str) -> bool:
     """One click: email marketing of this group company stops at once; idempotent.
 
     The opt-out is recorded with its proof, the campaign's lists are left, and the address
-    goes on the suppression list so that the opt-out outlives erasure.
+    goes on the suppression list so that the opt-out outlives erasure. `scope`: the system
+    scope of the person's own link or mail (marketing.processing).
     """
     from rekisteri.consent.models import Consent
 
@@ -381,7 +447,8 @@ def unsubscribe(*, token: str, ip: str | None, user_agent: str, method: str) -> 
     if recipient is None:
         return False
     person = recipient.person
-    actor = Actor("public", ip=ip, purpose="rights_handling")
+    require_own(scope, person.controller_id)
+    actor = _rights_actor(scope, ip)
     with transaction.atomic():
         already = Consent.objects.filter(
             person=person,
@@ -413,6 +480,7 @@ def unsubscribe(*, token: str, ip: str | None, user_agent: str, method: str) -> 
 
 def preferences_save(
     *,
+    scope: Scope,
     token: str,
     ip: str | None,
     user_agent: str,
@@ -430,7 +498,8 @@ def preferences_save(
     if recipient is None:
         return False
     person = recipient.person
-    actor = Actor("public", ip=ip, purpose="rights_handling")
+    require_own(scope, person.controller_id)
+    actor = _rights_actor(scope, ip)
     method = ConsentMethod.PREFERENCE_CENTRE
     proof = {"ip": ip, "user_agent": user_agent, "method": method}
     with transaction.atomic():
@@ -496,7 +565,12 @@ def preferences_save(
                 _activate(sub, actor=actor, method=method, ip=ip, user_agent=user_agent)
             elif lst.pk not in lists and subscribed:
                 subscription_cancel(
-                    actor=actor, subscription=sub, method=method, ip=ip, user_agent=user_agent
+                    actor=actor,
+                    scope=scope,
+                    subscription=sub,
+                    method=method,
+                    ip=ip,
+                    user_agent=user_agent,
                 )
         if not tracking and tracking_allowed(person=person):
             tracking_objection_record(
@@ -516,13 +590,19 @@ def preferences_save(
                 actor=actor,
                 person=person,
                 data={"language": language},
-                purpose="rights_handling",
+                purpose=actor.purpose,
                 reason="preference centre",
             )
     return True
 
 
-def interest_add(*, actor: Actor, person: Person, topic: str, source: str) -> Interest:
+def interest_add(
+    *, actor: Actor, scope: Scope, person: Person, topic: str, source: str
+) -> Interest:
+    require(scope, Cap.MANAGE_CONSENTS)
+    check_person(scope, person)
+    categories = categories_of("marketing.Interest.topic")
+    purpose = purpose_of(scope, Cap.MANAGE_CONSENTS, categories)
     with transaction.atomic():
         obj, _created = Interest.objects.get_or_create(
             person=person,
@@ -534,8 +614,8 @@ def interest_add(*, actor: Actor, person: Person, topic: str, source: str) -> In
             action=AuditAction.MARKETING,
             person_id=person.pk,
             record=record_key(obj),
-            categories=["marketing_preferences"],
-            purpose="direct_marketing",
+            categories=categories,
+            purpose=purpose,
         )
     return obj
 
