@@ -165,7 +165,7 @@ def op_send(ctx: Context, result: Result) -> Result:
         from aiosmtpd.controller import Controller
     except ImportError:
         result.status = "error"
-        result.note = "aiosmtpd is not installed (pip install 'rekisteri[test]')"
+        result.note = "aiosmtpd is not installed (pip install 'rekisteri[bench]')"
         return result
     from rekisteri.marketing.models import CampaignRecipient, MailingList, RecipientStatus
     from rekisteri.marketing.sending import build_message, campaign_prepare, campaign_send
