@@ -110,8 +110,9 @@ def _off(capability: str) -> ProcessingRefused:
     )
 
 
-def _snapshot(scope: Scope | None = None) -> Snapshot:
-    snap = catalogue_snapshot(scope.catalogue_version if scope else None)
+def _snapshot(version_id: int | None) -> Snapshot:
+    """The catalogue version given (None: the loaded one); none loaded is an error."""
+    snap = catalogue_snapshot(version_id)
     if not snap.version_id:
         raise ProcessingRefused(_("No processing catalogue is loaded."), code="catalogue")
     return snap
@@ -120,7 +121,7 @@ def _snapshot(scope: Scope | None = None) -> Snapshot:
 def purpose_of(scope: Scope, capability: str, categories: Iterable[str] = ()) -> str:
     """The purpose(s) work with `capability` on `categories` is done for, for the audit
     trail: the scope's purposes covering both. Refuses when none does."""
-    if not _snapshot(scope).purposes_with_capability(capability):
+    if not _snapshot(scope.catalogue_version).purposes_with_capability(capability):
         raise _off(capability)
     return access_purpose(scope, categories, capability=capability)
 
@@ -129,7 +130,7 @@ def service_purpose(categories: Iterable[str]) -> str:
     """The purpose(s) of a service message (a contract, price or service notice): the
     catalogue's purposes that rest on a contract and cover the categories the message uses.
     Whoever presses send, the message is sent under the customer relationship."""
-    snap = _snapshot()
+    snap = _snapshot(None)
     needed = frozenset(categories)
     covering = [
         p.code
@@ -159,7 +160,7 @@ def system_scope(reason: str, *capabilities: str) -> Scope:
     reason = " ".join(reason.split())
     if not reason:
         raise ValueError("a system scope needs a reason")
-    snap = _snapshot()
+    snap = _snapshot(None)
     if capabilities:
         purposes: frozenset[str] = frozenset()
         for capability in capabilities:
