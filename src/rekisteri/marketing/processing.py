@@ -13,6 +13,9 @@
   named capabilities. Its actor (`system_actor`) carries the reason, so every audit event
   the work causes — here or in the services it calls — says why it happened.
 
+- **What a scope allows** (`require`, `require_own`, `check_person`): services check it
+  themselves, since commands and other apps call them without the gate.
+
 `system_scope` is local to marketing until rekisteri.access offers one.
 """
 
