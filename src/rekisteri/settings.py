@@ -27,9 +27,9 @@ SUPPRESSION_KEY = env_str("REKISTERI_SUPPRESSION_KEY") or secret_file(HOME, "sup
 # Key of the audit trail's hash chain (HMAC): without it nobody can forge a valid event.
 AUDIT_CHAIN_KEY = env_str("REKISTERI_AUDIT_KEY") or secret_file(HOME, "audit_key")
 
-ALLOWED_HOSTS = [
-    h for h in env_str("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h
-]
+# Tests add Django's "testserver" themselves (pytest-django's test environment); it is no
+# name a real deployment answers to.
+ALLOWED_HOSTS = [h for h in env_str("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 BASE_URL = env_str("REKISTERI_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = [BASE_URL] if BASE_URL.startswith("http") else []
 

@@ -123,6 +123,12 @@ def system_scope(reason: str, *capabilities: str) -> Scope:
     from rekisteri.register.models import Controller
 
     snap = catalogue_snapshot()
+    if not snap.version_id:
+        from django.utils.translation import gettext as _
+
+        from rekisteri.access.policy import ProcessingRefused
+
+        raise ProcessingRefused(_("No processing catalogue is loaded."), code="catalogue")
     purposes = frozenset(snap.purposes)
     categories = frozenset(snap.categories) | frozenset(snap.categories_for_purposes(purposes))
     if capabilities:

@@ -5,9 +5,11 @@ these triggers make the database refuse them too, for any client that is not a d
 administrator who first drops them. What an administrator can do anyway, the hash chain
 detects: `rekisteri audit verify`.
 
-`flush` (which empties every table, used by Django's test runner between transactional
-tests) is overridden in audit/management/commands/flush.py to lift the guard while it runs:
-emptying the whole database removes the chain and its head together.
+Django's `flush` (which empties every table) is refused by them on SQLite, where it
+deletes (on PostgreSQL it truncates, which row triggers do not see). The test runner, which
+flushes between transactional tests, lifts the guard while it runs (rekisteri.testing.audit):
+emptying the whole database removes the chain and its head together. The product itself
+ships no command that lifts it.
 """
 
 from __future__ import annotations

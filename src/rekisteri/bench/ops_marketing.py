@@ -20,12 +20,21 @@ BODY = (
 )
 
 
+def _system() -> tuple[Any, Any]:
+    from rekisteri.access.capabilities import Cap
+    from rekisteri.marketing.processing import system_actor, system_scope
+
+    scope = system_scope("rekisteri bench: marketing operations", Cap.SEND_DIRECT_MARKETING)
+    return scope, system_actor(scope)
+
+
 def _campaign(ctx: Context, name: str, lists: list[Any] | None = None) -> Any:
-    from rekisteri.audit.services import Actor
     from rekisteri.marketing.services import campaign_save
 
+    scope, actor = _system()
     return campaign_save(
-        actor=Actor("bench-marketing"),
+        actor=actor,
+        scope=scope,
         controller=ctx.controller,
         lists=lists,
         data={
@@ -156,9 +165,8 @@ def op_send(ctx: Context, result: Result) -> Result:
         from aiosmtpd.controller import Controller
     except ImportError:
         result.status = "error"
-        result.note = "aiosmtpd is not installed (pip install 'rekisteri[test]')"
+        result.note = "aiosmtpd is not installed (pip install 'rekisteri[bench]')"
         return result
-    from rekisteri.audit.services import Actor
     from rekisteri.marketing.models import CampaignRecipient, MailingList, RecipientStatus
     from rekisteri.marketing.sending import build_message, campaign_prepare, campaign_send
 
@@ -183,10 +191,14 @@ def op_send(ctx: Context, result: Result) -> Result:
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
     try:
-        actor = Actor("bench-marketing")
+        scope, actor = _system()
         campaign = _campaign(ctx, "Bench: newsletter", lists=list(MailingList.objects.filter(pk=1)))
-        prepare_seconds, _ = timed(lambda: campaign_prepare(actor=actor, campaign=campaign))
-        seconds, report = timed(lambda: campaign_send(actor=actor, campaign=campaign, rate=0))
+        prepare_seconds, _ = timed(
+            lambda: campaign_prepare(actor=actor, scope=scope, campaign=campaign)
+        )
+        seconds, report = timed(
+            lambda: campaign_send(actor=actor, scope=scope, campaign=campaign, rate=0)
+        )
         received = sink.count
         rows = list(
             CampaignRecipient.objects.filter(campaign=campaign, status=RecipientStatus.SENT)

@@ -19,7 +19,6 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
-from faker import Faker
 from stdnum import luhn
 from stdnum.fi import alv, ytunnus
 from stdnum.se import orgnr
@@ -38,6 +37,13 @@ from rekisteri.register.services import (
     relationship_set,
 )
 from rekisteri.register.validators import InvalidValue, normalise_phone
+
+try:
+    from faker import Faker
+except ImportError as exc:  # an optional part: the [demo] extra
+    from rekisteri.cli import missing_extra
+
+    raise ImportError(missing_extra("demo")) from exc
 
 DEMO = Actor("demo")
 SEED = 20251101

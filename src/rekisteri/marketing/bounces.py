@@ -25,15 +25,33 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from rekisteri.access.capabilities import Cap
+from rekisteri.access.selectors import Scope
 from rekisteri.audit.models import AuditAction
 from rekisteri.audit.services import Actor, audit_record
 from rekisteri.marketing.models import Bounce, BounceKind, CampaignRecipient
+from rekisteri.marketing.processing import (
+    categories_of,
+    purpose_of,
+    system_actor,
+    system_scope,
+)
 from rekisteri.register.models import ContactPoint
 
 TOKEN_RE = re.compile(r"(?:unsubscribe\+|/m/u/)([0-9a-f]{32})")
 UNSUBSCRIBE_TO_RE = re.compile(r"unsubscribe\+([0-9a-fA-F]{32})@")
 #: Where the address a mail was delivered to can be read: the MTA's envelope headers first.
 RECIPIENT_HEADERS = ("Delivered-To", "X-Original-To", "Envelope-To", "To", "Cc")
+
+
+def bounce_scope(source: str) -> Scope:
+    """The system scope of reading bounces and unsubscribe mails: a bounce is recorded for
+    direct marketing, an unsubscribe mail is the person's objection (their right)."""
+    return system_scope(
+        f"bounces and unsubscribe mails from the {source}",
+        Cap.SEND_DIRECT_MARKETING,
+        Cap.HANDLE_RIGHTS_REQUESTS,
+    )
 
 
 @dataclass(frozen=True)
@@ -120,17 +138,22 @@ def parse_dsn(raw: bytes | Message) -> list[DsnRecipient]:
     return out
 
 
-def bounce_record(*, actor: Actor, dsn: DsnRecipient, source: str, result: BounceResult) -> None:
+def bounce_record(
+    *, actor: Actor, scope: Scope, dsn: DsnRecipient, source: str, result: BounceResult
+) -> None:
     kind = dsn.kind
     if kind is None:
         result.ignored += 1
         return
-    recipient = CampaignRecipient.objects.filter(token=dsn.token).first() if dsn.token else None
+    categories = categories_of("register.ContactPoint.undeliverable_at")
+    purpose = purpose_of(scope, Cap.SEND_DIRECT_MARKETING, categories)
+    ours = CampaignRecipient.objects.filter(campaign__controller_id__in=scope.controller_ids)
+    recipient = ours.filter(token=dsn.token).first() if dsn.token else None
     if recipient is None:
-        recipient = (
-            CampaignRecipient.objects.filter(email=dsn.email).order_by("-sent_at", "-pk").first()
-        )
-    points = ContactPoint.objects.filter(kind="email", value=dsn.email)
+        recipient = ours.filter(email=dsn.email).order_by("-sent_at", "-pk").first()
+    points = ContactPoint.objects.filter(
+        kind="email", value=dsn.email, person__controller_id__in=scope.controller_ids
+    )
     person_ids = set(points.values_list("person_id", flat=True))
     if recipient is None and not person_ids:
         result.unmatched += 1
@@ -158,9 +181,9 @@ def bounce_record(*, actor: Actor, dsn: DsnRecipient, source: str, result: Bounc
                 actor=actor,
                 action=AuditAction.UPDATE,
                 person_id=person_id,
-                categories=["contact"],
+                categories=categories,
                 fields=["undeliverable_at"] if kind == BounceKind.HARD else [],
-                purpose="direct_marketing",
+                purpose=purpose,
                 reason=f"{kind} bounce ({dsn.status[:12]}) from {source[:20]}",
             )
 
@@ -175,30 +198,34 @@ def unsubscribe_token(msg: Message) -> str | None:
     return None
 
 
-def bounces_from_message(raw: bytes, *, source: str) -> BounceResult:
-    """A DSN records its bounces; a mail to `unsubscribe+TOKEN@…` unsubscribes; else ignored."""
+def bounces_from_message(raw: bytes, *, scope: Scope, source: str) -> BounceResult:
+    """A DSN records its bounces; a mail to `unsubscribe+TOKEN@…` unsubscribes; else ignored.
+
+    `scope`: the system scope of the reading (`bounce_scope`)."""
     from rekisteri.consent.models import ConsentMethod
     from rekisteri.marketing.services import unsubscribe
 
     result = BounceResult()
-    actor = Actor(f"bounces:{source}")
+    actor = system_actor(scope)
     msg = message_from_bytes(raw, policy=policy.compat32)
     dsns = parse_dsn(msg)
     for dsn in dsns:
-        bounce_record(actor=actor, dsn=dsn, source=source, result=result)
+        bounce_record(actor=actor, scope=scope, dsn=dsn, source=source, result=result)
     if dsns:
         return result
     token = unsubscribe_token(msg)
     if token is None:
         result.ignored += 1
-    elif unsubscribe(token=token, ip=None, user_agent="email", method=ConsentMethod.EMAIL):
+    elif unsubscribe(
+        scope=scope, token=token, ip=None, user_agent="email", method=ConsentMethod.EMAIL
+    ):
         result.unsubscribed += 1
     else:
         result.unmatched += 1
     return result
 
 
-def bounces_from_json(raw: bytes, *, source: str) -> BounceResult:
+def bounces_from_json(raw: bytes, *, scope: Scope, source: str) -> BounceResult:
     """Webhook body: {"recipient": "…", "status": "5.1.1", "action": "failed", "token": …}
     or a list of such objects."""
     try:
@@ -207,7 +234,7 @@ def bounces_from_json(raw: bytes, *, source: str) -> BounceResult:
         raise ValueError(f"body: not JSON ({exc.msg})") from exc
     items = data if isinstance(data, list) else [data]
     result = BounceResult()
-    actor = Actor(f"bounces:{source}")
+    actor = system_actor(scope)
     for i, item in enumerate(items, start=1):
         if not isinstance(item, dict) or not item.get("recipient"):
             raise ValueError(f"item {i}: 'recipient' is required")
@@ -218,11 +245,11 @@ def bounces_from_json(raw: bytes, *, source: str) -> BounceResult:
             diagnostic=str(item.get("diagnostic", ""))[:500],
             token=item.get("token") or None,
         )
-        bounce_record(actor=actor, dsn=dsn, source=source, result=result)
+        bounce_record(actor=actor, scope=scope, dsn=dsn, source=source, result=result)
     return result
 
 
-def bounces_from_mailbox(path: Path, *, delete: bool = False) -> BounceResult:
+def bounces_from_mailbox(path: Path, *, scope: Scope, delete: bool = False) -> BounceResult:
     """Read every message of a Maildir (a directory) or an mbox file."""
     box: mailbox.Mailbox = (
         mailbox.Maildir(path, factory=None, create=False)
@@ -234,7 +261,7 @@ def bounces_from_mailbox(path: Path, *, delete: bool = False) -> BounceResult:
     try:
         for key in list(box.keys()):
             raw = box.get_bytes(key)
-            part = bounces_from_message(raw, source="mailbox")
+            part = bounces_from_message(raw, scope=scope, source="mailbox")
             total.add(part)
             if delete and part.handled:
                 box.remove(key)

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from rekisteri.audit.services import Actor
+from rekisteri.access.capabilities import Cap
 from rekisteri.marketing.models import Campaign, MailingList, OptIn, Segment
+from rekisteri.marketing.processing import system_actor, system_scope
 from rekisteri.marketing.services import campaign_save, segment_refresh, subscription_request
 from rekisteri.register.models import Controller, Person
-
-ACTOR = Actor("demo")
 
 BODY_FI = (
     "Hei {first_name},\n\n"
@@ -38,6 +37,12 @@ def load(*, stdout: Any) -> None:
     if controller is None:
         stdout.write("marketing demo: no group company, skipped")
         return
+    scope = system_scope(
+        "demo data: a mailing list, a segment and a draft campaign",
+        Cap.SEND_DIRECT_MARKETING,
+        Cap.PROFILE_SEGMENTS,
+    )
+    actor = system_actor(scope)
     lst, created = MailingList.objects.get_or_create(
         controller=controller,
         name="Uutiskirje",
@@ -53,7 +58,8 @@ def load(*, stdout: Any) -> None:
         for person in Person.objects.filter(controller=controller).order_by("pk")[:25]:
             if person.contact_points.filter(kind="email").exists():
                 subscription_request(
-                    actor=ACTOR,
+                    actor=actor,
+                    scope=scope,
                     mailing_list=lst,
                     person=person,
                     method="import",
@@ -69,10 +75,11 @@ def load(*, stdout: Any) -> None:
         },
     )
     if seg_created:
-        segment_refresh(actor=ACTOR, segment=segment)
+        segment_refresh(actor=actor, scope=scope, segment=segment)
     if not Campaign.objects.filter(controller=controller, name="Syksyn uutiskirje").exists():
         campaign_save(
-            actor=ACTOR,
+            actor=actor,
+            scope=scope,
             controller=controller,
             data={
                 "name": "Syksyn uutiskirje",

@@ -139,7 +139,10 @@ class Campaign(TimeStamped):
     )
     name = models.CharField(_("name"), max_length=200)
     purpose = models.CharField(
-        _("purpose"), max_length=12, choices=CampaignPurpose.choices, default="marketing"
+        _("purpose"),
+        max_length=12,
+        choices=CampaignPurpose.choices,
+        default=CampaignPurpose.MARKETING,
     )
     lists = models.ManyToManyField(MailingList, blank=True, related_name="campaigns")
     segments = models.ManyToManyField(Segment, blank=True, related_name="campaigns")

@@ -2,7 +2,8 @@
 
 The token in the path is the capability: an opaque random value per message. These pages
 set no cookies (they do not use the session or the CSRF cookie), so RFC 8058 one-click
-unsubscribe works from a mail provider's server with a bare POST.
+unsubscribe works from a mail provider's server with a bare POST. No staff user acts here:
+what the person does is recorded with a system scope naming the link they used.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from rekisteri.access.capabilities import Cap
 from rekisteri.access.gate import public
 from rekisteri.common.env import secret_file
 from rekisteri.consent.models import Channel, ConsentMethod, ConsentPurpose, ConsentState
@@ -37,6 +39,7 @@ from rekisteri.marketing.models import (
     SubscriptionStatus,
     TrackingKind,
 )
+from rekisteri.marketing.processing import system_scope
 from rekisteri.marketing.sending import CLICK_SALT
 
 PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
@@ -69,6 +72,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         one_click = request.POST.get("List-Unsubscribe") == "One-Click"
         services.unsubscribe(
+            scope=system_scope("the unsubscribe link in a message", Cap.HANDLE_RIGHTS_REQUESTS),
             token=token,
             ip=_ip(request),
             user_agent=_ua(request),
@@ -101,6 +105,9 @@ def preferences(request: HttpRequest, token: str) -> HttpResponse:
     saved = False
     if request.method == "POST":
         services.preferences_save(
+            scope=system_scope(
+                "the preference centre link in a message", Cap.HANDLE_RIGHTS_REQUESTS
+            ),
             token=token,
             ip=_ip(request),
             user_agent=_ua(request),
@@ -186,7 +193,12 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
         return _render(request, "fi", "marketing/public/unknown.html", {}, status=404)
     lang = sub.person.language
     if request.method == "POST":
-        sub = services.subscription_confirm(token=token, ip=_ip(request), user_agent=_ua(request))
+        sub = services.subscription_confirm(
+            scope=system_scope("the subscription confirmation link", Cap.SEND_DIRECT_MARKETING),
+            token=token,
+            ip=_ip(request),
+            user_agent=_ua(request),
+        )
         return _render(request, lang, "marketing/public/confirmed.html", {"sub": sub})
     return _render(request, lang, "marketing/public/confirm.html", {"sub": sub, "token": token})
 
@@ -201,7 +213,7 @@ def bounce_webhook_token() -> str:
 @require_http_methods(["POST"])
 @public
 def bounce_webhook(request: HttpRequest) -> HttpResponse:
-    from rekisteri.marketing.bounces import bounces_from_json, bounces_from_message
+    from rekisteri.marketing.bounces import bounce_scope, bounces_from_json, bounces_from_message
 
     auth = request.META.get("HTTP_AUTHORIZATION", "")
     given = auth.removeprefix("Bearer ").strip()
@@ -209,10 +221,11 @@ def bounce_webhook(request: HttpRequest) -> HttpResponse:
         return HttpResponseForbidden("bad token")
     ctype = request.META.get("CONTENT_TYPE", "")
     try:
+        scope = bounce_scope("webhook")
         if ctype.startswith("application/json"):
-            result = bounces_from_json(request.body, source="webhook")
+            result = bounces_from_json(request.body, scope=scope, source="webhook")
         else:
-            result = bounces_from_message(request.body, source="webhook")
+            result = bounces_from_message(request.body, scope=scope, source="webhook")
     except ValueError as exc:
         return HttpResponseBadRequest(str(exc))
     return JsonResponse(

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from rekisteri.consent.models import Channel, Consent, ConsentPurpose, ConsentState
 from rekisteri.marketing.models import Interest, Segment, SegmentMember
+from rekisteri.marketing.processing import categories_of
 from rekisteri.register.models import Affiliation, Person
 
 
@@ -39,9 +40,15 @@ class RuleError(ValueError):
 class SegmentRule:
     code: str
     label: str
-    categories: tuple[str, ...]
+    #: the fields (or rows, "app.Model") the rule reads; their categories come from the
+    #: field map, so what a member is told was used is what the rule really read
+    reads: tuple[str, ...]
     build: Callable[[dict[str, Any]], Q]
     describe: Callable[[dict[str, Any]], str]
+
+    @property
+    def categories(self) -> tuple[str, ...]:
+        return tuple(categories_of(*self.reads))
 
 
 def _model(label: str) -> Any:
@@ -144,35 +151,35 @@ RULES: dict[str, SegmentRule] = {
         SegmentRule(
             "purchase_total",
             "Orders worth at least an amount within a period",
-            ("customer_relationship",),
+            ("interactions.Agreement",),
             _purchase_total,
             lambda p: f"ordered at least {p.get('value')} EUR in the last {_days(p)} days",
         ),
         SegmentRule(
             "purchased_within",
             "Ordered within a period (recency)",
-            ("customer_relationship",),
+            ("interactions.Agreement",),
             _purchased,
             lambda p: f"ordered something in the last {_days(p)} days",
         ),
         SegmentRule(
             "lapsed",
             "Ordered before, but not within a period",
-            ("customer_relationship",),
+            ("interactions.Agreement",),
             _lapsed,
             lambda p: f"has ordered before, but not in the last {_days(p)} days",
         ),
         SegmentRule(
             "industry",
             "Works for an organisation in an industry",
-            ("organisation_link",),
+            ("register.Affiliation.end",),
             _industry,
             lambda p: f"works for an organisation in the industry '{p.get('value')}'",
         ),
         SegmentRule(
             "attended_event",
             "Attended an event",
-            ("events",),
+            ("interactions.EventRegistration.attended",),
             _attended,
             lambda p: (
                 "attended an event"
@@ -183,21 +190,21 @@ RULES: dict[str, SegmentRule] = {
         SegmentRule(
             "interest",
             "Told us of an interest in a product or topic",
-            ("marketing_preferences",),
+            ("marketing.Interest.topic",),
             _interest,
             lambda p: f"told us of an interest in '{p.get('value')}'",
         ),
         SegmentRule(
             "customer_kind",
             "Consumer or business contact",
-            ("customer_relationship",),
+            ("register.Person.is_consumer",),
             _kind,
             lambda p: f"is a {p.get('value')} contact",
         ),
         SegmentRule(
             "language",
             "Preferred language",
-            ("basic",),
+            ("register.Person.language",),
             _language,
             lambda p: f"prefers the language '{p.get('value')}'",
         ),

@@ -1,10 +1,67 @@
-"""Reads of marketing data: segments of a person (explained), lists, campaigns."""
+"""Reads of marketing data: lists, segments and campaigns of the user's own group companies,
+and the segments of a person (explained).
+
+Lists, segments and campaigns belong to one group company and are never shared: another
+company's does not exist for the user (404), exactly as one that was never made.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from rekisteri.marketing.models import SegmentMember
+from django.db.models import QuerySet
+from django.http import Http404
+
+from rekisteri.access.selectors import Scope
+from rekisteri.marketing.models import Campaign, MailingList, Segment, SegmentMember
+from rekisteri.register.models import Controller
+
+
+def controllers_of(*, scope: Scope) -> list[Controller]:
+    """The group companies the user may make lists, segments and campaigns for."""
+    return list(Controller.objects.filter(pk__in=scope.controller_ids).order_by("name"))
+
+
+def mailing_list_list(*, scope: Scope) -> QuerySet[MailingList]:
+    return MailingList.objects.filter(controller_id__in=scope.controller_ids)
+
+
+def mailing_list_get(*, scope: Scope, list_id: Any) -> MailingList:
+    lst = mailing_list_list(scope=scope).filter(pk=_pk(list_id)).first()
+    if lst is None:
+        raise Http404("no such mailing list")
+    return lst
+
+
+def segment_list(*, scope: Scope) -> QuerySet[Segment]:
+    return Segment.objects.filter(controller_id__in=scope.controller_ids)
+
+
+def segment_get(*, scope: Scope, segment_id: Any) -> Segment:
+    segment = segment_list(scope=scope).filter(pk=_pk(segment_id)).first()
+    if segment is None:
+        raise Http404("no such segment")
+    return segment
+
+
+def campaign_list(*, scope: Scope) -> QuerySet[Campaign]:
+    return Campaign.objects.filter(controller_id__in=scope.controller_ids)
+
+
+def campaign_get(*, scope: Scope, campaign_id: Any) -> Campaign:
+    campaign = (
+        campaign_list(scope=scope).select_related("controller").filter(pk=_pk(campaign_id)).first()
+    )
+    if campaign is None:
+        raise Http404("no such campaign")
+    return campaign
+
+
+def _pk(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError) as exc:
+        raise Http404("not found") from exc
 
 
 def segments_for_person(*, person_id: int) -> list[dict[str, Any]]:

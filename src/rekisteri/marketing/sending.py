@@ -38,6 +38,8 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from rekisteri.access.capabilities import Cap
+from rekisteri.access.selectors import Scope
 from rekisteri.audit.models import AuditAction
 from rekisteri.audit.services import Actor, audit_record
 from rekisteri.consent.models import ControllerMarketingSettings, Suppression
@@ -54,6 +56,13 @@ from rekisteri.marketing.models import (
     CampaignRecipient,
     CampaignStatus,
     RecipientStatus,
+)
+from rekisteri.marketing.processing import (
+    categories_of,
+    purpose_of,
+    require,
+    require_own,
+    service_purpose,
 )
 from rekisteri.register.models import Person, record_key
 
@@ -74,8 +83,26 @@ def _token_sql() -> str:
     return "lower(hex(randomblob(16)))"
 
 
-def campaign_prepare(*, actor: Actor, campaign: Campaign) -> Campaign:
+def _audited(scope: Scope, campaign: Campaign, *labels: str) -> tuple[list[str], str]:
+    """The categories a campaign's step touches and the purposes it serves: a marketing
+    message, the scope's purposes covering direct marketing; a service message, the
+    catalogue's contract purposes covering the customer's contact details (it goes out
+    whatever the person said about marketing, so it must never borrow marketing's purpose).
+    Checked before anything is written: a catalogue without such a purpose refuses."""
+    require(scope, Cap.SEND_DIRECT_MARKETING)
+    require_own(scope, campaign.controller_id)
+    if campaign.is_service:
+        categories = categories_of(
+            "register.ContactPoint.value", "register.Person.relationship_ended_on"
+        )
+        return categories, service_purpose(categories)
+    categories = categories_of("register.ContactPoint.value", *labels)
+    return categories, purpose_of(scope, Cap.SEND_DIRECT_MARKETING, categories)
+
+
+def campaign_prepare(*, actor: Actor, scope: Scope, campaign: Campaign) -> Campaign:
     """Freeze the audience into recipient rows (once; later calls do nothing)."""
+    categories, purpose = _audited(scope, campaign, "consent.Consent.state")
     with transaction.atomic():
         taken = Campaign.objects.filter(pk=campaign.pk, status=CampaignStatus.DRAFT).update(
             status=CampaignStatus.QUEUED, updated_at=timezone.now()
@@ -108,8 +135,8 @@ def campaign_prepare(*, actor: Actor, campaign: Campaign) -> Campaign:
             actor=actor,
             action=AuditAction.MARKETING,
             record=record_key(campaign),
-            categories=["contact", "marketing_preferences"],
-            purpose="direct_marketing" if not campaign.is_service else "customer_management",
+            categories=categories,
+            purpose=purpose,
             reason=f"{campaign.purpose} campaign queued",
             detail={"recipients": campaign.total, "excluded": audience.excluded},
         )
@@ -345,6 +372,7 @@ def _recheck(campaign: Campaign, rows: list[CampaignRecipient]) -> dict[int, str
 def campaign_send(
     *,
     actor: Actor,
+    scope: Scope,
     campaign: Campaign,
     rate: int | None = None,
     progress: Callable[[int], None] | None = None,
@@ -353,8 +381,9 @@ def campaign_send(
     lease_seconds: int = 120,
 ) -> SendReport:
     """Send (or resume) a campaign; returns what happened in this run."""
+    categories, purpose = _audited(scope, campaign, "marketing.CampaignRecipient.sent_at")
     if campaign.status == CampaignStatus.DRAFT:
-        campaign_prepare(actor=actor, campaign=campaign)
+        campaign_prepare(actor=actor, scope=scope, campaign=campaign)
     campaign.refresh_from_db()
     report = SendReport()
     if campaign.status == CampaignStatus.SENT:
@@ -479,8 +508,8 @@ def campaign_send(
             actor=actor,
             action=AuditAction.MARKETING,
             record=record_key(campaign),
-            categories=["contact", "marketing_tracking"],
-            purpose="direct_marketing" if not campaign.is_service else "customer_management",
+            categories=categories,
+            purpose=purpose,
             reason=f"{campaign.purpose} campaign sent",
             detail={
                 "sent": report.sent,

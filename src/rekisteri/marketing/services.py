@@ -1,6 +1,11 @@
 """Writes of marketing: lists and subscriptions (single and double opt-in), segments,
 campaigns, and what people do with a message's token (unsubscribe, preferences, tracking).
 
+Every write takes the scope it is done in: a staff user's (the gate's), or a system scope
+naming why the system acts (marketing.processing). It refuses what the scope does not
+cover — another group company's list, segment or campaign; a person the user may not
+process — and records the purposes the catalogue gives the work, never a code of ours.
+
 Campaign audiences and sending live in audience.py and sending.py.
 """
 
@@ -15,8 +20,8 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from rekisteri.access.policy import Operation, check_processing
-from rekisteri.access.selectors import Scope, system_scope
+from rekisteri.access.capabilities import Cap
+from rekisteri.access.selectors import Scope
 from rekisteri.audit.models import AuditAction
 from rekisteri.audit.services import Actor, audit_record
 from rekisteri.consent.models import Channel, ConsentMethod, ConsentPurpose, ConsentState
@@ -40,6 +45,14 @@ from rekisteri.marketing.models import (
     TrackingEvent,
     TrackingKind,
 )
+from rekisteri.marketing.processing import (
+    categories_of,
+    check_person,
+    purpose_of,
+    require,
+    require_own,
+    system_actor,
+)
 from rekisteri.marketing.segments import RuleError, validate_rules
 from rekisteri.register.models import Controller, Person, record_key
 
@@ -61,6 +74,7 @@ def public_url(path: str) -> str:
 def mailing_list_create(
     *,
     actor: Actor,
+    scope: Scope,
     controller: Controller,
     name: str,
     opt_in: str = OptIn.DOUBLE,
@@ -68,6 +82,8 @@ def mailing_list_create(
     consent_text: str = "",
     consent_text_version: str = "",
 ) -> MailingList:
+    require(scope, Cap.SEND_DIRECT_MARKETING)
+    require_own(scope, controller.pk)
     errors = {}
     if not name.strip():
         errors["name"] = "is required"
@@ -85,7 +101,12 @@ def mailing_list_create(
         consent_text=consent_text,
         consent_text_version=consent_text_version,
     )
-    audit_record(actor=actor, action=AuditAction.CREATE, record=record_key(obj))
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        record=record_key(obj),
+        purpose=purpose_of(scope, Cap.SEND_DIRECT_MARKETING),
+    )
     return obj
 
 
@@ -101,12 +122,12 @@ def _primary_email(person: Person) -> str | None:
 def subscription_request(
     *,
     actor: Actor,
+    scope: Scope,
     mailing_list: MailingList,
     person: Person,
     method: str,
     ip: str | None = None,
     user_agent: str = "",
-    scope: Scope | None = None,
     send_confirmation: bool = True,
     confirmed: bool = False,
 ) -> Subscription:
@@ -115,8 +136,11 @@ def subscription_request(
     `confirmed`: the person's opt-in was already proven elsewhere (an import of a list that
     was collected with confirmation); the import is recorded as the proof.
     """
-    if scope is not None:
-        check_processing(scope, person, Operation.MARKETING)
+    require(scope, Cap.MANAGE_CONSENTS)
+    require_own(scope, mailing_list.controller_id)
+    check_person(scope, person)
+    categories = categories_of("marketing.Subscription.status")
+    purpose = purpose_of(scope, Cap.MANAGE_CONSENTS, categories)
     if person.controller_id != mailing_list.controller_id:
         raise MarketingInputError({"person": "belongs to another group company than the list"})
     with transaction.atomic():
@@ -128,7 +152,7 @@ def subscription_request(
         if sub.status == SubscriptionStatus.SUBSCRIBED:
             return sub
         if mailing_list.opt_in == OptIn.SINGLE or confirmed:
-            _activate(sub, actor=actor, method=method, ip=ip, user_agent=user_agent)
+            _activate(sub, actor=actor, scope=scope, method=method, ip=ip, user_agent=user_agent)
             return sub
         sub.status = SubscriptionStatus.PENDING
         sub.token = secrets.token_urlsafe(32)
@@ -138,8 +162,8 @@ def subscription_request(
             action=AuditAction.MARKETING,
             person_id=person.pk,
             record=record_key(sub),
-            categories=["marketing_preferences"],
-            purpose="direct_marketing",
+            categories=categories,
+            purpose=purpose,
             reason="subscription waiting for confirmation",
         )
         email = _primary_email(person)
@@ -167,7 +191,13 @@ def _send_confirmation(mailing_list: MailingList, lang: str, email: str, token: 
 
 
 def _activate(
-    sub: Subscription, *, actor: Actor, method: str, ip: str | None, user_agent: str
+    sub: Subscription,
+    *,
+    actor: Actor,
+    scope: Scope,
+    method: str,
+    ip: str | None,
+    user_agent: str,
 ) -> None:
     now = timezone.now()
     sub.status, sub.confirmed_at, sub.unsubscribed_at = SubscriptionStatus.SUBSCRIBED, now, None
@@ -186,12 +216,16 @@ def _activate(
         ip=ip,
         user_agent=user_agent,
         at=now,
-        scope=system_scope("marketing: the person's choice of messages"),
+        scope=scope,
     )
 
 
-def subscription_confirm(*, token: str, ip: str | None, user_agent: str) -> Subscription | None:
-    """The double opt-in link: the confirmation, with time, IP and browser, is the proof."""
+def subscription_confirm(
+    *, scope: Scope, token: str, ip: str | None, user_agent: str
+) -> Subscription | None:
+    """The double opt-in link: the confirmation, with time, IP and browser, is the proof.
+
+    `scope`: the system scope of the person's own link (they act, not a staff user)."""
     with transaction.atomic():
         sub = (
             Subscription.objects.select_for_update()
@@ -202,10 +236,15 @@ def subscription_confirm(*, token: str, ip: str | None, user_agent: str) -> Subs
         if sub is None:
             return None
         if sub.status == SubscriptionStatus.PENDING:
-            actor = Actor("public", ip=ip, purpose="direct_marketing")
+            require_own(scope, sub.mailing_list.controller_id)
+            purpose = purpose_of(
+                scope, Cap.MANAGE_CONSENTS, categories_of("marketing.Subscription.status")
+            )
+            actor = system_actor(scope, ip=ip, purpose=purpose)
             _activate(
                 sub,
                 actor=actor,
+                scope=scope,
                 method=ConsentMethod.DOUBLE_OPT_IN,
                 ip=ip,
                 user_agent=user_agent,
@@ -214,10 +253,7 @@ def subscription_confirm(*, token: str, ip: str | None, user_agent: str) -> Subs
             email = _primary_email(sub.person)
             if email:
                 suppression_remove(
-                    actor=actor,
-                    email=email,
-                    reason="confirmed subscription",
-                    scope=system_scope("marketing: the person's choice of messages"),
+                    actor=actor, email=email, reason="confirmed subscription", scope=scope
                 )
     return sub
 
@@ -225,11 +261,13 @@ def subscription_confirm(*, token: str, ip: str | None, user_agent: str) -> Subs
 def subscription_cancel(
     *,
     actor: Actor,
+    scope: Scope,
     subscription: Subscription,
     method: str,
     ip: str | None = None,
     user_agent: str = "",
 ) -> None:
+    require_own(scope, subscription.mailing_list.controller_id)
     with transaction.atomic():
         if subscription.status == SubscriptionStatus.UNSUBSCRIBED:
             return
@@ -246,7 +284,7 @@ def subscription_cancel(
             mailing_list=subscription.mailing_list,
             ip=ip,
             user_agent=user_agent,
-            scope=system_scope("marketing: the person's choice of messages"),
+            scope=scope,
         )
 
 
@@ -257,12 +295,17 @@ def subscription_cancel(
 def segment_save(
     *,
     actor: Actor,
+    scope: Scope,
     controller: Controller,
     name: str,
     rules: Any,
     description: str = "",
     segment: Segment | None = None,
 ) -> Segment:
+    require(scope, Cap.PROFILE_SEGMENTS)
+    require_own(scope, controller.pk)
+    if segment is not None and segment.controller_id != controller.pk:
+        raise MarketingInputError({"controller": "a segment stays with its group company"})
     try:
         rules = validate_rules(rules)
     except RuleError as exc:
@@ -278,21 +321,30 @@ def segment_save(
     else:
         segment.name, segment.rules, segment.description = name.strip(), rules, description
         segment.save(update_fields=["name", "rules", "description", "updated_at"])
-    audit_record(actor=actor, action=AuditAction.UPDATE, record=record_key(segment))
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        record=record_key(segment),
+        purpose=purpose_of(scope, Cap.PROFILE_SEGMENTS),
+    )
     return segment
 
 
-def segment_refresh(*, actor: Actor, segment: Segment) -> int:
+def segment_refresh(*, actor: Actor, scope: Scope, segment: Segment) -> int:
     from rekisteri.marketing.segments import segment_compute
 
+    require(scope, Cap.PROFILE_SEGMENTS)
+    require_own(scope, segment.controller_id)
+    categories = categories_of("marketing.SegmentMember.rules")
+    purpose = purpose_of(scope, Cap.PROFILE_SEGMENTS, categories)
     with transaction.atomic():
         count = segment_compute(segment)
         audit_record(
             actor=actor,
             action=AuditAction.MARKETING,
             record=record_key(segment),
-            categories=["profile_segments"],
-            purpose="profiling",
+            categories=categories,
+            purpose=purpose,
             reason="segment computed",
             detail={"members": count},
         )
@@ -318,12 +370,15 @@ CAMPAIGN_FIELDS = (
 def campaign_save(
     *,
     actor: Actor,
+    scope: Scope,
     controller: Controller,
     data: dict[str, Any],
     lists: list[MailingList] | None = None,
     segments: list[Segment] | None = None,
     campaign: Campaign | None = None,
 ) -> Campaign:
+    require(scope, Cap.SEND_DIRECT_MARKETING)
+    require_own(scope, controller.pk)
     errors = {}
     if not str(data.get("name", "")).strip():
         errors["name"] = "is required"
@@ -338,6 +393,8 @@ def campaign_save(
             errors["lists"] = "lists and segments must be of the campaign's group company"
     if campaign is not None and campaign.status != "draft":
         errors["status"] = "only a draft can be changed"
+    if campaign is not None and campaign.controller_id != controller.pk:
+        errors["controller"] = "a campaign stays with its group company"
     if errors:
         raise MarketingInputError(errors)
     values = {k: data[k] for k in CAMPAIGN_FIELDS if k in data}
@@ -351,15 +408,20 @@ def campaign_save(
         campaign.lists.set(lists)
     if segments is not None:
         campaign.segments.set(segments)
-    audit_record(actor=actor, action=AuditAction.UPDATE, record=record_key(campaign))
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        record=record_key(campaign),
+        purpose=purpose_of(scope, Cap.SEND_DIRECT_MARKETING),
+    )
     return campaign
 
 
-def campaign_queue(*, actor: Actor, campaign: Campaign) -> Campaign:
+def campaign_queue(*, actor: Actor, scope: Scope, campaign: Campaign) -> Campaign:
     """Staff press "send": the worker (`rekisteri campaign send ID`) does the sending."""
     from rekisteri.marketing.sending import campaign_prepare
 
-    campaign_prepare(actor=actor, campaign=campaign)
+    campaign_prepare(actor=actor, scope=scope, campaign=campaign)
     return campaign
 
 
@@ -376,11 +438,19 @@ def recipient_by_token(token: str) -> CampaignRecipient | None:
     )
 
 
-def unsubscribe(*, token: str, ip: str | None, user_agent: str, method: str) -> bool:
+def _rights_actor(scope: Scope, ip: str | None) -> Actor:
+    """The person acts on their own marketing preferences (Art. 21): the system records it
+    for the purposes that handle data subjects' rights."""
+    purpose = purpose_of(scope, Cap.HANDLE_RIGHTS_REQUESTS, categories_of("consent.Consent.state"))
+    return system_actor(scope, ip=ip, purpose=purpose)
+
+
+def unsubscribe(*, scope: Scope, token: str, ip: str | None, user_agent: str, method: str) -> bool:
     """One click: email marketing of this group company stops at once; idempotent.
 
     The opt-out is recorded with its proof, the campaign's lists are left, and the address
-    goes on the suppression list so that the opt-out outlives erasure.
+    goes on the suppression list so that the opt-out outlives erasure. `scope`: the system
+    scope of the person's own link or mail (marketing.processing).
     """
     from rekisteri.consent.models import Consent
 
@@ -388,7 +458,8 @@ def unsubscribe(*, token: str, ip: str | None, user_agent: str, method: str) -> 
     if recipient is None:
         return False
     person = recipient.person
-    actor = Actor("public", ip=ip, purpose="rights_handling")
+    require_own(scope, person.controller_id)
+    actor = _rights_actor(scope, ip)
     with transaction.atomic():
         already = Consent.objects.filter(
             person=person,
@@ -409,23 +480,19 @@ def unsubscribe(*, token: str, ip: str | None, user_agent: str, method: str) -> 
                 ip=ip,
                 user_agent=user_agent,
                 text=f"unsubscribe from campaign {recipient.campaign_id}",
-                scope=system_scope("marketing: the person's choice of messages"),
+                scope=scope,
             )
         now = timezone.now()
         Subscription.objects.filter(person=person).exclude(
             status=SubscriptionStatus.UNSUBSCRIBED
         ).update(status=SubscriptionStatus.UNSUBSCRIBED, unsubscribed_at=now, updated_at=now)
-        suppression_add(
-            actor=actor,
-            email=recipient.email,
-            reason="unsubscribe",
-            scope=system_scope("marketing: the person's choice of messages"),
-        )
+        suppression_add(actor=actor, email=recipient.email, reason="unsubscribe", scope=scope)
     return True
 
 
 def preferences_save(
     *,
+    scope: Scope,
     token: str,
     ip: str | None,
     user_agent: str,
@@ -443,18 +510,14 @@ def preferences_save(
     if recipient is None:
         return False
     person = recipient.person
-    actor = Actor("public", ip=ip, purpose="rights_handling")
+    require_own(scope, person.controller_id)
+    actor = _rights_actor(scope, ip)
     method = ConsentMethod.PREFERENCE_CENTRE
     proof = {"ip": ip, "user_agent": user_agent, "method": method}
     with transaction.atomic():
         if stop_all:
             marketing_objection_record(
-                actor=actor,
-                person=person,
-                source=method,
-                ip=ip,
-                user_agent=user_agent,
-                scope=system_scope("marketing: the person's choice of messages"),
+                actor=actor, person=person, source=method, ip=ip, user_agent=user_agent, scope=scope
             )
             return True
         current = {
@@ -474,7 +537,7 @@ def preferences_save(
                     state=ConsentState.GRANTED,
                     text="preference centre",
                     **proof,
-                    scope=system_scope("marketing: the person's choice of messages"),
+                    scope=scope,
                 )
                 if current.get((ConsentPurpose.DIRECT_MARKETING, Channel.ALL)) in (
                     ConsentState.OBJECTED,
@@ -488,14 +551,11 @@ def preferences_save(
                         state=ConsentState.GRANTED,
                         text="preference centre: marketing allowed again",
                         **proof,
-                        scope=system_scope("marketing: the person's choice of messages"),
+                        scope=scope,
                     )
                 if channel == Channel.EMAIL:
                     suppression_remove(
-                        actor=actor,
-                        email=recipient.email,
-                        reason="preference centre",
-                        scope=system_scope("marketing: the person's choice of messages"),
+                        actor=actor, email=recipient.email, reason="preference centre", scope=scope
                     )
             elif not want and now_state not in (ConsentState.WITHDRAWN, ConsentState.OBJECTED):
                 consent_record(
@@ -505,7 +565,7 @@ def preferences_save(
                     channel=channel,
                     state=ConsentState.WITHDRAWN,
                     **proof,
-                    scope=system_scope("marketing: the person's choice of messages"),
+                    scope=scope,
                 )
         for lst in MailingList.objects.filter(controller_id=person.controller_id):
             sub = Subscription.objects.filter(mailing_list=lst, person=person).first()
@@ -517,19 +577,21 @@ def preferences_save(
                     status=SubscriptionStatus.PENDING,
                     token=secrets.token_urlsafe(32),
                 )
-                _activate(sub, actor=actor, method=method, ip=ip, user_agent=user_agent)
+                _activate(
+                    sub, actor=actor, scope=scope, method=method, ip=ip, user_agent=user_agent
+                )
             elif lst.pk not in lists and subscribed:
                 subscription_cancel(
-                    actor=actor, subscription=sub, method=method, ip=ip, user_agent=user_agent
+                    actor=actor,
+                    scope=scope,
+                    subscription=sub,
+                    method=method,
+                    ip=ip,
+                    user_agent=user_agent,
                 )
         if not tracking and tracking_allowed(person=person):
             tracking_objection_record(
-                actor=actor,
-                person=person,
-                method=method,
-                ip=ip,
-                user_agent=user_agent,
-                scope=system_scope("marketing: the person's choice of messages"),
+                actor=actor, person=person, method=method, ip=ip, user_agent=user_agent, scope=scope
             )
         elif tracking and not tracking_allowed(person=person):
             consent_record(
@@ -539,21 +601,27 @@ def preferences_save(
                 channel=Channel.EMAIL,
                 state=ConsentState.GRANTED,
                 **proof,
-                scope=system_scope("marketing: the person's choice of messages"),
+                scope=scope,
             )
         if language in ("fi", "sv", "en") and language != person.language:
             person_update(
                 actor=actor,
                 person=person,
                 data={"language": language},
-                purpose="rights_handling",
+                purpose=actor.purpose,
                 reason="preference centre",
-                scope=system_scope("marketing: the person's choice of messages"),
+                scope=scope,
             )
     return True
 
 
-def interest_add(*, actor: Actor, person: Person, topic: str, source: str) -> Interest:
+def interest_add(
+    *, actor: Actor, scope: Scope, person: Person, topic: str, source: str
+) -> Interest:
+    require(scope, Cap.MANAGE_CONSENTS)
+    check_person(scope, person)
+    categories = categories_of("marketing.Interest.topic")
+    purpose = purpose_of(scope, Cap.MANAGE_CONSENTS, categories)
     with transaction.atomic():
         obj, _created = Interest.objects.get_or_create(
             person=person,
@@ -565,8 +633,8 @@ def interest_add(*, actor: Actor, person: Person, topic: str, source: str) -> In
             action=AuditAction.MARKETING,
             person_id=person.pk,
             record=record_key(obj),
-            categories=["marketing_preferences"],
-            purpose="direct_marketing",
+            categories=categories,
+            purpose=purpose,
         )
     return obj
 

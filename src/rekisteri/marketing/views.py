@@ -1,4 +1,8 @@
-"""Staff pages of marketing: lists, segments, campaigns (audience, exclusions, progress)."""
+"""Staff pages of marketing: lists, segments, campaigns (audience, exclusions, progress).
+
+Every list, segment and campaign is looked up through marketing.selectors with the user's
+scope: another group company's does not exist for the user (404).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,16 +23,10 @@ from rekisteri.access.gate import requires, scope_of
 from rekisteri.access.selectors import Scope
 from rekisteri.audit.services import actor_of
 from rekisteri.consent.selectors import reason_text
-from rekisteri.marketing import services
+from rekisteri.marketing import selectors, services
 from rekisteri.marketing.audience import campaign_audience, excluded_preview
-from rekisteri.marketing.models import (
-    Campaign,
-    CampaignPurpose,
-    MailingList,
-    OptIn,
-    Segment,
-    SubscriptionStatus,
-)
+from rekisteri.marketing.models import Campaign, CampaignPurpose, OptIn, SubscriptionStatus
+from rekisteri.marketing.processing import purpose_of
 from rekisteri.marketing.segments import RULES
 from rekisteri.register.models import Controller
 
@@ -51,27 +49,19 @@ marketers_only = _gated(Cap.SEND_DIRECT_MARKETING)
 profilers_only = _gated(Cap.PROFILE_SEGMENTS)
 
 
-def _actor(request: HttpRequest) -> Any:
-    return actor_of(request.user, ip=request.META.get("REMOTE_ADDR"), purpose="direct_marketing")
-
-
-def _controllers(scope: Scope) -> list[Controller]:
-    return list(Controller.objects.filter(pk__in=scope.controller_ids).order_by("name"))
+def _actor(request: HttpRequest, scope: Scope, capability: str) -> Any:
+    """The user, acting for the purposes of theirs that cover the page's capability."""
+    return actor_of(
+        request.user, ip=request.META.get("REMOTE_ADDR"), purpose=purpose_of(scope, capability)
+    )
 
 
 def _controller_from(request: HttpRequest, scope: Scope) -> Controller:
-    own = _controllers(scope)
+    own = selectors.controllers_of(scope=scope)
     if not own:
         raise PermissionDenied(_("You are not staff of any group company."))
     wanted = request.POST.get("controller")
     return next((c for c in own if str(c.pk) == wanted), own[0])
-
-
-def _get(model: Any, scope: Scope, pk: int) -> Any:
-    obj = model.objects.filter(pk=pk, controller_id__in=scope.controller_ids).first()
-    if obj is None:
-        raise Http404("not found")
-    return obj
 
 
 @marketers_only
@@ -88,7 +78,8 @@ def list_list(request: HttpRequest, scope: Scope) -> HttpResponse:
     if request.method == "POST":
         try:
             lst = services.mailing_list_create(
-                actor=_actor(request),
+                actor=_actor(request, scope, Cap.SEND_DIRECT_MARKETING),
+                scope=scope,
                 controller=_controller_from(request, scope),
                 name=request.POST.get("name", ""),
                 opt_in=request.POST.get("opt_in", OptIn.DOUBLE),
@@ -100,22 +91,21 @@ def list_list(request: HttpRequest, scope: Scope) -> HttpResponse:
             return redirect("marketing:list_detail", list_id=lst.pk)
         except services.MarketingInputError as exc:
             errors = exc.errors
-    lists = MailingList.objects.filter(controller_id__in=scope.controller_ids)
     return render(
         request,
         "marketing/list_list.html",
         {
-            "lists": lists,
+            "lists": selectors.mailing_list_list(scope=scope),
             "errors": errors,
             "opt_ins": OptIn.choices,
-            "controllers": _controllers(scope),
+            "controllers": selectors.controllers_of(scope=scope),
         },
     )
 
 
 @marketers_only
 def list_detail(request: HttpRequest, scope: Scope, list_id: int) -> HttpResponse:
-    lst = _get(MailingList, scope, list_id)
+    lst = selectors.mailing_list_get(scope=scope, list_id=list_id)
     counts = {s: lst.subscriptions.filter(status=s).count() for s in SubscriptionStatus.values}
     return render(
         request,
@@ -139,7 +129,8 @@ def segment_list(request: HttpRequest, scope: Scope) -> HttpResponse:
         else:
             try:
                 seg = services.segment_save(
-                    actor=_actor(request),
+                    actor=_actor(request, scope, Cap.PROFILE_SEGMENTS),
+                    scope=scope,
                     controller=_controller_from(request, scope),
                     name=request.POST.get("name", ""),
                     rules=rules,
@@ -153,11 +144,11 @@ def segment_list(request: HttpRequest, scope: Scope) -> HttpResponse:
         request,
         "marketing/segment_list.html",
         {
-            "segments": Segment.objects.filter(controller_id__in=scope.controller_ids),
+            "segments": selectors.segment_list(scope=scope),
             "errors": errors,
             "rules_text": rules_text,
             "rules": RULES.values(),
-            "controllers": _controllers(scope),
+            "controllers": selectors.controllers_of(scope=scope),
         },
     )
 
@@ -166,7 +157,7 @@ def segment_list(request: HttpRequest, scope: Scope) -> HttpResponse:
 def segment_detail(request: HttpRequest, scope: Scope, segment_id: int) -> HttpResponse:
     from rekisteri.marketing.segments import explain
 
-    seg = _get(Segment, scope, segment_id)
+    seg = selectors.segment_get(scope=scope, segment_id=segment_id)
     sentences, categories = explain(seg.rules)
     members = seg.members.select_related("person").order_by("person__search_name")[:50]
     return render(
@@ -179,8 +170,10 @@ def segment_detail(request: HttpRequest, scope: Scope, segment_id: int) -> HttpR
 @require_POST
 @profilers_only
 def segment_compute(request: HttpRequest, scope: Scope, segment_id: int) -> HttpResponse:
-    seg = _get(Segment, scope, segment_id)
-    count = services.segment_refresh(actor=_actor(request), segment=seg)
+    seg = selectors.segment_get(scope=scope, segment_id=segment_id)
+    count = services.segment_refresh(
+        actor=_actor(request, scope, Cap.PROFILE_SEGMENTS), scope=scope, segment=seg
+    )
     messages.success(request, _("Segment computed: %(n)s members.") % {"n": count})
     return redirect("marketing:segment_detail", segment_id=seg.pk)
 
@@ -190,7 +183,7 @@ def segment_compute(request: HttpRequest, scope: Scope, segment_id: int) -> Http
 
 @marketers_only
 def campaign_list(request: HttpRequest, scope: Scope) -> HttpResponse:
-    campaigns = Campaign.objects.filter(controller_id__in=scope.controller_ids)
+    campaigns = selectors.campaign_list(scope=scope)
     return render(request, "marketing/campaign_list.html", {"campaigns": campaigns})
 
 
@@ -202,7 +195,7 @@ def campaign_create(request: HttpRequest, scope: Scope) -> HttpResponse:
 @marketers_only
 def campaign_edit(request: HttpRequest, scope: Scope, campaign_id: int) -> HttpResponse:
     """A draft can be changed until it is sent; after that it is a record of what went out."""
-    campaign = _get(Campaign, scope, campaign_id)
+    campaign = selectors.campaign_get(scope=scope, campaign_id=campaign_id)
     if campaign.status != "draft":
         messages.error(request, _("Only a draft can be changed."))
         return redirect("marketing:campaign_detail", campaign_id=campaign.pk)
@@ -211,8 +204,8 @@ def campaign_edit(request: HttpRequest, scope: Scope, campaign_id: int) -> HttpR
 
 def _campaign_form(request: HttpRequest, scope: Scope, campaign: Campaign | None) -> HttpResponse:
     errors: dict[str, str] = {}
-    lists = MailingList.objects.filter(controller_id__in=scope.controller_ids)
-    segments = Segment.objects.filter(controller_id__in=scope.controller_ids)
+    lists = selectors.mailing_list_list(scope=scope)
+    segments = selectors.segment_list(scope=scope)
     if campaign is None:
         data: dict[str, Any] = {"purpose": CampaignPurpose.MARKETING, "rate": 50}
         chosen_lists: set[int] = set()
@@ -232,7 +225,8 @@ def _campaign_form(request: HttpRequest, scope: Scope, campaign: Campaign | None
         if not errors:
             try:
                 saved = services.campaign_save(
-                    actor=_actor(request),
+                    actor=_actor(request, scope, Cap.SEND_DIRECT_MARKETING),
+                    scope=scope,
                     controller=campaign.controller
                     if campaign is not None
                     else _controller_from(request, scope),
@@ -258,7 +252,7 @@ def _campaign_form(request: HttpRequest, scope: Scope, campaign: Campaign | None
             "chosen_lists": chosen_lists,
             "chosen_segments": chosen_segments,
             "purposes": CampaignPurpose.choices,
-            "controllers": _controllers(scope),
+            "controllers": selectors.controllers_of(scope=scope),
             "languages": [
                 (code, name, data.get(f"subject_{code}") or "", data.get(f"body_{code}") or "")
                 for code, name in (("fi", "suomi"), ("sv", "svenska"), ("en", "English"))
@@ -270,7 +264,7 @@ def _campaign_form(request: HttpRequest, scope: Scope, campaign: Campaign | None
 
 @marketers_only
 def campaign_detail(request: HttpRequest, scope: Scope, campaign_id: int) -> HttpResponse:
-    campaign = _get(Campaign, scope, campaign_id)
+    campaign = selectors.campaign_get(scope=scope, campaign_id=campaign_id)
     audience = campaign_audience(campaign) if campaign.status == "draft" else None
     excluded = audience.excluded if audience else campaign.excluded
     return render(
@@ -287,15 +281,17 @@ def campaign_detail(request: HttpRequest, scope: Scope, campaign_id: int) -> Htt
 
 @marketers_only
 def campaign_progress(request: HttpRequest, scope: Scope, campaign_id: int) -> HttpResponse:
-    campaign = _get(Campaign, scope, campaign_id)
+    campaign = selectors.campaign_get(scope=scope, campaign_id=campaign_id)
     return render(request, "marketing/partials/progress.html", {"campaign": campaign})
 
 
 @require_POST
 @marketers_only
 def campaign_queue(request: HttpRequest, scope: Scope, campaign_id: int) -> HttpResponse:
-    campaign = _get(Campaign, scope, campaign_id)
-    services.campaign_queue(actor=_actor(request), campaign=campaign)
+    campaign = selectors.campaign_get(scope=scope, campaign_id=campaign_id)
+    services.campaign_queue(
+        actor=_actor(request, scope, Cap.SEND_DIRECT_MARKETING), scope=scope, campaign=campaign
+    )
     messages.success(
         request,
         _("Queued: %(n)s messages. The worker sends them: rekisteri campaign send %(id)s")

@@ -143,7 +143,7 @@ def test_an_update_keeps_before_and_after_sealed_until_erasure(actor, make_perso
 @pytest.mark.django_db(transaction=True)
 def test_tests_that_commit_can_still_empty_the_database(catalogue):
     # Django's test runner flushes after transactional tests: the guard is lifted for
-    # `flush` (audit/management/commands/flush.py), and back afterwards.
+    # `flush` by test code (rekisteri.testing.audit), and back afterwards.
     five_events()
     call_command("flush", interactive=False, verbosity=0)
     assert AuditEvent.objects.count() == 0

@@ -60,3 +60,20 @@ def smtp(settings: Any) -> Any:
         yield inbox
     finally:
         controller.stop()
+
+
+@pytest.fixture
+def scope(staff: Any) -> Any:
+    """The marketing user's scope (the Finnish group company): what a staff page acts with."""
+    from rekisteri.access.selectors import scope_for
+
+    return scope_for(staff["marketing"])
+
+
+@pytest.fixture
+def worker(catalogue: Any) -> Any:
+    """The campaign worker's system scope (`rekisteri campaign send`)."""
+    from rekisteri.access.capabilities import Cap
+    from rekisteri.marketing.processing import system_scope
+
+    return system_scope("test: the campaign worker", Cap.SEND_DIRECT_MARKETING)

@@ -28,19 +28,22 @@ def body_html(msg) -> str:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def news(fi_controller, actor):  # type: ignore[no-untyped-def]
+def news(fi_controller, actor, scope):  # type: ignore[no-untyped-def]
     return mailing_list_create(
-        actor=actor, controller=fi_controller, name="Uutiskirje", opt_in="single"
+        actor=actor, scope=scope, controller=fi_controller, name="Uutiskirje", opt_in="single"
     )
 
 
-def subscribe(lst, person, actor):  # type: ignore[no-untyped-def]
-    return subscription_request(actor=actor, mailing_list=lst, person=person, method="staff")
+def subscribe(lst, person, actor, scope):  # type: ignore[no-untyped-def]
+    return subscription_request(
+        actor=actor, scope=scope, mailing_list=lst, person=person, method="staff"
+    )
 
 
-def campaign(fi_controller, actor, *, lists=(), purpose="marketing", name="Syksy"):  # type: ignore[no-untyped-def]
+def campaign(fi_controller, actor, scope, *, lists=(), purpose="marketing", name="Syksy"):  # type: ignore[no-untyped-def]
     return campaign_save(
         actor=actor,
+        scope=scope,
         controller=fi_controller,
         data={
             "name": name,
@@ -56,17 +59,17 @@ def campaign(fi_controller, actor, *, lists=(), purpose="marketing", name="Syksy
 
 
 def test_campaign_reaches_smtp_with_one_click_unsubscribe_that_sticks(
-    smtp, fi_controller, actor, news, make_person
+    smtp, fi_controller, actor, scope, worker, news, make_person
 ):
     anna = make_person(first_name="Anna", email="anna@asiakas.fi", is_contact_person=True)
     ben = make_person(
         first_name="Ben", email="ben@customer.example", is_contact_person=True, language="en"
     )
     for p in (anna, ben):
-        subscribe(news, p, actor)
-    first = campaign(fi_controller, actor, lists=[news])
+        subscribe(news, p, actor, scope)
+    first = campaign(fi_controller, actor, scope, lists=[news])
 
-    report = campaign_send(actor=actor, campaign=first)
+    report = campaign_send(actor=actor, scope=worker, campaign=first)
 
     assert report.sent == 2
     assert sorted(smtp.recipients()) == ["anna@asiakas.fi", "ben@customer.example"]
@@ -90,31 +93,36 @@ def test_campaign_reaches_smtp_with_one_click_unsubscribe_that_sticks(
     assert response.status_code == 200
     assert not response.cookies
 
-    second = campaign(fi_controller, actor, lists=[news], name="Talvi")
+    second = campaign(fi_controller, actor, scope, lists=[news], name="Talvi")
     audience = campaign_audience(second)
     assert audience.included == 1
     assert audience.excluded["objected"] == 1
-    campaign_send(actor=actor, campaign=second)
+    campaign_send(actor=actor, scope=worker, campaign=second)
     assert smtp.recipients().count("anna@asiakas.fi") == 1
     assert smtp.recipients().count("ben@customer.example") == 2
 
 
 def test_unsubscribe_get_shows_a_confirm_page_and_changes_nothing(
-    smtp, fi_controller, actor, news, make_person
+    smtp, fi_controller, actor, scope, worker, news, make_person
 ):
     anna = make_person(email="anna@asiakas.fi", is_contact_person=True)
-    subscribe(news, anna, actor)
-    campaign_send(actor=actor, campaign=campaign(fi_controller, actor, lists=[news]))
+    subscribe(news, anna, actor, scope)
+    campaign_send(
+        actor=actor, scope=worker, campaign=campaign(fi_controller, actor, scope, lists=[news])
+    )
     token = CampaignRecipient.objects.get(person=anna).token
 
     page = Client().get(f"/m/u/{token}")
 
     assert page.status_code == 200
     assert b'name="List-Unsubscribe" value="One-Click"' in page.content
-    assert campaign_audience(campaign(fi_controller, actor, lists=[news], name="B")).included == 1
+    assert (
+        campaign_audience(campaign(fi_controller, actor, scope, lists=[news], name="B")).included
+        == 1
+    )
 
 
-def test_each_exclusion_is_counted_under_its_reason(fi_controller, actor, make_person):
+def test_each_exclusion_is_counted_under_its_reason(fi_controller, actor, scope, make_person):
     make_person(email="yritys@asiakas.fi", is_contact_person=True)
     objector = make_person(email="kielto@asiakas.fi", is_contact_person=True)
     marketing_objection_record(
@@ -129,7 +137,7 @@ def test_each_exclusion_is_counted_under_its_reason(fi_controller, actor, make_p
     )
     make_person(email="poistettu@asiakas.fi", is_contact_person=True)
     make_person(email="kuluttaja@example.fi", is_consumer=True)
-    everyone = campaign(fi_controller, actor)
+    everyone = campaign(fi_controller, actor, scope)
 
     audience = campaign_audience(everyone)
 
@@ -144,21 +152,23 @@ def test_each_exclusion_is_counted_under_its_reason(fi_controller, actor, make_p
 
 
 def test_service_message_reaches_who_unsubscribed_and_is_never_tracked(
-    smtp, fi_controller, actor, news, make_person
+    smtp, fi_controller, actor, scope, worker, news, make_person
 ):
     ControllerMarketingSettings.objects.update_or_create(
         controller=fi_controller, defaults={"open_tracking": True, "click_tracking": True}
     )
     anna = make_person(email="anna@asiakas.fi", is_contact_person=True)
-    subscribe(news, anna, actor)
-    campaign_send(actor=actor, campaign=campaign(fi_controller, actor, lists=[news]))
+    subscribe(news, anna, actor, scope)
+    campaign_send(
+        actor=actor, scope=worker, campaign=campaign(fi_controller, actor, scope, lists=[news])
+    )
     marketing_msg = smtp.to("anna@asiakas.fi")[0]
     assert "/m/o/" in body_html(marketing_msg) and "/m/c/" in body_html(marketing_msg)
     token = CampaignRecipient.objects.get(person=anna).token
     assert Client().post(f"/m/u/{token}", {"List-Unsubscribe": "One-Click"}).status_code == 200
 
-    notice = campaign(fi_controller, actor, lists=[news], purpose="service", name="Hinnat")
-    report = campaign_send(actor=actor, campaign=notice)
+    notice = campaign(fi_controller, actor, scope, lists=[news], purpose="service", name="Hinnat")
+    report = campaign_send(actor=actor, scope=worker, campaign=notice)
 
     assert report.sent == 1
     msg = smtp.to("anna@asiakas.fi")[-1]
@@ -173,14 +183,14 @@ def test_service_message_reaches_who_unsubscribed_and_is_never_tracked(
 
 
 def test_crash_mid_send_and_restart_send_each_message_exactly_once(
-    smtp, fi_controller, actor, news, make_person
+    smtp, fi_controller, actor, scope, worker, news, make_person
 ):
     people = [
         make_person(email=f"henkilo{i}@asiakas.fi", is_contact_person=True) for i in range(12)
     ]
     for p in people:
-        subscribe(news, p, actor)
-    big = campaign(fi_controller, actor, lists=[news])
+        subscribe(news, p, actor, scope)
+    big = campaign(fi_controller, actor, scope, lists=[news])
     count = {"n": 0}
 
     def crash_after_five(_row):  # type: ignore[no-untyped-def]
@@ -189,11 +199,13 @@ def test_crash_mid_send_and_restart_send_each_message_exactly_once(
             raise RuntimeError("power cut")
 
     with pytest.raises(RuntimeError):
-        campaign_send(actor=actor, campaign=big, on_sent=crash_after_five, batch_size=4)
+        campaign_send(
+            actor=actor, scope=worker, campaign=big, on_sent=crash_after_five, batch_size=4
+        )
     assert len(smtp.messages) == 5
     assert CampaignRecipient.objects.filter(campaign=big, status=RecipientStatus.SENT).count() == 5
 
-    report = campaign_send(actor=actor, campaign=big)
+    report = campaign_send(actor=actor, scope=worker, campaign=big)
 
     assert report.sent == 7
     assert sorted(smtp.recipients()) == sorted(f"henkilo{i}@asiakas.fi" for i in range(12))
@@ -202,15 +214,15 @@ def test_crash_mid_send_and_restart_send_each_message_exactly_once(
 
 
 def test_campaign_send_command_works_with_the_default_console_email(
-    settings, capsys, fi_controller, actor, news, make_person
+    settings, capsys, fi_controller, actor, scope, news, make_person
 ):
     """Without EMAIL_URL mail goes to the console; `campaign send` must deliver there."""
     from django.core.management import call_command
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
     anna = make_person(first_name="Anna", email="anna@asiakas.fi", is_contact_person=True)
-    subscribe(news, anna, actor)
-    first = campaign(fi_controller, actor, lists=[news])
+    subscribe(news, anna, actor, scope)
+    first = campaign(fi_controller, actor, scope, lists=[news])
 
     call_command("campaign", "send", str(first.pk), "--no-progress")
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from rekisteri.access.selectors import system_scope
 from rekisteri.consent.models import Consent, ControllerMarketingSettings
 from rekisteri.consent.selectors import Reason, marketing_permission
-from rekisteri.marketing.bounces import bounces_from_message, parse_dsn
+from rekisteri.marketing.bounces import bounce_scope, bounces_from_message, parse_dsn
 from rekisteri.marketing.models import (
     Campaign,
     CampaignRecipient,
@@ -62,11 +62,12 @@ Subject: Hei
 
 
 def test_double_opt_in_subscribes_only_after_the_link_and_keeps_the_proof(
-    fi_controller, actor, make_person, settings
+    fi_controller, actor, scope, make_person, settings
 ):
     settings.BASE_URL = "https://rekisteri.example"
     lst = mailing_list_create(
         actor=actor,
+        scope=scope,
         controller=fi_controller,
         name="Webinaarit",
         opt_in="double",
@@ -75,7 +76,9 @@ def test_double_opt_in_subscribes_only_after_the_link_and_keeps_the_proof(
     )
     person = make_person(email="kuluttaja@example.fi", is_consumer=True)
     with CaptureOnCommit():
-        sub = subscription_request(actor=actor, mailing_list=lst, person=person, method="web_form")
+        sub = subscription_request(
+            actor=actor, scope=scope, mailing_list=lst, person=person, method="web_form"
+        )
     assert sub.status == "pending"
     assert marketing_permission(person=person).reason_code == Reason.NO_PERMISSION
     link = next(line for line in mail.outbox[0].body.splitlines() if "/m/confirm/" in line)
@@ -119,9 +122,10 @@ class CaptureOnCommit:
                 func()
 
 
-def _sent_campaign(fi_controller, actor, person, purpose="marketing"):  # type: ignore[no-untyped-def]
+def _sent_campaign(fi_controller, actor, scope, person, purpose="marketing"):  # type: ignore[no-untyped-def]
     campaign = campaign_save(
         actor=actor,
+        scope=scope,
         controller=fi_controller,
         data={
             "name": f"C{Campaign.objects.count()}",
@@ -131,28 +135,28 @@ def _sent_campaign(fi_controller, actor, person, purpose="marketing"):  # type: 
             "rate": 0,
         },
     )
-    campaign_prepare(actor=actor, campaign=campaign)
+    campaign_prepare(actor=actor, scope=scope, campaign=campaign)
     return CampaignRecipient.objects.get(campaign=campaign, person=person)
 
 
 def test_hard_bounce_marks_the_address_undeliverable_and_excludes_it(
-    fi_controller, actor, make_person
+    fi_controller, actor, scope, make_person
 ):
     person = make_person(email="gone@asiakas.fi", is_contact_person=True)
-    recipient = _sent_campaign(fi_controller, actor, person)
+    recipient = _sent_campaign(fi_controller, actor, scope, person)
     raw = DSN.replace(b"%s", recipient.token.encode())
     assert parse_dsn(raw)[0].kind == "hard"
 
-    result = bounces_from_message(raw, source="mailbox")
+    result = bounces_from_message(raw, scope=bounce_scope("mailbox"), source="mailbox")
 
     assert result.hard == 1
     assert person.contact_points.get(kind="email").undeliverable_at is not None
     assert marketing_permission(person=person).reason_code == Reason.BOUNCED
 
 
-def test_bounce_webhook_needs_its_token(fi_controller, actor, make_person):
+def test_bounce_webhook_needs_its_token(fi_controller, actor, scope, make_person):
     person = make_person(email="gone@asiakas.fi", is_contact_person=True)
-    recipient = _sent_campaign(fi_controller, actor, person)
+    recipient = _sent_campaign(fi_controller, actor, scope, person)
     raw = DSN.replace(b"%s", recipient.token.encode())
     assert Client().post("/m/bounces", raw, content_type="message/rfc822").status_code == 403
     ok = Client().post(
@@ -165,7 +169,7 @@ def test_bounce_webhook_needs_its_token(fi_controller, actor, make_person):
 
 
 def test_tracking_records_opens_and_clicks_unless_the_person_said_do_not_track(
-    fi_controller, actor, make_person
+    fi_controller, actor, scope, make_person
 ):
     ControllerMarketingSettings.objects.update_or_create(
         controller=fi_controller, defaults={"open_tracking": True, "click_tracking": True}
@@ -179,10 +183,11 @@ def test_tracking_records_opens_and_clicks_unless_the_person_said_do_not_track(
     )
     campaign = campaign_save(
         actor=actor,
+        scope=scope,
         controller=fi_controller,
         data={"name": "T", "subject_fi": "Hei", "body_fi": "Katso https://esimerkki.example/a"},
     )
-    campaign_prepare(actor=actor, campaign=campaign)
+    campaign_prepare(actor=actor, scope=scope, campaign=campaign)
     rows = {r.person_id: r for r in CampaignRecipient.objects.filter(campaign=campaign)}
     assert rows[tracked.pk].tracked and not rows[private.pk].tracked
     html = build_message(
@@ -206,13 +211,15 @@ def test_tracking_records_opens_and_clicks_unless_the_person_said_do_not_track(
     assert marketing_permission(person=private).allowed
 
 
-def test_preference_centre_changes_lists_channels_and_stop_all(fi_controller, actor, make_person):
+def test_preference_centre_changes_lists_channels_and_stop_all(
+    fi_controller, actor, scope, make_person
+):
     lst = mailing_list_create(
-        actor=actor, controller=fi_controller, name="Uutiset", opt_in="single"
+        actor=actor, scope=scope, controller=fi_controller, name="Uutiset", opt_in="single"
     )
     person = make_person(email="p@asiakas.fi", is_contact_person=True)
-    subscription_request(actor=actor, mailing_list=lst, person=person, method="staff")
-    token = _sent_campaign(fi_controller, actor, person).token
+    subscription_request(actor=actor, scope=scope, mailing_list=lst, person=person, method="staff")
+    token = _sent_campaign(fi_controller, actor, scope, person).token
     client = Client()
     assert client.get(f"/m/p/{token}").status_code == 200
 
@@ -227,7 +234,7 @@ def test_preference_centre_changes_lists_channels_and_stop_all(fi_controller, ac
     assert not client.cookies
 
 
-def test_segment_members_carry_their_rules_and_categories(fi_controller, actor, make_person):
+def test_segment_members_carry_their_rules_and_categories(fi_controller, actor, scope, make_person):
     from rekisteri.interactions.models import Agreement
 
     big = make_person(email="big@asiakas.fi", is_contact_person=True)
@@ -242,12 +249,13 @@ def test_segment_members_carry_their_rules_and_categories(fi_controller, actor, 
         )
     segment = segment_save(
         actor=actor,
+        scope=scope,
         controller=fi_controller,
         name="Isot asiakkaat",
         rules=[{"rule": "purchase_total", "value": 1000, "days": 365}],
     )
 
-    assert segment_refresh(actor=actor, segment=segment) == 1
+    assert segment_refresh(actor=actor, scope=scope, segment=segment) == 1
 
     [explained] = segments_for_person(person_id=big.pk)
     assert explained["segment"] == "Isot asiakkaat"
@@ -257,12 +265,13 @@ def test_segment_members_carry_their_rules_and_categories(fi_controller, actor, 
     assert Segment.objects.get(pk=segment.pk).member_count == 1
 
 
-def test_segment_rule_errors_name_the_rule(fi_controller, actor):
+def test_segment_rule_errors_name_the_rule(fi_controller, actor, scope):
     from rekisteri.marketing.services import MarketingInputError
 
     with pytest.raises(MarketingInputError) as exc:
         segment_save(
             actor=actor,
+            scope=scope,
             controller=fi_controller,
             name="x",
             rules=[{"rule": "industry", "value": "a"}, {"rule": "purchase_total", "value": "lots"}],
@@ -271,7 +280,7 @@ def test_segment_rule_errors_name_the_rule(fi_controller, actor):
 
 
 def test_a_mail_to_the_list_unsubscribe_mailto_address_unsubscribes(
-    fi_controller, actor, make_person, tmp_path
+    fi_controller, actor, scope, make_person, tmp_path
 ):
     import mailbox
     import re
@@ -283,7 +292,7 @@ def test_a_mail_to_the_list_unsubscribe_mailto_address_unsubscribes(
 
     person = make_person(email="lukija@asiakas.fi", is_contact_person=True)
     gone = make_person(email="gone@asiakas.fi", is_contact_person=True)
-    recipient = _sent_campaign(fi_controller, actor, person)
+    recipient = _sent_campaign(fi_controller, actor, scope, person)
     bounced = CampaignRecipient.objects.get(campaign=recipient.campaign, person=gone)
     assert marketing_permission(person=person).allowed
     header = build_message(

@@ -57,12 +57,15 @@ def test_staff_records_consent_and_withdrawal_with_one_click_each(staff, make_pe
     assert "superseded" in page and "Consent withdrawn" in page
 
 
-def test_marketer_edits_a_draft_but_not_a_campaign_that_was_sent(staff, fi_controller, actor):
+def test_marketer_edits_a_draft_but_not_a_campaign_that_was_sent(
+    staff, fi_controller, actor, scope
+):
     from rekisteri.marketing.services import campaign_save, mailing_list_create
 
-    news = mailing_list_create(actor=actor, controller=fi_controller, name="Uutiset")
+    news = mailing_list_create(actor=actor, scope=scope, controller=fi_controller, name="Uutiset")
     draft = campaign_save(
         actor=actor,
+        scope=scope,
         controller=fi_controller,
         data={"name": "Syksy", "subject_fi": "Hei", "body_fi": "Vanha teksti", "rate": 5},
     )

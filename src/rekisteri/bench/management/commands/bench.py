@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 
 class Command(BaseCommand):
@@ -39,6 +39,10 @@ class Command(BaseCommand):
         parser.add_argument("--worker", action="store_true", help=None)
 
     def handle(self, *args, **options) -> None:  # type: ignore[no-untyped-def]
+        from rekisteri.cli import missing_extra
+
+        if message := missing_extra("bench"):
+            raise CommandError(message)
         persons = options["persons"]
         options["organizations"] = (
             options["organizations"]

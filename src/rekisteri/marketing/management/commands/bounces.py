@@ -8,7 +8,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from rekisteri.marketing.bounces import bounces_from_mailbox
+from rekisteri.access.policy import ProcessingRefused
+from rekisteri.marketing.bounces import bounce_scope, bounces_from_mailbox
 
 
 class Command(BaseCommand):
@@ -27,7 +28,12 @@ class Command(BaseCommand):
         path: Path = opts["path"]
         if not path.exists():
             raise CommandError(f"path: {path} does not exist")
-        result = bounces_from_mailbox(path, delete=opts["delete"])
+        try:
+            result = bounces_from_mailbox(
+                path, scope=bounce_scope("mailbox"), delete=opts["delete"]
+            )
+        except ProcessingRefused as exc:
+            raise CommandError(exc.reason) from exc
         self.stdout.write(
             f"hard bounces {result.hard}, soft bounces {result.soft}, "
             f"unsubscribed {result.unsubscribed}, not ours {result.unmatched}, "

@@ -6,8 +6,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from rekisteri.audit.services import Actor
+from rekisteri.access.capabilities import Cap
+from rekisteri.access.policy import ProcessingRefused
 from rekisteri.marketing.models import Campaign
+from rekisteri.marketing.processing import system_actor, system_scope
 from rekisteri.marketing.sending import CampaignBusy, campaign_prepare, campaign_send
 
 
@@ -41,12 +43,23 @@ class Command(BaseCommand):
             campaign = Campaign.objects.select_related("controller").get(pk=opts["id"])
         except Campaign.DoesNotExist as exc:
             raise CommandError(f"id: no campaign {opts['id']}") from exc
-        actor = Actor("campaign-worker", purpose="direct_marketing")
+        try:
+            self._run(campaign, opts)
+        except ProcessingRefused as exc:
+            raise CommandError(exc.reason) from exc
+
+    def _run(self, campaign: Campaign, opts: dict[str, Any]) -> None:
+        # The worker runs for the operator of the machine: no user, so a system scope that
+        # says which command did it; every audit event of the run carries that.
+        scope = system_scope(
+            f"rekisteri campaign {opts['action']} {campaign.pk}", Cap.SEND_DIRECT_MARKETING
+        )
+        actor = system_actor(scope)
         if opts["action"] == "prepare":
-            campaign_prepare(actor=actor, campaign=campaign)
+            campaign_prepare(actor=actor, scope=scope, campaign=campaign)
             self._summary(campaign)
             return
-        campaign_prepare(actor=actor, campaign=campaign)
+        campaign_prepare(actor=actor, scope=scope, campaign=campaign)
         campaign.refresh_from_db()
         self._summary(campaign)
         bar = None
@@ -62,6 +75,7 @@ class Command(BaseCommand):
         try:
             report = campaign_send(
                 actor=actor,
+                scope=scope,
                 campaign=campaign,
                 rate=opts["rate"],
                 progress=(lambda n: bar.update(n)) if bar else None,

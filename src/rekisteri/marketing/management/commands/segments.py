@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from rekisteri.audit.services import Actor
+from rekisteri.access.capabilities import Cap
+from rekisteri.access.policy import ProcessingRefused
 from rekisteri.marketing.models import Segment
+from rekisteri.marketing.processing import system_actor, system_scope
 from rekisteri.marketing.segments import RULES
 from rekisteri.marketing.services import segment_refresh
 
@@ -29,7 +31,11 @@ class Command(BaseCommand):
         qs = Segment.objects.order_by("pk")
         if opts["ids"]:
             qs = qs.filter(pk__in=opts["ids"])
-        actor = Actor("segments", purpose="profiling")
-        for segment in qs:
-            count = segment_refresh(actor=actor, segment=segment)
-            self.stdout.write(f"{segment.pk:>5}  {count:>8} members  {segment.name}")
+        try:
+            scope = system_scope("rekisteri segments compute", Cap.PROFILE_SEGMENTS)
+            actor = system_actor(scope)
+            for segment in qs:
+                count = segment_refresh(actor=actor, scope=scope, segment=segment)
+                self.stdout.write(f"{segment.pk:>5}  {count:>8} members  {segment.name}")
+        except ProcessingRefused as exc:
+            raise CommandError(exc.reason) from exc
