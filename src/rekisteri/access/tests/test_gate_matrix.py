@@ -245,6 +245,9 @@ def _call(name: str, case: Case, w: World, owner: str, user: Any | None) -> Any:
 
 
 def _once(name: str, case: Case, w: World, owner: str, user: Any | None) -> Any:
+    # The case's objects are made (w.once) outside the rolled-back savepoint: made inside
+    # it, they would be gone for every later call that reuses their ids.
+    case.path_kwargs(w, owner)
     with transaction.atomic():
         response = _call(name, case, w, owner, user)
         transaction.set_rollback(True)
