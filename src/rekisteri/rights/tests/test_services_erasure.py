@@ -65,12 +65,12 @@ def _communication_with_file(person):
     return comm
 
 
-def test_plan_keeps_current_invoices_and_deletes_the_rest(make_person):
+def test_plan_keeps_current_invoices_and_deletes_the_rest(make_person, dpo):
     person = make_person(**NAMES, email=EMAIL, phone=PHONE)
     this_year = date.today().year
     current = _invoice(person, this_year - 1)
     old = _invoice(person, this_year - 12)
-    plan = erasure_plan(person=person)
+    plan = erasure_plan(scope=dpo, person=person)
     kept = {i.record: i for i in plan.keep}
     deleted = {i.record for i in plan.delete}
     assert f"interactions.Invoice:{current.pk}" in kept
@@ -86,19 +86,19 @@ def test_plan_keeps_current_invoices_and_deletes_the_rest(make_person):
 
 
 def test_erasure_leaves_nothing_but_the_kept_invoice(
-    make_person, actor, dirs, django_capture_on_commit_callbacks
+    make_person, actor, dirs, django_capture_on_commit_callbacks, dpo
 ):
     person = make_person(**NAMES, email=EMAIL, phone=PHONE)
     invoice = _invoice(person, date.today().year - 1)
     comm = _communication_with_file(person)
     person_update(actor=actor, person=person, data={"title": "Johtaja"})  # sealed before/after
     with django_capture_on_commit_callbacks(execute=True):
-        access_package_build(actor=actor, person_ids=[person.pk], lang="fi")
+        access_package_build(scope=dpo, actor=actor, person_ids=[person.pk], lang="fi")
     assert scan_files(dirs, _needles()), "the package and the attachment hold the person's data"
     pid = person.pk
-    plan = erasure_plan(person=person)
+    plan = erasure_plan(scope=dpo, person=person)
     with django_capture_on_commit_callbacks(execute=True):
-        result = erasure_execute(actor=actor, person=person, plan=plan)
+        result = erasure_execute(scope=dpo, actor=actor, person=person, plan=plan)
     assert not Person.objects.filter(pk=pid).exists()
     assert result.detached == 1
     invoice.refresh_from_db()
@@ -116,13 +116,13 @@ def test_erasure_leaves_nothing_but_the_kept_invoice(
 
 
 def test_erasure_of_every_model_keeps_only_what_the_plan_lists(
-    make_person, actor, dirs, django_capture_on_commit_callbacks
+    make_person, actor, dirs, django_capture_on_commit_callbacks, dpo
 ):
     person = make_person(**NAMES, email=EMAIL, phone=PHONE)
     fill_every_model(person)  # includes an identity code, kept under the AML act
-    plan = erasure_plan(person=person)
+    plan = erasure_plan(scope=dpo, person=person)
     with django_capture_on_commit_callbacks(execute=True):
-        erasure_execute(actor=actor, person=person, plan=plan)
+        erasure_execute(scope=dpo, actor=actor, person=person, plan=plan)
     kept = set()
     from django.apps import apps
 
@@ -136,7 +136,9 @@ def test_erasure_of_every_model_keeps_only_what_the_plan_lists(
         assert not ContactPoint.objects.filter(person=p).exists()
 
 
-def test_reimported_email_is_not_reachable_by_marketing_again(make_person, actor, fi_controller):
+def test_reimported_email_is_not_reachable_by_marketing_again(
+    make_person, actor, fi_controller, dpo
+):
     consent = pytest.importorskip("rekisteri.consent.selectors")
     from rekisteri.register.services import organization_create
 
@@ -147,14 +149,14 @@ def test_reimported_email_is_not_reachable_by_marketing_again(make_person, actor
     person = person_create(actor=actor, controller=fi_controller, data=data, organization=org)
     # A business contact may be marketed to until they object (the B2B rule)...
     assert consent.marketing_permission(person=person).allowed
-    erasure_execute(actor=actor, person=person)
+    erasure_execute(scope=dpo, actor=actor, person=person)
     # ...but after erasure the same address, imported again, is suppressed.
     again = person_create(actor=actor, controller=fi_controller, data=data, organization=org)
     decision = consent.marketing_permission(person=again)
     assert decision.allowed is False
 
 
-def test_legal_hold_keeps_everything(make_person, actor):
+def test_legal_hold_keeps_everything(make_person, actor, dpo):
     retention = pytest.importorskip("rekisteri.retention.models")
     person = make_person(**NAMES, email=EMAIL)
     retention.LegalHold.objects.create(
@@ -164,17 +166,17 @@ def test_legal_hold_keeps_everything(make_person, actor):
         controller=person.controller,
         created_by="test",
     )
-    plan = erasure_plan(person=person)
+    plan = erasure_plan(scope=dpo, person=person)
     assert plan.person_kept and plan.delete == []
     assert any("legal hold" in i.reason for i in plan.keep)
 
 
-def test_plan_that_no_longer_matches_is_refused(make_person, actor):
+def test_plan_that_no_longer_matches_is_refused(make_person, actor, dpo):
     person = make_person(**NAMES, email=EMAIL)
-    plan = erasure_plan(person=person)
+    plan = erasure_plan(scope=dpo, person=person)
     _invoice(person, date.today().year - 20)  # data added after the plan was shown
     with pytest.raises(ErasureBlocked):
-        erasure_execute(actor=actor, person=person, plan=plan)
+        erasure_execute(scope=dpo, actor=actor, person=person, plan=plan)
     assert Person.objects.filter(pk=person.pk).exists()
 
 

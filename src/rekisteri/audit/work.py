@@ -1,0 +1,143 @@
+"""What a piece of work states about itself in the audit trail: who (a user's scope, or an
+explicit system scope), for which purpose, and which data categories.
+
+- Background work (the retention sweep, lifting restrictions whose period ended, the
+  `rekisteri rights` command) runs under `system_scope(reason, …)`: a scope over every group
+  company holding only the capabilities the work needs, whose reason is written to the
+  audit trail when it is opened. No service has a "no scope, no checks" path.
+- `work_purpose(scope, capability)` is the purpose recorded for work of a capability: the
+  user's purposes that cover it, as the catalogue binds them (all of them, joined by "+",
+  when several do: none is preferred over another). No purpose name is written in code.
+- `category_of(model, field)` reads a field's data category from the field map
+  (rekisteri.common.personal), so that code names fields, never categories.
+
+The lead may move `system_scope` beside `Scope` in rekisteri.access.selectors; its callers
+only use the name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from rekisteri.access.capabilities import CAPABILITIES, capability_label
+from rekisteri.access.policy import ProcessingRefused
+from rekisteri.access.selectors import Scope
+from rekisteri.audit.models import AuditAction
+from rekisteri.audit.services import Actor, audit_record
+from rekisteri.catalogue.selectors import catalogue_snapshot
+from rekisteri.common.personal import mapped_fields
+
+#: the role of a system scope: not a catalogue role (a role code cannot contain "<"), so no
+#: user can hold it; it only makes the scope count as staff for the access rules
+SYSTEM_ROLE = "<system>"
+#: Scope.extra key holding the reason the system work was started for
+SYSTEM_REASON = "system_reason"
+
+
+def system_scope(reason: str, *, actor: str = "system", capabilities: Iterable[str]) -> Scope:
+    """A scope for background work over every group company, holding `capabilities` and the
+    catalogue's purposes (and their data categories) that cover them.
+
+    Opening it writes an audit event with the reason, so that every later event of the
+    same actor can be traced to why the work ran."""
+    from rekisteri.register.models import Controller
+
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValueError("system work needs a reason for the audit trail")
+    caps = frozenset(capabilities)
+    unknown = sorted(caps - set(CAPABILITIES))
+    if unknown:
+        raise LookupError(f"unknown capabilities {unknown}")
+    snap = catalogue_snapshot()
+    purposes = frozenset(p for cap in caps for p in snap.purposes_with_capability(cap))
+    scope = Scope(
+        username=actor,
+        roles=frozenset({SYSTEM_ROLE}),
+        purposes=purposes,
+        categories=frozenset(snap.categories_for_purposes(purposes)),
+        controller_ids=frozenset(Controller.objects.values_list("pk", flat=True)),
+        capabilities=caps,
+        extra={SYSTEM_REASON: reason},
+        catalogue_version=snap.version_id or None,
+    )
+    with transaction.atomic():
+        audit_record(
+            actor=Actor(actor),
+            action=AuditAction.ADMIN,
+            reason=f"system work: {reason}",
+            detail={"capabilities": sorted(caps)},
+        )
+    return scope
+
+
+def is_system(scope: Scope) -> bool:
+    return SYSTEM_ROLE in scope.roles and bool(scope.extra.get(SYSTEM_REASON))
+
+
+def system_actor(scope: Scope, ip: str | None = None) -> Actor:
+    """The actor of work done under a scope (the user, or the system work's name)."""
+    return Actor(scope.username, ip=ip)
+
+
+def _refused(capability: str) -> ProcessingRefused:
+    return ProcessingRefused(
+        _("Your role's purposes do not cover “%(what)s”.") % {"what": capability_label(capability)},
+        code="capability",
+    )
+
+
+#: AuditEvent.purpose's length
+_PURPOSE_LENGTH = 64
+
+
+def _joined(purposes: Iterable[str]) -> str:
+    """Purposes as the audit trail stores them: "a+b"; when they do not fit, those that do
+    and "+…" (every one is still a purpose the work was done for)."""
+    text = ""
+    for code in sorted(purposes):
+        longer = f"{text}+{code}" if text else code
+        if len(longer) > _PURPOSE_LENGTH - 2:
+            return f"{text}+…" if text else code[:_PURPOSE_LENGTH]
+        text = longer
+    return text
+
+
+def work_purpose(scope: Scope, capability: str, categories: Iterable[str] = ()) -> str:
+    """The purpose to record for this scope's work of a capability on data of `categories`:
+    the scope's purposes that cover the capability and every one of the categories
+    (refused when none does)."""
+    snap = catalogue_snapshot(scope.catalogue_version)
+    wanted = set(categories)
+    purposes = [
+        p
+        for p in (scope.purposes_for(capability) if scope.can(capability) else ())
+        if wanted <= set(snap.purposes[p].categories)
+    ]
+    if not purposes:
+        raise _refused(capability)
+    return _joined(purposes)
+
+
+def catalogue_purpose(capability: str) -> str:
+    """The purpose of work that no staff user does (the person's own requests on the public
+    pages): the catalogue's purposes that cover the capability."""
+    purposes = catalogue_snapshot().purposes_with_capability(capability)
+    if not purposes:
+        raise ProcessingRefused(
+            _("This feature is off: no purpose in the processing catalogue covers “%(what)s”.")
+            % {"what": capability_label(capability)},
+            code="capability_off",
+        )
+    return _joined(purposes)
+
+
+def category_of(model: type[models.Model], field: str) -> str:
+    """The data category of a model field, from the field map (KeyError when unmapped)."""
+    for mapped in mapped_fields(model):
+        if mapped.name == field:
+            return mapped.category
+    raise KeyError(f"{model._meta.label}.{field} is not in the field map")
