@@ -124,6 +124,7 @@ def test_erasure_page_of_a_person_with_disclosures_names_the_recipients(
 
     person = make_person(email="luovutettu@example.fi")
     disclosure_record(
+        scope=dpo,
         actor=actor,
         person_ids=[person.pk],
         recipient_code="tax_authority",
