@@ -195,6 +195,7 @@ PROCESS_ACTORS = {
     "import": gettext_lazy("data import"),
     "retention": gettext_lazy("automatic deletion (retention rules)"),
     "system": gettext_lazy("the register system"),
+    "demo": gettext_lazy("the register system"),
 }
 STAFF_ACTOR = gettext_lazy("staff")
 

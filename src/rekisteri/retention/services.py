@@ -21,6 +21,9 @@ Design, after Zulip's zerver/lib/retention.py:
 - Re-running is always safe: what is gone is no longer due; what remains is selected again.
   A run that was killed is closed by the next one and audited then.
 - The audit trail gets one event per sweep with the counts per rule, no personal data.
+- Layers (docs/layers.md): this module is retention's work, above rights (it deletes the
+  generated packages of the persons it deletes); the rules it applies (engine, selectors)
+  sit below rights, which reads retention ends and holds from them.
 - The sweep is background work: it runs only under a system scope (audit.work.system_scope),
   opened with its reason by `rekisteri retention sweep`. Legal holds are placed and released
   by a user under their own scope, on their own group companies' data only.
@@ -50,6 +53,8 @@ from rekisteri.interactions.files import orphan_files_remove, stray_files_remove
 from rekisteri.register.models import Affiliation, Organization, Person
 from rekisteri.retention import engine
 from rekisteri.retention.models import HoldScope, LegalHold, SweepRun, SweepStatus
+from rekisteri.rights.models import Package
+from rekisteri.rights.packages import packages_delete, packages_purge_expired
 
 CHUNK = 20000
 #: the actor name of the sweep (audit.selectors shows it to a person as what it is)
@@ -126,9 +131,6 @@ def _delete_persons(ids: list[int]) -> int:
         return 0
     # Generated access and portability packages hold the person's data: they go with the
     # person (rows now, files after commit), as in erasure (DESIGN: "purged with the person").
-    from rekisteri.rights.models import Package
-    from rekisteri.rights.packages import packages_delete
-
     packages_delete(list(Package.objects.filter(persons__in=ids).distinct()))
     Person.objects.filter(pk__in=ids).delete()
     for pid in ids:
@@ -379,8 +381,6 @@ def retention_sweep(
     # Left over by a run killed between a commit and its file removal.
     leftover_files = orphan_files_remove() + stray_files_remove()
     # Expired access packages (30 days) are personal data past their purpose too.
-    from rekisteri.rights.packages import packages_purge_expired
-
     packages_purge_expired()
     run = SweepRun.objects.create(
         as_of=as_of,

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from django.conf import settings as dj_settings
 
 from rekisteri.audit.models import AuditEvent, AuditKey
 from rekisteri.register.models import ContactPoint, Person
@@ -139,7 +138,7 @@ def test_erasure_of_every_model_keeps_only_what_the_plan_lists(
 def test_reimported_email_is_not_reachable_by_marketing_again(
     make_person, actor, fi_controller, dpo
 ):
-    consent = pytest.importorskip("rekisteri.consent.selectors")
+    from rekisteri.consent import selectors as consent
     from rekisteri.register.services import organization_create
 
     org = organization_create(
@@ -157,9 +156,10 @@ def test_reimported_email_is_not_reachable_by_marketing_again(
 
 
 def test_legal_hold_keeps_everything(make_person, actor, dpo):
-    retention = pytest.importorskip("rekisteri.retention.models")
+    from rekisteri.retention.models import LegalHold
+
     person = make_person(**NAMES, email=EMAIL)
-    retention.LegalHold.objects.create(
+    LegalHold.objects.create(
         scope="person",
         person=person,
         reason="open claim",
@@ -180,5 +180,29 @@ def test_plan_that_no_longer_matches_is_refused(make_person, actor, dpo):
     assert Person.objects.filter(pk=person.pk).exists()
 
 
-def test_packages_dir_setting_is_used(settings):
-    assert dj_settings.PACKAGES_DIR
+def test_packages_are_written_to_the_configured_directory_and_go_with_erasure(
+    make_person, actor, settings, tmp_path, django_capture_on_commit_callbacks, dpo
+):
+    settings.PACKAGES_DIR = tmp_path / "configured"
+    person = make_person(**NAMES, email=EMAIL)
+    with django_capture_on_commit_callbacks(execute=True):
+        path = access_package_build(scope=dpo, actor=actor, person_ids=[person.pk], lang="fi")
+    assert path.parent == tmp_path / "configured" and path.exists()
+    assert list((tmp_path / "configured").glob("*.zip")) == [path]
+    with django_capture_on_commit_callbacks(execute=True):
+        erasure_execute(scope=dpo, actor=actor, person=person)
+    assert list((tmp_path / "configured").glob("*.zip")) == []
+
+
+def test_a_plan_names_the_record_a_legal_hold_keeps(make_person, actor, dpo):
+    """A hold on one record keeps that record (the shim that read holds looked up a field
+    that does not exist and answered nothing for record holds)."""
+    from rekisteri.retention.tests.sweeping import place_hold
+
+    person = make_person(**NAMES, email=EMAIL)
+    old = _invoice(person, date.today().year - 20)
+    place_hold(record=f"interactions.Invoice:{old.pk}", reason="tax audit")
+    plan = erasure_plan(scope=dpo, person=person)
+    kept = {i.record: i for i in plan.keep}
+    assert f"interactions.Invoice:{old.pk}" in kept
+    assert "legal hold" in kept[f"interactions.Invoice:{old.pk}"].reason

@@ -366,8 +366,27 @@ def test_portability_holds_only_what_the_person_gave_on_contract_or_consent(
     )
 
 
-def test_verify_link_lifetime_is_48_hours():
-    assert timedelta(hours=48) == services.VERIFY_LINK_LIFETIME
+@pytest.mark.parametrize(
+    ("after", "works"),
+    [(timedelta(hours=47, minutes=59), True), (timedelta(hours=48, minutes=1), False)],
+)
+def test_verify_link_works_for_48_hours_as_the_email_says(
+    make_person, django_capture_on_commit_callbacks, monkeypatch, after, works
+):
+    from types import SimpleNamespace
+
+    from django.utils import timezone
+
+    make_person(email="kello@example.fi")
+    msg = _submit("access", "kello@example.fi", django_capture_on_commit_callbacks)
+    assert "48" in msg.body
+    later = timezone.now() + after
+    monkeypatch.setattr(
+        services, "timezone", SimpleNamespace(now=lambda: later, localdate=timezone.localdate)
+    )
+    verified = services.request_verify_link(token=_link(msg.body, "verify"))
+    assert (verified is not None) is works
+    assert RightsRequest.objects.get().status == ("open" if works else "unverified")
 
 
 def test_upheld_objection_stops_processing_for_that_purpose(make_person, actor, staff, dpo):
