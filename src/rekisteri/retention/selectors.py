@@ -257,9 +257,9 @@ def _retention_end(category: str, person_id: int, record: Any, memo: dict[Any, A
         if record is not None and not isinstance(record, t.model):
             continue
         if t.anchor == RetentionAnchor.RELATIONSHIP_ENDED:
-            base = _memo(memo, "relationship", lambda: _relationship_end(person_id))
+            base = _memo(memo, "relationship_end", lambda: _relationship_end(person_id))
         elif t.anchor == RetentionAnchor.CONTACT_ENDED:
-            base = _memo(memo, "contact", lambda: _contact_end(person_id))
+            base = _memo(memo, "contact_end", lambda: _contact_end(person_id))
         elif record is not None:
             base = engine.anchor_date(t, record)
         else:
@@ -303,9 +303,9 @@ def _rule_only_end(category: str, person_id: int, memo: dict[Any, Any]) -> date 
     for rule in rules:
         period = Period.of(rule)
         if rule.anchor == RetentionAnchor.RELATIONSHIP_ENDED:
-            base = _memo(memo, "relationship", lambda: _relationship_end(person_id))
+            base = _memo(memo, "relationship_end", lambda: _relationship_end(person_id))
         elif rule.anchor == RetentionAnchor.CONTACT_ENDED:
-            base = _memo(memo, "contact", lambda: _contact_end(person_id))
+            base = _memo(memo, "contact_end", lambda: _contact_end(person_id))
         else:
             return None
         if base is None:

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,6 +22,7 @@ from rekisteri.access.gate import requires, scope_of
 from rekisteri.access.policy import ProcessingRefused
 from rekisteri.access.selectors import Scope
 from rekisteri.audit.services import Actor, actor_of
+from rekisteri.catalogue.selectors import catalogue_snapshot
 from rekisteri.register.models import Person
 from rekisteri.rights import forms, selectors, services
 from rekisteri.rights.models import RequestKind, RequestStatus
@@ -218,10 +220,19 @@ def package_download(request: HttpRequest, package_id: int) -> HttpResponse:
 def person_rights(request: HttpRequest, person_id: int) -> HttpResponse:
     scope = scope_of(request)
     person = selectors.person_get(scope=scope, person_id=person_id)
+    lang = (get_language() or "en")[:2]
+    snap = catalogue_snapshot(scope.catalogue_version)
+    objected = sorted(selectors.objected_purposes(person_id=person.pk))
     context = {
         "person": person,
         "restriction": selectors.active_restriction(person_id=person.pk),
-        "objected": sorted(selectors.objected_purposes(person_id=person.pk)),
+        # In the user's words: the purposes' names in the catalogue, not their codes.
+        "objected": [
+            (snap.purposes[c].name.get(lang) or snap.purposes[c].name.get("en") or c)
+            if c in snap.purposes
+            else c
+            for c in objected
+        ],
         "plan": services.erasure_plan(scope=scope, person=person),
     }
     return render(request, "rights/person_rights.html", context)
