@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from rekisteri.access.capabilities import Cap
 from rekisteri.access.policy import ProcessingRefused
+from rekisteri.access.purpose import purposes_of
 from rekisteri.access.selectors import Scope
 from rekisteri.audit.models import AuditAction, AuditEvent, AuditKey, ChainHead
 from rekisteri.audit.services import event_hash
@@ -220,7 +221,7 @@ def audit_access_log_for_package(*, person_id: int, lang: str) -> list[dict[str,
         for event in audit_events_for_person(person_id=person_id).only(
             "at", "actor", "action", "purpose", "categories"
         ):
-            purposes = [p for p in (event.purpose or "").split("+") if p]
+            purposes = purposes_of(event.purpose or "")
             out.append(
                 {
                     "at": event.at.isoformat(),

@@ -6,8 +6,9 @@ explicit system scope), for which purpose, and which data categories.
   company holding only the capabilities the work needs, whose reason is written to the
   audit trail when it is opened. No service has a "no scope, no checks" path.
 - `work_purpose(scope, capability)` is the purpose recorded for work of a capability: the
-  user's purposes that cover it, as the catalogue binds them (all of them, joined by "+",
-  when several do: none is preferred over another). No purpose name is written in code.
+  user's purposes that cover it, as the catalogue binds them, stated by the one function
+  `access.purpose.access_purpose` (all of them when several do). No purpose name is
+  written in code.
 - `category_of(model, field)` reads a field's data category from the field map
   (rekisteri.common.personal), so that code names fields, never categories.
 
@@ -24,7 +25,8 @@ from django.utils.translation import gettext as _
 
 from rekisteri.access.capabilities import CAPABILITIES, capability_label
 from rekisteri.access.policy import ProcessingRefused
-from rekisteri.access.selectors import Scope
+from rekisteri.access.purpose import access_purpose
+from rekisteri.access.selectors import NOBODY, Scope
 from rekisteri.audit.models import AuditAction
 from rekisteri.audit.services import Actor, audit_record
 from rekisteri.catalogue.selectors import catalogue_snapshot
@@ -90,49 +92,26 @@ def _refused(capability: str) -> ProcessingRefused:
     )
 
 
-#: AuditEvent.purpose's length
-_PURPOSE_LENGTH = 64
-
-
-def _joined(purposes: Iterable[str]) -> str:
-    """Purposes as the audit trail stores them: "a+b"; when they do not fit, those that do
-    and "+…" (every one is still a purpose the work was done for)."""
-    text = ""
-    for code in sorted(purposes):
-        longer = f"{text}+{code}" if text else code
-        if len(longer) > _PURPOSE_LENGTH - 2:
-            return f"{text}+…" if text else code[:_PURPOSE_LENGTH]
-        text = longer
-    return text
-
-
 def work_purpose(scope: Scope, capability: str, categories: Iterable[str] = ()) -> str:
     """The purpose to record for this scope's work of a capability on data of `categories`:
-    the scope's purposes that cover the capability and every one of the categories
-    (refused when none does)."""
-    snap = catalogue_snapshot(scope.catalogue_version)
-    wanted = set(categories)
-    purposes = [
-        p
-        for p in (scope.purposes_for(capability) if scope.can(capability) else ())
-        if wanted <= set(snap.purposes[p].categories)
-    ]
-    if not purposes:
+    the scope's purposes that cover the capability and every one of the categories, as
+    `access.purpose.access_purpose` states them (refused when none does)."""
+    if not scope.can(capability):
         raise _refused(capability)
-    return _joined(purposes)
+    return access_purpose(scope, categories, capability=capability)
 
 
 def catalogue_purpose(capability: str) -> str:
     """The purpose of work that no staff user does (the person's own requests on the public
     pages): the catalogue's purposes that cover the capability."""
-    purposes = catalogue_snapshot().purposes_with_capability(capability)
-    if not purposes:
+    snap = catalogue_snapshot()
+    if not snap.purposes_with_capability(capability):
         raise ProcessingRefused(
             _("This feature is off: no purpose in the processing catalogue covers “%(what)s”.")
             % {"what": capability_label(capability)},
             code="capability_off",
         )
-    return _joined(purposes)
+    return access_purpose(NOBODY, (), capability=capability, purposes=snap.purposes)
 
 
 def category_of(model: type[models.Model], field: str) -> str:
