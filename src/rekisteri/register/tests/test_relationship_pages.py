@@ -22,7 +22,7 @@ from rekisteri.register.models import (
 )
 from rekisteri.retention.periods import Period, add_period
 from rekisteri.retention.selectors import retention_end
-from rekisteri.retention.services import retention_sweep
+from rekisteri.retention.tests.sweeping import sweep as retention_sweep
 
 pytestmark = pytest.mark.django_db
 
