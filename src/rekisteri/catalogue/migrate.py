@@ -114,8 +114,11 @@ def _entry_end(lines: list[str], start: int) -> int:
 
 
 def needs_migration(raw: dict[str, Any]) -> bool:
-    return any(k in r for r in raw.get("roles", []) for k in LEGACY_ROLE_KEYS) or any(
-        "capabilities" not in p for p in raw.get("purposes", [])
+    """Role flags, or purposes of which none names capabilities (a purpose of the current
+    format may have none: it gives its roles access to no page)."""
+    purposes = raw.get("purposes", [])
+    return any(k in r for r in raw.get("roles", []) for k in LEGACY_ROLE_KEYS) or (
+        bool(purposes) and not any("capabilities" in p for p in purposes)
     )
 
 
@@ -191,6 +194,13 @@ def migrate_text(text: str) -> tuple[str, list[str]]:
             raise MigrateError(
                 f"the catalogue already has a purpose {code!r} that the conversion needs to add"
             )
+    covered = set().union(*caps.values(), *new_purposes.values())
+    left = [c for c in CAPABILITIES if c not in covered]
+    if left:
+        notes.append(
+            "no flag of the first format implies these capabilities; add them to the purposes "
+            "that should have them, or those features stay off: " + ", ".join(left)
+        )
     return _rewrite(text, purposes, roles, caps, role_purposes, new_purposes), notes
 
 

@@ -254,7 +254,8 @@ class _Validator:
             if key not in allowed:
                 self.err(
                     (*loc, key),
-                    f"unknown key; expected one of {', '.join(sorted(fields))}",
+                    "unknown key; expected one of "
+                    + ", ".join(COMBINE if model is Anchor else sorted(fields)),
                 )
                 continue
             if key not in fields:  # a first-format key
