@@ -284,6 +284,10 @@ class _Validator:
                 if len(tail) == 1 or (len(tail) > 1 and tail[1] == "interest"):
                     return (*loc[:2], "legitimate_interest")
                 return (*loc[:2], "legal_basis")
+        if len(loc) > 3 and loc[0] == "retention" and loc[2] == "anchor":
+            entry = raw["retention"][loc[1]] if loc[1] < len(raw.get("retention", [])) else {}
+            if isinstance(entry.get("anchor"), str):  # one anchor, written as a string
+                return loc[:3]
         if len(loc) >= 3 and loc[0] == "recipients" and loc[2] == "functions":
             entry = raw["recipients"][loc[1]] if loc[1] < len(raw.get("recipients", [])) else {}
             if "function" in entry:

@@ -357,3 +357,9 @@ def test_the_stored_form_reads_back_as_the_same_catalogue():
     text = MINIMAL.replace('legal_basis = "contract"', SEVERAL) + RECIPIENT + NOTICE
     catalogue = parse_catalogue(text)
     assert catalogue_from_stored(catalogue.model_dump(mode="json")) == catalogue
+
+
+def test_a_misspelt_single_anchor_is_named_as_written():
+    issue, line = issue_of(rule('anchor = "creatd"\nperiod = "1 year"'), "anchor")
+    assert issue.key == "retention[0].anchor" and "did you mean 'created'" in issue.message
+    assert line == 'anchor = "creatd"'
