@@ -18,7 +18,6 @@ persons (access.GroupShare) stay the keeping company's: its DPO answers for them
 
 from __future__ import annotations
 
-import tomllib
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -460,43 +459,14 @@ def confirmed_person_ids(*, request: RightsRequest) -> list[int]:
 
 # --- Supervisory authorities (from the catalogue) -------------------------------------------
 
-DEFAULT_AUTHORITIES = {
-    "FI": {
-        "name": {
-            "fi": "Tietosuojavaltuutetun toimisto",
-            "sv": "Dataombudsmannens byrå",
-            "en": "Office of the Data Protection Ombudsman",
-        },
-        "url": "https://tietosuoja.fi",
-    },
-    "SE": {
-        "name": {
-            "fi": "Integritetsskyddsmyndigheten (IMY)",
-            "sv": "Integritetsskyddsmyndigheten (IMY)",
-            "en": "Swedish Authority for Privacy Protection (IMY)",
-        },
-        "url": "https://www.imy.se",
-    },
-}
-
-
-#: (version id, hash of its source) -> the parsed authorities: parsing the catalogue's TOML
-#: took a tenth of an access package's time.
-_authorities: dict[tuple[int, int], dict[str, dict[str, Any]]] = {}
-
 
 def supervisory_authorities() -> dict[str, dict[str, Any]]:
-    """The authorities the catalogue names (FI, SE…), falling back to the two we know."""
-    from rekisteri.catalogue.selectors import catalogue_current_version
+    """The supervisory authorities the catalogue names, by country: {"name": {fi, sv, en},
+    "url"}. The catalogue names one for each controller's country (the notice check
+    refuses a catalogue that does not)."""
+    from rekisteri.catalogue.selectors import catalogue_snapshot
 
-    version = catalogue_current_version()
-    if version is not None:
-        key = (version.pk, hash(version.source_text))
-        if key not in _authorities:
-            try:
-                found = tomllib.loads(version.source_text).get("authorities")
-            except tomllib.TOMLDecodeError:
-                found = None
-            _authorities[key] = found if isinstance(found, dict) and found else DEFAULT_AUTHORITIES
-        return _authorities[key]
-    return DEFAULT_AUTHORITIES
+    return {
+        country: {"name": dict(a.name), "url": a.url}
+        for country, a in catalogue_snapshot().authorities.items()
+    }
