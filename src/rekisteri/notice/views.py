@@ -14,6 +14,7 @@ from rekisteri.audit.services import actor_of, audit_record
 from rekisteri.audit.work import category_of, work_purpose
 from rekisteri.catalogue.schema import LANGS
 from rekisteri.catalogue.selectors import catalogue_snapshot
+from rekisteri.common.client import client_ip
 from rekisteri.consent.models import Consent
 from rekisteri.notice import selectors
 from rekisteri.notice.models import NoticeVersion
@@ -82,7 +83,7 @@ def notify(request: HttpRequest, number: int) -> HttpResponse:
     category = category_of(Consent, "purpose")
     if persons:
         audit_record(
-            actor=actor_of(request.user, ip=request.META.get("REMOTE_ADDR")),
+            actor=actor_of(request.user, ip=client_ip(request)),
             action=AuditAction.LIST,
             person_ids=[p["person_id"] for p in persons],
             categories=[category],
