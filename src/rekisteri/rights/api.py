@@ -27,7 +27,7 @@ from rekisteri.rights.models import RequestSubject, RightsRequest
 from rekisteri.rights.selectors import QueueRow, queue_row, request_get, request_queue
 from rekisteri.rights.services import RIGHTS_CATEGORY, rights_purpose
 
-router = Router(tags=["rights"])
+router = Router(tags=["rights"])  # catalogue-free: the API tag
 
 
 class RequestOut(Schema):
