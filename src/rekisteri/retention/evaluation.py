@@ -204,7 +204,7 @@ def _anchor_day(
     if anchor == RetentionAnchor.CONTACT_ENDED:
         return True, memo.contact_end()
     if model is None:
-        return True, None  # a row's own day, and no row to read it from: no fixed day
+        return False, None  # a row's own day, and no row of a model it dates
     if record is not None:
         return True, engine.anchor_date(model, anchor, record)
     return memo.get(("latest", model, anchor), lambda: _latest_anchor(model, anchor, memo))
