@@ -58,7 +58,9 @@ def retention_text(rule: dict[str, Any], lang: str) -> str:
         if description:
             body += f". {description}"
     conditions = [
-        _t(WHILE_CONDITIONS[c].text, lang) for c in rule.get("while_any", []) if c in WHILE_CONDITIONS
+        _t(WHILE_CONDITIONS[c].text, lang)
+        for c in rule.get("while_any", [])
+        if c in WHILE_CONDITIONS
     ]
     if conditions:
         joined = f" {texts.T[lang]['or']} ".join(conditions)

@@ -63,8 +63,10 @@ def test_csv_and_json_exports_hold_the_same_rows(catalogue, tmp_path):
     rows = list(csv.reader(io.StringIO((tmp_path / "r.csv").read_text(encoding="utf-8-sig"))))
     assert rows[0] == [label for _, label in COLUMNS]
     data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
-    assert len(rows) - 1 == len(data["rows"]) == len(
-        [p for p in catalogue.purposes.values() if p.in_notice]
+    assert (
+        len(rows) - 1
+        == len(data["rows"])
+        == len([p for p in catalogue.purposes.values() if p.in_notice])
     )
 
 
