@@ -83,6 +83,12 @@ def _period_words(rule: dict[str, Any], lang: str) -> str:
     return body[0].upper() + body[1:]
 
 
+def controller_address(c: dict[str, Any]) -> str:
+    """Street, postal code and city as far as the controller gives them ("" if none)."""
+    town = " ".join(x for x in (c["postal_code"], c["city"]) if x)
+    return ", ".join(x for x in (c["street"], town) if x)
+
+
 def country_text(country: str, lang: str) -> str:
     return texts.T[lang]["country_unknown"] if country == UNKNOWN_COUNTRY else country
 
@@ -135,9 +141,7 @@ def notice_document(
     doc.append(Block("p", [T["controllers_one" if len(controllers) == 1 else "controllers_many"]]))
     items = []
     for c in controllers:
-        address = ", ".join(
-            x for x in (c["street"], f"{c['postal_code']} {c['city']}".strip()) if x
-        )
+        address = controller_address(c)
         line = c["name"]
         if c["business_id"]:  # a company that states no business ID gets no label either
             id_label = texts.BUSINESS_ID.get(c["country"], {}).get(lang, T["business_id"])

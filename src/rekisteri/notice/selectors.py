@@ -109,19 +109,20 @@ def ropa_export(*, fmt: str, lang: str = "en") -> tuple[bytes, str, str]:
     cv = CatalogueVersion.objects.order_by("-id").first()
     if cv is None:
         raise LookupError("no catalogue is loaded")
-    rows = ropa_rows(version_content(cv), _lang(lang))
+    lang = _lang(lang)
+    rows = ropa_rows(version_content(cv), lang)
     stem = f"record-of-processing-{cv.version}"
     if fmt == "csv":
-        return ropa_csv(rows), "text/csv; charset=utf-8", f"{stem}.csv"
+        return ropa_csv(rows, lang), "text/csv; charset=utf-8", f"{stem}.csv"
     if fmt == "xlsx":
         return (
-            ropa_xlsx(rows),
+            ropa_xlsx(rows, lang=lang),
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             f"{stem}.xlsx",
         )
     if fmt == "json":
         meta = {"catalogue_version": cv.version, "generated_at": timezone.now().isoformat()}
-        return ropa_json(rows, meta=meta), "application/json", f"{stem}.json"
+        return ropa_json(rows, meta=meta, lang=lang), "application/json", f"{stem}.json"
     raise ValueError(f"format must be csv, xlsx or json, not {fmt!r}")
 
 

@@ -870,3 +870,80 @@ NOTICE_FIELD: dict[str, dict[str, str]] = {
         "en": "transfers outside the EU and EEA",
     },
 }
+
+#: The Art. 30 record's column headings (notice.ropa.COLUMNS gives their order).
+ROPA_COLUMNS: dict[str, dict[str, str]] = {
+    "purpose_code": {"fi": "Tarkoituksen tunnus", "sv": "Ändamålets kod", "en": "Purpose code"},
+    "purpose": {
+        "fi": "Käsittelyn tarkoitus",
+        "sv": "Ändamålet med behandlingen",
+        "en": "Purpose of the processing",
+    },
+    "controller": {
+        "fi": "Rekisterinpitäjä (nimi ja yhteystiedot)",
+        "sv": "Personuppgiftsansvarig (namn och kontaktuppgifter)",
+        "en": "Controller (name and contact details)",
+    },
+    "joint_controllers": {
+        "fi": "Yhteisrekisterinpitäjät / jaettu konsernissa",
+        "sv": "Gemensamt personuppgiftsansvariga / delas inom koncernen",
+        "en": "Joint controllers / shared within the group",
+    },
+    "protection_officer": {
+        "fi": "Tietosuojavastaava",
+        "sv": "Dataskyddsombud",
+        "en": "Data protection officer",
+    },
+    "legal_basis": {"fi": "Oikeusperuste", "sv": "Rättslig grund", "en": "Legal basis"},
+    "legitimate_interest": {
+        "fi": "Oikeutettu etu",
+        "sv": "Berättigat intresse",
+        "en": "Legitimate interest pursued",
+    },
+    "data_subjects": {
+        "fi": "Rekisteröityjen ryhmät",
+        "sv": "Kategorier av registrerade",
+        "en": "Categories of data subjects",
+    },
+    "data_categories": {
+        "fi": "Henkilötietoryhmät",
+        "sv": "Kategorier av personuppgifter",
+        "en": "Categories of personal data",
+    },
+    "sources": {"fi": "Tietolähteet", "sv": "Källor till uppgifterna", "en": "Sources of the data"},
+    "recipients": {
+        "fi": "Vastaanottajaryhmät",
+        "sv": "Kategorier av mottagare",
+        "en": "Categories of recipients",
+    },
+    "transfers": {
+        "fi": "Siirrot kolmansiin maihin",
+        "sv": "Överföringar till tredjeländer",
+        "en": "Transfers to third countries",
+    },
+    "safeguards": {
+        "fi": "Siirtojen suojatoimet",
+        "sv": "Skyddsåtgärder för överföringarna",
+        "en": "Safeguards of the transfers",
+    },
+    "erasure": {
+        "fi": "Poistamisen määräajat",
+        "sv": "Tidsfrister för radering",
+        "en": "Time limits for erasure",
+    },
+    "automated_decisions": {
+        "fi": "Profilointi / automaattiset päätökset",
+        "sv": "Profilering / automatiserade beslut",
+        "en": "Profiling / automated decisions",
+    },
+    "security": {
+        "fi": "Tekniset ja organisatoriset turvatoimet",
+        "sv": "Tekniska och organisatoriska säkerhetsåtgärder",
+        "en": "Technical and organisational security measures",
+    },
+}
+
+YES_NO: dict[bool, dict[str, str]] = {
+    True: {"fi": "kyllä", "sv": "ja", "en": "yes"},
+    False: {"fi": "ei", "sv": "nej", "en": "no"},
+}

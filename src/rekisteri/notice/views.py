@@ -17,7 +17,7 @@ from rekisteri.catalogue.selectors import catalogue_snapshot
 from rekisteri.consent.models import Consent
 from rekisteri.notice import selectors
 from rekisteri.notice.models import NoticeVersion
-from rekisteri.notice.ropa import COLUMNS
+from rekisteri.notice.ropa import COLUMNS, headers
 
 
 def _lang(request: HttpRequest) -> str:
@@ -117,7 +117,7 @@ def ropa(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "notice/ropa.html",
-        {"headers": [label for _, label in COLUMNS], "table": table, "lang": lang},
+        {"headers": headers(lang), "table": table, "lang": lang},
     )
 
 
