@@ -155,8 +155,7 @@ SEED_FACTS: dict[str, tuple[str, list[str]]] = {
         [
             "Jesoy Oy, Sienitie 18 B, 00760 Helsinki",
             "Päivitetty 22.1.2019",
-            "kymmenen seuraavaa kalenterivuotta tuotteiden tai palvelun laskuttamisvuoden "
-            "jälkeen",
+            "kymmenen seuraavaa kalenterivuotta tuotteiden tai palvelun laskuttamisvuoden jälkeen",
             "Lukuumme toimivat alihankkijat",
             "markkinointi",
             "logistiikka",
@@ -245,4 +244,3 @@ def test_a_swedish_controllers_notice_cites_the_swedish_laws_its_catalogue_names
     assert "bokföringslagen (1999:1078) 7 kap. 2 §" in text
     assert {"fi": "7 vuotta", "sv": "7 år", "en": "7 years"}[lang] in text
     assert not FINNISH_LAW.findall(text)
-
