@@ -63,8 +63,19 @@ def versions(request: HttpRequest) -> HttpResponse:
     lang = _lang(request)
     from rekisteri.notice.content import change_text
 
+    def purpose_names(v: NoticeVersion) -> list[str]:
+        names = {p["code"]: p["name"] for p in v.content.get("purposes", [])}
+        return [
+            names[c].get(lang) or names[c].get("en") or c if c in names else c
+            for c in v.changed_purposes
+        ]
+
     rows = [
-        {"v": v, "changes": [change_text(c, lang) for c in v.changes]}
+        {
+            "v": v,
+            "changes": [change_text(c, lang) for c in v.changes],
+            "purposes": purpose_names(v),
+        }
         for v in selectors.notice_versions()
     ]
     return render(request, "notice/versions.html", {"rows": rows})

@@ -407,3 +407,20 @@ def test_a_controller_without_business_id_gets_no_label():
     out = render("fi", text)
     assert "Y-tunnus )" not in out and "(Y-tunnus" in render("fi")
     assert out.count("(Y-tunnus") == render("fi").count("(Y-tunnus") - 1
+
+
+def test_the_public_version_list_dates_each_version_with_its_effective_date(client, catalogue):
+    page = client.get("/privacy/?lang=en").content.decode()
+    assert '<time datetime="2026-11-01">' in page
+
+
+def test_the_dpo_sees_changed_purposes_by_name(client, staff, catalogue):
+    catalogue_load(
+        text=demo_text().replace('period = "3 months"', 'period = "4 months"', 1),
+        source_name="b",
+        actor=Actor("t"),
+    )
+    client.force_login(staff["dpo"])
+    page = client.get("/staff/notice/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Providing services and managing customers" in page
+    assert "customer_management</a>" not in page
