@@ -196,10 +196,8 @@ def notice_document(
             doc.append(Block("p", [_t(p["description"], lang)]))
         facts: list[list[Inline]] = []
         for e in _bases(p):
-            line = f"{T['basis']}: {texts.LEGAL_BASIS[e['basis']][lang]}"
-            if e.get("applies_to"):
-                line += f" ({_t(e['applies_to'], lang)})"
-            facts.append([line])
+            applies = f" ({_t(e['applies_to'], lang)})" if e.get("applies_to") else ""
+            facts.append([f"{T['basis']}{applies}: {texts.LEGAL_BASIS[e['basis']][lang]}"])
             if e["basis"] == "legitimate_interest":
                 facts.append([f"{T['interest']}: {_t(e['interest'], lang)}"])
                 if e.get("balancing_test"):
