@@ -18,7 +18,7 @@ from rekisteri.common.client import client_ip
 from rekisteri.consent.models import Consent
 from rekisteri.notice import selectors
 from rekisteri.notice.models import NoticeVersion
-from rekisteri.notice.ropa import COLUMNS
+from rekisteri.notice.ropa import COLUMNS, headers
 
 
 def _lang(request: HttpRequest) -> str:
@@ -64,8 +64,19 @@ def versions(request: HttpRequest) -> HttpResponse:
     lang = _lang(request)
     from rekisteri.notice.content import change_text
 
+    def purpose_names(v: NoticeVersion) -> list[str]:
+        names = {p["code"]: p["name"] for p in v.content.get("purposes", [])}
+        return [
+            names[c].get(lang) or names[c].get("en") or c if c in names else c
+            for c in v.changed_purposes
+        ]
+
     rows = [
-        {"v": v, "changes": [change_text(c, lang) for c in v.changes]}
+        {
+            "v": v,
+            "changes": [change_text(c, lang) for c in v.changes],
+            "purposes": purpose_names(v),
+        }
         for v in selectors.notice_versions()
     ]
     return render(request, "notice/versions.html", {"rows": rows})
@@ -118,7 +129,7 @@ def ropa(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "notice/ropa.html",
-        {"headers": [label for _, label in COLUMNS], "table": table, "lang": lang},
+        {"headers": headers(lang), "table": table, "lang": lang},
     )
 
 
