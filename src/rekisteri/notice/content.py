@@ -355,6 +355,8 @@ def content_diff(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any
             for field in b[code]:
                 if field == "code" or a[code].get(field) == b[code][field]:
                     continue
+                if field not in a[code]:
+                    continue  # a newer notice format's field, not a change of processing
                 before, after = a[code].get(field), b[code][field]
                 if isinstance(before, list) and isinstance(after, list):
                     gone = [x for x in before if x not in after]
