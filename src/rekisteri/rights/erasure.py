@@ -339,10 +339,26 @@ def erasure_plan(*, scope: Scope, person: Person, today: date | None = None) -> 
         "when the person's audit key is destroyed",
         "suppression list: a keyed hash of the email address and phone number, so that "
         "marketing never starts again (Art. 21(3))",
-        "the rights requests themselves, without contact details, for 3 years "
-        "(Vanhentumislaki 728/2003 4 §)",
+        _requests_kept(),
     ]
     return plan
+
+
+def _requests_kept() -> str:
+    """What the plan says of the requests kept as proof: the catalogue's own rule for their
+    category, with the law it names (a Swedish company's catalogue names Swedish law)."""
+    from rekisteri.catalogue.selectors import catalogue_snapshot
+    from rekisteri.rights.models import RightsRequest
+
+    snap = catalogue_snapshot()
+    categories = sorted({f.category for f in mapped_fields(RightsRequest)})
+    rules = [r for c in categories for r in snap.retention.get(c, [])]
+    text = "the rights requests themselves, without contact details"
+    if not rules:
+        return text
+    rule = rules[0]
+    kept = rule.description.get("en") or str(rule.period)
+    return f"{text}: {kept}" + (f" ({rule.legal_reference})" if rule.legal_reference else "")
 
 
 @dataclass

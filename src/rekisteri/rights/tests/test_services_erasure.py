@@ -224,3 +224,24 @@ def test_a_plan_names_the_record_a_legal_hold_keeps(make_person, actor, dpo):
     kept = {i.record: i for i in plan.keep}
     assert f"interactions.Invoice:{old.pk}" in kept
     assert "legal hold" in kept[f"interactions.Invoice:{old.pk}"].reason
+
+
+def test_the_plan_cites_the_law_the_catalogue_names_for_kept_requests(make_person, dpo):
+    """The proof of a handled request is kept by the catalogue's rule, with its law: a
+    Swedish company's catalogue names Swedish law, and the plan never adds Finnish law."""
+    from rekisteri.audit.services import Actor
+    from rekisteri.catalogue.services import catalogue_load
+    from rekisteri.testing.fixtures import DEMO_CATALOGUE
+
+    person = make_person(**NAMES, email=EMAIL)
+    finnish = erasure_plan(scope=dpo, person=person)
+    assert any("728/2003" in line for line in finnish.also_kept)
+
+    text = DEMO_CATALOGUE.read_text(encoding="utf-8").replace(
+        'legal_reference = "Vanhentumislaki 728/2003 4 §"',
+        'legal_reference = "preskriptionslagen (1981:130) 2 §"',
+    )
+    catalogue_load(text=text, source_name="swedish law", actor=Actor("test"))
+    swedish = erasure_plan(scope=dpo, person=person)
+    assert any("1981:130" in line for line in swedish.also_kept)
+    assert not any("728/2003" in line for line in swedish.also_kept)
