@@ -29,9 +29,9 @@ from django.utils import timezone
 
 from rekisteri.audit.models import AuditAction
 from rekisteri.audit.services import Actor, audit_record
+from rekisteri.catalogue.selectors import catalogue_snapshot
 from rekisteri.common.crypto import encrypt_field
 from rekisteri.imports.bulk import allocate_ids, insert_rows, prepared
-from rekisteri.catalogue.selectors import catalogue_snapshot
 from rekisteri.register.inputs import (
     NO,
     NOT_PROCESSED,
@@ -277,8 +277,7 @@ def _unprocessed_columns(labels: Mapping[str, str], snap: Any) -> list[RowError]
     return [
         RowError(1, label, NOT_PROCESSED)
         for name, label in labels.items()
-        if (category := person_input_category(name)) is not None
-        and category not in snap.categories
+        if (category := person_input_category(name)) is not None and category not in snap.categories
     ]
 
 

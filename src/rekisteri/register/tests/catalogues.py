@@ -27,9 +27,11 @@ def without_category(text: str, code: str) -> str:
         out.append(
             re.sub(
                 r"(?m)^categories = \[(.*)\]$",
-                lambda m: "categories = ["
-                + ", ".join(x for x in m.group(1).split(", ") if x.strip() != f'"{code}"')
-                + "]",
+                lambda m: (
+                    "categories = ["
+                    + ", ".join(x for x in m.group(1).split(", ") if x.strip() != f'"{code}"')
+                    + "]"
+                ),
                 chunk,
             )
         )
