@@ -53,9 +53,7 @@ def _package_values(package, record_prefix):
     return values, document, html
 
 
-def test_others_named_in_free_text_are_masked_in_the_access_package(
-    make_person, staff, actor, dpo
-):
+def test_others_named_in_free_text_are_masked_in_the_access_package(make_person, staff, actor, dpo):
     subject = _world(make_person, staff)
     package = access_package_create(scope=dpo, actor=actor, person_ids=[subject.pk], lang="fi")
     values, document, html = _package_values(package, "interactions.")
