@@ -32,16 +32,7 @@ from rekisteri.audit.services import Actor, audit_record
 from rekisteri.catalogue.selectors import catalogue_snapshot
 from rekisteri.common.crypto import encrypt_field
 from rekisteri.imports.bulk import allocate_ids, insert_rows, prepared
-from rekisteri.register.inputs import (
-    NO,
-    NOT_PROCESSED,
-    YES,
-    clean_organization,
-    clean_person,
-    identity_country_of,
-    person_input_category,
-    register_policy_errors,
-)
+from rekisteri.register.inputs import clean_organization, clean_person
 from rekisteri.register.models import (
     Affiliation,
     ContactKind,
@@ -53,6 +44,14 @@ from rekisteri.register.models import (
     Person,
     Provenance,
     make_search_name,
+)
+from rekisteri.register.policies import (
+    NO,
+    NOT_PROCESSED,
+    YES,
+    identity_country_of,
+    person_input_category,
+    register_policy_errors,
 )
 from rekisteri.register.services import SourceRef, identity_code_hash
 from rekisteri.register.validators import InvalidValue, mask_identity_code, normalise_country
@@ -154,6 +153,29 @@ def _suppressed(items: list[Any]) -> set[int]:
 def _chunks(values: list[Any], size: int = LOOKUP_CHUNK) -> Iterable[list[Any]]:
     for i in range(0, len(values), size):
         yield values[i : i + size]
+
+
+def _unprocessed_columns(labels: Mapping[str, str], snap: Any) -> list[RowError]:
+    """A column of data the register does not process (its category is not in the
+    catalogue) stops the import on row 1, named as the file names it."""
+    return [
+        RowError(1, label, NOT_PROCESSED)
+        for name, label in labels.items()
+        if (category := person_input_category(name)) is not None and category not in snap.categories
+    ]
+
+
+def _check_policy(cleaned: Any, data: dict[str, Any], snap: Any) -> None:
+    """The catalogue's register policies on one row: `is_consumer` is yes or no, and no
+    consumer in a register that keeps business contacts only."""
+    if "is_consumer" in data:
+        answer = str(data["is_consumer"] or "").strip().casefold()
+        if answer not in YES | NO:
+            cleaned.errors["is_consumer"] = "must be yes or no"
+            return
+        cleaned.values["is_consumer"] = answer in YES
+    for name, message in register_policy_errors(data, snap).items():
+        cleaned.errors.setdefault(name, message)
 
 
 # --- persons ----------------------------------------------------------------------------
@@ -269,29 +291,6 @@ def import_persons(
             },
         )
     return report
-
-
-def _unprocessed_columns(labels: Mapping[str, str], snap: Any) -> list[RowError]:
-    """A column of data the register does not process (its category is not in the
-    catalogue) stops the import on row 1, named as the file names it."""
-    return [
-        RowError(1, label, NOT_PROCESSED)
-        for name, label in labels.items()
-        if (category := person_input_category(name)) is not None and category not in snap.categories
-    ]
-
-
-def _check_policy(cleaned: Any, data: dict[str, Any], snap: Any) -> None:
-    """The catalogue's register policies on one row: `is_consumer` is yes or no, and no
-    consumer in a register that keeps business contacts only."""
-    if "is_consumer" in data:
-        answer = str(data["is_consumer"] or "").strip().casefold()
-        if answer not in YES | NO:
-            cleaned.errors["is_consumer"] = "must be yes or no"
-            return
-        cleaned.values["is_consumer"] = answer in YES
-    for name, message in register_policy_errors(data, snap).items():
-        cleaned.errors.setdefault(name, message)
 
 
 def _resolve_organizations(

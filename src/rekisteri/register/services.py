@@ -32,8 +32,6 @@ from rekisteri.register.inputs import (
     InputError,
     clean_organization,
     clean_person,
-    identity_country_of,
-    register_policy_errors,
 )
 from rekisteri.register.models import (
     Affiliation,
@@ -48,6 +46,7 @@ from rekisteri.register.models import (
     RelationshipKind,
     record_key,
 )
+from rekisteri.register.policies import identity_country_of, register_policy_errors
 from rekisteri.register.selectors import purpose_for
 from rekisteri.register.validators import mask_identity_code
 

@@ -14,8 +14,8 @@ from rekisteri.api.tests.conftest import ApiClient
 from rekisteri.audit.services import Actor
 from rekisteri.imports.readers import read_csv_text
 from rekisteri.imports.services import import_persons
-from rekisteri.register.inputs import NO_CONSUMERS, NOT_PROCESSED
 from rekisteri.register.models import Controller, IdentityCode, Person
+from rekisteri.register.policies import NO_CONSUMERS, NOT_PROCESSED
 from rekisteri.register.services import SourceRef
 from rekisteri.register.tests.catalogues import demo_text, load, with_policy, without_category
 from rekisteri.testing.fixtures import make_staff
