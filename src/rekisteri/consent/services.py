@@ -31,6 +31,7 @@ from rekisteri.access.selectors import (
 )
 from rekisteri.audit.models import AuditAction
 from rekisteri.audit.services import Actor, audit_record
+from rekisteri.consent.minimisation import minimise_after_objection
 from rekisteri.consent.models import (
     Channel,
     Consent,
@@ -297,6 +298,10 @@ def marketing_objection_record(
             reason=f"objection to direct marketing ({channel}) applied to all group companies",
             detail=scope.audit_detail(records=len(persons)),
         )
+        if channel == Channel.ALL:
+            # Catalogue policy `opt_out_minimisation`: a marketing-only contact keeps only
+            # the suppression entries added above (consent/minimisation.py).
+            minimise_after_objection(actor=actor, persons=persons)
 
 
 def tracking_objection_record(

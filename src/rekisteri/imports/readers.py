@@ -79,6 +79,14 @@ PERSON_COLUMNS: dict[str, tuple[str, ...]] = {
         "personnummer",
     ),
     "identity_code_country": ("henkilötunnuksen maa", "personnummrets land"),
+    "is_consumer": (
+        "consumer",
+        "consumer customer",
+        "kuluttaja",
+        "kuluttaja-asiakas",
+        "konsument",
+        "privatkund",
+    ),
 }
 
 ORGANIZATION_COLUMNS: dict[str, tuple[str, ...]] = {

@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from rekisteri.audit.models import AuditAction
 from rekisteri.audit.services import Actor, audit_record
+from rekisteri.catalogue.selectors import catalogue_snapshot
 from rekisteri.common.crypto import encrypt_field
 from rekisteri.imports.bulk import allocate_ids, insert_rows, prepared
 from rekisteri.register.inputs import clean_organization, clean_person
@@ -43,6 +44,14 @@ from rekisteri.register.models import (
     Person,
     Provenance,
     make_search_name,
+)
+from rekisteri.register.policies import (
+    NO,
+    NOT_PROCESSED,
+    YES,
+    identity_country_of,
+    person_input_category,
+    register_policy_errors,
 )
 from rekisteri.register.services import SourceRef, identity_code_hash
 from rekisteri.register.validators import InvalidValue, mask_identity_code, normalise_country
@@ -146,6 +155,29 @@ def _chunks(values: list[Any], size: int = LOOKUP_CHUNK) -> Iterable[list[Any]]:
         yield values[i : i + size]
 
 
+def _unprocessed_columns(labels: Mapping[str, str], snap: Any) -> list[RowError]:
+    """A column of data the register does not process (its category is not in the
+    catalogue) stops the import on row 1, named as the file names it."""
+    return [
+        RowError(1, label, NOT_PROCESSED)
+        for name, label in labels.items()
+        if (category := person_input_category(name)) is not None and category not in snap.categories
+    ]
+
+
+def _check_policy(cleaned: Any, data: dict[str, Any], snap: Any) -> None:
+    """The catalogue's register policies on one row: `is_consumer` is yes or no, and no
+    consumer in a register that keeps business contacts only."""
+    if "is_consumer" in data:
+        answer = str(data["is_consumer"] or "").strip().casefold()
+        if answer not in YES | NO:
+            cleaned.errors["is_consumer"] = "must be yes or no"
+            return
+        cleaned.values["is_consumer"] = answer in YES
+    for name, message in register_policy_errors(data, snap).items():
+        cleaned.errors.setdefault(name, message)
+
+
 # --- persons ----------------------------------------------------------------------------
 
 
@@ -179,6 +211,11 @@ def import_persons(
     default_language = LANGUAGE_OF_COUNTRY.get(region, "en")
     valid: list[_PersonRow] = []
     errors = report.errors
+    snap = catalogue_snapshot()
+    identity_country = identity_country_of(snap, controller.code)
+    errors.extend(_unprocessed_columns(labels, snap))
+    if errors:
+        return report
     total = getattr(rows, "total", None)
     for number, row in _progress(rows, enabled=progress, total=total, desc="validating"):
         report.rows += 1
@@ -195,7 +232,8 @@ def import_persons(
             except InvalidValue as exc:
                 errors.append(RowError(number, column("organization_country"), str(exc)))
                 continue
-        cleaned = clean_person(data, default_region=region)
+        cleaned = clean_person(data, default_region=region, identity_country=identity_country)
+        _check_policy(cleaned, data, snap)
         if cleaned.errors:
             errors.extend(RowError(number, column(k), m) for k, m in cleaned.errors.items())
             continue
@@ -392,6 +430,7 @@ def _write_persons(
                 v["language"],
                 nationality,
                 bool(item.organization_id),
+                bool(v.get("is_consumer")),
                 creator,
             )
         )
@@ -462,6 +501,7 @@ def _write_persons(
             "language",
             "nationality",
             "is_contact_person",
+            "is_consumer",
             "created_by",
         ),
         people,

@@ -59,6 +59,8 @@ SERVICE_MESSAGES = (
     gettext_noop("the end is before the start"),
     gettext_noop("Your role's purposes do not cover these data categories"),
     gettext_noop("Your role does not serve the purpose you named."),
+    gettext_noop("this register does not process this kind of data"),
+    gettext_noop("this register keeps business contacts only, not consumers"),
     gettext_noop(
         "The processing of this person's data is restricted (GDPR Art. 18): it is only stored."
     ),
@@ -101,6 +103,7 @@ _LABELS = {
     "organization_business_id": _("Organisation's business ID"),
     IDENTITY_CODE: _("Personal identity code"),
     "identity_code_country": _("Country of the identity code"),
+    "is_consumer": _("Consumer customer"),
     "relationship": _("Relationship"),
     "kind": _("Relationship"),
     "start": _("Start"),
@@ -202,10 +205,15 @@ class PersonForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        allowed = set(categories)
+        snap = catalogue_snapshot(scope.catalogue_version)
+        # What the user's purposes cover, and never a category the register does not process.
+        allowed = set(categories) & set(snap.categories)
         for name, (model, stored) in self.STORED_IN.items():
             if category_of(model, stored) not in allowed:
                 del self.fields[name]
+        if snap.register.b2b_only:
+            # A register of business contacts only: there is no consumer to mark.
+            self.fields.pop("is_consumer", None)
         if editing:
             # An existing person's group company and organisation links are not edited here.
             del self.fields["controller"]

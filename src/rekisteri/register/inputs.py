@@ -77,8 +77,14 @@ def _run(cleaned: Cleaned, name: str, func: Any, *args: Any) -> None:
 
 
 def clean_person(
-    data: dict[str, Any], *, partial: bool = False, default_region: str = "FI"
+    data: dict[str, Any],
+    *,
+    partial: bool = False,
+    default_region: str = "FI",
+    identity_country: str = "FI",
 ) -> Cleaned:
+    """`identity_country`: whose identity code a code without `identity_code_country` is
+    (the catalogue's `snap.identity_code_country(controller)`, see `identity_country_of`)."""
     c = Cleaned()
 
     def get(key: str) -> str:
@@ -117,7 +123,7 @@ def clean_person(
             country,
         )
     if get(IDENTITY_CODE):
-        country = get("identity_code_country") or "FI"
+        country = get("identity_code_country") or identity_country
         _run(c, IDENTITY_CODE, normalise_identity_code, get(IDENTITY_CODE), country)
         c.values["identity_code_country"] = country.upper()
     return c

@@ -23,10 +23,12 @@ from rekisteri.access.selectors import Scope, category_of
 from rekisteri.audit.models import AuditAction
 from rekisteri.audit.services import Actor, audit_record
 from rekisteri.catalogue.models import SourceKind
+from rekisteri.catalogue.selectors import catalogue_snapshot
 from rekisteri.common.crypto import encrypt_field, keyed_hash
 from rekisteri.common.personal import mapped_fields
 from rekisteri.register.inputs import (
     IDENTITY_CODE,
+    Cleaned,
     InputError,
     clean_organization,
     clean_person,
@@ -44,6 +46,7 @@ from rekisteri.register.models import (
     RelationshipKind,
     record_key,
 )
+from rekisteri.register.policies import identity_country_of, register_policy_errors
 from rekisteri.register.selectors import purpose_for
 from rekisteri.register.validators import mask_identity_code
 
@@ -340,6 +343,24 @@ def relationship_set(
     return rel
 
 
+def _clean_person_for(
+    scope: Scope, controller: Controller, data: dict[str, Any], *, partial: bool = False
+) -> Cleaned:
+    """A person's input checked by the register's rules and by what its catalogue says the
+    register processes (categories, b2b_only, whose identity codes); InputError if not."""
+    snap = catalogue_snapshot(scope.catalogue_version)
+    cleaned = clean_person(
+        data,
+        partial=partial,
+        default_region=controller.country,
+        identity_country=identity_country_of(snap, controller.code),
+    )
+    errors = {**cleaned.errors, **register_policy_errors(data, snap)}
+    if errors:
+        raise InputError(errors)
+    return cleaned
+
+
 @transaction.atomic
 def person_create(
     *,
@@ -352,9 +373,7 @@ def person_create(
     audit: bool = True,
 ) -> Person:
     """Create a person with their contact points, affiliation and identity code."""
-    cleaned = clean_person(data, default_region=controller.country)
-    if not cleaned.ok():
-        raise InputError(cleaned.errors)
+    cleaned = _clean_person_for(scope, controller, data)
     v = cleaned.values
     categories = {_category_map(Person)[k] for k in PERSON_EDITABLE if k in v}
     if v.get("email") or v.get("phone"):
@@ -490,9 +509,7 @@ def person_update(
 ) -> Person:
     """Change a person's details; before and after go sealed into the audit trail."""
     person = Person.objects.select_for_update().get(pk=person.pk)
-    cleaned = clean_person(data, partial=True, default_region=person.controller.country)
-    if not cleaned.ok():
-        raise InputError(cleaned.errors)
+    cleaned = _clean_person_for(scope, person.controller, data, partial=True)
     v = cleaned.values
     cats = _category_map(Person)
     changes: dict[str, tuple[Any, Any]] = {}

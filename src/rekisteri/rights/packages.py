@@ -342,6 +342,8 @@ def access_package_create(
     lang = lang if lang in ("fi", "sv", "en") else "en"
     with transaction.atomic():
         items = explained_items(person_ids=ids, lang=lang)
+        # Art. 15(4): others named in free text are masked; the package says where.
+        items, masked = _mask(items, ids, lang)
         access_log = []
         disclosures = []
         segments = []
@@ -373,6 +375,7 @@ def access_package_create(
             "disclosures": disclosures,
             "segments": segments,
             "objections_upheld": objections,
+            "masked": masked,
         }
         by_category: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for item in items:
@@ -621,3 +624,203 @@ def _store_package(
         path.unlink(missing_ok=True)
         raise
     return package
+
+
+# --- Limits of access (Art. 15(4)): others named in free text ----------------------------
+#
+# Free text (ticket descriptions and handling notes, chat transcripts, communication bodies
+# and meeting notes, call summaries) may name other people. Before a package is made, every
+# name of another person of the register (their first and last name as stored, in either
+# order) and of a staff user (full name, or username as a whole word) is replaced by a
+# placeholder in the package's language. The DPO's request page shows, before the package
+# is released, which fields of which records would be masked and how many names of each
+# kind (`masking_preview`); the package itself lists the same in its `masked` section.
+#
+# Free text is, by the field map, a mapped TextField in a category the catalogue does not
+# mark sensitive (an identity code is stored encrypted in a TextField: never free text).
+# Other persons are found through the indexed search name (`Person.search_name`, "last
+# first" in lower case): each run of two to four words in the text is looked up, never the
+# whole register loaded.
+
+MASKS = {
+    "person": {"fi": "[toinen henkilö]", "sv": "[en annan person]", "en": "[another person]"},
+    "staff": {"fi": "[henkilökunnan jäsen]", "sv": "[en anställd]", "en": "[staff member]"},
+}
+_WORD = r"[^\W\d_](?:[\w'’-]*\w)?"
+_MAX_NAME_WORDS = 4
+
+
+def free_text_fields() -> list[tuple[type[Any], str, str]]:
+    """(model, field, category) of every free-text field the field map holds."""
+    from django.db import models as dj
+
+    from rekisteri.common.personal import mapped_fields, personal_models
+
+    snap = catalogue_snapshot()
+    out = []
+    for model in personal_models():
+        for f in mapped_fields(model):
+            category = snap.categories.get(f.category)
+            if category is None or category.sensitive:
+                continue
+            if isinstance(model._meta.get_field(f.name), dj.TextField):
+                out.append((model, f.name, f.category))
+    return out
+
+
+def _phrases(text: str) -> set[str]:
+    """Every run of 2..4 words of the text, lower-cased, joined by one space."""
+    import re
+
+    words = [m.group(0).casefold() for m in re.finditer(_WORD, text)]
+    out: set[str] = set()
+    for n in range(2, _MAX_NAME_WORDS + 1):
+        for i in range(len(words) - n + 1):
+            run = words[i : i + n]
+            out.add(" ".join(run))  # written "Last First …"
+            out.add(" ".join([run[-1], *run[:-1]]))  # written "First … Last"
+    return out
+
+
+class _Names:
+    """The names to mask in one package's free text: other persons' and staff users'."""
+
+    def __init__(self, texts: list[str], subject_ids: list[int]) -> None:
+        from django.contrib.auth import get_user_model
+
+        phrases: set[str] = set()
+        for text in texts:
+            phrases |= _phrases(text)
+        # The subject's own name is theirs to see, also when a namesake is in the register.
+        own = set(Person.objects.filter(pk__in=subject_ids).values_list("search_name", flat=True))
+        persons: set[str] = set()
+        candidates = sorted(phrases)
+        for i in range(0, len(candidates), 500):
+            for first, last in (
+                Person.objects.filter(search_name__in=candidates[i : i + 500])
+                .exclude(pk__in=subject_ids)
+                .exclude(search_name__in=own)
+                .exclude(first_name="")
+                .values_list("first_name", "last_name")
+            ):
+                persons |= {f"{first} {last}", f"{last} {first}", f"{last}, {first}"}
+        staff: set[str] = set()
+        usernames: set[str] = set()
+        for username, first, last in get_user_model().objects.values_list(
+            "username", "first_name", "last_name"
+        ):
+            if first and last and f"{last} {first}".casefold() not in own:
+                staff |= {f"{first} {last}", f"{last} {first}", f"{last}, {first}"}
+            if username:
+                usernames.add(username)
+        self.persons = persons
+        self.staff = staff - persons
+        #: matched as written (case-sensitive): a username such as "Sales" is also a word
+        self.usernames = usernames
+        self._kinds: dict[str, str] = {}
+        self._pattern = self._compile()
+
+    def _compile(self) -> Any:
+        import re
+
+        names = sorted(
+            [(n, "person", False) for n in self.persons]
+            + [(n, "staff", False) for n in self.staff]
+            + [(n, "staff", True) for n in self.usernames],
+            key=lambda x: -len(x[0]),
+        )
+        if not names:
+            return None
+        alternatives = []
+        for i, (name, kind, exact) in enumerate(names):
+            group = f"n{i}"
+            self._kinds[group] = kind
+            words = r"\s+".join(re.escape(w) for w in name.split())
+            alternatives.append(f"(?P<{group}>(?-i:{words}))" if exact else f"(?P<{group}>{words})")
+        return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.IGNORECASE)
+
+    def mask(self, text: str, lang: str) -> tuple[str, dict[str, int]]:
+        counts = {"person": 0, "staff": 0}
+        if self._pattern is None or not text:
+            return text, counts
+
+        def replace(match: Any) -> str:
+            kind = self._kinds[match.lastgroup]
+            counts[kind] += 1
+            return MASKS[kind][lang]
+
+        return self._pattern.sub(replace, text), counts
+
+
+def _mask(
+    items: list[dict[str, Any]], person_ids: list[int], lang: str
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The items with others' names masked in their free text, and what was masked: one
+    entry per field of a record ({record, model, field, category, persons, staff})."""
+    free = {(m._meta.label, name) for m, name, _c in free_text_fields()}
+    texts = [
+        i["value"]
+        for i in items
+        if (i["model"], i["field"]) in free and isinstance(i["value"], str)
+    ]
+    if not texts:
+        return items, []
+    names = _Names(texts, person_ids)
+    out, masked = [], []
+    for item in items:
+        if (item["model"], item["field"]) in free and isinstance(item["value"], str):
+            text, counts = names.mask(item["value"], lang)
+            if any(counts.values()):
+                item = {**item, "value": text}
+                masked.append(
+                    {
+                        "record": item["record"],
+                        "model": item["model"],
+                        "field": item["field"],
+                        "category": item["category"],
+                        **counts,
+                    }
+                )
+        out.append(item)
+    return out, masked
+
+
+def masking_preview(*, scope: Scope, person_ids: list[int], lang: str) -> dict[str, Any]:
+    """What an access package of these persons would mask, for the DPO before release:
+    {"fields": [{record, model, field, field_label, category_name, person, staff}],
+    "person": total, "staff": total}. Only counts and places, never the text."""
+    ids = _checked_ids(scope, person_ids)
+    snap = catalogue_snapshot()
+    items = []
+    for model, name, category in free_text_fields():
+        from rekisteri.common.personal import subject_filter
+
+        for pk, subject, value in (
+            model._default_manager.filter(**subject_filter(model, ids))
+            .exclude(**{name: ""})
+            .values_list("pk", model.subject_path or "pk", name)
+        ):
+            items.append(
+                {
+                    "model": model._meta.label,
+                    "record": f"{model._meta.label}:{pk}",
+                    "person_id": subject,
+                    "field": name,
+                    "category": category,
+                    "value": value,
+                }
+            )
+    _, masked = _mask(items, ids, lang)
+    labels = {
+        (m._meta.label, n): str(m._meta.get_field(n).verbose_name)
+        for m, n, _c in free_text_fields()
+    }
+    for entry in masked:
+        entry["field_label"] = labels[(entry["model"], entry["field"])]
+        category = snap.categories.get(entry["category"])
+        entry["category_name"] = _name(category, lang) if category else entry["category"]
+    return {
+        "fields": masked,
+        "person": sum(e["person"] for e in masked),
+        "staff": sum(e["staff"] for e in masked),
+    }

@@ -27,7 +27,7 @@ from rekisteri.common.client import client_ip
 from rekisteri.register.models import Person
 from rekisteri.rights import forms, selectors, services
 from rekisteri.rights.models import RequestKind, RequestStatus
-from rekisteri.rights.packages import package_path
+from rekisteri.rights.packages import masking_preview, package_path
 
 
 def _actor(request: HttpRequest, scope: Scope) -> Actor:
@@ -110,6 +110,12 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
         "balancing": bool(r.objection_purpose)
         and r.kind == RequestKind.OBJECTION
         and r.objection_purpose not in services.absolute_objection_purposes(),
+        # What the access package would mask (others named in free text), before release.
+        "masking": masking_preview(
+            scope=scope, person_ids=[p.pk for p in confirmed], lang=get_language() or "en"
+        )
+        if r.kind == RequestKind.ACCESS and r.status == RequestStatus.OPEN and confirmed
+        else None,
     }
     return render(request, "rights/request_detail.html", context)
 
