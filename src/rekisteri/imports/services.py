@@ -32,7 +32,7 @@ from rekisteri.audit.services import Actor, audit_record
 from rekisteri.catalogue.selectors import catalogue_snapshot
 from rekisteri.common.crypto import encrypt_field
 from rekisteri.imports.bulk import allocate_ids, insert_rows, prepared
-from rekisteri.register.inputs import clean_organization, clean_person
+from rekisteri.register.inputs import IDENTITY_CODE, clean_organization, clean_person
 from rekisteri.register.models import (
     Affiliation,
     ContactKind,
@@ -268,13 +268,14 @@ def import_persons(
         report.person_ids = _write_persons(
             actor=actor, controller=controller, items=to_create, source=source
         )
-        categories = {"basic", "customer_relationship"}
-        if any(i.values.get("email") or i.values.get("phone") for i in to_create):
-            categories.add("contact")
+        # What was written, by the field map: the person row always, the rest as given.
+        categories = {person_input_category("last_name"), person_input_category("is_consumer")}
+        for name in ("email", "phone", IDENTITY_CODE):
+            if any(i.values.get(name) for i in to_create):
+                categories.add(person_input_category(name))
         if any(i.organization_id for i in to_create):
-            categories.add("organisation_link")
-        if any(i.values.get("identity_code") for i in to_create):
-            categories.add("identity_code")
+            categories.add(person_input_category("organization_business_id"))
+        categories.discard(None)
         audit_record(
             actor=actor,
             action=AuditAction.IMPORT,
@@ -339,9 +340,9 @@ def _drop_duplicate_persons(
             ).values_list("value", "person_id")
         )
     hashes = {
-        i.number: identity_code_hash(i.values["identity_code"])
+        i.number: identity_code_hash(i.values[IDENTITY_CODE])
         for i in items
-        if i.values.get("identity_code")
+        if i.values.get(IDENTITY_CODE)
     }
     known_code: dict[str, int] = {}
     for chunk in _chunks(sorted(set(hashes.values()))):
@@ -393,7 +394,7 @@ def _write_persons(
     cp_ids = iter(allocate_ids(ContactPoint, cp_count))
     aff_ids = iter(allocate_ids(Affiliation, sum(1 for i in items if i.organization_id)))
     code_ids = iter(
-        allocate_ids(IdentityCode, sum(1 for i in items if i.values.get("identity_code")))
+        allocate_ids(IdentityCode, sum(1 for i in items if i.values.get(IDENTITY_CODE)))
     )
 
     json_cache: dict[tuple[str, ...], Any] = {}
@@ -474,8 +475,8 @@ def _write_persons(
                     ),
                 )
             )
-        if v.get("identity_code"):
-            code = v["identity_code"]
+        if v.get(IDENTITY_CODE):
+            code = v[IDENTITY_CODE]
             ic = next(code_ids)
             codes.append(
                 (

@@ -85,8 +85,8 @@ def notice_content(source: str | Catalogue) -> dict[str, Any]:
             "controllers": list(p.controllers or all_controllers),
             "joint_controllers": list(p.joint_controllers),
             "subjects": list(p.subjects),
-            "profiling": p.profiling,
-            "direct_marketing": p.direct_marketing,
+            "profiling": p.profiling,  # catalogue-free: the catalogue's purpose flag
+            "direct_marketing": p.direct_marketing,  # catalogue-free: the catalogue's purpose flag
             "objection": p.objection,
             "shared_within_group": p.shared_within_group,
             "required": dict(p.required),

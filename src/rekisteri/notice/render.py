@@ -361,7 +361,7 @@ def notice_document(
 
     # Art. 13(2)(f): automated decisions and profiling
     doc.append(Block("h2", [T["h_profiling"]]))
-    profiling = [p for p in purposes if p["profiling"]]
+    profiling = [p for p in purposes if p["profiling"]]  # catalogue-free: the purpose flag
     if profiling:
         doc.append(Block("p", [T["profiling_intro"]]))
         items = []

@@ -142,6 +142,7 @@ def ropa_rows(content: dict[str, Any], lang: str = "en") -> list[dict[str, str]]
                 ),
                 "safeguards": "; ".join(_t(r["safeguard"], lang) for r in outside),
                 "erasure": "\n".join(erasure),
+                # catalogue-free: the purpose flag
                 "automated_decisions": texts.YES_NO[bool(p["profiling"])][lang],
                 "security": "\n".join(_t(m, lang) for m in content["security"]),
             }

@@ -648,13 +648,20 @@ RECIPIENT_KIND: dict[str, dict[str, str]] = {
     },
 }
 
+# Recipient functions (catalogue.schema FUNCTIONS): some are spelt like demo codes.
 FUNCTION: dict[str, dict[str, str]] = {
-    "finance": {
+    "finance": {  # catalogue-free: a function
         "fi": "taloushallinto",
         "sv": "ekonomiförvaltning",
         "en": "financial administration",
     },
-    "marketing": {"fi": "markkinointi", "sv": "marknadsföring", "en": "marketing"},
+    # catalogue-free: a recipient function
+    "marketing": {
+        "fi": "markkinointi",
+        "sv": "marknadsföring",
+        # catalogue-free: a recipient function
+        "en": "marketing",
+    },  # catalogue-free: a function
     "it": {"fi": "tietohallinto", "sv": "IT", "en": "IT"},
     "logistics": {
         "fi": "logistiikka ja varastointi",
@@ -671,9 +678,19 @@ FUNCTION: dict[str, dict[str, str]] = {
         "sv": "myndighetsuppgifter",
         "en": "authority functions",
     },
-    "customer_service": {"fi": "asiakaspalvelu", "sv": "kundtjänst", "en": "customer service"},
-    "events": {"fi": "tapahtumat", "sv": "evenemang", "en": "events"},
-    "kyc": {"fi": "asiakkaan tunteminen", "sv": "kundkännedom", "en": "know your customer"},
+    # catalogue-free: a recipient function
+    "customer_service": {
+        "fi": "asiakaspalvelu",
+        "sv": "kundtjänst",
+        "en": "customer service",
+    },  # catalogue-free: a function
+    "events": {"fi": "tapahtumat", "sv": "evenemang", "en": "events"},  # catalogue-free: a function
+    # catalogue-free: a recipient function
+    "kyc": {
+        "fi": "asiakkaan tunteminen",
+        "sv": "kundkännedom",
+        "en": "know your customer",
+    },  # catalogue-free: a function
     "legal": {"fi": "oikeudelliset palvelut", "sv": "juridiska tjänster", "en": "legal services"},
     "hosting": {"fi": "palvelintilat", "sv": "drift och lagring", "en": "hosting"},
 }

@@ -30,8 +30,11 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--purpose",
-            default="customer_management",
-            help="the catalogue purpose the data is collected for (default: customer_management)",
+            default="",
+            help=(
+                "the catalogue purpose the data is collected for (default: the one purpose "
+                "of the catalogue that covers importing, when there is one)"
+            ),
         )
         parser.add_argument(
             "--controller", default="", help="group company code (needed when there are several)"
@@ -39,7 +42,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:  # type: ignore[no-untyped-def]
         controller = self._controller(options["controller"])
-        self._check_purpose(options["purpose"])
+        options["purpose"] = self._check_purpose(options["purpose"])
         try:
             table = read_table(options["file"], options["kind"])
         except ReadError as exc:
@@ -82,12 +85,23 @@ class Command(BaseCommand):
         codes = ", ".join(Controller.objects.values_list("code", flat=True))
         raise CommandError(f"--controller is needed: choose one of {codes}")
 
-    def _check_purpose(self, purpose: str) -> None:
+    def _check_purpose(self, purpose: str) -> str:
+        from rekisteri.access.capabilities import Cap
         from rekisteri.catalogue.selectors import catalogue_snapshot
 
-        purposes = catalogue_snapshot().purposes
-        if purposes and purpose not in purposes:
+        snap = catalogue_snapshot()
+        importing = sorted(snap.purposes_with_capability(Cap.IMPORT_DATA))
+        if not purpose:
+            if len(importing) == 1:
+                return importing[0]
+            if not importing:
+                raise CommandError(
+                    "importing is off: no purpose in the catalogue covers importing data"
+                )
+            raise CommandError(f"--purpose is needed: choose one of {', '.join(importing)}")
+        if purpose not in snap.purposes:
             raise CommandError(
                 f"--purpose: {purpose!r} is not a purpose of the catalogue"
-                f" ({', '.join(sorted(purposes))})"
+                f" ({', '.join(sorted(snap.purposes))})"
             )
+        return purpose
