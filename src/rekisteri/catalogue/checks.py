@@ -13,8 +13,21 @@ from rekisteri.common.personal import field_map_problems, iter_field_map
 
 
 def catalogue_problems(catalogue: Catalogue) -> list[str]:
-    """Errors: where the code's field map is incomplete."""
-    return field_map_problems()
+    """Errors: where the code's field map is incomplete, and a register that would market
+    directly without a purpose to record an opt-out with (a one-click opt-out must never
+    be refused)."""
+    from rekisteri.access.capabilities import Cap
+
+    problems = list(field_map_problems())
+    markets = any(p.direct_marketing for p in catalogue.purposes)
+    records_opt_outs = any(Cap.HANDLE_RIGHTS_REQUESTS in p.capabilities for p in catalogue.purposes)
+    if markets and not records_opt_outs:
+        problems.append(
+            "purposes: a purpose does direct marketing, but no purpose covers "
+            f"{Cap.HANDLE_RIGHTS_REQUESTS!r}, so an opt-out could not be recorded: add it to "
+            "the purpose that handles data subject requests"
+        )
+    return problems
 
 
 def undeclared_categories(catalogue: Catalogue) -> dict[str, list[str]]:

@@ -128,3 +128,17 @@ def test_loading_twice_makes_no_new_version_and_a_change_does(db):
         actor=Actor("t"),
     )
     assert created and CatalogueVersion.objects.count() == 2
+
+
+def test_direct_marketing_without_a_purpose_to_record_opt_outs_is_refused(
+    tmp_path: Path, db
+) -> None:
+    """A one-click opt-out must never be refused: a catalogue that markets directly must
+    cover handling data subject requests, under which the opt-out is recorded."""
+    text = demo_text().replace('"handle_rights_requests", ', "")
+    assert '"handle_rights_requests"' not in text
+    path = tmp_path / "cat.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(CommandError) as exc:
+        call_command("catalogue", "check", str(path))
+    assert "opt-out could not be recorded" in str(exc.value)
