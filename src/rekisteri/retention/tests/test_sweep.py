@@ -476,7 +476,9 @@ def test_sweep_refuses_a_future_day_and_deletes_nothing(person, capsys):
     fresh = chat(person, today)  # due in three months
     later = today + timedelta(days=200)
     runs = SweepRun.objects.count()
-    with pytest.raises(CommandError) as refused:
+    from django.utils import translation
+
+    with pytest.raises(CommandError) as refused, translation.override("en"):
         call_command("retention", "sweep", "--as-of", later.isoformat(), "--no-progress")
     message = str(refused.value)
     assert "--as-of" in message and later.isoformat() in message
