@@ -65,9 +65,7 @@ def big(fi_controller, actor, scope, make_person):  # type: ignore[no-untyped-de
     return campaign
 
 
-def test_resume_at_once_after_a_dead_worker_applies_its_journal(
-    smtp, actor, worker, big, settings
-):
+def test_resume_at_once_after_a_dead_worker_applies_its_journal(smtp, actor, worker, big, settings):
     campaign_prepare(actor=actor, scope=worker, campaign=big)
     rows = list(CampaignRecipient.objects.filter(campaign=big).order_by("pk"))
     dead = dead_identity()
