@@ -13,7 +13,7 @@ import pytest
 from rekisteri.api.tests.conftest import ApiClient
 from rekisteri.marketing.models import CampaignRecipient, RecipientStatus
 from rekisteri.marketing.sending import campaign_send
-from rekisteri.marketing.services import campaign_save
+from rekisteri.marketing.services import MarketingInputError, campaign_save
 from rekisteri.register.models import ContactPoint, Person
 
 INJECTED = "Crlf\r\nBcc: injected@evil.example"
@@ -101,3 +101,20 @@ def test_an_address_with_a_line_break_is_skipped_not_sent(
     assert report.sent == 0
     row = CampaignRecipient.objects.get(campaign=campaign)
     assert row.status in (RecipientStatus.SKIPPED, RecipientStatus.FAILED)
+
+
+def test_a_campaign_subject_with_a_line_break_is_refused(fi_controller, actor, scope):
+    with pytest.raises(MarketingInputError) as refused:
+        campaign_save(
+            actor=actor,
+            scope=scope,
+            controller=fi_controller,
+            data={
+                "name": "Syksy",
+                "subject_fi": "Hei\r\nBcc: injected@evil.example",
+                "body_fi": "Rivi yksi\nRivi kaksi\tja sarkain",
+                "body_en": "NUL\x00",
+            },
+        )
+
+    assert set(refused.value.errors) == {"subject_fi", "body_en"}
