@@ -462,12 +462,6 @@ def campaign_send(
     report = SendReport()
     if campaign.status == CampaignStatus.SENT:
         return report
-    identity = worker_identity(uuid.uuid4().hex[:8])
-    if not lease_take(campaign, identity, lease_seconds):
-        raise CampaignBusy(f"campaign {campaign.pk} is being sent by another worker")
-    journal = Journal(campaign.pk, identity)
-    rows_qs = CampaignRecipient.objects.filter(campaign=campaign)
-    recovered, report.unknown, report.requeued = recover(campaign, rows_qs, identity)
     rate = campaign.rate if rate is None else rate
     interval = 1.0 / rate if rate and rate > 0 else 0.0
     conn = get_connection(fail_silently=False)
@@ -477,6 +471,13 @@ def campaign_send(
     cfg = controller_settings(campaign.controller_id)
     campaign.controller  # noqa: B018 - fetched once, used by every message
     factory = MessageFactory(campaign, cfg)
+    identity = worker_identity(uuid.uuid4().hex[:8])
+    journal = Journal(campaign.pk, identity)  # before the lease: nothing to undo if it fails
+    if not lease_take(campaign, identity, lease_seconds):
+        journal.close(remove=True)
+        raise CampaignBusy(f"campaign {campaign.pk} is being sent by another worker")
+    rows_qs = CampaignRecipient.objects.filter(campaign=campaign)
+    recovered = 0
     next_at = time.monotonic()
     flushed_at = time.monotonic()
     accepted: list[int] = []  # in the journal, not yet in the database
@@ -520,6 +521,7 @@ def campaign_send(
         return _transmit(conn, factory.sender, to, data, on_data=lambda: in_flight.append(row))
 
     try:
+        recovered, report.unknown, report.requeued = recover(campaign, rows_qs, identity)
         conn.open()
         while not lost:
             ids = list(
