@@ -39,7 +39,7 @@ class Operation:
     VIEW = "view"
     EDIT = "edit"
     EXPORT = "export"
-    MARKETING = "marketing"
+    MARKETING = "send_marketing"
     DISCLOSE = "disclose"
     DELETE = "delete"
     REVEAL = "reveal"
@@ -62,6 +62,19 @@ def restriction_refusal() -> ProcessingRefused:
             )
         ),
         code="restricted",
+    )
+
+
+def shared_refusal() -> ProcessingRefused:
+    """A change asked of a person another group company shares with the user: read-only."""
+    return ProcessingRefused(
+        str(
+            _(
+                "This person's record belongs to another group company; it is shared "
+                "with you for reading only."
+            )
+        ),
+        code="controller",
     )
 
 
@@ -91,15 +104,7 @@ def check_processing(
         if operation not in allowed:
             raise restriction_refusal()
     if operation in WRITES and person.controller_id not in scope.controller_ids:
-        raise ProcessingRefused(
-            str(
-                _(
-                    "This person's record belongs to another group company; it is shared "
-                    "with you for reading only."
-                )
-            ),
-            code="controller",
-        )
+        raise shared_refusal()
     if purpose is not None and purpose not in scope.purposes:
         raise ProcessingRefused(
             str(_("Your role does not serve the purpose %(purpose)s.")) % {"purpose": purpose},

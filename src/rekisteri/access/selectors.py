@@ -14,11 +14,16 @@ its category (common.personal). Records belong to controllers (group companies):
 
 Both the UI and the API call `scope_for`, `persons_visible` / `person_visible`,
 `person_categories` and `field_access`; policy.check_processing applies the same rules to
-writes, and adds restriction (Art. 18).
+writes, and adds restriction (Art. 18). Work that no staff user does (an import, the demo,
+a link the person follows in a message) acts with `system_scope(reason)`.
+
+Which category a field, or a model's rows, belong to is read from the field map
+(`category_of`), never written here.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -52,10 +57,21 @@ class Scope:
     #: the catalogue version the scope was computed from: what the same request reads
     #: from the catalogue should come from it too (and need not ask for the latest again)
     catalogue_version: int | None = None
+    #: why the system acts on its own authority (`system_scope`); "" for a user's scope
+    system_reason: str = ""
 
     @property
     def is_staff(self) -> bool:
-        return bool(self.roles)
+        return bool(self.roles) or self.is_system
+
+    @property
+    def is_system(self) -> bool:
+        return bool(self.system_reason)
+
+    def audit_detail(self, **detail: Any) -> dict[str, Any]:
+        """`detail` for an audit event of work done in this scope: a system scope adds its
+        reason, so that the trail says on whose authority the work was done."""
+        return {**detail, "system": self.system_reason} if self.is_system else detail
 
     def can(self, capability: str) -> bool:
         """Whether one of the user's purposes covers this capability (see access.gate)."""
@@ -85,17 +101,65 @@ class Scope:
     def visible_controller_ids(self) -> frozenset[int]:
         return self.controller_ids | self.shared_controller_ids
 
-    def categories_for(self, controller_id: int) -> frozenset[str]:
-        """Categories visible on a record of the given controller (most a share can give;
-        use `person_categories` for one person)."""
-        if controller_id in self.controller_ids:
-            return self.categories
-        if controller_id in self.shared_controller_ids:
-            return self.shared_categories
-        return frozenset()
-
 
 NOBODY = Scope(username="anonymous")
+
+
+def system_scope(reason: str, *capabilities: str) -> Scope:
+    """The scope of work the system does on its own authority, not a staff user's: an
+    import, the demo data, a command at the server, the person's own click on a link in a
+    message.
+
+    It sees every group company as its own; it serves the purposes of the loaded catalogue
+    that cover `capabilities` (every purpose when none is named: then it also reads every
+    category), and holds what those purposes cover. A capability no purpose covers refuses
+    the work (fail closed). The services still apply restriction (Art. 18) and objections
+    (Art. 21). `reason` says why, in a few words without personal data: the services write
+    it into the audit events of the work (`Scope.audit_detail`), next to the actor.
+    """
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValueError("a system scope needs its reason")
+    from rekisteri.register.models import Controller
+
+    snap = catalogue_snapshot()
+    if not snap.version_id:
+        from django.utils.translation import gettext as _
+
+        from rekisteri.access.policy import ProcessingRefused
+
+        raise ProcessingRefused(_("No processing catalogue is loaded."), code="catalogue")
+    purposes = frozenset(snap.purposes)
+    categories = frozenset(snap.categories) | frozenset(snap.categories_for_purposes(purposes))
+    if capabilities:
+        purposes = frozenset()
+        for capability in capabilities:
+            covering = snap.purposes_with_capability(capability)
+            if not covering:
+                from django.utils.translation import gettext as _
+
+                from rekisteri.access.capabilities import capability_label
+                from rekisteri.access.policy import ProcessingRefused
+
+                raise ProcessingRefused(
+                    _(
+                        "This feature is off: no purpose in the processing catalogue covers "
+                        "“%(what)s”."
+                    )
+                    % {"what": capability_label(capability)},
+                    code="capability_off",
+                )
+            purposes |= covering
+        categories = frozenset(snap.categories_for_purposes(purposes))
+    return Scope(
+        username=f"system: {reason}"[:150],
+        purposes=purposes,
+        categories=categories,
+        controller_ids=frozenset(Controller.objects.values_list("pk", flat=True)),
+        capabilities=frozenset(snap.capabilities_for_purposes(purposes)),
+        catalogue_version=snap.version_id or None,
+        system_reason=reason,
+    )
 
 
 def scope_for(user: Any, *, catalogue_version: int | None = None) -> Scope:
@@ -166,26 +230,40 @@ def _prefix(path: str) -> str:
     return f"{path}__" if path else ""
 
 
-def person_q(scope: Scope, path: str = "") -> Q:
-    """A filter for rows whose person (reached by `path`, "" for Person) the user may see."""
-    if not scope.is_staff or not scope.controller_ids:
+def person_q(scope: Scope, path: str = "", *, categories: Iterable[str] = ()) -> Q:
+    """A filter for rows whose person (reached by `path`, "" for Person) the user may see.
+
+    `categories`: only persons of whom the user may read all of these (the user's own
+    company's persons when their purposes cover them; a shared person when the purpose it
+    is shared under does)."""
+    needed = frozenset(categories)
+    if not scope.is_staff or not scope.controller_ids or not needed <= scope.categories:
         return Q(pk__in=[])
     p = _prefix(path)
     own = Q(**{f"{p}controller_id__in": scope.controller_ids})
-    if not scope.shared_purposes or not scope.shared_controller_ids:
+    shared_purposes = scope.shared_purposes
+    if needed and shared_purposes:
+        snap = catalogue_snapshot(scope.catalogue_version)
+        shared_purposes = frozenset(
+            code for code in shared_purposes if needed <= snap.purposes[code].categories
+        )
+    if not shared_purposes or not scope.shared_controller_ids:
         return own  # no OR: keeps the planner on the indexes
     from rekisteri.access.models import GroupShare
 
     # "IN (persons shared with us)": driven by the (controller, person) index of the
     # shares, which are few beside the other companies' registers.
     shared = GroupShare.objects.filter(
-        controller_id__in=scope.controller_ids, purpose__in=scope.shared_purposes
+        controller_id__in=scope.controller_ids, purpose__in=shared_purposes
     ).values("person_id")
     return own | Q(**{f"{path}__in" if path else "pk__in": shared})
 
 
-def persons_visible(qs: QuerySet, scope: Scope, path: str | None = None) -> QuerySet:
-    """Restrict a queryset of persons, or of any PersonalData model, to what the user sees.
+def persons_visible(
+    qs: QuerySet, scope: Scope, path: str | None = None, *, categories: Iterable[str] = ()
+) -> QuerySet:
+    """Restrict a queryset of persons, or of any PersonalData model, to what the user sees
+    (and, with `categories`, to persons of whom the user may read these categories).
 
     `path` is the ORM path to Person; by default the model's `subject_path`.
     """
@@ -193,7 +271,7 @@ def persons_visible(qs: QuerySet, scope: Scope, path: str | None = None) -> Quer
         path = getattr(qs.model, "subject_path", None)
         if path is None:
             raise ValueError(f"{qs.model._meta.label} has no subject_path; pass path=")
-    return qs.filter(person_q(scope, path))
+    return qs.filter(person_q(scope, path, categories=categories))
 
 
 def person_visible(scope: Scope, person: Any) -> bool:
@@ -229,16 +307,9 @@ def person_categories(scope: Scope, person: Any) -> frozenset[str]:
     return frozenset(catalogue_snapshot().categories_for_purposes(set(purposes)))
 
 
-def restrict_to_controllers(qs: QuerySet, scope: Scope, path: str = "controller") -> QuerySet:
-    """Rows the user may see: for personal-data models, rows of visible persons (own group
-    companies, and persons shared with them); for other models, rows of the user's own
-    group companies and of those that may share with them."""
-    subject_path = getattr(qs.model, "subject_path", None)
-    if subject_path is not None:
-        return persons_visible(qs, scope, subject_path)
-    if not scope.is_staff:
-        return qs.none()
-    return qs.filter(Q(**{f"{path}__in": scope.visible_controller_ids()}))
+def person_writable(scope: Scope, person: Any) -> bool:
+    """Whether the record is the user's own company's (a shared person is read-only)."""
+    return scope.is_staff and person.controller_id in scope.controller_ids
 
 
 # --- Which fields -------------------------------------------------------------------------
@@ -265,6 +336,34 @@ def _field_map() -> dict[str, dict[str, str]]:
 
 def _label(model: type[Model] | Model | str) -> str:
     return model if isinstance(model, str) else model._meta.label
+
+
+def field_categories(model: type[Model] | Model | str) -> dict[str, str]:
+    """{field name: category} of a personal-data model, from the field map ({} for others)."""
+    return dict(_field_map().get(_label(model), {}))
+
+
+def category_of(model: type[Model] | Model | str, name: str = "") -> str:
+    """The data category of a field (`name`), or of a model's rows, from the field map.
+
+    Without `name`, the model's `retention_category` if it declares one, else the one
+    category all its mapped fields share. Fail closed: an unmapped field, or a model whose
+    fields span several categories, is an error, never a guess."""
+    label = _label(model)
+    fields = _field_map().get(label)
+    if fields is None:
+        raise LookupError(f"{label} holds no personal data in the field map")
+    if name:
+        if name not in fields:
+            raise LookupError(f"{label}.{name} has no data category in the field map")
+        return fields[name]
+    declared = getattr(model, "retention_category", "") if not isinstance(model, str) else ""
+    if declared:
+        return str(declared)
+    found = set(fields.values())
+    if len(found) != 1:
+        raise LookupError(f"{label} has fields of several categories; name the field")
+    return found.pop()
 
 
 @dataclass(frozen=True)

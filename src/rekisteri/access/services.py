@@ -1,7 +1,8 @@
 """Writes of the access app: revealing an identity code, sharing a person within the group.
 
 Both are processing of a person's data, so both pass `check_processing` and write their
-audit event in the same transaction.
+audit event in the same transaction. Both take the scope they are done in, never optional:
+a staff user's, or `selectors.system_scope(reason)` for a command run by an operator.
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rekisteri.access.capabilities import Cap
 from rekisteri.access.models import GroupShare
 from rekisteri.access.policy import Operation, ProcessingRefused, check_processing
-from rekisteri.access.selectors import Scope
+from rekisteri.access.purpose import access_purpose
+from rekisteri.access.selectors import Scope, category_of
 from rekisteri.audit.models import AuditAction
 from rekisteri.audit.services import Actor, audit_record
 from rekisteri.catalogue.selectors import catalogue_snapshot
@@ -29,16 +32,6 @@ REVEAL_REASON_MIN = 10
 class RevealedCode:
     country: str
     code: str
-
-
-def _purpose_covering(scope: Scope, category: str, prefer: str = "") -> str:
-    snap = catalogue_snapshot()
-    candidates = sorted(
-        p for p in scope.purposes if p in snap.purposes and category in snap.purposes[p].categories
-    )
-    if prefer in candidates:
-        return prefer
-    return candidates[0] if candidates else ""
 
 
 def identity_code_reveal(
@@ -61,9 +54,10 @@ def identity_code_reveal(
                 % {"n": REVEAL_REASON_MIN}
             }
         )
+    category = category_of(IdentityCode, "encrypted")
     with transaction.atomic():
         person = Person.objects.select_for_update().get(pk=person.pk)
-        check_processing(scope, person, Operation.REVEAL, categories=["identity_code"])
+        check_processing(scope, person, Operation.REVEAL, categories=[category])
         codes = list(IdentityCode.objects.filter(person=person).order_by("country"))
         revealed = [RevealedCode(c.country, decrypt_field(c.encrypted)) for c in codes]
         audit_record(
@@ -71,11 +65,11 @@ def identity_code_reveal(
             action=AuditAction.REVEAL,
             person_id=person.pk,
             record=record_key(codes[0]) if codes else record_key(person),
-            categories=["identity_code"],
+            categories=[category],
             fields=["IdentityCode.encrypted"],
-            purpose=_purpose_covering(scope, "identity_code", prefer="kyc_aml"),
+            purpose=access_purpose(scope, [category], capability=Cap.REVEAL_IDENTITY_CODES),
             reason="identity code revealed on request; the reason is sealed",
-            detail={"codes": len(codes)},
+            detail=scope.audit_detail(codes=len(codes)),
             sealed={"reason": reason},
         )
     return revealed
@@ -103,30 +97,30 @@ def group_share_create(
     person: Person,
     controller: Controller,
     purpose: str,
-    scope: Scope | None = None,
+    scope: Scope,
 ) -> GroupShare:
     """Share one person's record with another group company under one shared purpose.
 
     This is a disclosure within the group (audited as such); the receiving company's staff
-    then see the categories of that purpose, read-only. `scope=None`: a process acting with
-    its own authority (import, demo), still refused for a restricted person.
+    then see the categories of that purpose, read-only. Needs a scope that may share
+    (`Cap.SHARE_WITHIN_GROUP`), holds the purpose and keeps the record; never a restricted
+    person.
     """
     _shareable(purpose)
+    if not scope.can(Cap.SHARE_WITHIN_GROUP):
+        raise ProcessingRefused(
+            _("Your role's purposes do not cover sharing within the group."), code="capability"
+        )
     if controller.pk == person.controller_id:
         raise InputError({"controller": _("The record already belongs to this group company.")})
     with transaction.atomic():
         person = Person.objects.select_for_update().get(pk=person.pk)
-        if scope is not None:
-            check_processing(scope, person, Operation.DISCLOSE, purpose=purpose)
-            if person.controller_id not in scope.controller_ids:
-                raise ProcessingRefused(
-                    _("Only the group company that keeps the record may share it."),
-                    code="controller",
-                )
-        elif person.restricted_since is not None:
-            from rekisteri.access.policy import restriction_refusal
-
-            raise restriction_refusal()
+        check_processing(scope, person, Operation.DISCLOSE, purpose=purpose)
+        if person.controller_id not in scope.controller_ids:
+            raise ProcessingRefused(
+                _("Only the group company that keeps the record may share it."),
+                code="controller",
+            )
         share, created = GroupShare.objects.get_or_create(
             person=person,
             controller=controller,
@@ -142,15 +136,15 @@ def group_share_create(
                 categories=sorted(catalogue_snapshot().purposes[purpose].categories),
                 purpose=purpose,
                 reason="shared within the group",
-                detail={"recipient": "group_company", "controller": controller.code},
+                detail=scope.audit_detail(recipient="group_company", controller=controller.code),
             )
     return share
 
 
-def group_share_revoke(*, actor: Actor, share: GroupShare, scope: Scope | None = None) -> None:
+def group_share_revoke(*, actor: Actor, share: GroupShare, scope: Scope) -> None:
     """End a share: the other group company no longer sees the person."""
     with transaction.atomic():
-        if scope is not None and share.person.controller_id not in scope.controller_ids:
+        if not scope.is_staff or share.person.controller_id not in scope.controller_ids:
             raise ProcessingRefused(
                 _("Only the group company that keeps the record may end its sharing."),
                 code="controller",
@@ -162,6 +156,6 @@ def group_share_revoke(*, actor: Actor, share: GroupShare, scope: Scope | None =
             record=record_key(share),
             purpose=share.purpose,
             reason="sharing within the group ended",
-            detail={"controller": share.controller.code},
+            detail=scope.audit_detail(controller=share.controller.code),
         )
         share.delete()

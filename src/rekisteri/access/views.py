@@ -18,10 +18,10 @@ from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from rekisteri.access.capabilities import Cap
-from rekisteri.access.gate import requires, staff
+from rekisteri.access.gate import requires, scope_of, staff
 from rekisteri.access.models import GroupShare
 from rekisteri.access.policy import ProcessingRefused
-from rekisteri.access.selectors import scope_for
+from rekisteri.access.selectors import category_of, person_writable, scope_for
 from rekisteri.access.services import (
     group_share_create,
     group_share_revoke,
@@ -31,8 +31,8 @@ from rekisteri.access.services import (
 from rekisteri.audit.models import AuditAction
 from rekisteri.audit.services import actor_of, audit_record
 from rekisteri.register.inputs import InputError
-from rekisteri.register.models import Controller
-from rekisteri.register.selectors import person_get
+from rekisteri.register.models import Controller, IdentityCode
+from rekisteri.register.selectors import person_get, person_get_with
 
 
 def _next(request: HttpRequest) -> str:
@@ -144,8 +144,12 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
 @requires(Cap.REVEAL_IDENTITY_CODES)
 def identity_code_reveal_view(request: HttpRequest, person_id: int) -> HttpResponse:
     """Show a person's identity code in full, for a stated reason, on the audit trail."""
-    scope = scope_for(request.user)
-    person = person_get(scope=scope, person_id=person_id)  # 404 when not visible
+    scope = scope_of(request)
+    # 404 unless the user may read this person's identity codes (a shared person's are not
+    # shared: no purpose shared within the group covers them).
+    person = person_get_with(
+        scope=scope, person_id=person_id, categories={category_of(IdentityCode)}
+    )
     context: dict = {"person": person, "revealed": None, "reason": "", "error": ""}
     if request.method == "POST":
         reason = request.POST.get("reason", "")
@@ -166,7 +170,7 @@ def identity_code_reveal_view(request: HttpRequest, person_id: int) -> HttpRespo
 @requires(Cap.KEEP_REGISTER)
 def person_sharing_view(request: HttpRequest, person_id: int) -> HttpResponse:
     """Share a person's record with another group company, or end a share (audited)."""
-    scope = scope_for(request.user)
+    scope = scope_of(request)
     person = person_get(scope=scope, person_id=person_id)  # 404 when not visible
     actor = actor_of(request.user, ip=request.META.get("REMOTE_ADDR"))
     error, status = "", 200
@@ -197,12 +201,17 @@ def person_sharing_view(request: HttpRequest, person_id: int) -> HttpResponse:
             error, status = "; ".join(str(v) for v in exc.errors.values()), 400
         except ProcessingRefused as exc:
             error, status = str(exc.reason), 403
+    keeper = person_writable(scope, person)
+    shares = GroupShare.objects.filter(person=person).select_related("controller")
+    if not keeper:  # a receiving company sees what is shared with it, not with others
+        shares = shares.filter(controller_id__in=scope.controller_ids)
     context = {
         "person": person,
-        "shares": GroupShare.objects.filter(person=person).select_related("controller"),
+        "shares": shares,
         "controllers": Controller.objects.exclude(pk=person.controller_id).order_by("name"),
-        "purposes": shareable_purposes(),
-        "keeper": person.controller_id in scope.controller_ids,
+        "purposes": [p for p in shareable_purposes() if p in scope.purposes],
+        "keeper": keeper,
+        "can_share": keeper and scope.can(Cap.SHARE_WITHIN_GROUP),
         "error": error,
     }
     return render(request, "access/sharing.html", context, status=status)

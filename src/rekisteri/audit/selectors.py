@@ -4,7 +4,10 @@
 (its HMAC does not match its content), removed (the sequence jumps, or the chain ends before
 its head) or inserted (it does not follow its predecessor, or lies beyond the head).
 `audit_access_log` is the DPO's answer to "who has looked at or changed this person's data,
-when, and why"; the access package of a data subject request includes it.
+when, and why"; `audit_access_log_for_package` is the same log as the person gets it in their
+access package (Art. 15): when, what, for which purpose and which data, in their language,
+with staff shown as "staff" rather than by name (CJEU C-579/21, Pankki S: the person is owed
+the processing, not which colleague did it), and processes by what they are.
 """
 
 from __future__ import annotations
@@ -16,10 +19,13 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from rekisteri.access.capabilities import Cap
 from rekisteri.access.policy import ProcessingRefused
+from rekisteri.access.purpose import purposes_of
 from rekisteri.access.selectors import Scope
 from rekisteri.audit.models import AuditAction, AuditEvent, AuditKey, ChainHead
 from rekisteri.audit.services import event_hash
@@ -181,3 +187,57 @@ def audit_access_log(*, scope: Scope, person_id: int) -> list[AccessLogEntry]:
             )
         )
     return entries
+
+
+#: actor names of processes rather than people (rekisteri.audit.work.system_scope's actors,
+#: the self-service pages, imports): shown by what they are; every other actor is "staff"
+PROCESS_ACTORS = {
+    "public": gettext_lazy("self-service page"),
+    "import": gettext_lazy("data import"),
+    "retention": gettext_lazy("automatic deletion (retention rules)"),
+    "system": gettext_lazy("the register system"),
+    "demo": gettext_lazy("the register system"),
+}
+STAFF_ACTOR = gettext_lazy("staff")
+
+
+def _catalogue_name(names: Any, code: str, lang: str) -> str:
+    if isinstance(names, dict):
+        return str(names.get(lang) or names.get("en") or code)
+    return code
+
+
+def audit_access_log_for_package(*, person_id: int, lang: str) -> list[dict[str, Any]]:
+    """The person's access log for their access package: one entry per event naming them.
+
+    Entry: {"at", "actor", "action", "action_label", "purpose", "purpose_names",
+    "categories", "category_names"}; `actor` is "staff" or the process, in `lang`."""
+    from rekisteri.catalogue.selectors import catalogue_snapshot
+
+    snap = catalogue_snapshot()
+    labels = dict(AuditAction.choices)
+    out = []
+    with translation.override(lang):
+        for event in audit_events_for_person(person_id=person_id).only(
+            "at", "actor", "action", "purpose", "categories"
+        ):
+            purposes = purposes_of(event.purpose or "")
+            out.append(
+                {
+                    "at": event.at.isoformat(),
+                    "actor": str(PROCESS_ACTORS.get(event.actor, STAFF_ACTOR)),
+                    "action": event.action,
+                    "action_label": _(str(labels.get(event.action, event.action))),
+                    "purpose": event.purpose,
+                    "purpose_names": [
+                        _catalogue_name(getattr(snap.purposes.get(p), "name", None), p, lang)
+                        for p in purposes
+                    ],
+                    "categories": list(event.categories),
+                    "category_names": [
+                        _catalogue_name(getattr(snap.categories.get(c), "name", None), c, lang)
+                        for c in event.categories
+                    ],
+                }
+            )
+    return out

@@ -326,6 +326,14 @@ def package_floor(person_id: int, selects: list[tuple[str, str]], directory: Pat
     path.unlink()
 
 
+def _rights_scope(reason: str) -> Any:
+    """The benchmark's DPO: a system scope handling rights requests in every company."""
+    from rekisteri.access.capabilities import Cap
+    from rekisteri.audit.work import system_scope
+
+    return system_scope(reason, actor="bench-dpo", capabilities=[Cap.HANDLE_RIGHTS_REQUESTS])
+
+
 @operation("access_package_write", "p50 <= 50 ms")
 def op_access_write(ctx: Context, result: Result) -> Result:
     from rekisteri.audit.services import Actor
@@ -335,10 +343,11 @@ def op_access_write(ctx: Context, result: Result) -> Result:
     selects = floors.personal_selects()
     directory = Path(settings.PACKAGES_DIR)
     directory.mkdir(parents=True, exist_ok=True)
-    actor = Actor("bench-dpo", purpose="rights_handling")
+    actor = Actor("bench-dpo")
+    scope = _rights_scope("benchmark: access packages")
 
     def ours(pid: int) -> None:
-        access_package_build(actor=actor, person_ids=[pid], lang="fi")
+        access_package_build(scope=scope, actor=actor, person_ids=[pid], lang="fi")
 
     def floor(pid: int) -> None:
         package_floor(pid, selects, directory)
@@ -432,7 +441,8 @@ def op_erasure(ctx: Context, result: Result) -> Result:
     from rekisteri.rights.erasure import erasure_execute
 
     ids = ctx.sample_ids()
-    actor = Actor("bench-dpo", purpose="rights_handling")
+    actor = Actor("bench-dpo")
+    scope = _rights_scope("benchmark: erasure")
     statements = erasure_statements()
     selects = floors.personal_selects()
 
@@ -458,7 +468,7 @@ def op_erasure(ctx: Context, result: Result) -> Result:
     # Query count of one erasure, outside the timings.
     extra_pid = next(p for p in ctx.sample_ids(len(ids) + 1) if p not in set(ids))
     queries = queries_of(
-        lambda: erasure_execute(actor=actor, person=Person.objects.get(pk=extra_pid))
+        lambda: erasure_execute(scope=scope, actor=actor, person=Person.objects.get(pk=extra_pid))
     )
     for pid in ids:
         with connection.cursor() as cursor:  # both start warm: read the person's rows once
@@ -480,7 +490,7 @@ def op_erasure(ctx: Context, result: Result) -> Result:
         rows_deleted += count
         fs += commit
         person = Person.objects.get(pk=pid)
-        s, _ = timed(lambda person=person: erasure_execute(actor=actor, person=person))
+        s, _ = timed(lambda person=person: erasure_execute(scope=scope, actor=actor, person=person))
         ftimes.append(fs * 1000)
         times.append(s * 1000)
         fseconds += fs

@@ -188,13 +188,15 @@ def run_floor(statements: list[tuple[str, list[Any]]]) -> dict[str, int]:
 
 @operation("retention_sweep", ">= 100,000 rows/s, <= 1.5x floor")
 def op_retention(ctx: Context, result: Result) -> Result:
+    from rekisteri.audit.work import system_scope
     from rekisteri.retention import engine
-    from rekisteri.retention.services import retention_sweep
+    from rekisteri.retention.services import SWEEP_ACTOR, retention_sweep
 
     as_of = timezone.localdate()
     copy_seconds, _ = timed(copy_tables)
+    scope = system_scope("benchmark: retention sweep", actor=SWEEP_ACTOR, capabilities=())
     try:
-        seconds, sweep = timed(lambda: retention_sweep(as_of=as_of))
+        seconds, sweep = timed(lambda: retention_sweep(scope=scope, as_of=as_of))
         statements = floor_statements(as_of)
         fseconds, fcounts = timed(lambda: run_floor(statements))
     finally:

@@ -7,7 +7,9 @@ from typing import Any
 
 from django.utils import timezone
 
+from rekisteri.access.capabilities import Cap
 from rekisteri.audit.services import Actor
+from rekisteri.audit.work import system_scope
 from rekisteri.breaches.models import Breach
 from rekisteri.breaches.services import breach_record
 
@@ -18,7 +20,11 @@ def load(*, stdout: Any) -> None:
         return
     now = timezone.now()
     actor = Actor("demo")
+    scope = system_scope(
+        "demo data: two breaches", actor=actor.name, capabilities=[Cap.KEEP_BREACH_REGISTER]
+    )
     breach_record(
+        scope=scope,
         actor=actor,
         data={
             "title": "Customer list sent to the wrong address",
@@ -34,6 +40,7 @@ def load(*, stdout: Any) -> None:
         },
     )
     breach_record(
+        scope=scope,
         actor=actor,
         data={
             "title": "Encrypted laptop stolen",

@@ -6,9 +6,11 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from rekisteri.access.selectors import Scope
 from rekisteri.breaches.models import Breach, Nature
 from rekisteri.breaches.services import EDITABLE
 from rekisteri.catalogue.selectors import catalogue_snapshot
+from rekisteri.register.models import Controller
 
 _DT = {"type": "datetime-local"}
 
@@ -36,8 +38,12 @@ class BreachForm(forms.ModelForm):
             )
         }
 
-    def __init__(self, *args: Any, report_only: bool = False, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, scope: Scope, report_only: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # The user's own group companies; empty: the whole group.
+        self.fields["controller"].queryset = Controller.objects.filter(  # type: ignore[attr-defined]
+            pk__in=scope.controller_ids
+        ).order_by("name")
         lang = (get_language() or "en")[:2]
         self.fields["categories"].choices = [
             (code, c.label(lang)) for code, c in catalogue_snapshot().categories.items()

@@ -10,10 +10,12 @@ we count the person in.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 
+from rekisteri.access.capabilities import Cap
 from rekisteri.access.selectors import Scope
 from rekisteri.breaches.models import Breach, ClockState, WindowRule
 from rekisteri.common.personal import mapped_fields, personal_models
@@ -31,8 +33,9 @@ class Affected:
 
 
 def breach_list(*, scope: Scope) -> QuerySet[Breach]:
+    """Breaches of the user's group companies and group-wide ones (for the register's keeper)."""
     qs = Breach.objects.select_related("controller")
-    if scope.is_dpo:
+    if scope.can(Cap.KEEP_BREACH_REGISTER) and scope.controller_ids:
         return qs.filter(Q(controller__isnull=True) | Q(controller_id__in=scope.controller_ids))
     return qs.none()
 
@@ -68,8 +71,11 @@ def _window_q(model: type, breach: Breach) -> Q | None:
     return q if q else None
 
 
-def breach_affected(*, breach: Breach) -> Affected:
+def breach_affected(*, breach: Breach, controller_ids: Iterable[int] | None = None) -> Affected:
+    """Who the breach touches: in its company (all companies for a group-wide one), and
+    only in `controller_ids` when given (a user's list shows their companies' persons only)."""
     out = Affected()
+    within = None if controller_ids is None else list(controller_ids)
     categories = set(breach.categories)
     if not categories:
         return out
@@ -84,6 +90,8 @@ def breach_affected(*, breach: Breach) -> Affected:
             qs = qs.filter(**{f"{path}__isnull": False})
         if breach.controller_id:
             qs = qs.filter(**{controller: breach.controller_id})
+        if within is not None:
+            qs = qs.filter(**{f"{controller}__in": within})
         q = _window_q(model, breach)
         if q is not None:
             qs = qs.filter(q)

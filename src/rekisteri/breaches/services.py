@@ -3,6 +3,9 @@
 The clock is the model's (Breach.clock); the rules here are what Art. 33 asks of a record:
 a notification after 72 hours carries its reasons for the delay, and a decision not to tell
 the authority or the people carries its reasons too.
+
+A breach belongs to one of the user's group companies (or to the whole group, no company):
+every service takes the user's scope and refuses another company's breach or company.
 """
 
 from __future__ import annotations
@@ -14,8 +17,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rekisteri.access.capabilities import Cap
+from rekisteri.access.policy import ProcessingRefused
+from rekisteri.access.selectors import Scope
 from rekisteri.audit.models import AuditAction
 from rekisteri.audit.services import actor_of, audit_record
+from rekisteri.audit.work import work_purpose
 from rekisteri.breaches.models import Breach, Nature, Risk, WindowRule
 from rekisteri.catalogue.selectors import catalogue_snapshot
 
@@ -96,13 +103,41 @@ def _check(values: dict[str, Any], now: dt.datetime) -> None:
         raise BreachError(errors)
 
 
+def _purpose(scope: Scope) -> str:
+    # Any staff member reports a breach; the purpose is named for those who keep the register.
+    return (
+        work_purpose(scope, Cap.KEEP_BREACH_REGISTER) if scope.can(Cap.KEEP_BREACH_REGISTER) else ""
+    )
+
+
+def _check_company(scope: Scope, values: dict[str, Any]) -> None:
+    controller = values.get("controller")
+    if controller is not None and getattr(controller, "pk", controller) not in scope.controller_ids:
+        raise BreachError({"controller": _("choose one of your group companies")})
+
+
+def _require_own(scope: Scope, breach: Breach) -> None:
+    """The breach again through the scope: another company's is refused here too."""
+    from rekisteri.breaches.selectors import breach_get
+
+    try:
+        breach_get(scope=scope, breach_id=breach.pk)
+    except Breach.DoesNotExist as exc:
+        raise ProcessingRefused(
+            _("No such breach in your group company."), code="controller"
+        ) from exc
+
+
 @transaction.atomic
-def breach_record(*, actor: Any, data: dict[str, Any], now: dt.datetime | None = None) -> Breach:
+def breach_record(
+    *, scope: Scope, actor: Any, data: dict[str, Any], now: dt.datetime | None = None
+) -> Breach:
     """Record a breach; `now` is when it is recorded (the clock runs from discovery)."""
     now = now or timezone.now()
     values = {k: data[k] for k in EDITABLE if k in data}
     values.setdefault("risk", Risk.RISK)
     _check(values, now)
+    _check_company(scope, values)
     who = actor_of(actor)
     breach = Breach.objects.create(recorded_at=now, recorded_by=who.name[:150], **values)
     audit_record(
@@ -110,6 +145,7 @@ def breach_record(*, actor: Any, data: dict[str, Any], now: dt.datetime | None =
         action=AuditAction.CREATE,
         record=f"breaches.Breach:{breach.pk}",
         categories=breach.categories,
+        purpose=_purpose(scope),
         reason="personal data breach recorded",
         detail={
             "hours_after_discovery": round((now - breach.discovered_at).total_seconds() / 3600, 1)
@@ -120,12 +156,19 @@ def breach_record(*, actor: Any, data: dict[str, Any], now: dt.datetime | None =
 
 @transaction.atomic
 def breach_update(
-    *, actor: Any, breach: Breach, data: dict[str, Any], now: dt.datetime | None = None
+    *,
+    scope: Scope,
+    actor: Any,
+    breach: Breach,
+    data: dict[str, Any],
+    now: dt.datetime | None = None,
 ) -> Breach:
+    _require_own(scope, breach)
     now = now or timezone.now()
     changed = [k for k in EDITABLE if k in data and getattr(breach, k) != data[k]]
     values = {k: data.get(k, getattr(breach, k)) for k in EDITABLE}
     _check(values, now)
+    _check_company(scope, values)
     if not changed:
         return breach
     for key in changed:
@@ -137,6 +180,7 @@ def breach_update(
         record=f"breaches.Breach:{breach.pk}",
         categories=breach.categories,
         fields=changed,
+        purpose=_purpose(scope),
         reason="personal data breach updated",
         detail={"clock": breach.clock(now)},
     )
@@ -144,10 +188,12 @@ def breach_update(
 
 
 @transaction.atomic
-def breach_estimate(*, actor: Any, breach: Breach) -> Breach:
-    """Set the approximate numbers of people and records from the register itself."""
+def breach_estimate(*, scope: Scope, actor: Any, breach: Breach) -> Breach:
+    """Set the approximate numbers of people and records from the register itself (counts
+    over the breach's company, or the whole group's for a group-wide breach: numbers only)."""
     from rekisteri.breaches.selectors import breach_affected
 
+    _require_own(scope, breach)
     affected = breach_affected(breach=breach)
     breach.approx_persons = len(affected.person_ids)
     breach.approx_records = affected.records
@@ -157,6 +203,7 @@ def breach_estimate(*, actor: Any, breach: Breach) -> Breach:
         action=AuditAction.UPDATE,
         record=f"breaches.Breach:{breach.pk}",
         fields=["approx_persons", "approx_records"],
+        purpose=_purpose(scope),
         reason="breach size estimated from the register",
         detail={"persons": breach.approx_persons, "records": breach.approx_records},
     )

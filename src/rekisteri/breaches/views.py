@@ -12,6 +12,7 @@ from rekisteri.access.capabilities import Cap
 from rekisteri.access.gate import requires, scope_of, staff
 from rekisteri.audit.models import AuditAction
 from rekisteri.audit.services import actor_of, audit_record
+from rekisteri.audit.work import work_purpose
 from rekisteri.breaches import selectors, services
 from rekisteri.breaches.forms import BreachForm
 from rekisteri.breaches.models import Breach
@@ -40,10 +41,14 @@ def breach_list(request: HttpRequest) -> HttpResponse:
 @staff
 def breach_report(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request)
-    form = BreachForm(request.POST or None, report_only=not scope.can(Cap.KEEP_BREACH_REGISTER))
+    form = BreachForm(
+        request.POST or None, scope=scope, report_only=not scope.can(Cap.KEEP_BREACH_REGISTER)
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            breach = services.breach_record(actor=_actor(request), data=form.cleaned_data)
+            breach = services.breach_record(
+                scope=scope, actor=_actor(request), data=form.cleaned_data
+            )
         except services.BreachError as exc:
             _show_errors(form, exc)
         else:
@@ -61,17 +66,17 @@ def breach_detail(request: HttpRequest, breach_id: int) -> HttpResponse:
         breach = selectors.breach_get(scope=scope, breach_id=breach_id)
     except Breach.DoesNotExist as exc:
         raise Http404 from exc
-    form = BreachForm(request.POST or None, instance=breach)
+    form = BreachForm(request.POST or None, instance=breach, scope=scope)
     if request.method == "POST":
         if request.POST.get("estimate"):
-            services.breach_estimate(actor=_actor(request), breach=breach)
+            services.breach_estimate(scope=scope, actor=_actor(request), breach=breach)
             messages.success(request, _("Numbers estimated from the register."))
             return redirect("breaches:detail", breach_id=breach.pk)
         if form.is_valid():
             data = {k: form.cleaned_data[k] for k in form.fields}
             breach.refresh_from_db()
             try:
-                services.breach_update(actor=_actor(request), breach=breach, data=data)
+                services.breach_update(scope=scope, actor=_actor(request), breach=breach, data=data)
             except services.BreachError as exc:
                 _show_errors(form, exc)
             else:
@@ -97,7 +102,8 @@ def breach_affected(request: HttpRequest, breach_id: int) -> HttpResponse:
         breach = selectors.breach_get(scope=scope, breach_id=breach_id)
     except Breach.DoesNotExist as exc:
         raise Http404 from exc
-    affected = selectors.breach_affected(breach=breach)
+    # The list names persons: only those of the user's own group companies.
+    affected = selectors.breach_affected(breach=breach, controller_ids=scope.controller_ids)
     ids = sorted(affected.person_ids)
     if ids:
         audit_record(
@@ -105,6 +111,7 @@ def breach_affected(request: HttpRequest, breach_id: int) -> HttpResponse:
             action=AuditAction.LIST,
             person_ids=ids[:10000],
             categories=breach.categories,
+            purpose=work_purpose(scope, Cap.KEEP_BREACH_REGISTER),
             reason=f"people affected by breach {breach.pk}",
             detail={"persons": len(ids), "records": affected.records},
         )

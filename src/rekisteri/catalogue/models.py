@@ -61,6 +61,9 @@ class CatalogueVersion(models.Model):
     source_text = models.TextField()
     loaded_at = models.DateTimeField(auto_now_add=True)
     loaded_by = models.CharField(max_length=150)
+    #: the typed catalogue (schema.Catalogue.model_dump(mode="json")): what the snapshot is
+    #: made from, so that no reader parses the source again
+    document = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["-id"]
@@ -91,8 +94,11 @@ class DataCategory(Translated):
 
 
 class Purpose(Translated):
+    #: the first of `legal_bases`
     legal_basis = models.CharField(max_length=32, choices=LegalBasis.choices)
     legitimate_interest = models.JSONField(default=dict, blank=True)
+    #: every basis: [{basis, applies_to, interest, balancing_test}]
+    legal_bases = models.JSONField(default=list, blank=True)
     categories = models.ManyToManyField(DataCategory, related_name="purposes")
     objection = models.CharField(max_length=16, choices=Objection.choices)
     profiling = models.BooleanField(default=False)
@@ -119,8 +125,11 @@ class Source(Translated):
 
 class Recipient(Translated):
     kind = models.CharField(max_length=32, choices=RecipientKind.choices)
+    #: the first of `functions`
     function = models.CharField(max_length=32)
-    country = models.CharField(max_length=2)
+    functions = models.JSONField(default=list, blank=True)
+    #: ISO 3166 code, or "unknown"
+    country = models.CharField(max_length=16)
     safeguard = models.JSONField(default=dict, blank=True)
 
     class Meta:
@@ -133,7 +142,12 @@ class RetentionRule(models.Model):
     category = models.ForeignKey(
         DataCategory, on_delete=models.CASCADE, related_name="retention_rules"
     )
-    anchor = models.CharField(max_length=32, choices=RetentionAnchor.choices)
+    #: the one anchor, or for a combined rule how its anchors combine (`combine`)
+    anchor = models.CharField(max_length=32)
+    anchors = models.JSONField(default=list, blank=True)
+    combine = models.CharField(max_length=16, blank=True, help_text="later_of or earlier_of")
+    #: register-state conditions (catalogue.conditions) during which the data is kept
+    while_any = models.JSONField(default=list, blank=True)
     period_days = models.PositiveIntegerField(default=0)
     period_months = models.PositiveIntegerField(default=0)
     period_years = models.PositiveIntegerField(default=0)

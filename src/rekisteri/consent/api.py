@@ -3,7 +3,9 @@ marketing prohibition (suoramarkkinointikielto / spärr mot direktmarknadsförin
 
 For integrations such as a web shop or a customer service system that must know, before
 they contact someone, whether they may, and that must pass on an objection at once. The
-same rules engine and services as the staff pages; marketing staff and the DPO only.
+same rules engine, selectors and services as the staff pages: a person whose consents the
+caller may not read (another group company's, or shared under a purpose that does not
+cover them) is 404; recording an objection for a shared person is refused (403).
 """
 
 from __future__ import annotations
@@ -17,13 +19,14 @@ from ninja import Router, Schema
 
 from rekisteri.access.capabilities import Cap
 from rekisteri.access.gate import requires, scope_of
+from rekisteri.access.selectors import Scope
 from rekisteri.api.errors import errors
 from rekisteri.audit.models import AuditAction
 from rekisteri.audit.services import actor_of, audit_record
 from rekisteri.consent import selectors, services
 from rekisteri.consent.models import ConsentMethod
 from rekisteri.register.models import Person
-from rekisteri.register.selectors import person_get
+from rekisteri.register.selectors import purpose_for
 
 router = Router(tags=["consent"])
 
@@ -60,8 +63,8 @@ class ObjectionIn(Schema):
     text: str = ""
 
 
-def _person(request: HttpRequest, person_id: int) -> Person:
-    return person_get(scope=scope_of(request), person_id=person_id)  # type: ignore[attr-defined]
+def _person(scope: Scope, person_id: int, *, to_change: bool = False) -> Person:
+    return selectors.consent_person_get(scope=scope, person_id=person_id, to_change=to_change)
 
 
 def _decision(d: selectors.Decision) -> dict[str, Any]:
@@ -101,15 +104,17 @@ def _status(person: Person) -> dict[str, Any]:
 )
 @requires(Cap.MANAGE_CONSENTS)
 def consent_status(request: HttpRequest, person_id: int) -> Any:
-    person = _person(request, person_id)
+    scope = scope_of(request)
+    person = _person(scope, person_id)
+    categories = [selectors.consent_category()]
     with transaction.atomic():
         out = _status(person)
         audit_record(
             actor=actor_of(request.auth, ip=request.META.get("REMOTE_ADDR")),  # type: ignore[attr-defined]
             action=AuditAction.VIEW,
             person_id=person.pk,
-            categories=["marketing_preferences"],
-            purpose="direct_marketing",
+            categories=categories,
+            purpose=purpose_for(scope, categories, person=person, capability=Cap.MANAGE_CONSENTS),
             reason="consent status read through the API",
         )
     return out
@@ -123,15 +128,13 @@ def consent_status(request: HttpRequest, person_id: int) -> Any:
 )
 @requires(Cap.MANAGE_CONSENTS)
 def consent_objection(request: HttpRequest, person_id: int, body: ObjectionIn) -> Any:
-    person = _person(request, person_id)
+    scope = scope_of(request)
+    person = _person(scope, person_id, to_change=True)
     services.marketing_objection_record(
-        actor=actor_of(
-            request.auth,  # type: ignore[attr-defined]
-            ip=request.META.get("REMOTE_ADDR"),
-            purpose="rights_handling",
-        ),
+        actor=actor_of(request.auth, ip=request.META.get("REMOTE_ADDR")),  # type: ignore[attr-defined]
         person=person,
         source=ConsentMethod(body.source),
         text=body.text,
+        scope=scope,
     )
     return _status(person)

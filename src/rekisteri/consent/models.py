@@ -106,7 +106,12 @@ class SuppressionKind(models.TextChoices):
 
 
 class Suppression(models.Model):
-    """A keyed hash of an address that must not receive marketing. No link to any person."""
+    """A keyed hash of an address that must not receive marketing. No link to any person.
+
+    Not personal data by itself (no field of it is in the field map); its entries follow
+    the catalogue's rule for this category, and their audit events name it."""
+
+    retention_category = "suppression"
 
     kind = models.CharField(max_length=8, choices=SuppressionKind.choices)
     digest = models.CharField(max_length=64, unique=True)

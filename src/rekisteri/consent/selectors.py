@@ -37,6 +37,7 @@ from django.db.models import (
 )
 from django.utils.translation import gettext as _
 
+from rekisteri.access.selectors import Scope, category_of
 from rekisteri.consent.models import (
     Channel,
     Consent,
@@ -47,6 +48,7 @@ from rekisteri.consent.models import (
 )
 from rekisteri.consent.suppression import suppression_match  # noqa: F401  (interface)
 from rekisteri.register.models import Affiliation, ContactPoint, Person
+from rekisteri.register.selectors import person_get_to_change, person_get_with
 
 
 class Reason:
@@ -114,6 +116,21 @@ class Decision:
     allowed: bool
     reason_code: str
     reason: str
+
+
+def consent_category() -> str:
+    """The data category of consents and prohibitions (the field map's)."""
+    return category_of(Consent)
+
+
+def consent_person_get(*, scope: Scope, person_id: int, to_change: bool = False) -> Person:
+    """The person whose consents the user works on: 404 unless the user may read this
+    person's consents (a person another group company shares under a purpose that does not
+    cover them has none for the user); `to_change`: also 403 for a shared person."""
+    person = person_get_with(scope=scope, person_id=person_id, categories={consent_category()})
+    if to_change:
+        person_get_to_change(scope=scope, person_id=person.pk)
+    return person
 
 
 def controller_settings(controller_id: int) -> ControllerMarketingSettings:
@@ -272,8 +289,8 @@ def tracking_annotate(qs: QuerySet[Person], *, controller_id: int, service: bool
 def marketing_permission(
     *,
     person: Person,
-    purpose: str = "direct_marketing",
-    channel: str = "email",
+    purpose: str = ConsentPurpose.DIRECT_MARKETING,
+    channel: str = Channel.EMAIL,
     service: bool = False,
 ) -> Decision:
     """The rules engine for one person, with the reason shown to staff."""

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from rekisteri.access.capabilities import Cap
 from rekisteri.access.gate import requires, scope_of
 from rekisteri.access.policy import ProcessingRefused
-from rekisteri.access.selectors import Scope, scope_for
+from rekisteri.access.selectors import Scope, category_of, field_access, person_writable
 from rekisteri.audit.services import actor_of
 from rekisteri.consent import selectors, services
 from rekisteri.consent.models import (
@@ -23,48 +23,51 @@ from rekisteri.consent.models import (
     ConsentState,
     ControllerMarketingSettings,
 )
-from rekisteri.register.models import Controller, Person
+from rekisteri.register.models import ContactPoint, Controller, Person
 from rekisteri.register.selectors import person_get
 
-#: Roles whose purposes cover marketing preferences (direct_marketing, rights_handling).
 
-
-def _actor(request: HttpRequest, purpose: str = "direct_marketing") -> Any:
-    return actor_of(request.user, ip=request.META.get("REMOTE_ADDR"), purpose=purpose)
-
-
-def _person(scope: Scope, person_id: int) -> Person:
-    return person_get(scope=scope, person_id=person_id)
+def _actor(request: HttpRequest) -> Any:
+    return actor_of(request.user, ip=request.META.get("REMOTE_ADDR"))
 
 
 def permission_context(scope: Scope, person: Person) -> dict[str, Any]:
-    """What the person-page include shows: the decision for all, the proof if allowed."""
-    categories = scope.categories_for(person.controller_id)
-    show = "contact" in categories or "marketing_preferences" in categories
+    """What the person-page include shows: the decision, and a link to the proof.
+
+    The decision (may we market to this person, and why not) is made of the person's
+    consents and prohibitions. It is shown to a user who may read those of this person, and
+    to the staff of the company that keeps the record who may read the person's contact
+    details (whoever contacts the person must know). A person another group company shares
+    under a purpose that does not cover consents shows nothing of them."""
+    access = field_access(scope=scope, person=person)
+    consents = selectors.consent_category() in access.categories
+    contact = category_of(ContactPoint) in access.categories
+    show = consents or (contact and person_writable(scope, person))
     ctx: dict[str, Any] = {"person": person, "show": show}
     if show:
         ctx["email"] = selectors.marketing_permission(person=person, channel=Channel.EMAIL)
         ctx["phone"] = selectors.marketing_permission(person=person, channel=Channel.PHONE)
         ctx["service"] = selectors.marketing_permission(person=person, service=True)
         ctx["tracking"] = selectors.tracking_allowed(person=person)
-        ctx["can_manage"] = "marketing_preferences" in categories
+        ctx["can_manage"] = consents
     return ctx
 
 
 @requires(Cap.KEEP_REGISTER)
 def permission(request: HttpRequest, person_id: int) -> HttpResponse:
     """Fragment for the person page (htmx or a plain include through the template tag)."""
-    scope = scope_for(request.user)
-    person = _person(scope, person_id)
+    scope = scope_of(request)
+    person = person_get(scope=scope, person_id=person_id)
     return render(request, "consent/partials/permission.html", permission_context(scope, person))
 
 
 @requires(Cap.MANAGE_CONSENTS)
 def person_consents(request: HttpRequest, person_id: int) -> HttpResponse:
     scope = scope_of(request)
-    person = _person(scope, person_id)
+    person = selectors.consent_person_get(scope=scope, person_id=person_id)
     from rekisteri.marketing.models import MailingList, Subscription
 
+    keeper = person_writable(scope, person)
     ctx = permission_context(scope, person)
     ctx.update(
         {
@@ -72,7 +75,11 @@ def person_consents(request: HttpRequest, person_id: int) -> HttpResponse:
             "subscriptions": Subscription.objects.filter(person=person).select_related(
                 "mailing_list"
             ),
-            "lists": MailingList.objects.filter(controller_id=person.controller_id),
+            # Recording is for the company that keeps the record (a shared person: no forms).
+            "keeper": keeper,
+            "lists": MailingList.objects.filter(controller_id=person.controller_id)
+            if keeper
+            else MailingList.objects.none(),
             "purposes": ConsentPurpose.choices,
             "channels": Channel.choices,
             "states": ConsentState.choices,
@@ -90,15 +97,16 @@ def person_consents(request: HttpRequest, person_id: int) -> HttpResponse:
 @requires(Cap.MANAGE_CONSENTS)
 def record(request: HttpRequest, person_id: int) -> HttpResponse:
     scope = scope_of(request)
-    person = _person(scope, person_id)
+    person = selectors.consent_person_get(scope=scope, person_id=person_id, to_change=True)
     post = request.POST
     try:
         if post.get("action") == "object":
             services.marketing_objection_record(
-                actor=_actor(request, "rights_handling"),
+                actor=_actor(request),
                 person=person,
                 source=post.get("method") or ConsentMethod.STAFF,
                 text=post.get("text", ""),
+                scope=scope,
             )
         elif post.get("action") == "subscribe":
             from rekisteri.marketing.models import MailingList
@@ -158,7 +166,10 @@ def marketing_settings(request: HttpRequest) -> HttpResponse:
                 messages.error(request, _("send rate: must be a whole number"))
                 return redirect("consent:settings")
             services.marketing_settings_save(
-                actor=_actor(request), settings_row=cfg, fields=[*fields, "from_email", "send_rate"]
+                actor=_actor(request),
+                settings_row=cfg,
+                fields=[*fields, "from_email", "send_rate"],
+                scope=scope,
             )
         messages.success(request, _("Saved."))
         return redirect("consent:settings")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from rekisteri.access.capabilities import Cap
 from rekisteri.audit.services import Actor
+from rekisteri.audit.work import system_scope
 from rekisteri.disclosures.models import Disclosure
 from rekisteri.disclosures.services import disclosure_record
 from rekisteri.register.models import Person
@@ -20,7 +22,11 @@ def load(*, stdout: Any) -> None:
     if not people:
         return
     actor = Actor("demo")
+    scope = system_scope(
+        "demo data: two disclosures", actor=actor.name, capabilities=[Cap.LOG_DISCLOSURES]
+    )
     disclosure_record(
+        scope=scope,
         actor=actor,
         person_ids=[p.pk for p in people],
         recipient_code="tax_authority",
@@ -30,6 +36,7 @@ def load(*, stdout: Any) -> None:
         request_ref="VH/2026/0042",
     )
     disclosure_record(
+        scope=scope,
         actor=actor,
         person_ids=[people[0].pk],
         recipient_code="credit_agency",

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from rekisteri.access.capabilities import Cap
 from rekisteri.access.selectors import Scope
 from rekisteri.disclosures.models import DisclosedPerson, Disclosure
 
@@ -13,14 +14,24 @@ from rekisteri.disclosures.models import DisclosedPerson, Disclosure
 def disclosure_list(
     *, scope: Scope, recipient_code: str = "", person_id: int | None = None
 ) -> QuerySet[Disclosure]:
-    """Disclosures of the user's group companies (and of several companies, for the DPO)."""
-    qs = Disclosure.objects.all()
-    if not scope.is_dpo:
-        qs = qs.filter(controller_id__in=scope.controller_ids)
+    """Disclosures of the user's group companies: those of one of them, and those of several
+    companies that include one of theirs. `person_id` filters by a person of the user's own
+    companies only (another company's person finds nothing, as if it did not exist)."""
+    if not scope.can(Cap.LOG_DISCLOSURES) or not scope.controller_ids:
+        return Disclosure.objects.none()
+    ours = DisclosedPerson.objects.filter(
+        disclosure_id=OuterRef("pk"), person__controller_id__in=scope.controller_ids
+    )
+    qs = Disclosure.objects.filter(
+        Q(controller_id__in=scope.controller_ids) | (Q(controller__isnull=True) & Q(Exists(ours)))
+    )
     if recipient_code:
         qs = qs.filter(recipient_code=recipient_code)
     if person_id is not None:
-        qs = qs.filter(persons__person_id=person_id)
+        qs = qs.filter(
+            persons__person_id=person_id,
+            persons__person__controller_id__in=scope.controller_ids,
+        )
     return qs
 
 

@@ -4,6 +4,10 @@ A disclosure goes only to a recipient that the catalogue (and so the privacy not
 only with data categories that a purpose naming that recipient covers, and never of a
 person whose processing is restricted (Art. 18): the whole disclosure is refused then, so
 nothing is half-given. Each person's part is in the audit trail in the same transaction.
+
+Only persons of the user's own group companies: another company's person (shared with the
+user or not) is its own company's to disclose, and reads here exactly like a person that
+does not exist. The scope is required; background work passes a system scope.
 """
 
 from __future__ import annotations
@@ -15,10 +19,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rekisteri.access.policy import Operation, ProcessingRefused, check_processing
-from rekisteri.access.selectors import Scope, scope_for
+from rekisteri.access.capabilities import Cap
+from rekisteri.access.policy import Operation, check_processing
+from rekisteri.access.selectors import Scope
 from rekisteri.audit.models import AuditAction
 from rekisteri.audit.services import actor_of, audit_record
+from rekisteri.audit.work import work_purpose
 from rekisteri.catalogue.selectors import catalogue_snapshot
 from rekisteri.disclosures.models import DisclosedPerson, Disclosure, DisclosureBasis
 from rekisteri.register.models import Person
@@ -43,16 +49,9 @@ def recipient_categories(recipient_code: str) -> set[str]:
     return out
 
 
-def _scope_of(actor: Any, scope: Scope | None) -> Scope | None:
-    if scope is not None:
-        return scope
-    if getattr(actor, "is_authenticated", False):
-        return scope_for(actor)
-    return None  # a process (CLI, another service acting for the DPO): restriction only
-
-
 def disclosure_record(
     *,
+    scope: Scope,
     actor: Any,
     person_ids: Iterable[int],
     recipient_code: str,
@@ -60,10 +59,10 @@ def disclosure_record(
     basis: str,
     reason: str,
     request_ref: str = "",
-    scope: Scope | None = None,
     at: Any = None,
 ) -> Disclosure:
     """Record that the listed persons' data in `categories` went to `recipient_code`."""
+    purpose = work_purpose(scope, Cap.LOG_DISCLOSURES)
     snap = catalogue_snapshot()
     recipient = snap.recipients.get(recipient_code)
     if recipient is None:
@@ -99,32 +98,23 @@ def disclosure_record(
     ids = sorted({int(i) for i in person_ids})
     if not ids:
         raise DisclosureError("person_ids", _("name at least one person"))
-    the_scope = _scope_of(actor, scope)
     audit_actor = actor_of(actor)
     with transaction.atomic():
-        persons = list(Person.objects.filter(pk__in=ids).select_for_update())
+        persons = list(
+            Person.objects.filter(
+                pk__in=ids, controller_id__in=scope.controller_ids
+            ).select_for_update()
+        )
         found = {p.pk for p in persons}
         missing = [i for i in ids if i not in found]
         if missing:
             raise DisclosureError(
                 "person_ids",
-                _("no person with id %(ids)s") % {"ids": ", ".join(map(str, missing))},
+                _("no person with id %(ids)s in the register of your group company")
+                % {"ids": ", ".join(map(str, missing))},
             )
-        restricted = 0
         for person in persons:
-            if the_scope is not None:
-                check_processing(the_scope, person, Operation.DISCLOSE, categories=categories)
-            elif person.restricted_since is not None:
-                restricted += 1
-        if restricted:
-            raise ProcessingRefused(
-                _(
-                    "%(n)d of the persons are under restriction of processing (GDPR Art. 18); "
-                    "their data cannot be disclosed."
-                )
-                % {"n": restricted},
-                code="restricted",
-            )
+            check_processing(scope, person, Operation.DISCLOSE, categories=categories)
         controllers = {p.controller_id for p in persons}
         disclosure = Disclosure.objects.create(
             controller_id=controllers.pop() if len(controllers) == 1 else None,
@@ -149,6 +139,7 @@ def disclosure_record(
                 person_id=person.pk,
                 record=f"disclosures.Disclosure:{disclosure.pk}",
                 categories=categories,
+                purpose=purpose,
                 reason=f"disclosed to {recipient_code} ({basis})",
                 detail={"disclosure": disclosure.pk, "persons": len(persons)},
             )

@@ -23,6 +23,7 @@ from stdnum import luhn
 from stdnum.fi import alv, ytunnus
 from stdnum.se import orgnr
 
+from rekisteri.access.selectors import system_scope
 from rekisteri.audit.models import AuditAction
 from rekisteri.audit.services import Actor, audit_record
 from rekisteri.catalogue.models import SourceKind
@@ -236,7 +237,14 @@ def _relationships(org: Organization, rng: random.Random, today: dt.date) -> lis
                 today - dt.timedelta(days=30),
                 start + dt.timedelta(days=rng.randrange(365, 4 * 365)),
             )
-        relationship_set(actor=DEMO, organization=org, kind=kind, start=start, end=end)
+        relationship_set(
+            actor=DEMO,
+            organization=org,
+            kind=kind,
+            start=start,
+            end=end,
+            scope=system_scope("demo data"),
+        )
     return [str(k) for k in kinds]
 
 
@@ -346,6 +354,7 @@ def _load_controller(
     for person in persons[::9]:
         person_update(
             actor=DEMO,
+            scope=system_scope("demo data"),
             person=person,
             data={"is_event_attendee": True, "is_service_user": True},
             purpose="events",
@@ -357,6 +366,7 @@ def _load_controller(
         start = today - dt.timedelta(days=rng.randrange(4 * 365, 8 * 365))
         affiliation_add(
             actor=DEMO,
+            scope=system_scope("demo data"),
             person=person,
             organization=rng.choice(other_orgs),
             data={
@@ -373,6 +383,7 @@ def _load_controller(
         first, last = locale.first_name(), locale.last_name()
         person_create(
             actor=DEMO,
+            scope=system_scope("demo data"),
             controller=controller,
             data={
                 "first_name": first,

@@ -1,7 +1,9 @@
 """Interactions API: list a person's or an organisation's interactions, record one.
 
 The same selectors and services as the staff pages: the caller sees only the kinds whose
-data category their purposes cover, and every read and write is audited.
+data category their purposes cover (of that person), and every read and write is audited.
+A person or an organisation outside the caller's scope is 404, and so is a kind whose
+category the caller may not read of the person: for the caller it does not exist.
 """
 
 from __future__ import annotations
@@ -15,15 +17,15 @@ from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema
 
 from rekisteri.access.capabilities import Cap
-from rekisteri.access.gate import requires
-from rekisteri.access.selectors import scope_for
+from rekisteri.access.gate import requires, scope_of
+from rekisteri.access.selectors import person_categories
 from rekisteri.api.errors import errors
 from rekisteri.audit.services import actor_of
 from rekisteri.interactions import selectors, services
 from rekisteri.interactions.models import KINDS
 from rekisteri.register.inputs import InputError
 from rekisteri.register.models import Organization
-from rekisteri.register.selectors import organization_get, person_get
+from rekisteri.register.selectors import organization_get, person_get_to_change
 
 router = Router(tags=["interactions"])
 MAX_ID = 2**63 - 1
@@ -98,7 +100,7 @@ def interaction_list(
     kind: Annotated[str | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 100,
 ) -> Any:
-    scope = scope_for(request.auth)  # type: ignore[attr-defined]
+    scope = scope_of(request)
     actor = actor_of(request.auth, ip=request.META.get("REMOTE_ADDR"))  # type: ignore[attr-defined]
     _id(person_id, "person_id")
     _id(organization_id, "organization_id")
@@ -125,7 +127,7 @@ def interaction_list(
 )
 @requires(Cap.RECORD_INTERACTIONS)
 def interaction_create(request: HttpRequest, payload: InteractionIn) -> Any:
-    scope = scope_for(request.auth)  # type: ignore[attr-defined]
+    scope = scope_of(request)
     actor = actor_of(request.auth, ip=request.META.get("REMOTE_ADDR"))  # type: ignore[attr-defined]
     if payload.kind not in KINDS:
         raise InputError({"kind": "is not one of: " + ", ".join(KINDS)})
@@ -134,11 +136,15 @@ def interaction_create(request: HttpRequest, payload: InteractionIn) -> Any:
     person = None
     organization: Organization | None = None
     if payload.person_id is not None:
-        person = person_get(scope=scope, person_id=payload.person_id)
+        # Recording changes the person's record: a shared person is read-only (403).
+        person = person_get_to_change(scope=scope, person_id=payload.person_id)
     if payload.organization_id is not None:
         organization = organization_get(scope=scope, organization_id=payload.organization_id)
     if person is None and organization is None:
         raise InputError({"person_id": "is required (or organization_id)"})
+    categories = person_categories(scope, person) if person is not None else scope.categories
+    if selectors.kind_category(payload.kind) not in categories:
+        raise Http404("no such kind for this person")  # outside the caller's purposes
     upload = None
     if payload.file_base64:
         try:
@@ -161,4 +167,4 @@ def interaction_create(request: HttpRequest, payload: InteractionIn) -> Any:
     return 201, {"kind": payload.kind, "id": obj.pk, "record": f"{obj._meta.label}:{obj.pk}"}
 
 
-__all__ = ["router", "Http404"]
+__all__ = ["router"]

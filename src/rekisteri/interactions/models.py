@@ -200,7 +200,7 @@ class ServiceRequestEvent(PersonalData, models.Model):
     subject_path = "request__person"
     non_personal_fields = ("id", "request", "at", "kind", "handled_by", "anonymised_at")
 
-    request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="events")
+    request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="steps")
     at = models.DateTimeField(default=timezone.now)
     kind = models.CharField(max_length=16, choices=RequestEventKind.choices)
     handled_by = models.CharField(max_length=150, blank=True)
@@ -391,7 +391,7 @@ class ServiceAccount(Interaction):
 
 class LoginEvent(PersonalData, models.Model):
     subject_path = "account__person"
-    retention_category: ClassVar[str] = "service_use"
+    retention_category = "service_use"
     retention_dates: ClassVar[dict[str, str]] = {"created": "at"}
     non_personal_fields = ("id", "account", "at", "success", "anonymised_at")
 
@@ -405,7 +405,7 @@ class LoginEvent(PersonalData, models.Model):
 
 class UsageRecord(PersonalData, models.Model):
     subject_path = "account__person"
-    retention_category: ClassVar[str] = "service_use"
+    retention_category = "service_use"
     retention_dates: ClassVar[dict[str, str]] = {"created": "at"}
     non_personal_fields = ("id", "account", "at", "anonymised_at")
 

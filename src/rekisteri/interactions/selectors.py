@@ -1,12 +1,23 @@
-"""Reads of interactions: a person's and an organisation's timeline.
+"""Reads of interactions: a person's and an organisation's timeline, one interaction's file.
 
-A user sees only the kinds whose data category their purposes cover on that group company's
-records (access.selectors.Scope.categories_for), and every look is audited with the
-categories shown. The UI and the API both call these.
+Everything is reached through a scoped selector (404 outside the scope, as if it did not
+exist):
+
+- a person's timeline: the person as `register.selectors.person_get` finds them, with the
+  kinds whose data category the user may read *of this person* (a person another group
+  company shares shows only the categories of the purpose it is shared under);
+- an organisation's timeline: an organisation of the user's own group companies, with only
+  the rows of those companies whose category the user's purposes cover;
+- a file: its row's category (and the file field's, from the field map) must be readable.
+
+Within a row, a personal field is shown only when the user may read its category (the
+field map), so an address or an IP never rides along with a row of another category. Every
+look is audited with the categories shown and the purpose they served.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -14,16 +25,25 @@ from typing import Any
 from django.db import models
 from django.http import Http404
 
-from rekisteri.access.selectors import Scope
+from rekisteri.access.capabilities import Cap
+from rekisteri.access.selectors import (
+    Scope,
+    category_of,
+    field_categories,
+    person_categories,
+    person_writable,
+)
 from rekisteri.audit.models import AuditAction
 from rekisteri.audit.services import Actor, audit_record
 from rekisteri.common.personal import mapped_fields
 from rekisteri.interactions.models import KINDS
 from rekisteri.register.models import Organization, Person, record_key
-from rekisteri.register.selectors import organization_get, person_get
+from rekisteri.register.selectors import organization_get, person_get, purpose_for
 
 LIMIT = 200
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+#: columns every row has that say nothing about the person (shown as the row's frame)
+_FRAME = ("id", "controller", "person", "organization", "occurred_at")
 
 
 @dataclass
@@ -47,21 +67,32 @@ class Timeline:
     hidden_categories: list[str] = field(default_factory=list)
 
 
-def _title(kind: str, obj: Any) -> str:
+def kind_category(kind: str) -> str:
+    """The data category of a kind's rows (the field map's)."""
+    return category_of(KINDS[kind])
+
+
+def _title(kind: str, obj: Any, readable: Callable[[str], bool]) -> str:
     for name in ("subject", "number", "reference", "service", "camera", "page", "role"):
         value = getattr(obj, name, "")
-        if value:
+        if value and readable(name):
             return f"{obj._meta.verbose_name}: {value}"
     if kind == "event_registration":
         return f"{obj._meta.verbose_name}: {obj.event}"
     return str(obj._meta.verbose_name)
 
 
-def _item(kind: str, obj: Any) -> Item:
+def _item(kind: str, obj: Any, categories: frozenset[str]) -> Item:
     model = KINDS[kind]
+    mapped = field_categories(model)
+
+    def readable(name: str) -> bool:
+        # A personal field only when its category is readable; others are the row's frame.
+        return name not in mapped or mapped[name] in categories
+
     fields: dict[str, Any] = {}
     for f in model._meta.concrete_fields:
-        if f.name in ("id", "controller", "person", "organization", "occurred_at"):
+        if f.name in _FRAME or not readable(f.name):
             continue
         if f.is_relation:
             fields[f.name] = getattr(obj, f.attname)
@@ -70,14 +101,16 @@ def _item(kind: str, obj: Any) -> Item:
     file_names = [
         f.name
         for f in model._meta.concrete_fields
-        if f.is_relation and f.related_model._meta.label == "interactions.StoredFile"
+        if f.is_relation
+        and f.related_model._meta.label == "interactions.StoredFile"
+        and readable(f.name)
     ]
     return Item(
         kind=kind,
-        category=model.retention_category,  # type: ignore[attr-defined]
+        category=kind_category(kind),
         id=obj.pk,
         occurred_at=getattr(obj, "occurred_at", None),
-        title=_title(kind, obj),
+        title=_title(kind, obj, readable),
         fields=fields,
         person_id=getattr(obj, "person_id", None),
         organization_id=getattr(obj, "organization_id", None),
@@ -87,23 +120,27 @@ def _item(kind: str, obj: Any) -> Item:
 
 
 def _visible_kinds(categories: frozenset[str], kind: str | None) -> list[str]:
-    return [
-        k
-        for k, m in KINDS.items()
-        if m.retention_category in categories and (kind is None or k == kind)  # type: ignore[attr-defined]
-    ]
+    return [k for k in KINDS if kind_category(k) in categories and (kind is None or k == kind)]
 
 
-def _collect(filter_: dict[str, Any], kinds: list[str], limit: int) -> list[Item]:
+def _collect(
+    filter_: dict[str, Any], kinds: list[str], limit: int, categories: frozenset[str]
+) -> list[Item]:
     items: list[Item] = []
     for kind in kinds:
         model = KINDS[kind]
         qs = model._default_manager.filter(**filter_).order_by("-occurred_at", "-id")
         if kind == "event_registration":
             qs = qs.select_related("event")
-        items.extend(_item(kind, obj) for obj in qs[:limit])
+        items.extend(_item(kind, obj, categories) for obj in qs[:limit])
     items.sort(key=lambda i: (i.occurred_at or _EPOCH, i.id), reverse=True)
     return items[:limit]
+
+
+def _frame(timeline: Timeline, categories: frozenset[str]) -> None:
+    all_cats = {kind_category(k) for k in KINDS}
+    timeline.categories = sorted(all_cats & categories)
+    timeline.hidden_categories = sorted(all_cats - categories)
 
 
 def person_timeline(
@@ -115,12 +152,10 @@ def person_timeline(
     limit: int = LIMIT,
 ) -> tuple[Person, Timeline]:
     person = person_get(scope=scope, person_id=person_id)
-    categories = scope.categories_for(person.controller_id)
+    categories = person_categories(scope, person)
     kinds = _visible_kinds(categories, kind)
-    timeline = Timeline(items=_collect({"person_id": person.pk}, kinds, limit))
-    all_cats = {m.retention_category for m in KINDS.values()}  # type: ignore[attr-defined]
-    timeline.categories = sorted(all_cats & set(categories))
-    timeline.hidden_categories = sorted(all_cats - set(categories))
+    timeline = Timeline(items=_collect({"person_id": person.pk}, kinds, limit, categories))
+    _frame(timeline, categories)
     shown = sorted({i.category for i in timeline.items})
     audit_record(
         actor=actor,
@@ -128,8 +163,8 @@ def person_timeline(
         person_id=person.pk,
         record=f"interactions.timeline:{person.pk}",
         categories=shown,
-        purpose=_purpose(scope, shown),
-        detail={"items": len(timeline.items)},
+        purpose=purpose_for(scope, shown, person=person, capability=Cap.RECORD_INTERACTIONS),
+        detail=scope.audit_detail(items=len(timeline.items)),
     )
     return person, timeline
 
@@ -142,10 +177,14 @@ def organization_timeline(
     kind: str | None = None,
     limit: int = LIMIT,
 ) -> tuple[Organization, Timeline]:
+    """An organisation of the user's own group companies, with the rows of those companies
+    only (never another company's dealings with the same organisation) whose categories the
+    user's purposes cover."""
     org = organization_get(scope=scope, organization_id=organization_id)
-    categories = scope.categories_for(org.controller_id)
+    categories = scope.categories
     kinds = _visible_kinds(categories, kind)
-    timeline = Timeline(items=_collect({"organization_id": org.pk}, kinds, limit))
+    rows = {"organization_id": org.pk, "controller_id__in": scope.controller_ids}
+    timeline = Timeline(items=_collect(rows, kinds, limit, categories))
     # Rows of persons under restriction are stored only; not shown in an organisation list.
     restricted = set(
         Person.objects.filter(
@@ -154,9 +193,7 @@ def organization_timeline(
         ).values_list("pk", flat=True)
     )
     timeline.items = [i for i in timeline.items if i.person_id not in restricted]
-    all_cats = {m.retention_category for m in KINDS.values()}  # type: ignore[attr-defined]
-    timeline.categories = sorted(all_cats & set(categories))
-    timeline.hidden_categories = sorted(all_cats - set(categories))
+    _frame(timeline, categories)
     shown = sorted({i.category for i in timeline.items})
     person_ids = sorted({i.person_id for i in timeline.items if i.person_id})
     audit_record(
@@ -165,36 +202,63 @@ def organization_timeline(
         person_ids=person_ids,
         record=f"interactions.organization_timeline:{org.pk}",
         categories=shown,
-        purpose=_purpose(scope, shown),
-        detail={"items": len(timeline.items)},
+        purpose=purpose_for(scope, shown, capability=Cap.RECORD_INTERACTIONS),
+        detail=scope.audit_detail(items=len(timeline.items)),
     )
     return org, timeline
 
 
 def interaction_get(*, scope: Scope, kind: str, pk: int) -> models.Model:
-    """One interaction the user may see (for its file); 404 otherwise."""
+    """One interaction the user may see; 404 otherwise: of a person the user may not see,
+    of another group company, or of a category the user may not read of that person."""
     if kind not in KINDS:
         raise Http404
     model = KINDS[kind]
-    obj = model._default_manager.filter(pk=pk).select_related("controller").first()
+    obj = model._default_manager.filter(pk=pk).first()
     if obj is None:
         raise Http404
-    if model.retention_category not in scope.categories_for(obj.controller_id):  # type: ignore[attr-defined]
-        raise Http404
     if obj.person_id is not None:
-        person_get(scope=scope, person_id=obj.person_id)
+        person = person_get(scope=scope, person_id=obj.person_id)
+        if obj.controller_id != person.controller_id:
+            raise Http404  # a row is its person's company's
+        categories = person_categories(scope, person)
+    elif obj.controller_id in scope.controller_ids:
+        categories = scope.categories
+    else:
+        raise Http404
+    if kind_category(kind) not in categories:
+        raise Http404
     return obj
+
+
+def interaction_file_get(*, scope: Scope, kind: str, pk: int) -> tuple[models.Model, str]:
+    """An interaction with its file, and the file field's name; 404 unless the user may see
+    the row and read the file field's category (the field map's)."""
+    obj = interaction_get(scope=scope, kind=kind, pk=pk)
+    model = KINDS[kind]
+    names = [
+        f.name
+        for f in model._meta.concrete_fields
+        if f.is_relation and f.related_model._meta.label == "interactions.StoredFile"
+    ]
+    if not names or getattr(obj, names[0] + "_id") is None:
+        raise Http404
+    name = names[0]
+    person = obj.person if obj.person_id is not None else None
+    categories = person_categories(scope, person) if person is not None else scope.categories
+    if category_of(model, name) not in categories:
+        raise Http404
+    return obj, name
+
+
+def recordable_kinds(scope: Scope, person: Person) -> list[str]:
+    """The kinds the user may record for this person: none for a person another company
+    shares (read-only), else those whose category the user's purposes cover."""
+    if not person_writable(scope, person):
+        return []
+    categories = person_categories(scope, person)
+    return [k for k in KINDS if kind_category(k) in categories]
 
 
 def personal_field_names(kind: str) -> list[str]:
     return [m.name for m in mapped_fields(KINDS[kind])]
-
-
-def _purpose(scope: Scope, categories: list[str]) -> str:
-    from rekisteri.catalogue.selectors import catalogue_snapshot
-
-    snap = catalogue_snapshot()
-    for code in sorted(scope.purposes):
-        if code in snap.purposes and set(categories) <= snap.purposes[code].categories:
-            return code
-    return sorted(scope.purposes)[0] if scope.purposes else ""

@@ -1,8 +1,11 @@
 """Writes of interactions: create one (UI, API), import many (CSV), each audited.
 
 Input is validated per kind from the model itself: the fields a kind accepts are its
-editable fields (links by id), and every error names the field; messages never repeat the
-value (it may be personal data).
+editable fields (links by id, to records of the same group company), and every error names
+the field; messages never repeat the value (it may be personal data).
+
+Every write takes the scope it is done in, never optional: a staff user's, or
+`access.selectors.system_scope(reason)` for an import run by an operator.
 """
 
 from __future__ import annotations
@@ -18,7 +21,9 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext
 
+from rekisteri.access.capabilities import Cap
 from rekisteri.access.policy import Operation, ProcessingRefused, check_processing
 from rekisteri.access.selectors import Scope
 from rekisteri.audit.models import AuditAction
@@ -27,6 +32,7 @@ from rekisteri.catalogue.models import SourceKind
 from rekisteri.common.personal import mapped_fields
 from rekisteri.interactions.files import file_store, orphan_files_remove
 from rekisteri.interactions.models import KINDS, Interaction, StoredFile
+from rekisteri.interactions.selectors import kind_category
 from rekisteri.register.models import (
     ContactPoint,
     Controller,
@@ -35,6 +41,7 @@ from rekisteri.register.models import (
     Provenance,
     record_key,
 )
+from rekisteri.register.selectors import purpose_for
 
 __all__ = [
     "InteractionInputError",
@@ -64,10 +71,6 @@ class InteractionInputError(ValueError):
 
 def kind_of(model: type[models.Model]) -> str:
     return next(k for k, m in KINDS.items() if m is model)
-
-
-def category_of(kind: str) -> str:
-    return KINDS[kind].retention_category  # type: ignore[attr-defined]
 
 
 def input_fields(kind: str) -> list[models.Field]:
@@ -153,8 +156,11 @@ _MESSAGES = {
 }
 
 
-def clean_interaction(kind: str, data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
-    """Validated values by field attname, and errors by input name."""
+def clean_interaction(
+    kind: str, data: dict[str, Any], *, controller_id: int
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Validated values by field attname, and errors by input name. A link (an event, a
+    project) must name a record of the same group company."""
     if kind not in KINDS:
         return {}, {"kind": "is not one of: " + ", ".join(KINDS)}
     values: dict[str, Any] = {}
@@ -188,19 +194,18 @@ def clean_interaction(kind: str, data: dict[str, Any]) -> tuple[dict[str, Any], 
             errors[name] = f"is not a field of {kind}"
     for f in input_fields(kind):
         pk = values.get(f.attname) if f.is_relation else None
-        if pk is not None and not f.related_model._default_manager.filter(pk=pk).exists():
+        if pk is None:
+            continue
+        related = f.related_model._default_manager.filter(pk=pk)
+        if any(x.name == "controller" for x in f.related_model._meta.fields):
+            related = related.filter(controller_id=controller_id)
+        if not related.exists():
             errors[_input_name(f)] = "names a record that does not exist"
     return values, errors
 
 
-def _purpose_for(scope: Scope | None, category: str) -> str:
-    from rekisteri.catalogue.selectors import catalogue_snapshot
-
-    snap = catalogue_snapshot()
-    for code in sorted(scope.purposes if scope else snap.purposes):
-        if code in snap.purposes and category in snap.purposes[code].categories:
-            return code
-    return ""
+def _purpose_for(scope: Scope, category: str, person: Person | None = None) -> str:
+    return purpose_for(scope, [category], person=person, capability=Cap.RECORD_INTERACTIONS)
 
 
 @dataclass(frozen=True)
@@ -217,7 +222,7 @@ def interaction_create(
     kind: str,
     person: Person | None,
     data: dict[str, Any],
-    scope: Scope | None = None,
+    scope: Scope,
     organization: Organization | None = None,
     controller: Controller | None = None,
     upload: Upload | None = None,
@@ -225,26 +230,27 @@ def interaction_create(
     """Record one interaction of a person (or of an organisation without a person)."""
     if kind not in KINDS:
         raise InteractionInputError({"kind": "is not one of: " + ", ".join(KINDS)})
-    category = category_of(kind)
+    category = kind_category(kind)
     controller = controller or (person.controller if person else None)
     if controller is None and organization is not None:
         controller = organization.controller
     if controller is None:
         raise InteractionInputError({"person_id": "is required (or organization_id)"})
-    if scope is not None:
-        if controller.pk not in scope.controller_ids:
-            raise ProcessingRefused("You are not staff of this group company.", code="controller")
-        if category not in scope.categories:
-            raise ProcessingRefused(
-                f"Your role's purposes do not cover this data category: {category}",
-                code="category",
-            )
+    if not scope.is_staff or controller.pk not in scope.controller_ids:
+        raise ProcessingRefused(
+            gettext("You are not staff of this group company."), code="controller"
+        )
+    if category not in scope.categories:
+        raise ProcessingRefused(
+            gettext("Your role's purposes do not cover these data categories"), code="category"
+        )
     if person is not None:
-        if scope is not None:
-            check_processing(scope, person, Operation.EDIT, categories={category})
-        elif person.restricted_since is not None:
-            raise ProcessingRefused("The processing of this person's data is restricted.")
-    values, errors = clean_interaction(kind, data)
+        if person.controller_id != controller.pk:
+            raise ProcessingRefused(
+                gettext("You are not staff of this group company."), code="controller"
+            )
+        check_processing(scope, person, Operation.EDIT, categories={category})
+    values, errors = clean_interaction(kind, data, controller_id=controller.pk)
     if organization is not None and organization.controller_id != controller.pk:
         errors["organization_id"] = "belongs to another group company"
     if upload is not None and file_field(kind) is None:
@@ -267,7 +273,7 @@ def interaction_create(
         )
     obj.save()
     fields = [m.name for m in mapped_fields(model) if getattr(obj, m.name, None) not in ("", None)]
-    purpose = _purpose_for(scope, category)
+    purpose = _purpose_for(scope, category, person)
     if person is not None:
         Provenance.objects.create(
             person=person,
@@ -289,6 +295,7 @@ def interaction_create(
         categories=[category],
         fields=fields,
         purpose=purpose,
+        detail=scope.audit_detail(),
     )
     return obj
 
@@ -357,13 +364,19 @@ def interactions_import(
     actor: Actor,
     controller: Controller,
     rows: list[dict[str, str]],
+    scope: Scope,
     dry_run: bool = False,
 ) -> ImportResult:
     """Validate every row first; write all of them in one transaction, or none.
 
     Columns: kind, person_id or person_email, organization_business_id (optional), and the
     fields of the kind (docs/interactions.md). Errors name the row (header = row 1) and column.
+    The scope must keep the group company's register and cover each row's category.
     """
+    if not scope.is_staff or controller.pk not in scope.controller_ids:
+        raise ProcessingRefused(
+            gettext("You are not staff of this group company."), code="controller"
+        )
     result = ImportResult(rows=len(rows), dry_run=dry_run)
     people: dict[str, int | None] = {}
     orgs: dict[str, int | None] = {}
@@ -377,6 +390,11 @@ def interactions_import(
         kind = (row.get("kind") or "").strip()
         if kind not in KINDS:
             result.errors.append(f"row {n}, column kind: is not one of: {', '.join(KINDS)}")
+            continue
+        if kind_category(kind) not in scope.categories:
+            result.errors.append(
+                f"row {n}, column kind: your role's purposes do not cover this kind"
+            )
             continue
         person_id, problem = _find_person(controller, row, people)
         if problem:
@@ -411,7 +429,7 @@ def interactions_import(
             if k not in ("kind", "person_id", "person_email", "organization_business_id")
             and v != ""
         }
-        values, errors = clean_interaction(kind, data)
+        values, errors = clean_interaction(kind, data, controller_id=controller.pk)
         for name, message in errors.items():
             result.errors.append(f"row {n}, column {name}: {message}")
         if not errors:
@@ -432,6 +450,7 @@ def interactions_import(
             )
         provenance = []
         now = timezone.now()
+        purposes = {kind: _purpose_for(scope, kind_category(kind)) for kind in by_kind}
         for kind, objs in by_kind.items():
             created = KINDS[kind]._default_manager.bulk_create(objs, batch_size=1000)
             result.created[kind] = len(created)
@@ -449,7 +468,7 @@ def interactions_import(
                             source_name="import",
                             collected_at=now,
                             recorded_by=actor.name,
-                            purpose=_purpose_for(None, category_of(kind)),
+                            purpose=purposes[kind],
                         )
                     )
         Provenance.objects.bulk_create(provenance, batch_size=1000)
@@ -458,10 +477,14 @@ def interactions_import(
             actor=actor,
             action=AuditAction.IMPORT,
             person_ids=person_ids,
-            categories=sorted({category_of(k) for k in by_kind}),
-            purpose="customer_management",
+            categories=sorted({kind_category(k) for k in by_kind}),
+            purpose=purpose_for(
+                scope,
+                {kind_category(k) for k in by_kind},
+                capability=Cap.RECORD_INTERACTIONS,
+            ),
             reason="interactions import",
-            detail={"rows": len(rows), "created": result.created},
+            detail=scope.audit_detail(rows=len(rows), created=result.created),
         )
     return result
 

@@ -15,13 +15,14 @@ from django.utils.translation import gettext_lazy
 from rekisteri.access.capabilities import Cap
 from rekisteri.access.gate import requires, scope_of
 from rekisteri.access.policy import ProcessingRefused
+from rekisteri.access.selectors import category_of
 from rekisteri.audit.models import AuditAction
 from rekisteri.audit.services import Actor, actor_of, audit_record
 from rekisteri.interactions import selectors, services
 from rekisteri.interactions.files import file_path
 from rekisteri.interactions.models import KINDS
 from rekisteri.register.models import record_key
-from rekisteri.register.selectors import person_get
+from rekisteri.register.selectors import person_get_to_change, purpose_for
 
 KIND_LABELS = {
     "communication": gettext_lazy("Correspondence, meeting or feedback"),
@@ -51,12 +52,7 @@ def person_timeline(request: HttpRequest, person_id: int) -> HttpResponse:
     person, timeline = selectors.person_timeline(
         scope=scope, actor=_actor(request), person_id=person_id, kind=kind
     )
-    creatable = [
-        (k, KIND_LABELS[k])
-        for k in KINDS
-        if services.category_of(k) in scope.categories
-        and person.controller_id in scope.controller_ids
-    ]
+    creatable = [(k, KIND_LABELS[k]) for k in selectors.recordable_kinds(scope, person)]
     context = {
         "person": person,
         "timeline": timeline,
@@ -106,10 +102,12 @@ def interaction_form_class(kind: str, controller_id: int) -> type[forms.ModelFor
 @requires(Cap.RECORD_INTERACTIONS)
 def interaction_create(request: HttpRequest, person_id: int) -> HttpResponse:
     scope = scope_of(request)
-    person = person_get(scope=scope, person_id=person_id)
-    kind = request.GET.get("kind") or request.POST.get("kind") or "communication"
-    if kind not in KINDS:
-        raise Http404
+    # Recording changes the person's record: a shared person is read-only (403).
+    person = person_get_to_change(scope=scope, person_id=person_id)
+    recordable = selectors.recordable_kinds(scope, person)
+    kind = request.GET.get("kind") or request.POST.get("kind") or next(iter(recordable), "")
+    if kind not in recordable:
+        raise Http404  # a kind whose category the user's purposes do not cover
     form_class = interaction_form_class(kind, person.controller_id)
     status = 200
     if request.method == "POST":
@@ -157,9 +155,7 @@ def interaction_create(request: HttpRequest, person_id: int) -> HttpResponse:
         "form": form,
         "kind": kind,
         "kind_label": KIND_LABELS[kind],
-        "kinds": [
-            (k, KIND_LABELS[k]) for k in KINDS if services.category_of(k) in scope.categories
-        ],
+        "kinds": [(k, KIND_LABELS[k]) for k in recordable],
     }
     return render(request, "interactions/create.html", context, status=status)
 
@@ -167,21 +163,21 @@ def interaction_create(request: HttpRequest, person_id: int) -> HttpResponse:
 @requires(Cap.RECORD_INTERACTIONS)
 def interaction_file(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     scope = scope_of(request)
-    obj = selectors.interaction_get(scope=scope, kind=kind, pk=pk)
-    name = services.file_field(kind)
-    stored = getattr(obj, name) if name else None
-    if stored is None:
-        raise Http404
+    obj, name = selectors.interaction_file_get(scope=scope, kind=kind, pk=pk)
+    stored = getattr(obj, name)
     path = file_path(stored)
     if not path.exists():
         raise Http404
+    categories = [category_of(KINDS[kind], name)]
+    person = obj.person if obj.person_id is not None else None  # type: ignore[attr-defined]
     audit_record(
         actor=_actor(request),
         action=AuditAction.VIEW,
-        person_id=getattr(obj, "person_id", None),
+        person_id=person.pk if person is not None else None,
         record=record_key(obj),
-        categories=[services.category_of(kind)],
+        categories=categories,
         fields=[name],
+        purpose=purpose_for(scope, categories, person=person, capability=Cap.RECORD_INTERACTIONS),
     )
     response = FileResponse(
         open(path, "rb"),  # noqa: SIM115 - FileResponse closes it

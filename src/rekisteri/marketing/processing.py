@@ -16,7 +16,7 @@
 - **What a scope allows** (`require`, `require_own`, `check_person`): services check it
   themselves, since commands and other apps call them without the gate.
 
-`system_scope` is local to marketing until rekisteri.access offers one.
+`system_scope` is `rekisteri.access.selectors.system_scope`.
 """
 
 from __future__ import annotations
@@ -37,13 +37,13 @@ from rekisteri.access.policy import (
 )
 from rekisteri.access.purpose import access_purpose
 from rekisteri.access.selectors import Scope
+from rekisteri.access.selectors import system_scope as access_system_scope
 from rekisteri.audit.services import Actor
 from rekisteri.catalogue.models import LegalBasis
 from rekisteri.catalogue.selectors import Snapshot, catalogue_snapshot
 from rekisteri.common.personal import field_category
 
 SYSTEM_USER = "system"
-_REASON = "system_reason"
 
 
 # --- categories: the field map ------------------------------------------------------------
@@ -157,36 +157,15 @@ def service_purpose(categories: Iterable[str]) -> str:
 def system_scope(reason: str, *capabilities: str) -> Scope:
     """The scope of work no user does, for `reason`: every group company, and the purposes
     of the loaded catalogue that cover `capabilities` (all purposes when none is named).
-    A capability no purpose covers refuses the work (fail closed)."""
-    from rekisteri.register.models import Controller
-
-    reason = " ".join(reason.split())
-    if not reason:
-        raise ValueError("a system scope needs a reason")
-    snap = _snapshot(None)
-    if capabilities:
-        purposes: frozenset[str] = frozenset()
-        for capability in capabilities:
-            covering = snap.purposes_with_capability(capability)
-            if not covering:
-                raise _off(capability)
-            purposes |= covering
-    else:
-        purposes = frozenset(snap.purposes)
-    return Scope(
-        username=SYSTEM_USER,
-        purposes=purposes,
-        categories=frozenset(snap.categories_for_purposes(purposes)),
-        controller_ids=frozenset(Controller.objects.values_list("pk", flat=True)),
-        capabilities=frozenset(snap.capabilities_for_purposes(purposes)),
-        catalogue_version=snap.version_id,
-        extra={_REASON: reason},
-    )
+    A capability no purpose covers refuses the work (fail closed). It is
+    `rekisteri.access.selectors.system_scope`, so that the services of other apps (consent,
+    register) that this work calls know it for one."""
+    return access_system_scope(reason, *capabilities)
 
 
 def system_reason(scope: Scope) -> str:
     """Why the system acts, for a system scope; "" for a user's scope."""
-    return str(scope.extra.get(_REASON, ""))
+    return scope.system_reason
 
 
 def system_actor(scope: Scope, *, ip: str | None = None, purpose: str = "") -> Actor:

@@ -158,7 +158,7 @@ def subscription_request(
         if sub.status == SubscriptionStatus.SUBSCRIBED:
             return sub
         if mailing_list.opt_in == OptIn.SINGLE or confirmed:
-            _activate(sub, actor=actor, method=method, ip=ip, user_agent=user_agent)
+            _activate(sub, actor=actor, scope=scope, method=method, ip=ip, user_agent=user_agent)
             return sub
         sub.status = SubscriptionStatus.PENDING
         sub.token = secrets.token_urlsafe(32)
@@ -197,7 +197,13 @@ def _send_confirmation(mailing_list: MailingList, lang: str, email: str, token: 
 
 
 def _activate(
-    sub: Subscription, *, actor: Actor, method: str, ip: str | None, user_agent: str
+    sub: Subscription,
+    *,
+    actor: Actor,
+    scope: Scope,
+    method: str,
+    ip: str | None,
+    user_agent: str,
 ) -> None:
     now = timezone.now()
     sub.status, sub.confirmed_at, sub.unsubscribed_at = SubscriptionStatus.SUBSCRIBED, now, None
@@ -216,6 +222,7 @@ def _activate(
         ip=ip,
         user_agent=user_agent,
         at=now,
+        scope=scope,
     )
 
 
@@ -243,6 +250,7 @@ def subscription_confirm(
             _activate(
                 sub,
                 actor=actor,
+                scope=scope,
                 method=ConsentMethod.DOUBLE_OPT_IN,
                 ip=ip,
                 user_agent=user_agent,
@@ -250,7 +258,9 @@ def subscription_confirm(
             # The person proved they hold the address and asked for this list themselves.
             email = _primary_email(sub.person)
             if email:
-                suppression_remove(actor=actor, email=email, reason="confirmed subscription")
+                suppression_remove(
+                    actor=actor, email=email, reason="confirmed subscription", scope=scope
+                )
     return sub
 
 
@@ -280,6 +290,7 @@ def subscription_cancel(
             mailing_list=subscription.mailing_list,
             ip=ip,
             user_agent=user_agent,
+            scope=scope,
         )
 
 
@@ -482,12 +493,13 @@ def unsubscribe(*, scope: Scope, token: str, ip: str | None, user_agent: str, me
                 ip=ip,
                 user_agent=user_agent,
                 text=f"unsubscribe from campaign {recipient.campaign_id}",
+                scope=scope,
             )
         now = timezone.now()
         Subscription.objects.filter(person=person).exclude(
             status=SubscriptionStatus.UNSUBSCRIBED
         ).update(status=SubscriptionStatus.UNSUBSCRIBED, unsubscribed_at=now, updated_at=now)
-        suppression_add(actor=actor, email=recipient.email, reason="unsubscribe")
+        suppression_add(actor=actor, email=recipient.email, reason="unsubscribe", scope=scope)
     return True
 
 
@@ -518,7 +530,7 @@ def preferences_save(
     with transaction.atomic():
         if stop_all:
             marketing_objection_record(
-                actor=actor, person=person, source=method, ip=ip, user_agent=user_agent
+                actor=actor, person=person, source=method, ip=ip, user_agent=user_agent, scope=scope
             )
             return True
         current = {
@@ -538,6 +550,7 @@ def preferences_save(
                     state=ConsentState.GRANTED,
                     text="preference centre",
                     **proof,
+                    scope=scope,
                 )
                 if current.get((ConsentPurpose.DIRECT_MARKETING, Channel.ALL)) in (
                     ConsentState.OBJECTED,
@@ -551,10 +564,11 @@ def preferences_save(
                         state=ConsentState.GRANTED,
                         text="preference centre: marketing allowed again",
                         **proof,
+                        scope=scope,
                     )
                 if channel == Channel.EMAIL:
                     suppression_remove(
-                        actor=actor, email=recipient.email, reason="preference centre"
+                        actor=actor, email=recipient.email, reason="preference centre", scope=scope
                     )
             elif not want and now_state not in (ConsentState.WITHDRAWN, ConsentState.OBJECTED):
                 consent_record(
@@ -564,6 +578,7 @@ def preferences_save(
                     channel=channel,
                     state=ConsentState.WITHDRAWN,
                     **proof,
+                    scope=scope,
                 )
         for lst in MailingList.objects.filter(controller_id=person.controller_id):
             sub = Subscription.objects.filter(mailing_list=lst, person=person).first()
@@ -575,7 +590,9 @@ def preferences_save(
                     status=SubscriptionStatus.PENDING,
                     token=secrets.token_urlsafe(32),
                 )
-                _activate(sub, actor=actor, method=method, ip=ip, user_agent=user_agent)
+                _activate(
+                    sub, actor=actor, scope=scope, method=method, ip=ip, user_agent=user_agent
+                )
             elif lst.pk not in lists and subscribed:
                 subscription_cancel(
                     actor=actor,
@@ -587,7 +604,7 @@ def preferences_save(
                 )
         if not tracking and tracking_allowed(person=person):
             tracking_objection_record(
-                actor=actor, person=person, method=method, ip=ip, user_agent=user_agent
+                actor=actor, person=person, method=method, ip=ip, user_agent=user_agent, scope=scope
             )
         elif tracking and not tracking_allowed(person=person):
             consent_record(
@@ -597,6 +614,7 @@ def preferences_save(
                 channel=Channel.EMAIL,
                 state=ConsentState.GRANTED,
                 **proof,
+                scope=scope,
             )
         if language in ("fi", "sv", "en") and language != person.language:
             person_update(
@@ -605,6 +623,7 @@ def preferences_save(
                 data={"language": language},
                 purpose=actor.purpose,
                 reason="preference centre",
+                scope=scope,
             )
     return True
 

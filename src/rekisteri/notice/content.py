@@ -16,7 +16,14 @@ import hashlib
 import json
 from typing import Any
 
-from rekisteri.catalogue.schema import EEA, LANGS, CatalogueError, parse_catalogue
+from rekisteri.catalogue.schema import (
+    EEA,
+    LANGS,
+    Catalogue,
+    CatalogueError,
+    RetentionRule,
+    parse_catalogue,
+)
 from rekisteri.notice import texts
 
 CONTROLLER_KEYS = (
@@ -36,110 +43,96 @@ CONTROLLER_KEYS = (
 )
 
 
-def _texts(value: Any) -> dict[str, str]:
-    if isinstance(value, dict):
-        return {k: str(v) for k, v in value.items() if k in LANGS}
-    if isinstance(value, str) and value:
-        return {lang: value for lang in LANGS}
-    return {}
-
-
-def notice_content(text: str) -> dict[str, Any]:
-    """The notice's content of a catalogue (raises CatalogueError for an invalid one)."""
-    data = parse_catalogue(text)
-    raw, s = data.raw, data.sections
-    controllers = [
-        {k: str(c.get(k, "FI" if k == "country" else "")) for k in CONTROLLER_KEYS}
-        for c in s["controllers"]
-    ]
-    all_controllers = [c["code"] for c in controllers]
+def notice_content(source: str | Catalogue) -> dict[str, Any]:
+    """The notice's content of a catalogue, given as its text or typed (raises
+    CatalogueError for an invalid text)."""
+    cat = parse_catalogue(source) if isinstance(source, str) else source
+    controllers = [{k: str(getattr(c, k)) for k in CONTROLLER_KEYS} for c in cat.controllers]
+    all_controllers = [c.code for c in cat.controllers]
     categories = [
         {
-            "code": c["code"],
-            "name": _texts(c.get("name")),
-            "description": _texts(c.get("description")),
-            "sensitive": bool(c.get("sensitive", False)),
-            "subjects": list(c.get("subjects", [])),
+            "code": c.code,
+            "name": dict(c.name),
+            "description": dict(c.description),
+            "sensitive": c.sensitive,
+            "subjects": list(c.subjects),
         }
-        for c in s["categories"]
+        for c in cat.categories
     ]
     purposes = [
         {
-            "code": p["code"],
-            "name": _texts(p.get("name")),
-            "description": _texts(p.get("description")),
-            "legal_basis": p.get("legal_basis", ""),
-            "legitimate_interest": _texts(p.get("legitimate_interest")),
-            "categories": list(p.get("categories", [])),
-            "sources": list(p.get("sources", [])),
-            "recipients": list(p.get("recipients", [])),
-            "controllers": list(p.get("controllers") or all_controllers),
-            "joint_controllers": list(p.get("joint_controllers", [])),
-            "subjects": list(p.get("subjects", [])),
-            "profiling": bool(p.get("profiling", False)),
-            "direct_marketing": bool(p.get("direct_marketing", False)),
-            "objection": p.get("objection", ""),
-            "shared_within_group": bool(p.get("shared_within_group", False)),
-            "required": _texts(p.get("required")),
+            "code": p.code,
+            "name": dict(p.name),
+            "description": dict(p.description),
+            "legal_basis": p.legal_basis,
+            "legitimate_interest": dict(p.legal_bases[0].interest),
+            "categories": list(p.categories),
+            "sources": list(p.sources),
+            "recipients": list(p.recipients),
+            "controllers": list(p.controllers or all_controllers),
+            "joint_controllers": list(p.joint_controllers),
+            "subjects": list(p.subjects),
+            "profiling": p.profiling,
+            "direct_marketing": p.direct_marketing,
+            "objection": p.objection,
+            "shared_within_group": p.shared_within_group,
+            "required": dict(p.required),
         }
-        for p in s["purposes"]
+        for p in cat.purposes
     ]
     sources = [
         {
-            "code": x["code"],
-            "kind": x.get("kind", ""),
-            "name": _texts(x.get("name")),
-            "description": _texts(x.get("description")),
+            "code": x.code,
+            "kind": x.kind,
+            "name": dict(x.name),
+            "description": dict(x.description),
         }
-        for x in s["sources"]
+        for x in cat.sources
     ]
     recipients = [
         {
-            "code": r["code"],
-            "kind": r.get("kind", ""),
-            "function": r.get("function", ""),
-            "country": r.get("country", ""),
-            "name": _texts(r.get("name")),
-            "description": _texts(r.get("description")),
-            "safeguard": _texts(r.get("safeguard")),
+            "code": r.code,
+            "kind": r.kind,
+            "function": r.function,
+            "country": r.country,
+            "name": dict(r.name),
+            "description": dict(r.description),
+            "safeguard": dict(r.safeguard),
         }
-        for r in s["recipients"]
+        for r in cat.recipients
     ]
-    retention = []
-    for r in s["retention"]:
-        period = r.get("_period")
-        retention.append(
-            {
-                "code": r["code"],
-                "category": r.get("category", ""),
-                "anchor": r.get("anchor", ""),
-                "period": {
-                    "years": getattr(period, "years", 0),
-                    "months": getattr(period, "months", 0),
-                    "days": getattr(period, "days", 0),
-                },
-                "action": r.get("action", "delete"),
-                "legal_reference": str(r.get("legal_reference", "")),
-            }
-        )
     authorities = {
-        country: {"name": _texts(a.get("name")), "url": str(a.get("url", ""))}
-        for country, a in (raw.get("authorities") or {}).items()
-        if isinstance(a, dict)
+        country: {"name": dict(a.name), "url": a.url} for country, a in cat.authorities.items()
     }
-    security = raw.get("security") or {}
-    measures = security.get("measures", []) if isinstance(security, dict) else []
     return {
-        "register": _texts((raw.get("register") or {}).get("name")),
+        "register": dict(cat.register_policy.name),
         "controllers": controllers,
         "authorities": authorities,
         "categories": categories,
         "purposes": purposes,
         "sources": sources,
         "recipients": recipients,
-        "retention": retention,
-        "security": [_texts(m) for m in measures],
+        "retention": [_retention(r) for r in cat.retention],
+        "security": [dict(m) for m in cat.security.measures],
     }
+
+
+def _retention(r: RetentionRule) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "code": r.code,
+        "category": r.category,
+        "anchor": r.anchor.combine or r.anchor.anchors[0],
+        "period": {"years": r.period.years, "months": r.period.months, "days": r.period.days},
+        "action": r.action,
+        "legal_reference": r.legal_reference,
+    }
+    if r.anchor.combine or r.while_any:
+        # Only rules that need them carry these, so that the content (and its digest) of a
+        # catalogue without combined anchors or conditions stays as it was.
+        item.update(
+            anchors=list(r.anchor.anchors), while_any=list(r.while_any), description=r.description
+        )
+    return item
 
 
 def content_digest(content: dict[str, Any]) -> str:
@@ -186,7 +179,7 @@ def content_problems(content: dict[str, Any]) -> list[str]:
         need(f"categories.{c['code']}.description", c["description"], optional=True)
         for subject in c["subjects"]:
             if isinstance(subject, dict):
-                need(f"categories.{c['code']}.subjects", _texts(subject))
+                need(f"categories.{c['code']}.subjects", subject)
             elif subject not in known_subjects:
                 problems.append(
                     f"categories.{c['code']}.subjects: {subject!r} has no wording in fi, sv and "
@@ -225,7 +218,10 @@ def content_problems(content: dict[str, Any]) -> list[str]:
         if r["kind"] not in texts.RECIPIENT_KIND:
             problems.append(f"{where}.kind: {r['kind']!r} has no wording")
     for r in content["retention"]:
-        if r["anchor"] not in texts.ANCHOR:
+        if "anchors" in r:
+            # Combined anchors and while-conditions: the notice prints the rule's own words.
+            need(f"retention.{r['code']}.description", r["description"])
+        elif r["anchor"] not in texts.ANCHOR:
             problems.append(f"retention.{r['code']}.anchor: {r['anchor']!r} has no wording")
     for i, m in enumerate(content["security"]):
         need(f"security.measures[{i}]", m)

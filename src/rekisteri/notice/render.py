@@ -46,6 +46,8 @@ def _t(value: dict[str, str], lang: str) -> str:
 
 
 def retention_text(rule: dict[str, Any], lang: str) -> str:
+    if rule.get("anchors"):  # combined anchors or while-conditions: the catalogue's words
+        return _t(rule["description"], lang).rstrip(".")
     period = rule["period"]
     zero = not any(period.values())
     anchor = rule["anchor"]

@@ -21,7 +21,7 @@ COLUMNS: list[tuple[str, str]] = [
     ("purpose", "Purpose of the processing"),
     ("controller", "Controller (name and contact details)"),
     ("joint_controllers", "Joint controllers / shared within the group"),
-    ("dpo", "Data protection officer"),
+    ("protection_officer", "Data protection officer"),
     ("legal_basis", "Legal basis"),
     ("legitimate_interest", "Legitimate interest pursued"),
     ("data_subjects", "Categories of data subjects"),
@@ -31,7 +31,7 @@ COLUMNS: list[tuple[str, str]] = [
     ("transfers", "Transfers to third countries"),
     ("safeguards", "Safeguards of the transfers"),
     ("erasure", "Time limits for erasure"),
-    ("profiling", "Profiling / automated decisions"),
+    ("automated_decisions", "Profiling / automated decisions"),
     ("security", "Technical and organisational security measures"),
 ]
 
@@ -98,7 +98,7 @@ def ropa_rows(content: dict[str, Any], lang: str = "en") -> list[dict[str, str]]
                 + (f": {_t(p['description'], lang)}" if p["description"] else ""),
                 "controller": controller,
                 "joint_controllers": joint,
-                "dpo": dpo,
+                "protection_officer": dpo,
                 "legal_basis": texts.LEGAL_BASIS[p["legal_basis"]][lang],
                 "legitimate_interest": _t(p["legitimate_interest"], lang),
                 "data_subjects": "; ".join(subject_names),
@@ -116,7 +116,7 @@ def ropa_rows(content: dict[str, Any], lang: str = "en") -> list[dict[str, str]]
                 "transfers": "; ".join(f"{_t(r['name'], lang)} ({r['country']})" for r in outside),
                 "safeguards": "; ".join(_t(r["safeguard"], lang) for r in outside),
                 "erasure": "\n".join(erasure),
-                "profiling": "yes" if p["profiling"] else "no",
+                "automated_decisions": "yes" if p["profiling"] else "no",
                 "security": "\n".join(_t(m, lang) for m in content["security"]),
             }
         )

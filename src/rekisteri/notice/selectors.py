@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.apps import apps
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -77,14 +76,12 @@ def persons_to_notify(
 ) -> list[dict[str, Any]]:
     """People whose current consent rests on a purpose this version changed.
 
-    Consent lives in rekisteri.consent (its Consent rows: purpose, state, superseded_at);
-    without that app there is nobody to list. Returns [{"person_id", "purposes"}].
+    Consent lives in rekisteri.consent (its Consent rows: purpose, state, superseded_at).
+    Returns [{"person_id", "purposes"}].
     """
-    if not version.changed_purposes or not apps.is_installed("rekisteri.consent"):
-        return []
-    try:
-        Consent = apps.get_model("consent", "Consent")
-    except LookupError:
+    from rekisteri.consent.models import Consent
+
+    if not version.changed_purposes:
         return []
     qs = Consent.objects.filter(
         purpose__in=version.changed_purposes, state="granted", superseded_at__isnull=True

@@ -11,7 +11,10 @@ from rekisteri.access.capabilities import Cap
 from rekisteri.access.gate import public, requires, scope_of
 from rekisteri.audit.models import AuditAction
 from rekisteri.audit.services import actor_of, audit_record
+from rekisteri.audit.work import category_of, work_purpose
 from rekisteri.catalogue.schema import LANGS
+from rekisteri.catalogue.selectors import catalogue_snapshot
+from rekisteri.consent.models import Consent
 from rekisteri.notice import selectors
 from rekisteri.notice.models import NoticeVersion
 from rekisteri.notice.ropa import COLUMNS
@@ -74,20 +77,36 @@ def notify(request: HttpRequest, number: int) -> HttpResponse:
         version = selectors.notice_version_get(number=number)
     except NoticeVersion.DoesNotExist as exc:
         raise Http404 from exc
-    persons = selectors.persons_to_notify(
-        version=version, controller_ids=scope.visible_controller_ids()
-    )
+    # The persons of the user's own group companies: another company tells its own.
+    persons = selectors.persons_to_notify(version=version, controller_ids=scope.controller_ids)
+    category = category_of(Consent, "purpose")
     if persons:
         audit_record(
             actor=actor_of(request.user, ip=request.META.get("REMOTE_ADDR")),
             action=AuditAction.LIST,
             person_ids=[p["person_id"] for p in persons],
-            categories=["marketing_preferences"],
-            purpose="rights_handling",
+            categories=[category],
+            purpose=work_purpose(scope, Cap.PUBLISH_NOTICE),
             reason=f"persons to tell of notice version {number}",
             detail={"count": len(persons)},
         )
-    return render(request, "notice/notify.html", {"version": version, "persons": persons})
+    lang = _lang(request)
+    snap = catalogue_snapshot(scope.catalogue_version)
+
+    def name(code: str) -> str:
+        purpose = snap.purposes.get(code)
+        return (purpose.name.get(lang) or purpose.name.get("en") or code) if purpose else code
+
+    rows = [{**p, "purpose_names": [name(c) for c in p["purposes"]]} for p in persons]
+    return render(
+        request,
+        "notice/notify.html",
+        {
+            "version": version,
+            "persons": rows,
+            "changed_purposes": [name(c) for c in version.changed_purposes],
+        },
+    )
 
 
 @requires(Cap.PUBLISH_NOTICE)

@@ -11,13 +11,14 @@ from typing import Any
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from rekisteri.access.gate import public
 from rekisteri.catalogue.selectors import catalogue_snapshot
-from rekisteri.rights import forms, integrations, selectors, services
+from rekisteri.rights import forms, selectors, services
 from rekisteri.rights.models import Package, RequestKind
 from rekisteri.rights.packages import package_path
 
@@ -52,7 +53,7 @@ def _authorities() -> list[dict[str, str]]:
 
 
 def _common() -> dict[str, Any]:
-    return {"authorities": _authorities(), "notice_url": integrations.notice_url()}
+    return {"authorities": _authorities(), "notice_url": reverse("notice:public_notice")}
 
 
 @public

@@ -16,16 +16,23 @@ from ninja import Path, Query, Router
 from pydantic import AfterValidator
 
 from rekisteri.access.capabilities import Cap
-from rekisteri.access.gate import requires
+from rekisteri.access.gate import requires, scope_of
 from rekisteri.access.policy import ProcessingRefused
-from rekisteri.access.selectors import Scope, scope_for
+from rekisteri.access.selectors import Scope, category_of
 from rekisteri.api.auth import TokenAuth
 from rekisteri.api.errors import errors
 from rekisteri.audit.models import AuditAction
 from rekisteri.audit.services import Actor, actor_of, audit_record
 from rekisteri.register import selectors, services
 from rekisteri.register.inputs import InputError
-from rekisteri.register.models import Controller, Organization, Person
+from rekisteri.register.models import (
+    Affiliation,
+    ContactPoint,
+    Controller,
+    IdentityCode,
+    Organization,
+    Person,
+)
 from rekisteri.register.schemas import (
     OrganizationIn,
     OrganizationOut,
@@ -40,8 +47,8 @@ from rekisteri.register.schemas import (
 from rekisteri.register.selectors import PersonDetail
 
 router = Router()
-# Persons are "basic" data first of all; a role without it (the administrator's) gets 403.
-PERSONS = TokenAuth(categories=frozenset({"basic"}))
+# Persons are their names first of all; a role whose purposes do not cover them gets 403.
+PERSONS = TokenAuth(categories=frozenset({selectors.name_category()}))
 
 MAX_ID = 2**63 - 1
 Limit = Annotated[int, Query(ge=1, le=200, description="page size")]
@@ -50,7 +57,7 @@ FLAGS = ("is_contact_person", "is_consumer", "is_event_attendee", "is_service_us
 
 
 def _scope(request: HttpRequest) -> Scope:
-    return scope_for(request.auth)  # type: ignore[attr-defined]
+    return scope_of(request)
 
 
 def _actor(request: HttpRequest, purpose: str = "") -> Actor:
@@ -68,15 +75,12 @@ def _only_query(request: HttpRequest, *names: str) -> None:
         raise InputError({name: "is not a parameter of this operation" for name in unknown})
 
 
-def _purpose(scope: Scope, requested: str | None, default: str = "customer_management") -> str:
-    """The purpose the caller states, which must be theirs; else a sensible one of theirs."""
-    if requested:
-        if requested not in scope.purposes:
-            raise InputError({"purpose": "is not one of your role's purposes"})
-        return requested
-    if default in scope.purposes:
-        return default
-    return sorted(scope.purposes)[0] if scope.purposes else ""
+def _purpose(scope: Scope, requested: str | None) -> str:
+    """The purpose the caller states, which must be theirs ("": none stated; the services
+    and selectors then record the one the caller's purposes give)."""
+    if requested and requested not in scope.purposes:
+        raise InputError({"purpose": "is not one of your role's purposes"})
+    return requested or ""
 
 
 def _controller(scope: Scope, code: str | None) -> Controller:
@@ -124,7 +128,7 @@ def _person_out(detail: PersonDetail) -> dict[str, Any]:
     for f in detail.fields:
         if f.name in PersonOut.model_fields:
             out[f.name] = f.value
-    if "contact" in detail.categories:
+    if category_of(ContactPoint) in detail.categories:
         cps = detail.contact_points
         out["contact_points"] = [
             {
@@ -138,7 +142,7 @@ def _person_out(detail: PersonDetail) -> dict[str, Any]:
         ]
         for kind in ("email", "phone"):
             out[kind] = next((c.value for c in cps if c.kind == kind and c.primary), None)
-    if "organisation_link" in detail.categories:
+    if category_of(Affiliation) in detail.categories:
         out["affiliations"] = [
             {
                 "organization_id": a.organization_id,
@@ -152,7 +156,7 @@ def _person_out(detail: PersonDetail) -> dict[str, Any]:
             }
             for a in detail.affiliations
         ]
-    if "identity_code" in detail.categories:
+    if category_of(IdentityCode) in detail.categories:
         out["identity_codes"] = [
             {"country": i.country, "masked": i.masked} for i in detail.identity_codes
         ]
@@ -215,12 +219,13 @@ def person_list(
         page = list(qs[offset : offset + limit])
         if page:
             # Names shown in a list are a read too: record whose, not what was searched.
+            names = [selectors.name_category()]
             audit_record(
                 actor=_actor(request),
                 action=AuditAction.SEARCH if q else AuditAction.LIST,
                 person_ids=[p.pk for p in page],
-                categories=["basic"],
-                purpose=_purpose(scope, None),
+                categories=names,
+                purpose=selectors.purpose_for(scope, names, capability=Cap.KEEP_REGISTER),
                 detail={"results": len(page), "offset": offset, "via": "api"},
             )
     return {
@@ -336,7 +341,7 @@ def person_update(
 ) -> dict[str, Any]:
     _only_query(request)
     scope = _scope(request)
-    person: Person = selectors.person_get(scope=scope, person_id=person_id)
+    person: Person = selectors.person_get_to_change(scope=scope, person_id=person_id)
     purpose = _purpose(scope, payload.purpose)
     data = _blank_nulls(
         payload.dict(exclude_unset=True, exclude={"purpose", "source_kind", "source_name"})

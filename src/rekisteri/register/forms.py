@@ -15,9 +15,19 @@ from django import forms
 from django.utils.translation import gettext, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from rekisteri.access.selectors import Scope
+from rekisteri.access.capabilities import Cap
+from rekisteri.access.selectors import Scope, category_of
 from rekisteri.catalogue.models import SourceKind
-from rekisteri.register.models import Controller, Language, RelationshipKind
+from rekisteri.catalogue.selectors import catalogue_snapshot
+from rekisteri.register.inputs import IDENTITY_CODE
+from rekisteri.register.models import (
+    Affiliation,
+    ContactPoint,
+    Controller,
+    Language,
+    Person,
+    RelationshipKind,
+)
 from rekisteri.register.services import SourceRef
 from rekisteri.staff.templatetags.ui import SOURCE_KINDS, purpose_name
 
@@ -48,6 +58,7 @@ SERVICE_MESSAGES = (
     gettext_noop("the link has already ended"),
     gettext_noop("the end is before the start"),
     gettext_noop("Your role's purposes do not cover these data categories"),
+    gettext_noop("Your role does not serve the purpose you named."),
     gettext_noop(
         "The processing of this person's data is restricted (GDPR Art. 18): it is only stored."
     ),
@@ -88,7 +99,7 @@ def show_input_error(form: forms.Form, errors: dict[str, str]) -> None:
 
 _LABELS = {
     "organization_business_id": _("Organisation's business ID"),
-    "identity_code": _("Personal identity code"),
+    IDENTITY_CODE: _("Personal identity code"),
     "identity_code_country": _("Country of the identity code"),
     "relationship": _("Relationship"),
     "kind": _("Relationship"),
@@ -106,10 +117,9 @@ def _text(label: Any, *, required: bool = False, max_length: int = 255, **kw: An
     return forms.CharField(label=label, required=required, max_length=max_length, **kw)
 
 
-def _controllers(scope: Scope | None) -> Any:
+def _controllers(scope: Scope) -> Any:
     """The group companies the user may add records to: their own, not the shared ones."""
-    ids = scope.controller_ids if scope is not None else ()
-    return Controller.objects.filter(pk__in=ids).order_by("name")
+    return Controller.objects.filter(pk__in=scope.controller_ids).order_by("name")
 
 
 class ProvenanceForm(forms.Form):
@@ -126,10 +136,10 @@ class ProvenanceForm(forms.Form):
     def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["source_kind"].choices = [(k, v) for k, v in SOURCE_KINDS.items()]
-        purposes = sorted(scope.purposes)
+        # The user's purposes for keeping the register, in the catalogue's order.
+        held = scope.purposes_for(Cap.KEEP_REGISTER)
+        purposes = [p for p in catalogue_snapshot(scope.catalogue_version).purposes if p in held]
         self.fields["purpose"].choices = [(p, purpose_name(p)) for p in purposes]
-        if "customer_management" in purposes:
-            self.fields["purpose"].initial = "customer_management"
 
     def source_ref(self) -> SourceRef:
         d = self.cleaned_data
@@ -140,20 +150,21 @@ class PersonForm(forms.Form):
     """A person and their primary email and phone. Fields the user's role may not see or
     change (by data category) are removed, so saving cannot touch them."""
 
-    # data category of each field; the form keeps only those in the user's scope
-    CATEGORIES = {
-        "first_name": "basic",
-        "last_name": "basic",
-        "title": "basic",
-        "language": "basic",
-        "nationality": "basic",
-        "email": "contact",
-        "phone": "contact",
-        "organization_business_id": "organisation_link",
-        "is_contact_person": "customer_relationship",
-        "is_consumer": "customer_relationship",
-        "is_event_attendee": "customer_relationship",
-        "is_service_user": "customer_relationship",
+    #: the field (model, name) in the field map that each form field fills: the form keeps
+    #: only those whose data category the user's scope covers
+    STORED_IN = {
+        "first_name": (Person, "first_name"),
+        "last_name": (Person, "last_name"),
+        "title": (Person, "title"),
+        "language": (Person, "language"),
+        "nationality": (Person, "nationality"),
+        "email": (ContactPoint, "value"),
+        "phone": (ContactPoint, "value"),
+        "organization_business_id": (Affiliation, "start"),
+        "is_contact_person": (Person, "is_contact_person"),
+        "is_consumer": (Person, "is_consumer"),
+        "is_event_attendee": (Person, "is_event_attendee"),
+        "is_service_user": (Person, "is_service_user"),
     }
     FLAGS = ("is_contact_person", "is_consumer", "is_event_attendee", "is_service_user")
 
@@ -186,14 +197,14 @@ class PersonForm(forms.Form):
         self,
         *args: Any,
         categories: Iterable[str],
-        scope: Scope | None = None,
+        scope: Scope,
         editing: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         allowed = set(categories)
-        for name, category in self.CATEGORIES.items():
-            if category not in allowed:
+        for name, (model, stored) in self.STORED_IN.items():
+            if category_of(model, stored) not in allowed:
                 del self.fields[name]
         if editing:
             # An existing person's group company and organisation links are not edited here.
@@ -232,9 +243,7 @@ class OrganizationForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(
-        self, *args: Any, scope: Scope | None = None, editing: bool = False, **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, scope: Scope, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if editing:
             # Relationships have their own dates; they are not changed by this form.

@@ -20,6 +20,11 @@ from rekisteri.register.validators import (
     normalise_phone,
 )
 
+#: The input field (API body, CSV column, form field) of a personal identity code. Its name
+#: is the public interface's; the data category it is stored under is the field map's
+#: (`IdentityCode.encrypted`), whatever the catalogue calls it.
+IDENTITY_CODE = "identity_code"
+
 PERSON_FIELDS = (
     "first_name",
     "last_name",
@@ -29,7 +34,7 @@ PERSON_FIELDS = (
     "language",
     "nationality",
     "organization_business_id",
-    "identity_code",
+    IDENTITY_CODE,
     "identity_code_country",
 )
 ORGANIZATION_FIELDS = (
@@ -130,9 +135,9 @@ def clean_person(
             get("organization_business_id"),
             country,
         )
-    if get("identity_code"):
+    if get(IDENTITY_CODE):
         country = get("identity_code_country") or "FI"
-        _run(c, "identity_code", normalise_identity_code, get("identity_code"), country)
+        _run(c, IDENTITY_CODE, normalise_identity_code, get(IDENTITY_CODE), country)
         c.values["identity_code_country"] = country.upper()
     refuse_control_characters(c, data)
     return c

@@ -3,19 +3,39 @@
 `person_detail` is the one way to look at a person: it checks the user's group companies
 and purposes, drops the fields whose data category the user's purposes do not cover, and
 records the look in the audit trail with its purpose.
+
+Everything looked up by id goes through a selector here: `person_get` (404 unless the user
+may see the person: their own company's, or shared with it), `person_get_to_change` (also
+403 for a shared person, which is read-only), `organization_get` (404 unless the
+organisation belongs to one of the user's own group companies; organisations are not
+shared). Which category a field belongs to comes from the field map
+(`access.selectors.category_of`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
-from rekisteri.access.selectors import Scope, person_categories, persons_visible
+from rekisteri.access.policy import ProcessingRefused, shared_refusal
+from rekisteri.access.purpose import SEPARATOR, access_purpose, purposes_of
+from rekisteri.access.selectors import (
+    Scope,
+    category_of,
+    field_categories,
+    person_categories,
+    person_share_purposes,
+    person_writable,
+    persons_visible,
+)
 from rekisteri.audit.models import AuditAction
 from rekisteri.audit.services import Actor, audit_record
+from rekisteri.catalogue.selectors import catalogue_snapshot
 from rekisteri.common.personal import mapped_fields
 from rekisteri.common.prepared import prepared_rows
 from rekisteri.register.models import (
@@ -29,17 +49,30 @@ from rekisteri.register.models import (
     record_key,
 )
 
+#: the field that names a person: a user who may not read it sees no names
+NAME_FIELD = "last_name"
+
+
+def name_category() -> str:
+    """The category of a person's name (the field map's)."""
+    return category_of(Person, NAME_FIELD)
+
 
 def person_list(*, scope: Scope, q: str = "", limit: int | None = None) -> QuerySet[Person]:
     """Persons the user may see; `q` is a name prefix ("virtanen", "virtanen m") or email prefix."""
-    if not scope.is_staff or "basic" not in scope.categories:
+    names = name_category()
+    if not scope.is_staff or not scope.can_read(names):
         return Person.objects.none()
-    # Own group companies' persons, and those another group company shares (access.selectors).
-    qs = persons_visible(Person.objects.all(), scope).select_related("controller")
+    # Own group companies' persons, and those another group company shares under a purpose
+    # covering their names (access.selectors).
+    qs = persons_visible(Person.objects.all(), scope, categories={names}).select_related(
+        "controller"
+    )
     q = " ".join((q or "").strip().lower().split())
     if q:
-        if "@" in q or (scope.can_read("contact") and "." in q and " " not in q):
-            if not scope.can_read("contact"):
+        contact = category_of(ContactPoint)
+        if "@" in q or (scope.can_read(contact) and "." in q and " " not in q):
+            if not scope.can_read(contact):
                 return Person.objects.none()
             # Persons found from the (kind, value) index first: walking persons in name
             # order and probing each for a matching email would scan the whole register.
@@ -63,19 +96,27 @@ def _prefix(field: str, prefix: str) -> dict[str, str]:
 
 
 def organization_list(*, scope: Scope, q: str = "") -> QuerySet[Organization]:
-    if not scope.is_staff:
+    """The organisations of the user's own group companies. Organisations are not shared
+    within the group (persons are, one by one): another company's organisation does not
+    exist for the user."""
+    if not scope.is_staff or not scope.controller_ids:
         return Organization.objects.none()
-    qs = Organization.objects.filter(
-        controller_id__in=scope.visible_controller_ids()
-    ).select_related("controller")
+    qs = Organization.objects.filter(controller_id__in=scope.controller_ids).select_related(
+        "controller"
+    )
     q = (q or "").strip()
     if q:
         qs = qs.filter(Q(name__istartswith=q) | Q(business_id__startswith=q) | Q(name__icontains=q))
     return qs.order_by("name", "id")
 
 
-def organization_get(*, scope: Scope, organization_id: int) -> Organization:
-    org = organization_list(scope=scope).filter(pk=organization_id).first()
+def organization_get(*, scope: Scope, organization_id: int | str) -> Organization:
+    """One organisation of the user's own group companies; 404 otherwise."""
+    try:
+        pk = int(organization_id)
+    except (TypeError, ValueError):
+        raise Http404("no such organisation") from None
+    org = organization_list(scope=scope).filter(pk=pk).first()
     if org is None:
         raise Http404("no such organisation")
     return org
@@ -100,6 +141,74 @@ def person_get(*, scope: Scope, person_id: int) -> Person:
     if person is None or not scope.is_staff:
         raise Http404("no such person")
     return person
+
+
+def person_get_to_change(*, scope: Scope, person_id: int) -> Person:
+    """The person, for a page or operation that changes them: 404 as `person_get`, and 403
+    for a person another group company shares with the user (read-only: the owning company
+    keeps the record accurate)."""
+    person = person_get(scope=scope, person_id=person_id)
+    if not person_writable(scope, person):
+        raise shared_refusal()
+    return person
+
+
+def person_get_with(*, scope: Scope, person_id: int, categories: Iterable[str]) -> Person:
+    """The person, when the user may read all of these categories of theirs; 404 otherwise
+    (a page made of data the user may not see does not exist for them)."""
+    person = person_get(scope=scope, person_id=person_id)
+    if not frozenset(categories) <= person_categories(scope, person):
+        raise Http404("no such person")
+    return person
+
+
+def purpose_for(
+    scope: Scope,
+    categories: Iterable[str],
+    *,
+    person: Person | None = None,
+    capability: str = "",
+    given: str = "",
+) -> str:
+    """The purpose an access to these categories (of this person) served, for the audit
+    trail and provenance.
+
+    `access.purpose.access_purpose` over the purposes the user holds for the person (their
+    own, or those the person is shared under): those covering the categories and the
+    capability used. A user sees a category because one of their purposes covers it, not
+    necessarily one that covers the page's capability (a marketer's web visits on a
+    timeline come from profiling): then the purposes covering the categories are recorded.
+    A page that shows categories no single purpose covers served each purpose that covers
+    one of them: all are recorded."""
+    shown = sorted(set(categories))
+    purposes = (
+        None
+        if person is None or person_writable(scope, person)
+        else person_share_purposes(scope, person)
+    )
+    try:
+        return access_purpose(scope, shown, capability=capability, given=given, purposes=purposes)
+    except ProcessingRefused:
+        if given:
+            raise
+    try:
+        return access_purpose(scope, shown, purposes=purposes)
+    except ProcessingRefused:
+        if len(shown) < 2:
+            raise
+    found: set[str] = set()
+    for category in shown:
+        found.update(purposes_of(access_purpose(scope, [category], purposes=purposes)))
+    ordered = [
+        code for code in catalogue_snapshot(scope.catalogue_version).purposes if code in found
+    ]
+    out = ""
+    for code in ordered:  # whole codes only: the audit column is short
+        joined = f"{out}{SEPARATOR}{code}" if out else code
+        if len(joined) > 64:
+            break
+        out = joined
+    return out
 
 
 @dataclass
@@ -132,8 +241,17 @@ class PersonDetail:
 def person_detail(
     *, scope: Scope, actor: Actor, person_id: int, purpose: str = "", from_search: bool = False
 ) -> PersonDetail:
+    """The person's data the user may read, audited. With a stated `purpose` (one of the
+    user's), only the categories that purpose covers: the look is for that purpose."""
     person = person_get(scope=scope, person_id=person_id)
     categories = person_categories(scope, person)
+    if purpose:
+        info = catalogue_snapshot(scope.catalogue_version).purposes.get(purpose)
+        if info is None or purpose not in scope.purposes:
+            raise ProcessingRefused(
+                _("Your role does not serve the purpose you named."), code="purpose"
+            )
+        categories = categories & info.categories
     fields = [
         FieldValue(
             m.name,
@@ -145,26 +263,23 @@ def person_detail(
         if m.category in categories and m.name != "search_name"
     ]
     detail = PersonDetail(person=person, fields=fields, categories=categories)
-    if "contact" in categories:
+    contact, link, code = (category_of(m) for m in (ContactPoint, Affiliation, IdentityCode))
+    if contact in categories:
         detail.contact_points = _rows_of_person(ContactPoint, person)
-    if "organisation_link" in categories:
+    if link in categories:
         detail.affiliations = _rows_of_person(Affiliation, person, "organization")
-    if "identity_code" in categories:
+    if code in categories:
         detail.identity_codes = _rows_of_person(IdentityCode, person)
     detail.provenance = [
         p for p in _rows_of_person(Provenance, person) if _provenance_visible(p, categories)
     ]
-    all_categories = {m.category for m in mapped_fields(Person)} | {
-        "contact",
-        "organisation_link",
-        "identity_code",
-    }
+    all_categories = {m.category for m in mapped_fields(Person)} | {contact, link, code}
     detail.hidden_categories = sorted(all_categories - set(categories))
     shown = sorted(
         {f.category for f in fields}
-        | ({"contact"} if detail.contact_points else set())
-        | ({"organisation_link"} if detail.affiliations else set())
-        | ({"identity_code"} if detail.identity_codes else set())
+        | ({contact} if detail.contact_points else set())
+        | ({link} if detail.affiliations else set())
+        | ({code} if detail.identity_codes else set())
     )
     audit_record(
         actor=actor,
@@ -172,7 +287,8 @@ def person_detail(
         person_id=person.pk,
         record=record_key(person),
         categories=shown,
-        purpose=purpose or _default_purpose(scope, shown),
+        purpose=purpose_for(scope, shown, person=person, given=purpose),
+        detail=scope.audit_detail(),
     )
     return detail
 
@@ -193,36 +309,28 @@ def _rows_of_person(model: type[Model], person: Person, *related: str) -> list[A
     return rows
 
 
-_RECORD_CATEGORY = {
-    "register.ContactPoint": "contact",
-    "register.Affiliation": "organisation_link",
-    "register.IdentityCode": "identity_code",
-}
-
-
 def _provenance_visible(p: Provenance, categories: frozenset[str]) -> bool:
-    label = p.record.split(":", 1)[0]
-    return _RECORD_CATEGORY.get(label, "basic") in categories
-
-
-def _default_purpose(scope: Scope, categories: list[str]) -> str:
-    """The first of the user's purposes that covers what was shown."""
-    from rekisteri.catalogue.selectors import catalogue_snapshot
-
-    snap = catalogue_snapshot(scope.catalogue_version)
-    for code in sorted(scope.purposes):
-        if code in snap.purposes and set(categories) <= snap.purposes[code].categories:
-            return code
-    return sorted(scope.purposes)[0] if scope.purposes else ""
+    """Provenance tells what was collected about the person: shown only when the user may
+    read the categories of the fields it names (of the whole record when it names none
+    mapped; never for a record the field map does not know)."""
+    mapped = field_categories(p.record.split(":", 1)[0])
+    if not mapped:
+        return False
+    named = {mapped[f] for f in p.fields if f in mapped} or set(mapped.values())
+    return named <= categories
 
 
 def organization_affiliations(*, scope: Scope, organization: Organization) -> QuerySet[Affiliation]:
-    """The organisation's persons (through their affiliations) that the user may see listed."""
-    allowed = scope.categories_for(organization.controller_id)
-    if not {"basic", "organisation_link"} <= allowed:
-        return Affiliation.objects.none()
+    """The organisation's persons (through their affiliations) that the user may see listed:
+    those of whom the user may read the name and the link to the organisation."""
+    needed = {name_category(), category_of(Affiliation)}
     return (
-        persons_visible(Affiliation.objects.filter(organization=organization), scope, "person")
+        persons_visible(
+            Affiliation.objects.filter(organization=organization),
+            scope,
+            "person",
+            categories=needed,
+        )
         .select_related("person")
         .order_by("person__search_name", "id")
     )

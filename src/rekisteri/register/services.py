@@ -1,4 +1,11 @@
-"""Writes to the register. Each runs in one transaction with its audit event and provenance."""
+"""Writes to the register. Each runs in one transaction with its audit event and provenance.
+
+Every write takes the scope it is done in, never optional: a staff user's
+(`access.selectors.scope_for`) or, for work nobody does by hand (an import, the demo data),
+`access.selectors.system_scope(reason)`, whose reason goes into the audit event. The
+purpose recorded with the data is the one the caller states (one of the scope's purposes)
+or the one the scope's purposes give for the categories written (`selectors.purpose_for`).
+"""
 
 from __future__ import annotations
 
@@ -9,14 +16,21 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from rekisteri.access.capabilities import Cap
 from rekisteri.access.policy import Operation, ProcessingRefused, check_processing
-from rekisteri.access.selectors import Scope
+from rekisteri.access.purpose import purposes_of
+from rekisteri.access.selectors import Scope, category_of
 from rekisteri.audit.models import AuditAction
 from rekisteri.audit.services import Actor, audit_record
 from rekisteri.catalogue.models import SourceKind
 from rekisteri.common.crypto import encrypt_field, keyed_hash
 from rekisteri.common.personal import mapped_fields
-from rekisteri.register.inputs import InputError, clean_organization, clean_person
+from rekisteri.register.inputs import (
+    IDENTITY_CODE,
+    InputError,
+    clean_organization,
+    clean_person,
+)
 from rekisteri.register.models import (
     Affiliation,
     ContactKind,
@@ -30,6 +44,7 @@ from rekisteri.register.models import (
     RelationshipKind,
     record_key,
 )
+from rekisteri.register.selectors import purpose_for
 from rekisteri.register.validators import mask_identity_code
 
 PERSON_EDITABLE = (
@@ -57,11 +72,12 @@ ORG_EDITABLE = (
 
 @dataclass(frozen=True)
 class SourceRef:
-    """Where data came from: one of the catalogue's source kinds, a name, and the purpose."""
+    """Where data came from: one of the catalogue's source kinds, a name, and the purpose
+    it was collected for ("": the purpose the writer's scope gives for it)."""
 
     kind: str = SourceKind.DATA_SUBJECT
     name: str = ""
-    purpose: str = "customer_management"
+    purpose: str = ""
 
 
 def _category_map(model: type) -> dict[str, str]:
@@ -87,10 +103,8 @@ def identity_code_hash(code: str) -> str:
     return keyed_hash(code, purpose="identity-code")
 
 
-def _require(scope: Scope | None, controller_id: int, categories: set[str]) -> None:
-    if scope is None:
-        return  # a process (import, demo) acting with its own authority
-    if controller_id not in scope.controller_ids:
+def _require(scope: Scope, controller_id: int, categories: set[str]) -> None:
+    if not scope.is_staff or controller_id not in scope.controller_ids:
         raise ProcessingRefused("You are not staff of this group company.", code="controller")
     missing = categories - set(scope.categories)
     if missing:
@@ -101,13 +115,29 @@ def _require(scope: Scope | None, controller_id: int, categories: set[str]) -> N
         )
 
 
+def _purpose(scope: Scope, categories: set[str], stated: str, person: Person | None = None) -> str:
+    """The purpose a write is done for: the one stated (which must be one of the scope's),
+    else the one the scope's purposes give for these categories."""
+    if stated:
+        if not set(purposes_of(stated)) <= scope.purposes:
+            raise ProcessingRefused(
+                "Your role does not serve the purpose you named.", code="purpose"
+            )
+        return stated
+    return purpose_for(scope, categories, person=person, capability=Cap.KEEP_REGISTER)
+
+
+def _with_purpose(source: SourceRef, purpose: str) -> SourceRef:
+    return SourceRef(kind=source.kind, name=source.name, purpose=purpose)
+
+
 @transaction.atomic
 def organization_create(
     *,
     actor: Actor,
     controller: Controller,
     data: dict[str, Any],
-    scope: Scope | None = None,
+    scope: Scope,
     source: SourceRef | None = None,
 ) -> Organization:
     _require(scope, controller.pk, set())
@@ -135,13 +165,14 @@ def organization_create(
         action=AuditAction.CREATE,
         record=record_key(org),
         reason=f"organisation created ({(source or SourceRef()).kind})",
+        detail=scope.audit_detail(),
     )
     return org
 
 
 @transaction.atomic
 def organization_update(
-    *, actor: Actor, organization: Organization, data: dict[str, Any], scope: Scope | None = None
+    *, actor: Actor, organization: Organization, data: dict[str, Any], scope: Scope
 ) -> Organization:
     _require(scope, organization.controller_id, set())
     cleaned = clean_organization(
@@ -173,7 +204,11 @@ def organization_update(
     if changed:
         organization.save(update_fields=[*changed, "updated_at"])
         audit_record(
-            actor=actor, action=AuditAction.UPDATE, record=record_key(organization), fields=changed
+            actor=actor,
+            action=AuditAction.UPDATE,
+            record=record_key(organization),
+            fields=changed,
+            detail=scope.audit_detail(),
         )
     return organization
 
@@ -196,7 +231,7 @@ def relationship_add(
     organization: Organization,
     kind: str,
     start: date | None = None,
-    scope: Scope | None = None,
+    scope: Scope,
 ) -> OrganizationRelationship:
     """Start a relationship (customer, prospect, supplier, partner) with the organisation.
 
@@ -217,6 +252,7 @@ def relationship_add(
         record=record_key(organization),
         fields=["relationships"],
         reason=f"relationship started: {kind}",
+        detail=scope.audit_detail(),
     )
     return rel
 
@@ -227,7 +263,7 @@ def relationship_end(
     actor: Actor,
     relationship: OrganizationRelationship,
     end: date | None = None,
-    scope: Scope | None = None,
+    scope: Scope,
 ) -> OrganizationRelationship:
     """End an ongoing relationship; from this date its retention periods start to run."""
     relationship = OrganizationRelationship.objects.select_for_update().get(pk=relationship.pk)
@@ -240,6 +276,7 @@ def relationship_end(
         record=record_key(organization),
         fields=["relationships"],
         reason=f"relationship ended: {relationship.kind}",
+        detail=scope.audit_detail(),
     )
     return relationship
 
@@ -250,7 +287,7 @@ def affiliation_end(
     actor: Actor,
     affiliation: Affiliation,
     end: date | None = None,
-    scope: Scope | None = None,
+    scope: Scope,
     source: SourceRef = SourceRef(),
 ) -> Affiliation:
     """The person no longer works for the organisation (or is no longer its contact).
@@ -260,9 +297,9 @@ def affiliation_end(
     """
     affiliation = Affiliation.objects.select_for_update().get(pk=affiliation.pk)
     person = affiliation.person
-    if scope is not None:
-        check_processing(scope, person, Operation.EDIT)
-        _require_visible(scope, person, {"organisation_link"})
+    link = {category_of(Affiliation, "end")}
+    _require_visible(scope, person, link)
+    source = _with_purpose(source, _purpose(scope, link, source.purpose, person))
     _set_end(affiliation, end, "the link has already ended")
     provenance_add(person=person, obj=affiliation, fields=["end"], source=source, actor=actor)
     audit_record(
@@ -270,16 +307,25 @@ def affiliation_end(
         action=AuditAction.UPDATE,
         person_id=person.pk,
         record=record_key(affiliation),
-        categories=["organisation_link"],
+        categories=link,
         fields=["end"],
         purpose=source.purpose,
+        detail=scope.audit_detail(),
     )
     return affiliation
 
 
 def relationship_set(
-    *, actor: Actor, organization: Organization, kind: str, start: Any = None, end: Any = None
+    *,
+    actor: Actor,
+    organization: Organization,
+    kind: str,
+    scope: Scope,
+    start: Any = None,
+    end: Any = None,
 ) -> OrganizationRelationship:
+    """A relationship with its dates as they were (an import, the demo data)."""
+    _require(scope, organization.controller_id, set())
     with transaction.atomic():
         rel = OrganizationRelationship.objects.create(
             organization=organization, kind=kind, start=start, end=end
@@ -289,6 +335,7 @@ def relationship_set(
             action=AuditAction.UPDATE,
             record=record_key(organization),
             fields=["relationships"],
+            detail=scope.audit_detail(),
         )
     return rel
 
@@ -299,8 +346,8 @@ def person_create(
     actor: Actor,
     controller: Controller,
     data: dict[str, Any],
+    scope: Scope,
     source: SourceRef = SourceRef(),
-    scope: Scope | None = None,
     organization: Organization | None = None,
     audit: bool = True,
 ) -> Person:
@@ -311,10 +358,15 @@ def person_create(
     v = cleaned.values
     categories = {_category_map(Person)[k] for k in PERSON_EDITABLE if k in v}
     if v.get("email") or v.get("phone"):
-        categories.add("contact")
-    if v.get("identity_code"):
-        categories.add("identity_code")
+        categories.add(category_of(ContactPoint, "value"))
+    if organization is not None or v.get("organization_business_id"):
+        categories.add(category_of(Affiliation, "start"))
+    code_category = {category_of(IdentityCode, "encrypted")}
+    if v.get(IDENTITY_CODE):
+        categories |= code_category
     _require(scope, controller.pk, categories)
+    given = source  # the identity code's purpose is its own (below)
+    source = _with_purpose(source, _purpose(scope, categories - code_category, source.purpose))
     if organization is None and v.get("organization_business_id"):
         organization = Organization.objects.filter(
             controller=controller, business_id=v["organization_business_id"]
@@ -364,13 +416,14 @@ def person_create(
             source=source,
             actor=actor,
         )
-    if v.get("identity_code"):
+    if v.get(IDENTITY_CODE):
         identity_code_set(
             actor=actor,
             person=person,
-            code=v["identity_code"],
+            code=v[IDENTITY_CODE],
             country=v["identity_code_country"],
-            source=source,
+            source=given,
+            scope=scope,
             audit=False,
         )
     if audit:
@@ -380,16 +433,27 @@ def person_create(
             person_id=person.pk,
             record=record_key(person),
             categories=categories,
-            purpose=source.purpose,
+            purpose=_purpose(scope, categories, given.purpose),
             reason=f"created from {source.kind}",
+            detail=scope.audit_detail(),
         )
     return person
 
 
 def identity_code_set(
-    *, actor: Actor, person: Person, code: str, country: str, source: SourceRef, audit: bool = True
+    *,
+    actor: Actor,
+    person: Person,
+    code: str,
+    country: str,
+    source: SourceRef,
+    scope: Scope,
+    audit: bool = True,
 ) -> IdentityCode:
+    category = {category_of(IdentityCode, "encrypted")}
     with transaction.atomic():
+        _require_visible(scope, person, category)
+        source = _with_purpose(source, _purpose(scope, category, source.purpose, person))
         obj, _ = IdentityCode.objects.update_or_create(
             person=person,
             country=country,
@@ -406,8 +470,9 @@ def identity_code_set(
                 action=AuditAction.UPDATE,
                 person_id=person.pk,
                 record=record_key(obj),
-                categories=["identity_code"],
+                categories=category,
                 purpose=source.purpose,
+                detail=scope.audit_detail(),
             )
     return obj
 
@@ -418,8 +483,8 @@ def person_update(
     actor: Actor,
     person: Person,
     data: dict[str, Any],
-    scope: Scope | None = None,
-    purpose: str = "customer_management",
+    scope: Scope,
+    purpose: str = "",
     source: SourceRef | None = None,
     reason: str = "",
 ) -> Person:
@@ -444,17 +509,13 @@ def person_update(
             old = current.value if current else ""
             if old != v[kind]:
                 contact_changes[kind] = (old, v[kind])
-    categories = {cats[k] for k in changes} | ({"contact"} if contact_changes else set())
-    if scope is not None:
-        check_processing(scope, person, Operation.EDIT)
-        _require_visible(scope, person, categories)
+    contact = category_of(ContactPoint, "value")
+    categories = {cats[k] for k in changes} | ({contact} if contact_changes else set())
+    _require_visible(scope, person, categories)
     if not changes and not contact_changes:
         return person
-    src = source or SourceRef(
-        kind=SourceKind.DATA_SUBJECT if not scope else SourceKind.DATA_SUBJECT,
-        name="",
-        purpose=purpose,
-    )
+    purpose = _purpose(scope, categories, purpose or (source.purpose if source else ""), person)
+    src = _with_purpose(source or SourceRef(kind=SourceKind.DATA_SUBJECT), purpose)
     for k, (_old, new) in changes.items():
         setattr(person, k, new)
     if changes:
@@ -484,6 +545,7 @@ def person_update(
         purpose=purpose,
         reason=reason,
         sealed=sealed,
+        detail=scope.audit_detail(),
     )
     return person
 
@@ -500,12 +562,14 @@ def affiliation_add(
     person: Person,
     organization: Organization,
     data: dict[str, Any],
+    scope: Scope,
     source: SourceRef = SourceRef(),
-    scope: Scope | None = None,
 ) -> Affiliation:
-    if scope is not None:
-        check_processing(scope, person, Operation.EDIT)
-        _require_visible(scope, person, {"organisation_link"})
+    link = {category_of(Affiliation, "start")}
+    _require_visible(scope, person, link)
+    if organization.controller_id != person.controller_id:
+        raise InputError({"organization_id": "belongs to another group company"})
+    source = _with_purpose(source, _purpose(scope, link, source.purpose, person))
     aff = Affiliation.objects.create(
         person=person,
         organization=organization,
@@ -528,7 +592,8 @@ def affiliation_add(
         action=AuditAction.CREATE,
         person_id=person.pk,
         record=record_key(aff),
-        categories=["organisation_link"],
+        categories=link,
         purpose=source.purpose,
+        detail=scope.audit_detail(),
     )
     return aff

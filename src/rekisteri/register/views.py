@@ -1,5 +1,6 @@
 """Staff pages of the register. Thin: reads go through register.selectors, writes through
-register.services, and both decide what the user may do (access.selectors.scope_for)."""
+register.services; the gate (access.gate) decides who reaches a page, and the selectors
+which person or organisation exists for the user (404 otherwise)."""
 
 from __future__ import annotations
 
@@ -13,9 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rekisteri.access.capabilities import Cap
-from rekisteri.access.gate import may_reach, requires
+from rekisteri.access.gate import may_reach, requires, scope_of
 from rekisteri.access.policy import Operation, ProcessingRefused, check_processing
-from rekisteri.access.selectors import scope_for
+from rekisteri.access.selectors import person_categories
 from rekisteri.audit.services import Actor, actor_of
 from rekisteri.catalogue.models import SourceKind
 from rekisteri.register import selectors, services
@@ -65,7 +66,7 @@ def _apply(
 
 @requires(Cap.KEEP_REGISTER)
 def person_list(request: HttpRequest) -> HttpResponse:
-    scope = scope_for(request.user)
+    scope = scope_of(request)
     q = request.GET.get("q", "").strip()
     page = paginate(selectors.person_list(scope=scope, q=q), request)
     return render(request, "register/person_list.html", {"page": page, "q": q})
@@ -73,7 +74,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
 
 @requires(Cap.KEEP_REGISTER)
 def person_detail_view(request: HttpRequest, person_id: int) -> HttpResponse:
-    scope = scope_for(request.user)
+    scope = scope_of(request)
     detail = selectors.person_detail(
         scope=scope,
         actor=_actor(request),
@@ -91,7 +92,7 @@ def person_detail_view(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @requires(Cap.KEEP_REGISTER)
 def person_create_view(request: HttpRequest) -> HttpResponse:
-    scope = scope_for(request.user)
+    scope = scope_of(request)
     kwargs: dict[str, Any] = {"categories": scope.categories, "scope": scope}
     if request.method == "POST":
         form = PersonForm(request.POST, **kwargs)
@@ -123,11 +124,11 @@ def person_create_view(request: HttpRequest) -> HttpResponse:
 
 @requires(Cap.KEEP_REGISTER)
 def person_edit_view(request: HttpRequest, person_id: int) -> HttpResponse:
-    scope = scope_for(request.user)
+    scope = scope_of(request)
     if request.method == "POST":
-        person = selectors.person_get(scope=scope, person_id=person_id)
-        categories = scope.categories_for(person.controller_id)
-        form = PersonForm(request.POST, categories=categories, editing=True)
+        person = selectors.person_get_to_change(scope=scope, person_id=person_id)
+        categories = person_categories(scope, person)
+        form = PersonForm(request.POST, categories=categories, scope=scope, editing=True)
         source = ProvenanceForm(request.POST, scope=scope)
         if form.is_valid() and source.is_valid():
             ref = source.source_ref()
@@ -151,7 +152,9 @@ def person_edit_view(request: HttpRequest, person_id: int) -> HttpResponse:
         return _person_form(request, form, source, person)
     # Showing the form shows the person's data: that is a view, audited as one.
     detail = selectors.person_detail(scope=scope, actor=_actor(request), person_id=person_id)
-    form = PersonForm(initial=_initial(detail), categories=detail.categories, editing=True)
+    form = PersonForm(
+        initial=_initial(detail), categories=detail.categories, scope=scope, editing=True
+    )
     source = ProvenanceForm(scope=scope)
     try:
         check_processing(scope, detail.person, Operation.EDIT)
@@ -165,8 +168,8 @@ def person_edit_view(request: HttpRequest, person_id: int) -> HttpResponse:
 @requires(Cap.KEEP_REGISTER)
 def person_affiliation_end_view(request: HttpRequest, person_id: int) -> HttpResponse:
     """The person has left the organisation: the link gets its end date."""
-    scope = scope_for(request.user)
-    person = selectors.person_get(scope=scope, person_id=person_id)
+    scope = scope_of(request)
+    person = selectors.person_get_to_change(scope=scope, person_id=person_id)
 
     def end(data: dict[str, Any]) -> None:
         services.affiliation_end(
@@ -207,7 +210,7 @@ def _initial(detail: selectors.PersonDetail) -> dict[str, Any]:
 
 @requires(Cap.KEEP_REGISTER)
 def organization_list_view(request: HttpRequest) -> HttpResponse:
-    scope = scope_for(request.user)
+    scope = scope_of(request)
     q = request.GET.get("q", "").strip()
     page = paginate(selectors.organization_list(scope=scope, q=q), request)
     return render(request, "register/organization_list.html", {"page": page, "q": q})
@@ -215,7 +218,7 @@ def organization_list_view(request: HttpRequest) -> HttpResponse:
 
 @requires(Cap.KEEP_REGISTER)
 def organization_detail_view(request: HttpRequest, organization_id: int) -> HttpResponse:
-    scope = scope_for(request.user)
+    scope = scope_of(request)
     org = selectors.organization_get(scope=scope, organization_id=organization_id)
     page = paginate(selectors.organization_affiliations(scope=scope, organization=org), request)
     context = {
@@ -230,7 +233,7 @@ def organization_detail_view(request: HttpRequest, organization_id: int) -> Http
 @require_POST
 @requires(Cap.KEEP_REGISTER)
 def organization_relationship_add_view(request: HttpRequest, organization_id: int) -> HttpResponse:
-    scope = scope_for(request.user)
+    scope = scope_of(request)
     org = selectors.organization_get(scope=scope, organization_id=organization_id)
 
     def start(data: dict[str, Any]) -> None:
@@ -249,7 +252,7 @@ def organization_relationship_add_view(request: HttpRequest, organization_id: in
 @require_POST
 @requires(Cap.KEEP_REGISTER)
 def organization_relationship_end_view(request: HttpRequest, organization_id: int) -> HttpResponse:
-    scope = scope_for(request.user)
+    scope = scope_of(request)
     org = selectors.organization_get(scope=scope, organization_id=organization_id)
 
     def end(data: dict[str, Any]) -> None:
@@ -266,7 +269,7 @@ def organization_relationship_end_view(request: HttpRequest, organization_id: in
 
 @requires(Cap.KEEP_REGISTER)
 def organization_create_view(request: HttpRequest) -> HttpResponse:
-    scope = scope_for(request.user)
+    scope = scope_of(request)
     if request.method == "POST":
         form = OrganizationForm(request.POST, scope=scope)
         if form.is_valid():
@@ -292,10 +295,10 @@ def organization_create_view(request: HttpRequest) -> HttpResponse:
 
 @requires(Cap.KEEP_REGISTER)
 def organization_edit_view(request: HttpRequest, organization_id: int) -> HttpResponse:
-    scope = scope_for(request.user)
+    scope = scope_of(request)
     org = selectors.organization_get(scope=scope, organization_id=organization_id)
     if request.method == "POST":
-        form = OrganizationForm(request.POST, editing=True)
+        form = OrganizationForm(request.POST, scope=scope, editing=True)
         if form.is_valid():
             try:
                 services.organization_update(
@@ -313,7 +316,7 @@ def organization_edit_view(request: HttpRequest, organization_id: int) -> HttpRe
                 messages.success(request, _("The changes were saved."))
                 return redirect("register:organization_detail", organization_id=org.pk)
     else:
-        form = OrganizationForm(initial=_org_initial(org), editing=True)
+        form = OrganizationForm(initial=_org_initial(org), scope=scope, editing=True)
     return _org_form(request, form, org)
 
 

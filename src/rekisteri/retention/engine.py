@@ -42,6 +42,7 @@ from django.conf import settings
 from django.db import connection, models
 from django.db.models import Q, QuerySet
 
+from rekisteri.audit.work import category_of
 from rekisteri.catalogue.models import RetentionAction, RetentionAnchor
 from rekisteri.catalogue.selectors import catalogue_snapshot
 from rekisteri.common.personal import mapped_fields
@@ -95,9 +96,9 @@ class Unapplied:
 #: Register models and the one category whose rule each follows (their other fields go
 #: with the row: a contact point's verification date, the person's flags and names).
 REGISTER_CATEGORIES: dict[type[models.Model], str] = {
-    ContactPoint: "contact",
-    Affiliation: "organisation_link",
-    Person: "basic",
+    ContactPoint: category_of(ContactPoint, "value"),
+    Affiliation: category_of(Affiliation, "is_contact_person"),
+    Person: category_of(Person, "first_name"),
 }
 
 

@@ -21,10 +21,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from rekisteri.access.capabilities import Cap
 from rekisteri.access.policy import Operation, ProcessingRefused, check_processing
 from rekisteri.access.selectors import Scope
 from rekisteri.audit.models import AuditAction
 from rekisteri.audit.services import Actor, audit_record
+from rekisteri.audit.work import category_of, work_purpose
 from rekisteri.register.models import Affiliation, ContactKind, ContactPoint, record_key
 from rekisteri.register.validators import InvalidValue, normalise_email, normalise_phone
 from rekisteri.retention.engine import ended_organizations
@@ -38,6 +40,14 @@ CONFIRMED_CONTACT_PERIOD = Period(years=1)
 RULES = {
     UNCONFIRMED: "Contact details not confirmed for two years",
     ENDED_RELATIONSHIP: "Contact persons of organisations whose relationship has ended",
+}
+#: the data categories of the records under review, from the field map
+CONTACT = category_of(ContactPoint, "value")
+LINK = category_of(Affiliation, "is_contact_person")
+#: record kind -> (model, its category)
+KINDS: dict[str, tuple[type[Any], str]] = {
+    "contact_point": (ContactPoint, CONTACT),
+    "affiliation": (Affiliation, LINK),
 }
 
 
@@ -61,7 +71,7 @@ def review_list(*, scope: Scope, as_of: date | None = None, limit: int = 200) ->
     """Records due for review that the user may act on (their own group companies)."""
     as_of = as_of or timezone.localdate()
     items: list[ReviewItem] = []
-    if "contact" in scope.categories:
+    if CONTACT in scope.categories:
         cutoff = start_of_day(sub_period(as_of, UNCONFIRMED_PERIOD))
         stale = (
             ContactPoint.objects.filter(
@@ -84,7 +94,7 @@ def review_list(*, scope: Scope, as_of: date | None = None, limit: int = 200) ->
                     since=cp.verified_at or cp.created_at,
                 )
             )
-    if "organisation_link" in scope.categories:
+    if LINK in scope.categories:
         links = (
             Affiliation.objects.filter(
                 is_contact_person=True,
@@ -123,9 +133,9 @@ class ReviewError(ValueError):
 
 
 def _get(scope: Scope, kind: str, pk: int) -> Any:
-    model = {"contact_point": ContactPoint, "affiliation": Affiliation}.get(kind)
-    if model is None:
+    if kind not in KINDS:
         raise ReviewError("unknown record kind")
+    model = KINDS[kind][0]
     obj = (
         model.objects.filter(pk=pk, person__controller_id__in=scope.controller_ids)
         .select_related("person")
@@ -154,7 +164,7 @@ def review_decide(
     if rule not in RULES:
         raise ReviewError("unknown review rule")
     obj = _get(scope, kind, pk)
-    category = "contact" if kind == "contact_point" else "organisation_link"
+    category = KINDS[kind][1]
     if category not in scope.categories:
         raise ProcessingRefused(
             f"Your role's purposes do not cover this data category: {category}", code="category"
@@ -211,7 +221,7 @@ def review_decide(
         record=record,
         categories=[category],
         fields=fields,
-        purpose="customer_management" if "customer_management" in scope.purposes else "",
+        purpose=work_purpose(scope, Cap.REVIEW_RETENTION, [category]),
         reason=f"review {rule}: {decision}",
         detail={"rule": rule, "decision": decision},
         sealed=sealed,

@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
+from rekisteri.access.selectors import Scope
 from rekisteri.catalogue.models import RetentionAnchor
 from rekisteri.retention import engine
 from rekisteri.retention.models import HoldScope, LegalHold
@@ -129,11 +130,14 @@ def legal_holds_for(*, person_id: int, as_of: date | None = None) -> list[dict[s
         (h for h in holds if h.scope == HoldScope.RECORD), key=lambda h: (h.created_at, h.pk)
     )
     records.reverse()  # the model's order: newest first
-    out = [{"reason": h.reason, "until": h.until, "scope": h.scope, "id": h.pk} for h in direct]
-    for h in records:
-        if _record_person(h.record) == person_id:
-            out.append({"reason": h.reason, "until": h.until, "scope": h.scope, "id": h.pk})
+    out = [_hold_row(h) for h in direct]
+    out += [_hold_row(h) for h in records if _record_person(h.record) == person_id]
     return out
+
+
+def _hold_row(h: LegalHold) -> dict[str, Any]:
+    """What an erasure plan needs of a hold; a record hold names its record ("app.Model:pk")."""
+    return {"reason": h.reason, "until": h.until, "scope": h.scope, "id": h.pk, "record": h.record}
 
 
 def _record_person(record: str) -> int | None:
@@ -150,8 +154,11 @@ def _record_person(record: str) -> int | None:
     return model._default_manager.filter(pk=int(pk)).values_list(path, flat=True).first()
 
 
-def legal_hold_list(*, include_released: bool = False) -> list[LegalHold]:
-    qs = LegalHold.objects.select_related("person", "organization", "controller")
+def legal_hold_list(*, scope: Scope, include_released: bool = False) -> list[LegalHold]:
+    """The holds of the user's own group companies."""
+    qs = LegalHold.objects.filter(controller_id__in=scope.controller_ids).select_related(
+        "person", "organization", "controller"
+    )
     if not include_released:
         qs = qs.filter(released_at__isnull=True)
     return list(qs.order_by("-created_at")[:500])
@@ -250,9 +257,9 @@ def _retention_end(category: str, person_id: int, record: Any, memo: dict[Any, A
         if record is not None and not isinstance(record, t.model):
             continue
         if t.anchor == RetentionAnchor.RELATIONSHIP_ENDED:
-            base = _memo(memo, "relationship", lambda: _relationship_end(person_id))
+            base = _memo(memo, "relationship_end", lambda: _relationship_end(person_id))
         elif t.anchor == RetentionAnchor.CONTACT_ENDED:
-            base = _memo(memo, "contact", lambda: _contact_end(person_id))
+            base = _memo(memo, "contact_end", lambda: _contact_end(person_id))
         elif record is not None:
             base = engine.anchor_date(t, record)
         else:
@@ -296,9 +303,9 @@ def _rule_only_end(category: str, person_id: int, memo: dict[Any, Any]) -> date 
     for rule in rules:
         period = Period.of(rule)
         if rule.anchor == RetentionAnchor.RELATIONSHIP_ENDED:
-            base = _memo(memo, "relationship", lambda: _relationship_end(person_id))
+            base = _memo(memo, "relationship_end", lambda: _relationship_end(person_id))
         elif rule.anchor == RetentionAnchor.CONTACT_ENDED:
-            base = _memo(memo, "contact", lambda: _contact_end(person_id))
+            base = _memo(memo, "contact_end", lambda: _contact_end(person_id))
         else:
             return None
         if base is None:

@@ -21,6 +21,12 @@ Design, after Zulip's zerver/lib/retention.py:
 - Re-running is always safe: what is gone is no longer due; what remains is selected again.
   A run that was killed is closed by the next one and audited then.
 - The audit trail gets one event per sweep with the counts per rule, no personal data.
+- Layers (docs/layers.md): this module is retention's work, above rights (it deletes the
+  generated packages of the persons it deletes); the rules it applies (engine, selectors)
+  sit below rights, which reads retention ends and holds from them.
+- The sweep is background work: it runs only under a system scope (audit.work.system_scope),
+  opened with its reason by `rekisteri retention sweep`. Legal holds are placed and released
+  by a user under their own scope, on their own group companies' data only.
 """
 
 from __future__ import annotations
@@ -35,16 +41,24 @@ from django.db import connection, models, router, transaction
 from django.db.models import Max
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from rekisteri.access.capabilities import Cap
+from rekisteri.access.policy import ProcessingRefused
+from rekisteri.access.selectors import Scope
 from rekisteri.audit.models import AuditAction
 from rekisteri.audit.services import Actor, audit_key_destroy, audit_record
+from rekisteri.audit.work import category_of, is_system, work_purpose
 from rekisteri.interactions.files import orphan_files_remove, stray_files_remove
-from rekisteri.register.models import Affiliation, Person
+from rekisteri.register.models import Affiliation, Organization, Person
 from rekisteri.retention import engine
 from rekisteri.retention.models import HoldScope, LegalHold, SweepRun, SweepStatus
+from rekisteri.rights.models import Package
+from rekisteri.rights.packages import packages_delete, packages_purge_expired
 
 CHUNK = 20000
-RETENTION_ACTOR = Actor("retention", purpose="retention")
+#: the actor name of the sweep (audit.selectors shows it to a person as what it is)
+SWEEP_ACTOR = "retention"
 
 
 @dataclass
@@ -117,9 +131,6 @@ def _delete_persons(ids: list[int]) -> int:
         return 0
     # Generated access and portability packages hold the person's data: they go with the
     # person (rows now, files after commit), as in erasure (DESIGN: "purged with the person").
-    from rekisteri.rights.models import Package
-    from rekisteri.rights.packages import packages_delete
-
     packages_delete(list(Package.objects.filter(persons__in=ids).distinct()))
     Person.objects.filter(pk__in=ids).delete()
     for pid in ids:
@@ -262,7 +273,7 @@ def _apply_target(
     return total
 
 
-def _close_interrupted(*, actor: Actor) -> None:
+def _close_interrupted(*, scope: Scope) -> None:
     """A run killed mid-way: mark it failed and audit what it had removed."""
     for run in SweepRun.objects.filter(status=SweepStatus.RUNNING):
         with transaction.atomic():
@@ -270,19 +281,20 @@ def _close_interrupted(*, actor: Actor) -> None:
             run.finished_at = timezone.now()
             run.error = run.error or "interrupted"
             run.save(update_fields=["status", "finished_at", "error"])
-            _audit(actor=actor, run=run, interrupted=True)
+            _audit(scope=scope, run=run, interrupted=True)
 
 
-def _audit(*, actor: Actor, run: SweepRun, interrupted: bool = False) -> None:
+def _audit(*, scope: Scope, run: SweepRun, interrupted: bool = False) -> None:
     counts = {k: v for k, v in run.counts.items() if not k.startswith("_")}
     audit_record(
-        actor=actor,
+        actor=Actor(scope.username),
         action=AuditAction.RETENTION,
         record=f"retention.SweepRun:{run.pk}",
         categories=sorted(_categories_of(counts)),
-        purpose="retention",
+        # Storage limitation (Art. 5(1)(e)) is no purpose of the catalogue's: none is named.
         reason="retention sweep interrupted" if interrupted else "retention sweep",
         detail={
+            "system_work": scope.system_reason,
             "run": run.pk,
             "as_of": run.as_of.isoformat(),
             "status": run.status,
@@ -305,22 +317,53 @@ def _categories_of(counts: dict[str, Any]) -> set[str]:
     return out
 
 
+class SweepRefused(ValueError):
+    """The sweep cannot run as asked; the message says why (no data was touched)."""
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def sweep_as_of_check(as_of: date | None) -> date:
+    """The day to sweep as of: today or earlier. Deleting data before its rule is due
+    cannot be undone, so a later day is refused (plan and verify may look ahead)."""
+    today = _today()
+    as_of = as_of or today
+    if as_of > today:
+        raise SweepRefused(
+            _(
+                "A sweep cannot run as of a future day (%(day)s): it would delete data before "
+                "its retention rule is due, and that cannot be undone. Use `retention plan "
+                "--as-of` to see what will fall due."
+            )
+            % {"day": as_of.isoformat()}
+        )
+    return as_of
+
+
 @engine.with_anti_join_memory
 def retention_sweep(
     *,
-    actor: Actor = RETENTION_ACTOR,
+    scope: Scope,
     as_of: date | None = None,
     dry_run: bool = False,
     chunk: int = CHUNK,
     progress_factory: Callable[[int, str], Any] | None = None,
     after_chunk: Callable[[engine.Target, int], None] | None = None,
 ) -> SweepResult:
-    """Apply every retention rule as of `as_of` (today by default).
+    """Apply every retention rule as of `as_of` (today by default, never a later day).
 
+    `scope` must be a system scope (audit.work.system_scope): the sweep is background work
+    over every group company, and its reason goes into the audit trail.
     `progress_factory(total, description)` returns a tqdm-like object (update(n), close()).
     `after_chunk(target, n)` is called after each committed chunk (tests kill the sweep there).
     """
-    as_of = as_of or timezone.localdate()
+    if not is_system(scope):
+        raise ProcessingRefused(
+            _("The retention sweep runs as background work, not as a user."), code="system"
+        )
+    as_of = sweep_as_of_check(as_of)
     all_targets, _unapplied = engine.targets()
     if dry_run:
         from rekisteri.retention.selectors import retention_plan
@@ -334,17 +377,15 @@ def retention_sweep(
                 rule[verb] = rule.get(verb, 0) + line.due_now
         return result
 
-    _close_interrupted(actor=actor)
+    _close_interrupted(scope=scope)
     # Left over by a run killed between a commit and its file removal.
     leftover_files = orphan_files_remove() + stray_files_remove()
     # Expired access packages (30 days) are personal data past their purpose too.
-    from rekisteri.rights.packages import packages_purge_expired
-
     packages_purge_expired()
     run = SweepRun.objects.create(
         as_of=as_of,
         status=SweepStatus.RUNNING,
-        actor=actor.name,
+        actor=scope.username,
         counts={},
         files_removed=leftover_files,
     )
@@ -370,7 +411,7 @@ def retention_sweep(
         run.error = type(exc).__name__[:255]
         run.save(update_fields=["status", "finished_at", "error"])
         with transaction.atomic():
-            _audit(actor=actor, run=run, interrupted=True)
+            _audit(scope=scope, run=run, interrupted=True)
         raise
     finally:
         if progress is not None:
@@ -380,7 +421,7 @@ def retention_sweep(
         run.status = SweepStatus.DONE
         run.finished_at = timezone.now()
         run.save(update_fields=["status", "finished_at"])
-        _audit(actor=actor, run=run)
+        _audit(scope=scope, run=run)
     result.counts = {k: v for k, v in run.counts.items() if not k.startswith("_")}
     result.files_removed = run.files_removed
     return result
@@ -389,33 +430,77 @@ def retention_sweep(
 # --- legal holds -------------------------------------------------------------------------
 
 
+#: the data category of a hold's reason (a dispute with the person is their data)
+HOLD_REASON_CATEGORY = category_of(LegalHold, "reason")
+
+
+class HoldError(ValueError):
+    """A legal hold cannot be placed as asked; the message names the input."""
+
+
+def _not_ours() -> HoldError:
+    # The same words for another company's record and for one that does not exist.
+    return HoldError(_("target: no such record in the register of your group company"))
+
+
+def _record_controller(record: str) -> tuple[str, int, int | None]:
+    """(model label, id, the controller of its person or its own) of "app.Model:pk"."""
+    from django.apps import apps
+
+    label, _sep, pk = record.partition(":")
+    if not pk.isdigit():
+        raise HoldError(_("target: a record is named like interactions.Invoice:12"))
+    try:
+        model = apps.get_model(label)
+    except (LookupError, ValueError) as exc:
+        raise _not_ours() from exc
+    path = getattr(model, "subject_path", None)
+    if path is not None:
+        field = f"{path}__controller_id" if path else "controller_id"
+    elif any(f.name == "controller" for f in model._meta.concrete_fields):
+        field = "controller_id"
+    else:
+        raise _not_ours()
+    controller_id = model._default_manager.filter(pk=int(pk)).values_list(field, flat=True).first()
+    return model._meta.label, int(pk), controller_id
+
+
 @transaction.atomic
 def legal_hold_place(
     *,
+    scope: Scope,
     actor: Actor,
-    controller: Any,
     reason: str,
-    person: Any = None,
-    organization: Any = None,
+    controller: Any = None,
+    person: Person | None = None,
+    organization: Organization | None = None,
     record: str = "",
     until: date | None = None,
 ) -> LegalHold:
+    """Place a hold on a person, an organisation or one record of the user's own group
+    companies (another company's target is refused as if it did not exist)."""
+    purpose = work_purpose(scope, Cap.MANAGE_LEGAL_HOLDS)
+    if not (reason or "").strip():
+        raise HoldError(_("reason: is required"))
     record_model, record_id = "", None
     if person is not None:
-        scope = HoldScope.PERSON
+        kind = HoldScope.PERSON
+        owner = person.controller_id
     elif organization is not None:
-        scope = HoldScope.ORGANIZATION
+        kind = HoldScope.ORGANIZATION
+        owner = organization.controller_id
     elif record:
-        scope = HoldScope.RECORD
-        record_model, _, record_pk = record.partition(":")
-        if not record_pk.isdigit():
-            raise ValueError("a record is named like interactions.Invoice:12")
-        record_id = int(record_pk)
+        kind = HoldScope.RECORD
+        record_model, record_id, owner = _record_controller(record)
     else:
-        raise ValueError("a legal hold needs a person, an organisation or a record")
+        raise HoldError(_("target: a legal hold needs a person, an organisation or a record"))
+    if owner not in scope.controller_ids:
+        raise _not_ours()
+    if controller is not None and controller.pk != owner:
+        raise _not_ours()
     hold = LegalHold.objects.create(
-        controller=controller,
-        scope=scope,
+        controller_id=owner,
+        scope=kind,
         person=person,
         organization=organization,
         record_model=record_model,
@@ -429,17 +514,34 @@ def legal_hold_place(
         action=AuditAction.CREATE,
         person_id=person.pk if person is not None else None,
         record=f"retention.LegalHold:{hold.pk}",
-        categories=["customer_relationship"] if person is not None else [],
-        purpose="retention",
+        categories=[HOLD_REASON_CATEGORY] if person is not None else [],
+        purpose=purpose,
         reason="legal hold placed",
-        detail={"scope": scope, "until": until.isoformat() if until else None},
+        detail={"scope": kind, "until": until.isoformat() if until else None},
         sealed={"reason": reason} if person is not None else None,
     )
     return hold
 
 
+def legal_hold_get(*, scope: Scope, hold_id: int) -> LegalHold:
+    """An active hold of the user's own group companies (404 otherwise, as if none)."""
+    from django.http import Http404
+
+    hold = LegalHold.objects.filter(
+        pk=hold_id, controller_id__in=scope.controller_ids, released_at__isnull=True
+    ).first()
+    if hold is None or not scope.can(Cap.MANAGE_LEGAL_HOLDS):
+        raise Http404("no such legal hold")
+    return hold
+
+
 @transaction.atomic
-def legal_hold_release(*, actor: Actor, hold: LegalHold) -> LegalHold:
+def legal_hold_release(*, scope: Scope, actor: Actor, hold: LegalHold) -> LegalHold:
+    """Release a hold of the user's own group companies (checked again here)."""
+    purpose = work_purpose(scope, Cap.MANAGE_LEGAL_HOLDS)
+    hold = LegalHold.objects.select_for_update().get(pk=hold.pk)
+    if hold.controller_id not in scope.controller_ids or hold.released_at is not None:
+        raise ProcessingRefused(_("No such legal hold in your group company."), code="controller")
     hold.released_at = timezone.now()
     hold.released_by = actor.name
     hold.save(update_fields=["released_at", "released_by"])
@@ -448,7 +550,7 @@ def legal_hold_release(*, actor: Actor, hold: LegalHold) -> LegalHold:
         action=AuditAction.UPDATE,
         person_id=hold.person_id,
         record=f"retention.LegalHold:{hold.pk}",
-        purpose="retention",
+        purpose=purpose,
         reason="legal hold released",
         detail={"scope": hold.scope},
     )

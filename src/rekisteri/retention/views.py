@@ -1,13 +1,16 @@
 """Staff pages of retention: the sweep's status and plan (DPO, administrator), legal holds
-(DPO), and the review list of what may be outdated (staff who keep contact details)."""
+(DPO), and the review list of what may be outdated (staff who keep contact details).
+
+Holds are the user's own group companies': another company's hold is not listed, and
+releasing it is 404, as if it did not exist."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,9 +18,9 @@ from rekisteri.access.capabilities import Cap
 from rekisteri.access.gate import requires, scope_of
 from rekisteri.access.policy import ProcessingRefused
 from rekisteri.audit.services import Actor, actor_of
-from rekisteri.register.models import Controller, Organization, Person
+from rekisteri.register.models import Organization, Person
 from rekisteri.retention import review, selectors, services
-from rekisteri.retention.models import LegalHold, ReviewDecision, SweepRun
+from rekisteri.retention.models import ReviewDecision, SweepRun
 
 
 def _actor(request: HttpRequest) -> Actor:
@@ -45,45 +48,44 @@ def holds(request: HttpRequest) -> HttpResponse:
         target = request.POST.get("target", "")
         reason = request.POST.get("reason", "").strip()
         until_raw = request.POST.get("until", "").strip()
-        controller = Controller.objects.filter(pk__in=scope.controller_ids).first()
         try:
-            until = date.fromisoformat(until_raw) if until_raw else None
-            if not reason:
-                raise ValueError(_("reason: is required"))
+            try:
+                until = date.fromisoformat(until_raw) if until_raw else None
+            except ValueError as exc:
+                raise services.HoldError(_("until: give a date like 2027-12-31")) from exc
             kind, _sep, ident = target.partition(":")
             person = organization = None
             record = ""
             if kind == "person" and ident.isdigit():
-                person = get_object_or_404(
-                    Person, pk=int(ident), controller_id__in=scope.controller_ids
-                )
-                controller = person.controller
+                person = Person.objects.filter(pk=int(ident)).first()
             elif kind == "organization" and ident.isdigit():
-                organization = get_object_or_404(
-                    Organization, pk=int(ident), controller_id__in=scope.controller_ids
-                )
-                controller = organization.controller
+                organization = Organization.objects.filter(pk=int(ident)).first()
             elif kind == "record" and ":" in ident:
                 record = ident
             else:
-                raise ValueError(
+                raise services.HoldError(
                     _("target: give person:ID, organization:ID or record:app.Model:ID")
                 )
+            if kind in ("person", "organization") and person is None and organization is None:
+                raise services.HoldError(
+                    _("target: no such record in the register of your group company")
+                )
+            # The service checks that the target is the user's own group company's.
             services.legal_hold_place(
+                scope=scope,
                 actor=_actor(request),
-                controller=controller,
                 reason=reason,
                 person=person,
                 organization=organization,
                 record=record,
                 until=until,
             )
-        except ValueError as exc:
+        except services.HoldError as exc:
             error = str(exc)
         else:
             messages.success(request, _("The legal hold was placed."))
             return redirect("retention:holds")
-    context = {"holds": selectors.legal_hold_list(), "error": error}
+    context = {"holds": selectors.legal_hold_list(scope=scope), "error": error}
     return render(request, "retention/holds.html", context, status=422 if error else 200)
 
 
@@ -91,10 +93,11 @@ def holds(request: HttpRequest) -> HttpResponse:
 @requires(Cap.MANAGE_LEGAL_HOLDS)
 def hold_release(request: HttpRequest, hold_id: int) -> HttpResponse:
     scope = scope_of(request)
-    hold = get_object_or_404(
-        LegalHold, pk=hold_id, controller_id__in=scope.visible_controller_ids()
-    )
-    services.legal_hold_release(actor=_actor(request), hold=hold)
+    hold = services.legal_hold_get(scope=scope, hold_id=hold_id)
+    try:
+        services.legal_hold_release(scope=scope, actor=_actor(request), hold=hold)
+    except ProcessingRefused as exc:  # released or moved meanwhile: as if it did not exist
+        raise Http404("no such legal hold") from exc
     messages.success(request, _("The legal hold was released."))
     return redirect("retention:holds")
 

@@ -3,7 +3,8 @@
 For a ticketing or reporting system that tracks the one-month deadlines (GDPR Art. 12(3)).
 What the requester wrote and their contact details are not in the answer: the request is
 handled on the DPO's pages, which show them. Only the DPO (others 403); the same visibility
-as the queue page (requests about persons of the DPO's group companies, and unmatched ones).
+as the queue page (requests about persons of the DPO's group companies, and unmatched ones
+recorded for them); `person_ids` lists only the records of the DPO's own group companies.
 """
 
 from __future__ import annotations
@@ -17,11 +18,13 @@ from ninja import Query, Router, Schema
 
 from rekisteri.access.capabilities import Cap
 from rekisteri.access.gate import requires, scope_of
+from rekisteri.access.selectors import Scope
 from rekisteri.api.errors import errors
 from rekisteri.audit.models import AuditAction
 from rekisteri.audit.services import actor_of, audit_record
 from rekisteri.rights.models import RequestSubject, RightsRequest
 from rekisteri.rights.selectors import QueueRow, queue_row, request_get, request_queue
+from rekisteri.rights.services import RIGHTS_CATEGORY, rights_purpose
 
 router = Router(tags=["rights"])
 
@@ -67,9 +70,12 @@ def _out(row: QueueRow, subjects: list[RequestSubject]) -> dict[str, Any]:
     }
 
 
-def _subjects(ids: list[int]) -> dict[int, list[RequestSubject]]:
+def _subjects(scope: Scope, ids: list[int]) -> dict[int, list[RequestSubject]]:
+    """The requests' person records of the user's own group companies (others' are theirs)."""
     out: dict[int, list[RequestSubject]] = {i: [] for i in ids}
-    for s in RequestSubject.objects.filter(request_id__in=ids):
+    for s in RequestSubject.objects.filter(
+        request_id__in=ids, person__controller_id__in=scope.controller_ids
+    ):
         out[s.request_id].append(s)
     return out
 
@@ -87,8 +93,9 @@ def request_list(
         "open", description="which requests"
     ),
 ) -> Any:
-    rows = request_queue(scope=scope_of(request), show=show)
-    subjects = _subjects([row.request.pk for row in rows])
+    scope = scope_of(request)
+    rows = request_queue(scope=scope, show=show)
+    subjects = _subjects(scope, [row.request.pk for row in rows])
     return [_out(row, subjects[row.request.pk]) for row in rows]
 
 
@@ -104,13 +111,13 @@ def request_detail(request: HttpRequest, request_id: int) -> Any:
     r: RightsRequest = request_get(scope=scope, request_id=request_id)
     row = queue_row(r)
     with transaction.atomic():
-        out = _out(row, _subjects([r.pk])[r.pk])
+        out = _out(row, _subjects(scope, [r.pk])[r.pk])
         audit_record(
             actor=actor_of(request.auth, ip=request.META.get("REMOTE_ADDR")),  # type: ignore[attr-defined]
             action=AuditAction.VIEW,
             record=f"rights.RightsRequest:{r.pk}",
-            categories=["rights"],
-            purpose="rights_handling",
+            categories=[RIGHTS_CATEGORY],
+            purpose=rights_purpose(scope),
             reason="data subject request read through the API",
         )
     return out

@@ -9,12 +9,14 @@ from typing import Any
 
 from django.utils import timezone
 
+from rekisteri.access.capabilities import Cap
 from rekisteri.audit.services import Actor
+from rekisteri.audit.work import system_scope
 from rekisteri.register.models import ContactKind, ContactPoint
 from rekisteri.rights.models import RightsRequest
 from rekisteri.rights.services import request_create_staff
 
-DEMO_ACTOR = Actor("demo", purpose="rights_handling")
+DEMO_ACTOR = Actor("demo")
 
 
 def load(*, stdout: Any) -> None:
@@ -29,6 +31,11 @@ def load(*, stdout: Any) -> None:
     if len(contacts) < 3:
         stdout.write("rights: no demo persons with email; no demo requests")
         return
+    scope = system_scope(
+        "demo data: requests for the DPO's queue",
+        actor=DEMO_ACTOR.name,
+        capabilities=[Cap.HANDLE_RIGHTS_REQUESTS],
+    )
     now = timezone.now()
     plans = [
         ("access", "email", now - timedelta(days=3), "known_email", "Haluan kopion tiedoistani."),
@@ -37,6 +44,7 @@ def load(*, stdout: Any) -> None:
     ]
     for cp, (kind, channel, received, method, details) in zip(contacts, plans, strict=True):
         request_create_staff(
+            scope=scope,
             actor=DEMO_ACTOR,
             kind=kind,
             channel=channel,

@@ -47,13 +47,21 @@ from django.db.models.deletion import (
 )
 from django.utils import timezone
 
+from rekisteri.access.capabilities import Cap
+from rekisteri.access.policy import Operation
+from rekisteri.access.selectors import Scope
 from rekisteri.audit.models import AuditAction
 from rekisteri.audit.services import Actor, audit_key_destroy, audit_record
+from rekisteri.audit.work import category_of, work_purpose
+from rekisteri.catalogue.models import LegalBasis
 from rekisteri.catalogue.selectors import catalogue_snapshot
 from rekisteri.common.crypto import keyed_hash
 from rekisteri.common.personal import mapped_fields, personal_models
+from rekisteri.consent.services import suppression_add
+from rekisteri.disclosures.selectors import recipients_to_notify
+from rekisteri.interactions.files import orphan_files_remove
 from rekisteri.register.models import ContactKind, ContactPoint, Person, Provenance, record_key
-from rekisteri.rights import integrations
+from rekisteri.retention.selectors import legal_holds_for, retention_end
 from rekisteri.rights.models import (
     ObjectionDecision,
     Package,
@@ -61,9 +69,12 @@ from rekisteri.rights.models import (
     Restriction,
     RightsRequest,
 )
-from rekisteri.rights.selectors import subject_row_ids_many
+from rekisteri.rights.selectors import person_check, subject_row_ids_many
 
 log = logging.getLogger(__name__)
+
+#: the category of a person's rights markers (restriction): a kept person keeps it
+_RIGHTS_CATEGORY = category_of(Person, "restricted_since")
 
 #: Models this module handles itself rather than by the generic row rule.
 _OWN = (Person, RightsRequest, Package, Provenance)
@@ -100,7 +111,6 @@ class ErasurePlan:
     requests_minimised: int = 0
     suppression: dict[str, int] = field(default_factory=dict)
     also_kept: list[str] = field(default_factory=list)
-    not_available: list[str] = field(default_factory=list)
 
     @property
     def kept_records(self) -> set[str]:
@@ -123,7 +133,7 @@ def legally_kept_categories() -> dict[str, tuple[str, str]]:
     obligated = {
         c
         for p in snap.purposes.values()
-        if p.legal_basis == "legal_obligation"
+        if p.legal_basis == LegalBasis.LEGAL_OBLIGATION
         for c in p.categories
     }
     for category, rules in snap.retention.items():
@@ -151,13 +161,16 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if isinstance(value, date) else None
 
 
-def erasure_plan(*, person: Person, today: date | None = None) -> ErasurePlan:
-    """What erasure of this person will delete, and what it keeps, why and until when."""
+def erasure_plan(*, scope: Scope, person: Person, today: date | None = None) -> ErasurePlan:
+    """What erasure of this person will delete, and what it keeps, why and until when.
+
+    Only for a person of the user's own group companies (refused otherwise)."""
+    person_check(scope, person, Operation.DELETE)
     today = today or timezone.localdate()
     pid = person.pk
     plan = ErasurePlan(person_id=pid, made_at=timezone.now().isoformat())
     kept_rules = legally_kept_categories()
-    holds = integrations.legal_holds_for(person_id=pid)
+    holds = legal_holds_for(person_id=pid)
     plan.holds = [{k: (_iso(v) or v) for k, v in h.items()} for h in holds]
     # A hold on the person, or on an organisation they are linked to, keeps all their data.
     person_hold = next((h for h in holds if h.get("scope") in ("person", "organization")), None)
@@ -197,7 +210,7 @@ def erasure_plan(*, person: Person, today: date | None = None) -> ErasurePlan:
                 for category in categories:
                     if category not in kept_rules:
                         continue
-                    end = integrations.retention_end(category=category, person_id=pid, record=row)
+                    end = retention_end(category=category, person_id=pid, record=row)
                     if isinstance(end, date) and end <= today:
                         continue
                     ref, desc = kept_rules[category]
@@ -224,7 +237,7 @@ def erasure_plan(*, person: Person, today: date | None = None) -> ErasurePlan:
             for f in mapped_fields(Person)
             if f.name in ("first_name", "last_name", "search_name")
             or f.category in kept_person_categories
-            or f.category == "rights"
+            or f.category == _RIGHTS_CATEGORY
         ]
         plan.person_kept = True
         plan.person_kept_fields = kept_fields
@@ -251,7 +264,7 @@ def erasure_plan(*, person: Person, today: date | None = None) -> ErasurePlan:
                 categories=sorted({f.category for f in mapped_fields(Person)}),
             )
         )
-    plan.recipients = integrations.recipients_to_notify(person_id=pid)
+    plan.recipients = recipients_to_notify(person_id=pid)
     plan.packages = Package.objects.filter(persons=pid).count()
     plan.requests_minimised = (
         RightsRequest.objects.filter(subjects__person_id=pid).distinct().count()
@@ -271,7 +284,6 @@ def erasure_plan(*, person: Person, today: date | None = None) -> ErasurePlan:
         "the rights requests themselves, without contact details, for 3 years "
         "(Vanhentumislaki 728/2003 4 §)",
     ]
-    plan.not_available = sorted(integrations.missing())
     return plan
 
 
@@ -430,18 +442,22 @@ def wal_checkpoint() -> bool:
 
 
 def _after_commit() -> None:
-    integrations.orphan_files_remove()
+    orphan_files_remove()
     wal_checkpoint()
 
 
 def erasure_execute(
-    *, actor: Actor, person: Person, plan: ErasurePlan | None = None
+    *, scope: Scope, actor: Actor, person: Person, plan: ErasurePlan | None = None
 ) -> ErasureResult:
-    """Erase one person in one transaction, as the plan says (re-checked inside)."""
+    """Erase one person in one transaction, as the plan says (re-checked inside).
+
+    Only a person of the user's own group companies: checked again here, under the row
+    lock, whatever the caller checked before."""
+    purpose = work_purpose(scope, Cap.HANDLE_RIGHTS_REQUESTS)
     with transaction.atomic():
         person = Person.objects.select_for_update().get(pk=person.pk)
         pid = person.pk
-        fresh = erasure_plan(person=person)
+        fresh = erasure_plan(scope=scope, person=person)
         if plan is not None and plan.fingerprint() != fresh.fingerprint():
             raise ErasureBlocked(
                 "The person's data changed after the plan was made; review the new plan."
@@ -460,10 +476,12 @@ def erasure_execute(
             else []
         )
         for kind, value in contacts:
-            integrations.suppression_add(
+            suppression_add(
+                scope=scope,
                 actor=actor,
                 email=value if kind == ContactKind.EMAIL else None,
                 phone=value if kind == ContactKind.PHONE else None,
+                reason="erasure",
             )
         from rekisteri.rights.packages import packages_delete
 
@@ -508,7 +526,7 @@ def erasure_execute(
             action=AuditAction.ERASURE,
             person_id=pid,
             record=f"register.Person:{pid}",
-            purpose="rights_handling",
+            purpose=purpose,
             reason="erasure (Art. 17)",
             detail={
                 "deleted": deleted,

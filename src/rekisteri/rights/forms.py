@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from rekisteri.access.selectors import Scope
+from rekisteri.register.models import Controller
 from rekisteri.rights.models import Channel, RefusalReason, RequestKind, VerificationMethod
 
 STAFF_CHANNELS = [(c.value, c.label) for c in Channel if c != Channel.PUBLIC_PAGE]
@@ -36,6 +40,19 @@ class StaffRequestForm(forms.Form):
         choices=[("", _("not yet verified")), *VerificationMethod.choices],
     )
     verification_note = forms.CharField(label=_("verification note"), required=False)
+
+    def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if len(scope.controller_ids) > 1:
+            # A DPO of several group companies says whose request it is.
+            self.fields["controller"] = forms.TypedChoiceField(
+                label=_("group company"),
+                coerce=int,
+                choices=[
+                    (c.pk, c.name)
+                    for c in Controller.objects.filter(pk__in=scope.controller_ids).order_by("name")
+                ],
+            )
 
     def clean_person_ids(self) -> list[int]:
         raw = self.cleaned_data.get("person_ids") or ""

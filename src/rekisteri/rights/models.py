@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rekisteri.common.models import TimeStamped
 from rekisteri.common.personal import PersonalData, personal
-from rekisteri.register.models import Person
+from rekisteri.register.models import Controller, Person
 
 
 class RequestKind(models.TextChoices):
@@ -92,6 +92,7 @@ class RightsRequest(PersonalData, TimeStamped):
         "objection_purpose",
         "created_by",
         "erased_at",
+        "controller",
     )
 
     kind = models.CharField(_("kind"), max_length=16, choices=RequestKind.choices)
@@ -146,6 +147,11 @@ class RightsRequest(PersonalData, TimeStamped):
     created_by = models.CharField(max_length=150, blank=True)
     erased_at = models.DateTimeField(null=True, blank=True)
     persons = models.ManyToManyField(Person, through="RequestSubject", related_name="+")
+    #: The group company a request was recorded for by its DPO: whose it is while it names
+    #: nobody yet (a request naming persons is their companies'; see rights.selectors).
+    controller = models.ForeignKey(
+        Controller, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["due_date", "id"]

@@ -6,8 +6,12 @@ purposes' recipients) and when it will be deleted (retention). It adds who looke
 data (the audit trail), what was disclosed to whom, and the person's segments with reasons.
 
 Redaction (Art. 15(4)): rows of other persons are never read (see personal_data_collect);
-staff user names in the access log and in provenance are replaced by "staff" — the person
-gets when, why and which categories, not which colleague (CJEU C-579/21, Pankki S).
+staff user names in the access log (rekisteri.audit.selectors.audit_access_log_for_package)
+are replaced by "staff" — the person gets when, why and which categories, not which
+colleague (CJEU C-579/21, Pankki S).
+
+Only for persons of the user's own group companies: `person_check` refuses any other, here,
+whatever the caller checked (a package never holds another company's person).
 
 The portability package holds only what the person gave us (Provenance source kind
 `data_subject`) in a category processed on consent or contract; schema in docs/rights.md.
@@ -37,19 +41,26 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from rekisteri.access.capabilities import Cap
+from rekisteri.access.policy import Operation, ProcessingRefused
+from rekisteri.access.selectors import Scope
 from rekisteri.audit.models import AuditAction
+from rekisteri.audit.selectors import audit_access_log_for_package
 from rekisteri.audit.services import Actor, audit_record
+from rekisteri.audit.work import work_purpose
+from rekisteri.catalogue.models import LegalBasis
 from rekisteri.catalogue.selectors import Snapshot, catalogue_snapshot
+from rekisteri.disclosures.selectors import disclosures_for_person
+from rekisteri.marketing.selectors import segments_for_person
 from rekisteri.register.models import Person, Provenance
-from rekisteri.rights import integrations
+from rekisteri.retention.selectors import retention_ends
 from rekisteri.rights.models import Package, PackageKind, RightsRequest
-from rekisteri.rights.selectors import personal_data_collect
+from rekisteri.rights.selectors import person_check, personal_data_collect
 
 PACKAGE_LIFETIME = timedelta(days=30)
 PORTABILITY_SCHEMA = "rekisteri-portability/1"
 ACCESS_SCHEMA = "rekisteri-access/1"
-PORTABLE_BASES = frozenset({"consent", "contract"})
-PROCESS_ACTORS = frozenset({"public", "import", "retention", "demo", "system", "test"})
+PORTABLE_BASES = frozenset({LegalBasis.CONSENT, LegalBasis.CONTRACT})
 
 
 def json_value(value: Any) -> Any:
@@ -69,10 +80,6 @@ def _name(obj: Any, lang: str) -> str:
     if isinstance(names, dict):
         return names.get(lang) or names.get("en") or next(iter(names.values()), "")
     return str(names)
-
-
-def _redact_actor(name: str) -> str:
-    return name if name in PROCESS_ACTORS else "staff"
 
 
 def _provenance_index(person_ids: list[int]) -> dict[str, list[Provenance]]:
@@ -154,17 +161,14 @@ class _Explainer:
     def prefetch_retention_ends(self, categories: dict[int, set[str]]) -> None:
         """Every (category, person) end the package needs, one batch per person."""
         for person_id, cats in categories.items():
-            ends = integrations.retention_ends(categories=sorted(cats), person_id=person_id)
+            ends = retention_ends(categories=sorted(cats), person_id=person_id)
             for category, end in ends.items():
-                self._retention[(category, person_id)] = (
-                    end.isoformat() if isinstance(end, date) else end
-                )
+                self._retention[(category, person_id)] = end.isoformat() if end else None
 
     def retention_end(self, category: str, person_id: int) -> str | None:
         key = (category, person_id)
         if key not in self._retention:
-            end = integrations.retention_end(category=category, person_id=person_id)
-            self._retention[key] = end.isoformat() if isinstance(end, date) else end
+            self.prefetch_retention_ends({person_id: {category}})
         return self._retention[key]
 
 
@@ -222,13 +226,7 @@ def _report_rows(items: list[dict[str, Any]]) -> SafeString:
             )
         else:
             where = f'<span class="muted">{conditional_escape(_("not recorded"))}</span>'
-        end = i["retention_end"]
-        if end == "unknown":
-            kept = i["retention_rule"]
-        elif end:
-            kept = end
-        else:
-            kept = i["retention_rule"] or _("while the relationship lasts")
+        kept = i["retention_end"] or i["retention_rule"] or _("while the relationship lasts")
         value = "" if i["value"] is None else localize(i["value"])
         rows.append(
             f"<tr>\n<td>{conditional_escape(i['record'])}</td><td>{conditional_escape(i['field'])}"
@@ -317,14 +315,30 @@ def _package_row(
     return package
 
 
+def _checked_ids(scope: Scope, person_ids: list[int]) -> list[int]:
+    """The persons, each of the user's own group companies and exportable (refused else)."""
+    ids = sorted({int(i) for i in person_ids})
+    persons = {p.pk: p for p in Person.objects.filter(pk__in=ids)}
+    for pid in ids:
+        person = persons.get(pid)
+        if person is None:
+            raise ProcessingRefused(
+                _("This person is not in the register of your group company."), code="controller"
+            )
+        person_check(scope, person, Operation.EXPORT)
+    return ids
+
+
 def access_package_create(
     *,
+    scope: Scope,
     actor: Actor,
     person_ids: list[int],
     lang: str,
     request: RightsRequest | None = None,
 ) -> Package:
-    ids = sorted({int(i) for i in person_ids})
+    ids = _checked_ids(scope, person_ids)
+    purpose = work_purpose(scope, Cap.HANDLE_RIGHTS_REQUESTS)
     lang = lang if lang in ("fi", "sv", "en") else "en"
     with transaction.atomic():
         items = explained_items(person_ids=ids, lang=lang)
@@ -332,21 +346,17 @@ def access_package_create(
         disclosures = []
         segments = []
         for pid in ids:
-            for row in integrations.audit_access_log(person_id=pid):
-                access_log.append(
-                    {
-                        **{k: json_value(v) for k, v in row.items()},
-                        "actor": _redact_actor(str(row.get("actor", ""))),
-                        "person_id": pid,
-                    }
-                )
+            access_log += [
+                {**row, "person_id": pid}
+                for row in audit_access_log_for_package(person_id=pid, lang=lang)
+            ]
             disclosures += [
                 {**{k: json_value(v) for k, v in d.items()}, "person_id": pid}
-                for d in integrations.disclosures_for_person(person_id=pid)
+                for d in disclosures_for_person(person_id=pid)
             ]
             segments += [
                 {**{k: json_value(v) for k, v in s.items()}, "person_id": pid}
-                for s in integrations.segments_for_person(person_id=pid)
+                for s in segments_for_person(person_id=pid)
             ]
         from rekisteri.rights.selectors import objected_purposes, supervisory_authorities
 
@@ -363,7 +373,6 @@ def access_package_create(
             "disclosures": disclosures,
             "segments": segments,
             "objections_upheld": objections,
-            "not_available": sorted(integrations.missing()),
         }
         by_category: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for item in items:
@@ -409,7 +418,18 @@ def access_package_create(
                 ],
             ),
             "access_log.csv": _csv(
-                access_log, ["person_id", "at", "actor", "action", "purpose", "categories"]
+                access_log,
+                [
+                    "person_id",
+                    "at",
+                    "actor",
+                    "action",
+                    "action_label",
+                    "purpose",
+                    "purpose_names",
+                    "categories",
+                    "category_names",
+                ],
             ),
             "disclosures.csv": _csv(
                 disclosures,
@@ -425,13 +445,16 @@ def access_package_create(
             items=items,
             request=request,
             reason="access package (Art. 15)",
+            purpose=purpose,
         )
     return package
 
 
-def access_package_build(*, actor: Actor, person_ids: list[int], lang: str) -> Path:
+def access_package_build(*, scope: Scope, actor: Actor, person_ids: list[int], lang: str) -> Path:
     """The Art. 15 package for these persons as a ZIP file; returns its path."""
-    return package_path(access_package_create(actor=actor, person_ids=person_ids, lang=lang))
+    return package_path(
+        access_package_create(scope=scope, actor=actor, person_ids=person_ids, lang=lang)
+    )
 
 
 def portable_items(*, person_ids: list[int]) -> list[dict[str, Any]]:
@@ -455,9 +478,10 @@ def portable_items(*, person_ids: list[int]) -> list[dict[str, Any]]:
 
 
 def portability_package_create(
-    *, actor: Actor, person_ids: list[int], request: RightsRequest | None = None
+    *, scope: Scope, actor: Actor, person_ids: list[int], request: RightsRequest | None = None
 ) -> Package:
-    ids = sorted({int(i) for i in person_ids})
+    ids = _checked_ids(scope, person_ids)
+    purpose = work_purpose(scope, Cap.HANDLE_RIGHTS_REQUESTS)
     with transaction.atomic():
         items = portable_items(person_ids=ids)
         records: dict[str, dict[str, Any]] = {}
@@ -487,12 +511,13 @@ def portability_package_create(
             items=items,
             request=request,
             reason="portability package (Art. 20)",
+            purpose=purpose,
         )
     return package
 
 
-def portability_package_build(*, actor: Actor, person_ids: list[int]) -> Path:
-    return package_path(portability_package_create(actor=actor, person_ids=person_ids))
+def portability_package_build(*, scope: Scope, actor: Actor, person_ids: list[int]) -> Path:
+    return package_path(portability_package_create(scope=scope, actor=actor, person_ids=person_ids))
 
 
 def package_path(package: Package) -> Path:
@@ -562,6 +587,7 @@ def _store_package(
     items: list[dict[str, Any]],
     request: Any,
     reason: str,
+    purpose: str,
 ) -> Any:
     """Write the ZIP, record it, and audit the export per person; no file left on failure."""
     path, sha, size = _write_zip(files)
@@ -577,7 +603,7 @@ def _store_package(
                 person_id=pid,
                 record=f"rights.Package:{package.pk}",
                 categories=sorted({i["category"] for i in mine}),
-                purpose="rights_handling",
+                purpose=purpose,
                 reason=reason,
                 detail={"items": len(mine)},
             )

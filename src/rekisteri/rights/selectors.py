@@ -7,23 +7,34 @@ lists models or fields by hand, so a model added later is in every access packag
 
 Only rows that belong to the requested persons are read: a row of another person is never
 part of the answer, even when it sits in the same shared record (a meeting, say).
+
+Who handles what: a request, its person records and its packages belong to the group
+companies of the persons it names (a request naming nobody yet, to the company it was
+recorded for). A DPO reaches those of their own group companies only; another company's
+request, package or person is 404, exactly as if it did not exist (`request_get`,
+`package_get`, `person_get`), and every service checks again (`person_check`). Shared
+persons (access.GroupShare) stay the keeping company's: its DPO answers for them.
 """
 
 from __future__ import annotations
 
-import tomllib
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django.db import connections, router
-from django.db.models import F, Model, Q, QuerySet
+from django.db.models import Exists, F, Model, OuterRef, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from rekisteri.access.capabilities import Cap
+from rekisteri.access.policy import ProcessingRefused, check_processing
 from rekisteri.access.selectors import Scope
 from rekisteri.common.crypto import decrypt_field
 from rekisteri.common.personal import mapped_fields, personal_models, subject_filter
+from rekisteri.register.models import Person
 from rekisteri.rights.deadlines import DUE_SOON_DAYS
 from rekisteri.rights.models import (
     ObjectionDecision,
@@ -278,13 +289,22 @@ class QueueRow:
         return -self.days_left if self.overdue and self.days_left is not None else 0
 
 
+def _handles(scope: Scope) -> bool:
+    return scope.can(Cap.HANDLE_RIGHTS_REQUESTS) and bool(scope.controller_ids)
+
+
 def _visible(qs: QuerySet[RightsRequest], scope: Scope) -> QuerySet[RightsRequest]:
-    """A DPO sees requests about persons of their group companies, and unmatched ones."""
-    if not scope.is_dpo:
+    """Requests naming a person of the user's group companies, and requests naming nobody
+    that were recorded for one of them (or, recorded before requests had a company, for
+    none). A request naming only other companies' persons does not exist for the user."""
+    if not _handles(scope):
         return qs.none()
     mine = RequestSubject.objects.filter(person__controller_id__in=scope.controller_ids)
-    matched = RequestSubject.objects.values("request_id")
-    return qs.filter(Q(pk__in=mine.values("request_id")) | ~Q(pk__in=matched))
+    anyone = RequestSubject.objects.filter(request_id=OuterRef("pk"))
+    unmatched = ~Exists(anyone) & (
+        Q(controller_id__in=scope.controller_ids) | Q(controller__isnull=True)
+    )
+    return qs.filter(Q(pk__in=mine.values("request_id")) | unmatched)
 
 
 def queue_row(r: RightsRequest, *, today: date | None = None) -> QueueRow:
@@ -320,12 +340,103 @@ def request_queue(*, scope: Scope, show: str = "open", today: date | None = None
 
 
 def request_get(*, scope: Scope, request_id: int) -> RightsRequest:
-    from django.http import Http404
-
+    """The request, if the user handles it (else 404, as if it did not exist)."""
     r = _visible(RightsRequest.objects.all(), scope).filter(pk=request_id).first()
     if r is None:
         raise Http404("no such request")
     return r
+
+
+def request_subjects(*, scope: Scope, request: RightsRequest) -> list[RequestSubject]:
+    """The request's person records of the user's group companies (others' are theirs)."""
+    return list(
+        request.subjects.filter(person__controller_id__in=scope.controller_ids)
+        .select_related("person", "person__controller")
+        .order_by("person_id")
+    )
+
+
+def other_companies_subjects(*, scope: Scope, request: RightsRequest) -> int:
+    """How many person records of the request belong to other group companies."""
+    return request.subjects.exclude(person__controller_id__in=scope.controller_ids).count()
+
+
+def packages_of_request(*, scope: Scope, request: RightsRequest) -> list[Package]:
+    """The request's packages that hold only persons of the user's group companies."""
+    others = Package.persons.through.objects.filter(package_id=OuterRef("pk")).exclude(
+        person__controller_id__in=scope.controller_ids
+    )
+    return list(
+        Package.objects.filter(request=request).exclude(Exists(others)).order_by("-created_at")
+    )
+
+
+def package_get(*, scope: Scope, package_id: int) -> Package:
+    """A package of a request the user handles, holding no other company's person (404)."""
+    package = Package.objects.filter(pk=package_id, request__isnull=False).first()
+    if package is None:
+        raise Http404("no such package")
+    request = request_get(scope=scope, request_id=package.request_id)  # type: ignore[arg-type]
+    if package not in packages_of_request(scope=scope, request=request):
+        raise Http404("no such package")
+    return package
+
+
+def persons_in_scope(
+    *, scope: Scope, person_ids: list[int] | set[int]
+) -> tuple[list[Person], list[int]]:
+    """The persons of the user's own group companies among `person_ids`, and the ids that
+    are not (another company's person and a person that does not exist look the same)."""
+    ids = sorted({int(i) for i in person_ids})
+    if not _handles(scope) or not ids:
+        return [], ids
+    found = list(
+        Person.objects.filter(pk__in=ids, controller_id__in=scope.controller_ids).order_by("pk")
+    )
+    have = {p.pk for p in found}
+    return found, [i for i in ids if i not in have]
+
+
+def person_get(*, scope: Scope, person_id: int) -> Person:
+    """A person of the user's own group companies, for their rights (404 otherwise)."""
+    found, _missing = persons_in_scope(scope=scope, person_ids=[person_id])
+    if not found:
+        raise Http404("no such person")
+    return found[0]
+
+
+def person_check(scope: Scope, person: Person, operation: str) -> None:
+    """Refuse a right's work on a person outside the user's own group companies (a shared
+    person too: the keeping company answers for them), then apply the processing rules
+    (restriction, Art. 18). Every rights service calls this before it reads or writes."""
+    if not _handles(scope) or person.controller_id not in scope.controller_ids:
+        raise ProcessingRefused(
+            _("This person is not in the register of your group company."), code="controller"
+        )
+    check_processing(scope, person, operation)
+
+
+def assignable_users(*, scope: Scope) -> list[Any]:
+    """Staff users of the user's group companies whose roles handle rights requests."""
+    from django.contrib.auth import get_user_model
+
+    from rekisteri.access.models import StaffProfile
+    from rekisteri.catalogue.selectors import catalogue_snapshot
+
+    snap = catalogue_snapshot(scope.catalogue_version)
+    roles = {
+        code
+        for code, role in snap.roles.items()
+        if Cap.HANDLE_RIGHTS_REQUESTS in snap.capabilities_for_purposes(role.purposes)
+    }
+    user_ids = [
+        profile.user_id
+        for profile in StaffProfile.objects.filter(
+            controllers__in=scope.controller_ids, user__is_active=True
+        ).distinct()
+        if roles & set(profile.roles)
+    ]
+    return list(get_user_model().objects.filter(pk__in=user_ids).order_by("username"))
 
 
 def overdue_count(*, scope: Scope, today: date | None = None) -> int:
@@ -348,43 +459,14 @@ def confirmed_person_ids(*, request: RightsRequest) -> list[int]:
 
 # --- Supervisory authorities (from the catalogue) -------------------------------------------
 
-DEFAULT_AUTHORITIES = {
-    "FI": {
-        "name": {
-            "fi": "Tietosuojavaltuutetun toimisto",
-            "sv": "Dataombudsmannens byrå",
-            "en": "Office of the Data Protection Ombudsman",
-        },
-        "url": "https://tietosuoja.fi",
-    },
-    "SE": {
-        "name": {
-            "fi": "Integritetsskyddsmyndigheten (IMY)",
-            "sv": "Integritetsskyddsmyndigheten (IMY)",
-            "en": "Swedish Authority for Privacy Protection (IMY)",
-        },
-        "url": "https://www.imy.se",
-    },
-}
-
-
-#: (version id, hash of its source) -> the parsed authorities: parsing the catalogue's TOML
-#: took a tenth of an access package's time.
-_authorities: dict[tuple[int, int], dict[str, dict[str, Any]]] = {}
-
 
 def supervisory_authorities() -> dict[str, dict[str, Any]]:
-    """The authorities the catalogue names (FI, SE…), falling back to the two we know."""
-    from rekisteri.catalogue.selectors import catalogue_current_version
+    """The supervisory authorities the catalogue names, by country: {"name": {fi, sv, en},
+    "url"}. The catalogue names one for each controller's country (the notice check
+    refuses a catalogue that does not)."""
+    from rekisteri.catalogue.selectors import catalogue_snapshot
 
-    version = catalogue_current_version()
-    if version is not None:
-        key = (version.pk, hash(version.source_text))
-        if key not in _authorities:
-            try:
-                found = tomllib.loads(version.source_text).get("authorities")
-            except tomllib.TOMLDecodeError:
-                found = None
-            _authorities[key] = found if isinstance(found, dict) and found else DEFAULT_AUTHORITIES
-        return _authorities[key]
-    return DEFAULT_AUTHORITIES
+    return {
+        country: {"name": dict(a.name), "url": a.url}
+        for country, a in catalogue_snapshot().authorities.items()
+    }

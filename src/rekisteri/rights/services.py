@@ -10,6 +10,11 @@ Design (see also docs/rights.md):
 - Each write runs in one transaction with its audit event; emails go after commit.
 - Restriction: `restriction_set` / `restriction_lift` are the only writers of
   Person.restricted_since; rekisteri.access.policy enforces it.
+- Every staff service takes the user's scope (required): a request, person or package of
+  another group company is refused here too, not only by the views (rights.selectors).
+  Background work passes a system scope (rekisteri.audit.work.system_scope). The purpose
+  written to the audit trail is the scope's purposes covering "handle data subject
+  requests", as the catalogue binds them; no purpose is named in this code.
 """
 
 from __future__ import annotations
@@ -22,14 +27,23 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from rekisteri.access.capabilities import Cap
+from rekisteri.access.policy import Operation
+from rekisteri.access.selectors import Scope
 from rekisteri.audit.models import AuditAction
 from rekisteri.audit.services import Actor, audit_record
+from rekisteri.audit.work import catalogue_purpose, category_of, work_purpose
+from rekisteri.catalogue.models import LegalBasis, Objection
 from rekisteri.catalogue.selectors import catalogue_snapshot
 from rekisteri.common.crypto import keyed_hash
+from rekisteri.consent.models import Consent
+from rekisteri.consent.services import marketing_objection_record
+from rekisteri.disclosures.selectors import recipients_to_notify
 from rekisteri.register.models import ContactKind, ContactPoint, Person, record_key
 from rekisteri.register.validators import InvalidValue, normalise_email
-from rekisteri.rights import integrations, notify
+from rekisteri.rights import notify
 from rekisteri.rights.deadlines import due_date_for, extended_due_date
 from rekisteri.rights.erasure import (  # noqa: F401  (re-exported interface)
     ErasureBlocked,
@@ -55,11 +69,26 @@ from rekisteri.rights.packages import (  # noqa: F401  (re-exported interface)
     portability_package_build,
     portability_package_create,
 )
+from rekisteri.rights.selectors import person_check, persons_in_scope, request_get
 
 VERIFY_LINK_LIFETIME = timedelta(hours=48)
 DOWNLOAD_LINK_LIFETIME = timedelta(days=14)
 PUBLIC_REQUESTS_PER_HOUR = 5
-PURPOSE = "rights_handling"
+#: the data categories of what a request holds (its requester's details), of a person's
+#: restriction marker and of their marketing objection, from the field map
+RIGHTS_CATEGORY = category_of(RightsRequest, "details")
+RESTRICTION_CATEGORY = category_of(Person, "restricted_since")
+OBJECTION_CATEGORY = category_of(Consent, "state")
+
+
+def rights_purpose(scope: Scope) -> str:
+    """The purpose recorded for the scope's rights work (refused without the capability)."""
+    return work_purpose(scope, Cap.HANDLE_RIGHTS_REQUESTS)
+
+
+def _public_purpose() -> str:
+    """The purpose of the person's own steps on the self-service pages."""
+    return catalogue_purpose(Cap.HANDLE_RIGHTS_REQUESTS)
 
 
 class RightsError(ValueError):
@@ -88,6 +117,8 @@ def _audit(
     request: RightsRequest,
     reason: str,
     person_ids: list[int] | None = None,
+    *,
+    purpose: str,
     **kw: Any,
 ) -> None:
     ids = (
@@ -101,11 +132,26 @@ def _audit(
         person_id=ids[0] if len(ids) == 1 else None,
         person_ids=ids,
         record=f"rights.RightsRequest:{request.pk}",
-        categories=["rights"],
-        purpose=PURPOSE,
+        categories=[RIGHTS_CATEGORY],
+        purpose=purpose,
         reason=reason,
         detail={"kind": request.kind, "status": request.status, **kw},
     )
+
+
+def _not_in_register(ids: list[int]) -> RightsError:
+    # The same words for another company's person and for one that does not exist.
+    return RightsError(
+        _("No person record with id %(ids)s in the register of your group company.")
+        % {"ids": ", ".join(map(str, ids))},
+        field="person_ids",
+    )
+
+
+def _handled(scope: Scope, request: RightsRequest) -> RightsRequest:
+    """The request again through the scope: another company's request is refused here too."""
+    rights_purpose(scope)
+    return request_get(scope=scope, request_id=request.pk)
 
 
 def persons_by_email(email: str) -> list[Person]:
@@ -173,7 +219,8 @@ def request_submit_public(
         return PublicSubmission(None)
     verify_token, verify_hash = _token()
     status_token, status_hash = _token()
-    actor = Actor("public", ip=ip, purpose=PURPOSE)
+    purpose = _public_purpose()
+    actor = Actor("public", ip=ip, purpose=purpose)
     with transaction.atomic():
         request = RightsRequest.objects.create(
             kind=kind,
@@ -194,7 +241,12 @@ def request_submit_public(
         )
         for p in persons:
             RequestSubject.objects.create(request=request, person=p, matched_by="email")
-        _audit(actor, request, "request submitted on the public page (not yet verified)")
+        _audit(
+            actor,
+            request,
+            "request submitted on the public page (not yet verified)",
+            purpose=purpose,
+        )
         notify.send_later(
             to=email,
             lang=language,
@@ -239,12 +291,19 @@ def request_verify_link(*, token: str, ip: str | None = None) -> RightsRequest |
                 "updated_at",
             ]
         )
-        _audit(Actor("public", ip=ip, purpose=PURPOSE), request, "requester verified by link")
+        purpose = _public_purpose()
+        _audit(
+            Actor("public", ip=ip, purpose=purpose),
+            request,
+            "requester verified by link",
+            purpose=purpose,
+        )
     return request
 
 
 def request_create_staff(
     *,
+    scope: Scope,
     actor: Actor,
     kind: str,
     channel: str,
@@ -260,11 +319,17 @@ def request_create_staff(
     person_ids: list[int] | None = None,
     verification_method: str = "",
     verification_note: str = "",
+    controller_id: int | None = None,
 ) -> tuple[RightsRequest, str]:
     """A request received by email, letter or phone, recorded by staff.
 
+    Every person record named must be of the user's own group companies (RightsError on
+    `person_ids` otherwise: nothing is recorded); an email address matches only those.
+    The request belongs to `controller_id` (one of the user's companies; implied when the
+    user has one, or when the persons named are all of one).
     Returns the request and its status-page token (also emailed when there is an address).
     """
+    purpose = rights_purpose(scope)
     if kind not in RequestKind.values:
         raise RightsError("unknown kind of request", field="kind")
     if channel not in Channel.values or channel == Channel.PUBLIC_PAGE:
@@ -277,6 +342,10 @@ def request_create_staff(
             email = normalise_email(requester_email)
         except InvalidValue as exc:
             raise RightsError(str(exc), field="requester_email") from exc
+    named, unknown = persons_in_scope(scope=scope, person_ids=person_ids or [])
+    if unknown:
+        raise _not_in_register(unknown)
+    controller_id = _request_controller(scope, controller_id, named)
     now = timezone.now()
     received = received_at or now
     if received > now + timedelta(minutes=5):
@@ -299,6 +368,7 @@ def request_create_staff(
             status_token_hash=status_hash,
             email_hash=email_hash(email) if email else "",
             created_by=actor.name,
+            controller_id=controller_id,
         )
         _start_clock(request, received)
         if verification_method:
@@ -307,8 +377,12 @@ def request_create_staff(
             request.verification_note = verification_note
             request.verified_by = actor.name
         request.save()
-        ids = set(person_ids or [])
-        matched = {p.pk for p in persons_by_email(email)} if email else set()
+        ids = {p.pk for p in named}
+        matched = (
+            {p.pk for p in persons_by_email(email) if p.controller_id in scope.controller_ids}
+            if email
+            else set()
+        )
         for pid in sorted(ids | matched):
             RequestSubject.objects.create(
                 request=request,
@@ -317,7 +391,7 @@ def request_create_staff(
                 confirmed_at=now if pid in ids else None,
                 confirmed_by=actor.name if pid in ids else "",
             )
-        _audit(actor, request, f"request recorded by staff ({channel})")
+        _audit(actor, request, f"request recorded by staff ({channel})", purpose=purpose)
         notify.send_later(
             to=email,
             lang=request.language,
@@ -330,9 +404,23 @@ def request_create_staff(
     return request, status_token
 
 
+def _request_controller(scope: Scope, chosen: int | None, named: list[Person]) -> int:
+    if chosen is not None:
+        if chosen not in scope.controller_ids:
+            raise RightsError("choose one of your group companies", field="controller")
+        return chosen
+    if len(scope.controller_ids) == 1:
+        return next(iter(scope.controller_ids))
+    companies = {p.controller_id for p in named}
+    if len(companies) == 1:
+        return companies.pop()
+    raise RightsError("choose the group company the request is for", field="controller")
+
+
 def request_verify_staff(
-    *, actor: Actor, request: RightsRequest, method: str, note: str = ""
+    *, scope: Scope, actor: Actor, request: RightsRequest, method: str, note: str = ""
 ) -> RightsRequest:
+    request = _handled(scope, request)
     if method not in VerificationMethod.values:
         raise RightsError("unknown verification method", field="method")
     with transaction.atomic():
@@ -349,43 +437,68 @@ def request_verify_staff(
                 "updated_at",
             ]
         )
-        _audit(actor, request, "requester identity verified by staff", method=method)
+        _audit(
+            actor,
+            request,
+            "requester identity verified by staff",
+            purpose=rights_purpose(scope),
+            method=method,
+        )
     return request
 
 
 def request_subjects_confirm(
-    *, actor: Actor, request: RightsRequest, person_ids: list[int]
+    *, scope: Scope, actor: Actor, request: RightsRequest, person_ids: list[int]
 ) -> list[int]:
-    """The DPO confirms which matched person records the request concerns; others are dropped.
+    """The DPO confirms which matched person records the request concerns; others of their
+    group companies are dropped (another company's records are its DPO's to confirm).
 
-    Person ids not yet matched may be added (a duplicate found by search).
+    Person ids not yet matched may be added (a duplicate found by search), each one of the
+    user's own group companies (RightsError on `person_ids` otherwise, nothing changed).
     """
-    wanted = {int(i) for i in person_ids}
+    request = _handled(scope, request)
+    purpose = rights_purpose(scope)
+    persons, unknown = persons_in_scope(scope=scope, person_ids=person_ids)
+    if unknown:
+        raise _not_in_register(unknown)
+    for person in persons:
+        person_check(scope, person, Operation.VIEW)
+    wanted = {p.pk for p in persons}
     now = timezone.now()
     with transaction.atomic():
-        request.subjects.exclude(person_id__in=wanted).delete()
+        mine = request.subjects.filter(person__controller_id__in=scope.controller_ids)
+        mine.exclude(person_id__in=wanted).delete()
         existing = set(request.subjects.values_list("person_id", flat=True))
         for pid in sorted(wanted - existing):
-            if not Person.objects.filter(pk=pid).exists():
-                raise RightsError("no such person record", field="person_ids")
             RequestSubject.objects.create(request=request, person_id=pid, matched_by="staff")
         request.subjects.filter(person_id__in=wanted).update(
             confirmed_at=now, confirmed_by=actor.name
         )
-        _audit(actor, request, "person records confirmed", person_ids=sorted(wanted))
+        _audit(
+            actor, request, "person records confirmed", person_ids=sorted(wanted), purpose=purpose
+        )
     return sorted(wanted)
 
 
-def request_assign(*, actor: Actor, request: RightsRequest, user: Any) -> RightsRequest:
+def request_assign(
+    *, scope: Scope, actor: Actor, request: RightsRequest, user: Any
+) -> RightsRequest:
+    """Assign to a user of the same group companies who handles rights requests."""
+    from rekisteri.rights.selectors import assignable_users
+
+    request = _handled(scope, request)
+    if user not in assignable_users(scope=scope):
+        raise RightsError("choose a user of your group company who handles requests", "user")
     with transaction.atomic():
         request.assignee = user
         request.save(update_fields=["assignee", "updated_at"])
-        _audit(actor, request, "request assigned")
+        _audit(actor, request, "request assigned", purpose=rights_purpose(scope))
     return request
 
 
 def request_extend(
     *,
+    scope: Scope,
     actor: Actor,
     request: RightsRequest,
     months: int,
@@ -394,6 +507,7 @@ def request_extend(
     today: date | None = None,
 ) -> RightsRequest:
     """Art. 12(3): extend by one or two months, with a reason, told within the first month."""
+    request = _handled(scope, request)
     today = today or timezone.localdate()
     if request.status != RequestStatus.OPEN or request.due_date is None:
         raise RightsError("only an open request can be extended")
@@ -430,7 +544,13 @@ def request_extend(
                 "updated_at",
             ]
         )
-        _audit(actor, request, "deadline extended (Art. 12(3))", months=int(months))
+        _audit(
+            actor,
+            request,
+            "deadline extended (Art. 12(3))",
+            purpose=rights_purpose(scope),
+            months=int(months),
+        )
         if notified_via == "email":
             notify.send_later(
                 to=request.requester_email,
@@ -442,9 +562,10 @@ def request_extend(
 
 
 def request_refuse(
-    *, actor: Actor, request: RightsRequest, reason: str, text: str
+    *, scope: Scope, actor: Actor, request: RightsRequest, reason: str, text: str
 ) -> RightsRequest:
     """Refuse with a reason, telling the person of the right to complain (Art. 12(4))."""
+    request = _handled(scope, request)
     if request.is_closed:
         raise RightsError("the request is already closed")
     if reason not in RefusalReason.values:
@@ -467,7 +588,7 @@ def request_refuse(
                 "updated_at",
             ]
         )
-        _audit(actor, request, "request refused", refusal=reason)
+        _audit(actor, request, "request refused", purpose=rights_purpose(scope), refusal=reason)
         notify.send_later(
             to=request.requester_email,
             lang=request.language,
@@ -477,7 +598,11 @@ def request_refuse(
     return request
 
 
-def _confirmed_persons(request: RightsRequest) -> list[Person]:
+def _confirmed_persons(scope: Scope, request: RightsRequest, operation: str) -> list[Person]:
+    """The confirmed person records, each one the user may act on for this right.
+
+    A confirmed record of another group company stops the whole request: its DPO (or a DPO
+    of both companies) answers for it, and nothing is half done."""
     if request.verified_at is None:
         raise RightsError(
             "the requester's identity is not verified: nothing may be released or changed"
@@ -489,7 +614,26 @@ def _confirmed_persons(request: RightsRequest) -> list[Person]:
     )
     if not persons:
         raise RightsError("confirm which person records the request concerns first")
+    if any(p.controller_id not in scope.controller_ids for p in persons):
+        raise RightsError(
+            "the request has confirmed person records of another group company; "
+            "its data protection officer handles them",
+            field="person_ids",
+        )
+    for person in persons:
+        person_check(scope, person, operation)
     return persons
+
+
+#: what each kind of request does to the person's data (access.policy)
+_OPERATION = {
+    RequestKind.ACCESS: Operation.EXPORT,
+    RequestKind.PORTABILITY: Operation.EXPORT,
+    RequestKind.ERASURE: Operation.DELETE,
+    RequestKind.RECTIFICATION: Operation.EDIT,
+    RequestKind.RESTRICTION: Operation.VIEW,
+    RequestKind.OBJECTION: Operation.VIEW,
+}
 
 
 def _complete(actor: Actor, request: RightsRequest, outcome: str) -> None:
@@ -518,6 +662,7 @@ class Fulfilment:
 
 def request_fulfil(
     *,
+    scope: Scope,
     actor: Actor,
     request: RightsRequest,
     restriction_ground: str = "",
@@ -528,9 +673,11 @@ def request_fulfil(
     plan_fingerprints: dict[int, str] | None = None,
 ) -> Fulfilment:
     """Carry out a verified request for its confirmed person records, and close it."""
+    request = _handled(scope, request)
+    purpose = rights_purpose(scope)
     if request.status != RequestStatus.OPEN:
         raise RightsError("only an open request can be fulfilled")
-    persons = _confirmed_persons(request)
+    persons = _confirmed_persons(scope, request, _OPERATION[RequestKind(request.kind)])
     ids = [p.pk for p in persons]
     result = Fulfilment(request=request)
     email = request.requester_email
@@ -541,13 +688,13 @@ def request_fulfil(
         for p in persons:
             plan = None
             if plan_fingerprints and p.pk in plan_fingerprints:
-                fresh = erasure_plan(person=p)
+                fresh = erasure_plan(scope=scope, person=p)
                 if fresh.fingerprint() != plan_fingerprints[p.pk]:
                     raise ErasureBlocked(
                         "The person's data changed after the plan was shown; review it again."
                     )
                 plan = fresh
-            results.append(erasure_execute(actor=actor, person=p, plan=plan))
+            results.append(erasure_execute(scope=scope, actor=actor, person=p, plan=plan))
         result.erasure = results
         result.recipients = [r for res in results for r in res.recipients]
         request.refresh_from_db()
@@ -555,7 +702,9 @@ def request_fulfil(
             kept = sum(r.kept for r in results)
             _complete(actor, request, f"erased; {kept} records kept as the law requires")
             # The request was minimised by the erasure; the outcome must not hold data either.
-            _audit(actor, request, "erasure carried out", person_ids=ids, kept=kept)
+            _audit(
+                actor, request, "erasure carried out", person_ids=ids, purpose=purpose, kept=kept
+            )
             notify.send_later(
                 to=email,
                 lang=lang,
@@ -565,11 +714,15 @@ def request_fulfil(
         return result
     with transaction.atomic():
         if request.kind == RequestKind.ACCESS:
-            package = access_package_create(actor=actor, person_ids=ids, lang=lang, request=request)
+            package = access_package_create(
+                scope=scope, actor=actor, person_ids=ids, lang=lang, request=request
+            )
             result.package, result.download_token = package, _release(package)
             outcome = "copy of the data sent"
         elif request.kind == RequestKind.PORTABILITY:
-            package = portability_package_create(actor=actor, person_ids=ids, request=request)
+            package = portability_package_create(
+                scope=scope, actor=actor, person_ids=ids, request=request
+            )
             result.package, result.download_token = package, _release(package)
             outcome = "machine-readable copy sent"
         elif request.kind == RequestKind.RESTRICTION:
@@ -577,6 +730,7 @@ def request_fulfil(
                 raise RightsError("give the ground of the restriction", field="ground")
             for p in persons:
                 restriction_set(
+                    scope=scope,
                     actor=actor,
                     person=p,
                     ground=restriction_ground,
@@ -592,19 +746,19 @@ def request_fulfil(
             recipients: list[dict[str, Any]] = []
             for p in persons:
                 recipients += rectification_apply(
-                    actor=actor, person=p, changes=data, request=request
+                    scope=scope, actor=actor, person=p, changes=data, request=request
                 )
             result.recipients = recipients
             outcome = "data rectified"
         elif request.kind == RequestKind.OBJECTION:
             outcome = _objection_fulfil(
-                actor, request, persons, objection_upheld, objection_reasons
+                scope, actor, request, persons, objection_upheld, objection_reasons
             )
             result.recipients = _recipients(ids)
         else:  # pragma: no cover - kinds are a closed set
             raise RightsError("unknown kind of request")
         _complete(actor, request, outcome)
-        _audit(actor, request, "request fulfilled", person_ids=ids)
+        _audit(actor, request, "request fulfilled", person_ids=ids, purpose=purpose)
         notify.send_later(
             to=email,
             lang=lang,
@@ -623,7 +777,7 @@ def request_fulfil(
 def _recipients(person_ids: list[int]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for pid in person_ids:
-        out += integrations.recipients_to_notify(person_id=pid)
+        out += recipients_to_notify(person_id=pid)
     return out
 
 
@@ -632,6 +786,7 @@ def _recipients(person_ids: list[int]) -> list[dict[str, Any]]:
 
 def rectification_apply(
     *,
+    scope: Scope,
     actor: Actor,
     person: Person,
     changes: dict[str, str],
@@ -640,25 +795,29 @@ def rectification_apply(
     """Change the person's details with the person as the source; returns the recipients to
     tell (Art. 19). Before and after are sealed in the audit trail by person_update."""
     from rekisteri.register.inputs import InputError
+    from rekisteri.register.models import SourceKind
     from rekisteri.register.services import SourceRef, person_update
 
+    person_check(scope, person, Operation.EDIT)
+    purpose = rights_purpose(scope)
     src = SourceRef(
-        kind="data_subject",
+        kind=SourceKind.DATA_SUBJECT,
         name=f"rectification request {request.reference}" if request else "rectification",
-        purpose=PURPOSE,
+        purpose=purpose,
     )
     try:
         person_update(
             actor=actor,
             person=person,
             data=dict(changes),
-            purpose=PURPOSE,
+            scope=scope,
+            purpose=purpose,
             source=src,
             reason="rectification (Art. 16)",
         )
     except InputError as exc:
         raise RightsError(f"the changes are not valid: {exc}", field="changes") from exc
-    return integrations.recipients_to_notify(person_id=person.pk)
+    return recipients_to_notify(person_id=person.pk)
 
 
 # --- Restriction (Art. 18) ---------------------------------------------------------------------
@@ -666,6 +825,7 @@ def rectification_apply(
 
 def restriction_set(
     *,
+    scope: Scope,
     actor: Actor,
     person: Person,
     ground: str,
@@ -673,6 +833,8 @@ def restriction_set(
     request: RightsRequest | None = None,
 ) -> Restriction:
     """Restrict processing: the person's data is only stored from now on (the only writer)."""
+    person_check(scope, person, Operation.VIEW)
+    purpose = rights_purpose(scope)
     if not (ground or "").strip():
         raise RightsError("give the ground of the restriction (Art. 18(1))", field="ground")
     now = timezone.now()
@@ -697,16 +859,20 @@ def restriction_set(
             action=AuditAction.RESTRICTION,
             person_id=person.pk,
             record=record_key(person),
-            categories=["rights"],
-            purpose=PURPOSE,
+            categories=[RESTRICTION_CATEGORY],
+            purpose=purpose,
             reason="processing restricted (Art. 18)",
             detail={"until": until.isoformat() if until else None},
         )
     return restriction
 
 
-def restriction_lift(*, actor: Actor, person: Person, notify_person: bool = True) -> bool:
+def restriction_lift(
+    *, scope: Scope, actor: Actor, person: Person, notify_person: bool = True
+) -> bool:
     """Lift the restriction; the person is told (Art. 18(3)). Returns False if none was set."""
+    person_check(scope, person, Operation.VIEW)
+    purpose = rights_purpose(scope)
     now = timezone.now()
     with transaction.atomic():
         person = Person.objects.select_for_update().get(pk=person.pk)
@@ -723,8 +889,8 @@ def restriction_lift(*, actor: Actor, person: Person, notify_person: bool = True
             action=AuditAction.RESTRICTION,
             person_id=person.pk,
             record=record_key(person),
-            categories=["rights"],
-            purpose=PURPOSE,
+            categories=[RESTRICTION_CATEGORY],
+            purpose=purpose,
             reason="restriction lifted (Art. 18(3))",
         )
         if notify_person:
@@ -737,12 +903,13 @@ def restriction_lift(*, actor: Actor, person: Person, notify_person: bool = True
     return True
 
 
-def restrictions_lift_due(*, actor: Actor, today: date | None = None) -> int:
+def restrictions_lift_due(*, scope: Scope, actor: Actor, today: date | None = None) -> int:
+    """Lift the restrictions whose period ended (background work: a system scope)."""
     from rekisteri.rights.selectors import restrictions_due
 
     count = 0
-    for r in restrictions_due(today=today):
-        if restriction_lift(actor=actor, person=r.person):
+    for r in restrictions_due(today=today).filter(person__controller_id__in=scope.controller_ids):
+        if restriction_lift(scope=scope, actor=actor, person=r.person):
             count += 1
     return count
 
@@ -754,7 +921,9 @@ def absolute_objection_purposes() -> list[str]:
     """Direct marketing and profiling for it: objection stops them at once, always."""
     snap = catalogue_snapshot()
     return sorted(
-        code for code, p in snap.purposes.items() if p.objection == "absolute" or p.direct_marketing
+        code
+        for code, p in snap.purposes.items()
+        if p.objection == Objection.ABSOLUTE or p.direct_marketing
     )
 
 
@@ -763,22 +932,25 @@ def balancing_objection_purposes() -> list[str]:
     return sorted(
         code
         for code, p in snap.purposes.items()
-        if p.legal_basis in ("legitimate_interest", "public_task")
+        if p.legal_basis in (LegalBasis.LEGITIMATE_INTEREST, LegalBasis.PUBLIC_TASK)
         and code not in absolute_objection_purposes()
     )
 
 
 def objection_marketing(
     *,
+    scope: Scope,
     actor: Actor,
     person: Person,
     source: str = "rights_request",
     request: RightsRequest | None = None,
 ) -> None:
     """Art. 21(2)–(3): direct marketing and profiling stop at once, in every group company."""
+    person_check(scope, person, Operation.VIEW)
+    purpose = rights_purpose(scope)
     now = timezone.now()
     with transaction.atomic():
-        integrations.marketing_objection_record(actor=actor, person=person, source=source)
+        marketing_objection_record(scope=scope, actor=actor, person=person, source=source)
         for purpose in absolute_objection_purposes():
             ObjectionDecision.objects.create(
                 person=person,
@@ -794,14 +966,15 @@ def objection_marketing(
             action=AuditAction.RIGHTS,
             person_id=person.pk,
             record=record_key(person),
-            categories=["rights", "marketing_preferences"],
-            purpose=PURPOSE,
+            categories=[RESTRICTION_CATEGORY, OBJECTION_CATEGORY],
+            purpose=purpose,
             reason="objection to direct marketing recorded (Art. 21(3))",
         )
 
 
 def objection_decide(
     *,
+    scope: Scope,
     actor: Actor,
     person: Person,
     purpose: str,
@@ -810,6 +983,8 @@ def objection_decide(
     request: RightsRequest | None = None,
 ) -> ObjectionDecision:
     """Art. 21(1): the DPO weighs the person's situation; upheld means that purpose stops."""
+    person_check(scope, person, Operation.VIEW)
+    work = rights_purpose(scope)
     if purpose not in catalogue_snapshot().purposes:
         raise RightsError("unknown purpose", field="purpose")
     if not (reasons or "").strip():
@@ -829,8 +1004,8 @@ def objection_decide(
             action=AuditAction.RIGHTS,
             person_id=person.pk,
             record=record_key(person),
-            categories=["rights"],
-            purpose=PURPOSE,
+            categories=[category_of(ObjectionDecision, "reasons")],
+            purpose=work,
             reason="objection decided (Art. 21(1))",
             detail={"purpose": purpose, "upheld": bool(upheld)},
         )
@@ -838,23 +1013,32 @@ def objection_decide(
 
 
 def _objection_fulfil(
+    scope: Scope,
     actor: Actor,
     request: RightsRequest,
     persons: list[Person],
     upheld: bool | None,
     reasons: str,
 ) -> str:
-    purpose = request.objection_purpose or "direct_marketing"
-    if purpose in absolute_objection_purposes():
+    # An objection that names no purpose is one to direct marketing (Art. 21(2)), whatever
+    # the catalogue calls the purposes that do it.
+    purpose = request.objection_purpose
+    if not purpose or purpose in absolute_objection_purposes():
         # "Across group companies": every confirmed record, and consent's own group-wide rule.
         for p in persons:
-            objection_marketing(actor=actor, person=p, request=request)
+            objection_marketing(scope=scope, actor=actor, person=p, request=request)
         return "direct marketing and profiling stopped"
     if upheld is None:
         raise RightsError("decide whether the objection is upheld", field="upheld")
     for p in persons:
         objection_decide(
-            actor=actor, person=p, purpose=purpose, upheld=upheld, reasons=reasons, request=request
+            scope=scope,
+            actor=actor,
+            person=p,
+            purpose=purpose,
+            upheld=upheld,
+            reasons=reasons,
+            request=request,
         )
     return ("objection upheld: " if upheld else "objection not upheld: ") + reasons.strip()
 
@@ -883,13 +1067,14 @@ def package_for_download(
         package.downloaded_at = now
         package.save(update_fields=["downloaded_at"])
         ids = list(package.persons.values_list("pk", flat=True))
+        purpose = _public_purpose()
         audit_record(
-            actor=Actor("public", ip=ip, purpose=PURPOSE),
+            actor=Actor("public", ip=ip, purpose=purpose),
             action=AuditAction.EXPORT,
             person_id=ids[0] if len(ids) == 1 else None,
             person_ids=ids,
             record=f"rights.Package:{package.pk}",
-            purpose=PURPOSE,
+            purpose=purpose,
             reason="package downloaded by the person",
         )
     return package

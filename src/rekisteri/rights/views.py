@@ -1,4 +1,8 @@
-"""The DPO's request queue and request pages (/staff/rights/). Thin: forms in, services out."""
+"""The DPO's request queue and request pages (/staff/rights/). Thin: forms in, services out.
+
+Every request, package and person is looked up through rights.selectors with the user's
+scope: another group company's is 404. The services check again.
+"""
 
 from __future__ import annotations
 
@@ -9,26 +13,31 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rekisteri.access.capabilities import Cap
-from rekisteri.access.gate import requires
-from rekisteri.access.selectors import scope_for
-from rekisteri.audit.services import actor_of
+from rekisteri.access.gate import requires, scope_of
+from rekisteri.access.policy import ProcessingRefused
+from rekisteri.access.selectors import Scope
+from rekisteri.audit.services import Actor, actor_of
+from rekisteri.catalogue.selectors import catalogue_snapshot
 from rekisteri.register.models import Person
 from rekisteri.rights import forms, selectors, services
-from rekisteri.rights.models import Package, RequestKind, RequestStatus
+from rekisteri.rights.models import RequestKind, RequestStatus
 from rekisteri.rights.packages import package_path
 
 
-def _actor(request: HttpRequest):  # type: ignore[no-untyped-def]
-    return actor_of(request.user, ip=request.META.get("REMOTE_ADDR"), purpose="rights_handling")
+def _actor(request: HttpRequest, scope: Scope) -> Actor:
+    return actor_of(
+        request.user, ip=request.META.get("REMOTE_ADDR"), purpose=services.rights_purpose(scope)
+    )
 
 
 @requires(Cap.HANDLE_RIGHTS_REQUESTS)
 def queue(request: HttpRequest) -> HttpResponse:
-    scope = scope_for(request.user)
+    scope = scope_of(request)
     show = request.GET.get("show", "open")
     if show not in ("open", "overdue", "unverified", "closed", "all"):
         show = "open"
@@ -41,12 +50,14 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 @requires(Cap.HANDLE_RIGHTS_REQUESTS)
 def request_new(request: HttpRequest) -> HttpResponse:
-    form = forms.StaffRequestForm(request.POST or None)
+    scope = scope_of(request)
+    form = forms.StaffRequestForm(request.POST or None, scope=scope)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             r, _token = services.request_create_staff(
-                actor=_actor(request),
+                scope=scope,
+                actor=_actor(request, scope),
                 kind=d["kind"],
                 channel=d["channel"],
                 received_at=d["received_at"],
@@ -60,6 +71,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
                 person_ids=d["person_ids"],
                 verification_method=d["verification_method"],
                 verification_note=d["verification_note"],
+                controller_id=d.get("controller"),
             )
         except services.RightsError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, str(exc))
@@ -69,23 +81,24 @@ def request_new(request: HttpRequest) -> HttpResponse:
     return render(request, "rights/request_new.html", {"form": form})
 
 
-def _plans(r: Any, persons: list[Person]) -> list[Any]:
+def _plans(scope: Scope, r: Any, persons: list[Person]) -> list[Any]:
     if r.kind != RequestKind.ERASURE or r.status != RequestStatus.OPEN:
         return []
-    return [(p, services.erasure_plan(person=p)) for p in persons]
+    return [(p, services.erasure_plan(scope=scope, person=p)) for p in persons]
 
 
 @requires(Cap.HANDLE_RIGHTS_REQUESTS)
 def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
-    scope = scope_for(request.user)
+    scope = scope_of(request)
     r = selectors.request_get(scope=scope, request_id=request_id)
-    subjects = list(r.subjects.select_related("person", "person__controller").order_by("person_id"))
+    subjects = selectors.request_subjects(scope=scope, request=r)
     confirmed = [s.person for s in subjects if s.confirmed_at]
-    plans = _plans(r, confirmed)
+    plans = _plans(scope, r, confirmed)
     rect_initial = {k: v for k, v in (r.changes or {}).items() if k in forms.RECTIFIABLE}
     context = {
         "r": r,
         "subjects": subjects,
+        "other_subjects": selectors.other_companies_subjects(scope=scope, request=r),
         "plans": plans,
         "fingerprints": json.dumps({p.pk: plan.fingerprint() for p, plan in plans}),
         "verify_form": forms.VerifyForm(),
@@ -93,9 +106,10 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
         "refuse_form": forms.RefuseForm(),
         "fulfil_form": forms.FulfilForm(),
         "rect_form": forms.RectificationForm(initial=rect_initial),
-        "packages": list(Package.objects.filter(request=r).order_by("-created_at")),
-        "staff_users": get_user_model().objects.filter(staff__isnull=False).order_by("username"),
-        "balancing": r.kind == RequestKind.OBJECTION
+        "packages": selectors.packages_of_request(scope=scope, request=r),
+        "staff_users": selectors.assignable_users(scope=scope),
+        "balancing": bool(r.objection_purpose)
+        and r.kind == RequestKind.OBJECTION
         and r.objection_purpose not in services.absolute_objection_purposes(),
     }
     return render(request, "rights/request_detail.html", context)
@@ -104,60 +118,64 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
 @require_POST
 @requires(Cap.HANDLE_RIGHTS_REQUESTS)
 def request_action(request: HttpRequest, request_id: int, action: str) -> HttpResponse:
-    scope = scope_for(request.user)
+    scope = scope_of(request)
     r = selectors.request_get(scope=scope, request_id=request_id)
-    actor = _actor(request)
+    actor = _actor(request, scope)
     back = redirect("rights:request_detail", request_id=r.pk)
     try:
         if action == "assign":
-            user = get_user_model().objects.filter(pk=request.POST.get("user") or 0).first()
-            services.request_assign(actor=actor, request=r, user=user or request.user)
+            raw = request.POST.get("user") or ""
+            user = (
+                get_user_model().objects.filter(pk=int(raw)).first()
+                if raw.isdigit()
+                else request.user
+            )
+            services.request_assign(scope=scope, actor=actor, request=r, user=user)
         elif action == "verify":
             f = forms.VerifyForm(request.POST)
             if not f.is_valid():
                 raise services.RightsError(_("choose the verification method"))
             services.request_verify_staff(
-                actor=actor, request=r, method=f.cleaned_data["method"], note=f.cleaned_data["note"]
+                scope=scope,
+                actor=actor,
+                request=r,
+                method=f.cleaned_data["method"],
+                note=f.cleaned_data["note"],
             )
         elif action == "confirm":
             ids = [int(x) for x in request.POST.getlist("person") if x.isdigit()]
             extra = (request.POST.get("add_person") or "").strip()
             if extra.isdigit():
-                visible = Person.objects.filter(
-                    pk=int(extra), controller_id__in=scope.controller_ids
-                ).exists()
-                if not visible:
-                    raise services.RightsError(_("no such person record in your group company"))
                 ids.append(int(extra))
             if not ids:
                 raise services.RightsError(_("choose at least one person record"))
-            services.request_subjects_confirm(actor=actor, request=r, person_ids=ids)
+            services.request_subjects_confirm(scope=scope, actor=actor, request=r, person_ids=ids)
         elif action == "extend":
             f = forms.ExtendForm(request.POST)
             if not f.is_valid():
                 raise services.RightsError(_("give the length and the reason of the extension"))
-            services.request_extend(actor=actor, request=r, **f.cleaned_data)
+            services.request_extend(scope=scope, actor=actor, request=r, **f.cleaned_data)
         elif action == "refuse":
             f = forms.RefuseForm(request.POST)
             if not f.is_valid():
                 raise services.RightsError(_("choose the ground and explain the refusal"))
-            services.request_refuse(actor=actor, request=r, **f.cleaned_data)
+            services.request_refuse(scope=scope, actor=actor, request=r, **f.cleaned_data)
         elif action == "fulfil":
-            _fulfil(request, r, actor)
+            _fulfil(request, scope, r, actor)
         else:
             raise Http404("no such action")
-    except services.RightsError as exc:
+    except (services.RightsError, services.ErasureBlocked) as exc:
         messages.error(request, str(exc))
         return back
-    except services.ErasureBlocked as exc:
-        messages.error(request, str(exc))
+    except ProcessingRefused as exc:
+        messages.error(request, exc.reason)
         return back
     if action != "fulfil":
         messages.success(request, _("Saved."))
     return back
 
 
-def _fulfil(request: HttpRequest, r: Any, actor: Any) -> None:
+def _fulfil(request: HttpRequest, scope: Scope, r: Any, actor: Actor) -> None:
     f = forms.FulfilForm(request.POST)
     f.is_valid()
     d = f.cleaned_data
@@ -171,6 +189,7 @@ def _fulfil(request: HttpRequest, r: Any, actor: Any) -> None:
         fingerprints = {int(k): v for k, v in json.loads(d["plan_fingerprints"]).items()}
     upheld = {"yes": True, "no": False}.get(d.get("objection_upheld") or "")
     result = services.request_fulfil(
+        scope=scope,
         actor=actor,
         request=r,
         restriction_ground=d.get("restriction_ground") or "",
@@ -190,11 +209,7 @@ def _fulfil(request: HttpRequest, r: Any, actor: Any) -> None:
 @requires(Cap.HANDLE_RIGHTS_REQUESTS)
 def package_download(request: HttpRequest, package_id: int) -> HttpResponse:
     """The DPO may look at a package before or after release (for review, not for sending)."""
-    scope = scope_for(request.user)
-    package = Package.objects.filter(pk=package_id).first()
-    if package is None or package.request_id is None:
-        raise Http404("no such package")
-    selectors.request_get(scope=scope, request_id=package.request_id)
+    package = selectors.package_get(scope=scope_of(request), package_id=package_id)
     path = package_path(package)
     if not path.exists():
         raise Http404("the package has been removed")
@@ -203,15 +218,22 @@ def package_download(request: HttpRequest, package_id: int) -> HttpResponse:
 
 @requires(Cap.HANDLE_RIGHTS_REQUESTS)
 def person_rights(request: HttpRequest, person_id: int) -> HttpResponse:
-    scope = scope_for(request.user)
-    person = Person.objects.filter(pk=person_id, controller_id__in=scope.controller_ids).first()
-    if person is None:
-        raise Http404("no such person")
+    scope = scope_of(request)
+    person = selectors.person_get(scope=scope, person_id=person_id)
+    lang = (get_language() or "en")[:2]
+    snap = catalogue_snapshot(scope.catalogue_version)
+    objected = sorted(selectors.objected_purposes(person_id=person.pk))
     context = {
         "person": person,
         "restriction": selectors.active_restriction(person_id=person.pk),
-        "objected": sorted(selectors.objected_purposes(person_id=person.pk)),
-        "plan": services.erasure_plan(person=person),
+        # In the user's words: the purposes' names in the catalogue, not their codes.
+        "objected": [
+            (snap.purposes[c].name.get(lang) or snap.purposes[c].name.get("en") or c)
+            if c in snap.purposes
+            else c
+            for c in objected
+        ],
+        "plan": services.erasure_plan(scope=scope, person=person),
     }
     return render(request, "rights/person_rights.html", context)
 
@@ -219,10 +241,8 @@ def person_rights(request: HttpRequest, person_id: int) -> HttpResponse:
 @require_POST
 @requires(Cap.HANDLE_RIGHTS_REQUESTS)
 def restriction_lift(request: HttpRequest, person_id: int) -> HttpResponse:
-    scope = scope_for(request.user)
-    person = Person.objects.filter(pk=person_id, controller_id__in=scope.controller_ids).first()
-    if person is None:
-        raise Http404("no such person")
-    if services.restriction_lift(actor=_actor(request), person=person):
+    scope = scope_of(request)
+    person = selectors.person_get(scope=scope, person_id=person_id)
+    if services.restriction_lift(scope=scope, actor=_actor(request, scope), person=person):
         messages.success(request, _("Restriction lifted; the person has been told."))
     return redirect("rights:person_rights", person_id=person.pk)

@@ -71,6 +71,7 @@ def actor() -> Actor:
 
 @pytest.fixture
 def make_person(fi_controller: Any, actor: Actor) -> Any:
+    from rekisteri.access.selectors import system_scope
     from rekisteri.register.services import person_create
 
     counter = {"n": 0}
@@ -85,7 +86,9 @@ def make_person(fi_controller: Any, actor: Actor) -> Any:
         }
         values.update(data)
         controller = values.pop("controller", fi_controller)
-        return person_create(actor=actor, controller=controller, data=values)
+        return person_create(
+            actor=actor, controller=controller, data=values, scope=system_scope("test data")
+        )
 
     return make
 

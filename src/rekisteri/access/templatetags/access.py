@@ -10,7 +10,7 @@ from typing import Any
 
 from django import template
 
-from rekisteri.access.selectors import person_categories, scope_for
+from rekisteri.access.selectors import category_of, person_categories, scope_for
 
 register = template.Library()
 
@@ -19,5 +19,6 @@ register = template.Library()
 def reveal_link(context: template.Context, person: Any) -> dict[str, Any]:
     request = context.get("request")
     scope = scope_for(getattr(request, "user", None))
-    show = scope.can_reveal and "identity_code" in person_categories(scope, person)
+    codes = category_of("register.IdentityCode")
+    show = scope.can_reveal and codes in person_categories(scope, person)
     return {"show": show, "person_id": person.pk}

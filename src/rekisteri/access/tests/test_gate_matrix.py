@@ -149,6 +149,7 @@ def test_every_route_has_a_matrix_case() -> None:
 
 def _world(text: str) -> tuple[World, dict[str, Any]]:
     from rekisteri.access.models import GroupShare
+    from rekisteri.access.selectors import system_scope
     from rekisteri.audit.services import Actor
     from rekisteri.catalogue.selectors import catalogue_snapshot
     from rekisteri.catalogue.services import catalogue_load
@@ -167,11 +168,13 @@ def _world(text: str) -> tuple[World, dict[str, Any]]:
             actor=actor,
             controller=fi,
             data={"name": "Asiakas Oy", "business_id": "0737546-2", "country": "FI"},
+            scope=system_scope("permission matrix"),
         ),
         OTHER: organization_create(
             actor=actor,
             controller=se,
             data={"name": "Kund AB", "business_id": "556036-0793", "country": "SE"},
+            scope=system_scope("permission matrix"),
         ),
     }
     organizations[SHARED] = organizations[OTHER]
@@ -179,7 +182,9 @@ def _world(text: str) -> tuple[World, dict[str, Any]]:
     def person(controller: Any, first: str, last: str, **extra: Any) -> Any:
         data = {"first_name": first, "last_name": last, "email": f"{last.lower()}@example.fi"}
         data.update(extra)
-        return person_create(actor=actor, controller=controller, data=data)
+        return person_create(
+            actor=actor, controller=controller, data=data, scope=system_scope("permission matrix")
+        )
 
     persons = {
         OWN: person(fi, "Aino", "Oma", identity_code=HETU, organization_business_id="0737546-2"),

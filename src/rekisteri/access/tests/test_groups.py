@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from rekisteri.access.models import GroupShare
 from rekisteri.access.policy import Operation, ProcessingRefused, check_processing
-from rekisteri.access.selectors import field_access, scope_for
+from rekisteri.access.selectors import field_access, scope_for, system_scope
 from rekisteri.access.services import group_share_create, group_share_revoke
 from rekisteri.audit.models import AuditAction, AuditEvent
 from rekisteri.audit.services import Actor
@@ -36,7 +36,11 @@ def test_shared_person_shows_only_the_shared_purposes_categories_read_only(
 ):
     person = make_person(identity_code=HETU)
     group_share_create(
-        actor=Actor("test"), person=person, controller=se_controller, purpose="customer_management"
+        actor=Actor("test"),
+        person=person,
+        controller=se_controller,
+        purpose="customer_management",
+        scope=system_scope("test"),
     )
     scope = scope_for(outsider)
     detail = selectors.person_detail(scope=scope, actor=Actor("outsider"), person_id=person.pk)
@@ -73,7 +77,11 @@ def test_only_purposes_shared_within_the_group_can_share(make_person, se_control
     person = make_person()
     with pytest.raises(ProcessingRefused) as refused:
         group_share_create(
-            actor=Actor("test"), person=person, controller=se_controller, purpose="kyc_aml"
+            actor=Actor("test"),
+            person=person,
+            controller=se_controller,
+            purpose="kyc_aml",
+            scope=system_scope("test"),
         )
     assert refused.value.code == "purpose"
 
@@ -83,7 +91,11 @@ def test_a_share_under_a_purpose_the_user_lacks_shows_nothing(make_person, se_co
 
     person = make_person()
     group_share_create(
-        actor=Actor("test"), person=person, controller=se_controller, purpose="finance"
+        actor=Actor("test"),
+        person=person,
+        controller=se_controller,
+        purpose="finance",
+        scope=system_scope("test"),
     )
     se_marketing = make_staff("se-marketing", ["marketing"], [se_controller])
     se_finance = make_staff("se-finance", ["finance"], [se_controller])
@@ -97,7 +109,11 @@ def test_restricted_person_is_not_shared(make_person, se_controller):
     Person.objects.filter(pk=person.pk).update(restricted_since=timezone.now())
     with pytest.raises(ProcessingRefused) as refused:
         group_share_create(
-            actor=Actor("test"), person=person, controller=se_controller, purpose="finance"
+            actor=Actor("test"),
+            person=person,
+            controller=se_controller,
+            purpose="finance",
+            scope=system_scope("test"),
         )
     assert refused.value.code == "restricted"
 
@@ -107,7 +123,11 @@ def test_check_processing_refuses_the_other_company_for_writes(
 ):
     person = make_person()
     group_share_create(
-        actor=Actor("test"), person=person, controller=se_controller, purpose="customer_management"
+        actor=Actor("test"),
+        person=person,
+        controller=se_controller,
+        purpose="customer_management",
+        scope=system_scope("test"),
     )
     scope = scope_for(outsider)
     check_processing(scope, person, Operation.VIEW, categories={"basic"})

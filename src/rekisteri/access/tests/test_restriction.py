@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from rekisteri.access.policy import (
     Operation,
@@ -33,7 +33,7 @@ def restrict(person: Person) -> Person:
 )
 def test_restricted_person_refuses_staff_processing_and_says_why(staff, make_person, operation):
     person = restrict(make_person())
-    with pytest.raises(ProcessingRefused) as refused:
+    with translation.override("en"), pytest.raises(ProcessingRefused) as refused:
         check_processing(scope_for(staff["sales"]), person, operation)
     assert refused.value.code == "restricted"
     assert "Art. 18" in refused.value.reason

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from rekisteri.access.selectors import system_scope
 from rekisteri.api.tests.conftest import ApiClient
 from rekisteri.audit.models import AuditAction, AuditEvent
 from rekisteri.audit.services import Actor
@@ -51,7 +52,10 @@ def test_create_organization_with_unknown_relationship_is_422(staff):
 
 def test_duplicate_business_id_is_422(staff, fi_controller):
     organization_create(
-        actor=Actor("test"), controller=fi_controller, data={"name": "A", "business_id": NOKIA}
+        actor=Actor("test"),
+        controller=fi_controller,
+        data={"name": "A", "business_id": NOKIA},
+        scope=system_scope("test"),
     )
     response = ApiClient(staff["sales"]).post("/organizations", {"name": "B", "business_id": NOKIA})
     assert response.status_code == 422
@@ -60,7 +64,10 @@ def test_duplicate_business_id_is_422(staff, fi_controller):
 
 def test_get_list_and_update_organization(staff, fi_controller):
     org = organization_create(
-        actor=Actor("test"), controller=fi_controller, data={"name": "Alfa Oy", "city": "Turku"}
+        actor=Actor("test"),
+        controller=fi_controller,
+        data={"name": "Alfa Oy", "city": "Turku"},
+        scope=system_scope("test"),
     )
     client = ApiClient(staff["finance"])
     assert client.get(f"/organizations/{org.pk}").json()["city"] == "Turku"
@@ -77,14 +84,24 @@ def test_get_list_and_update_organization(staff, fi_controller):
 
 
 def test_update_with_empty_name_is_422(staff, fi_controller):
-    org = organization_create(actor=Actor("test"), controller=fi_controller, data={"name": "Beta"})
+    org = organization_create(
+        actor=Actor("test"),
+        controller=fi_controller,
+        data={"name": "Beta"},
+        scope=system_scope("test"),
+    )
     response = ApiClient(staff["sales"]).patch(f"/organizations/{org.pk}", {"name": ""})
     assert response.status_code == 422
     assert response.json()["errors"] == {"name": "is required"}
 
 
 def test_organization_of_another_group_company_cannot_be_changed(staff, outsider, fi_controller):
-    org = organization_create(actor=Actor("test"), controller=fi_controller, data={"name": "Gamma"})
+    org = organization_create(
+        actor=Actor("test"),
+        controller=fi_controller,
+        data={"name": "Gamma"},
+        scope=system_scope("test"),
+    )
     response = ApiClient(outsider).patch(f"/organizations/{org.pk}", {"name": "Hijacked"})
     assert response.status_code in (403, 404)
     org.refresh_from_db()

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
+from rekisteri.access.selectors import system_scope
 from rekisteri.api.tests.conftest import ApiClient
 from rekisteri.audit.models import AuditAction, AuditEvent
 from rekisteri.audit.selectors import audit_unseal
@@ -81,7 +82,11 @@ def test_shared_person_is_readable_by_the_other_group_company_but_not_writable(
 
     person = make_person(identity_code=HETU)
     group_share_create(
-        actor=Actor("test"), person=person, controller=se_controller, purpose="customer_management"
+        actor=Actor("test"),
+        person=person,
+        controller=se_controller,
+        purpose="customer_management",
+        scope=system_scope("test"),
     )
     response = ApiClient(outsider).get(f"/persons/{person.pk}")
     assert response.status_code == 200

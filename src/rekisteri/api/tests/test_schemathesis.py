@@ -20,6 +20,7 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+from rekisteri.access.selectors import system_scope
 from rekisteri.api.auth import token_create
 from rekisteri.audit.services import Actor
 from rekisteri.register.services import organization_create
@@ -32,7 +33,12 @@ def api_schema(staff: dict[str, Any], make_person: Any, fi_controller: Any) -> I
     # A few real records, so that generated ids (small integers first) find some.
     for name in ("Virtanen", "Korhonen", "Nieminen"):
         make_person(last_name=name, identity_code="131052-308T" if name == "Korhonen" else "")
-    organization_create(actor=Actor("test"), controller=fi_controller, data={"name": "Alfa Oy"})
+    organization_create(
+        actor=Actor("test"),
+        controller=fi_controller,
+        data={"name": "Alfa Oy"},
+        scope=system_scope("test"),
+    )
     # The WSGI handler closes the database connection after each request, which would end
     # the test's transaction; Django's own test client switches this off the same way.
     request_started.disconnect(close_old_connections)

@@ -11,6 +11,13 @@ from rekisteri.breaches.services import BreachError, breach_estimate, breach_rec
 T0 = dt.datetime(2026, 11, 2, 8, 0, tzinfo=dt.UTC)
 
 
+@pytest.fixture
+def dpo(staff):
+    from rekisteri.access.selectors import scope_for
+
+    return scope_for(staff["dpo"])
+
+
 def _data(**kw):
     data = {
         "title": "Laptop lost on a train",
@@ -23,42 +30,49 @@ def _data(**kw):
     return data
 
 
-def test_breach_recorded_70_hours_after_discovery_is_due(catalogue, actor):
+def test_breach_recorded_70_hours_after_discovery_is_due(catalogue, actor, dpo):
     now = T0 + dt.timedelta(hours=70)
-    b = breach_record(actor=actor, data=_data(), now=now)
+    b = breach_record(scope=dpo, actor=actor, data=_data(), now=now)
     assert b.clock(now) == ClockState.DUE
     assert b.hours_left(now) == 2.0
 
 
-def test_breach_recorded_73_hours_after_discovery_is_overdue(catalogue, actor):
+def test_breach_recorded_73_hours_after_discovery_is_overdue(catalogue, actor, dpo):
     now = T0 + dt.timedelta(hours=73)
-    b = breach_record(actor=actor, data=_data(), now=now)
+    b = breach_record(scope=dpo, actor=actor, data=_data(), now=now)
     assert b.clock(now) == ClockState.OVERDUE
 
 
-def test_telling_the_authority_stops_the_clock_and_late_needs_reasons(catalogue, actor):
+def test_telling_the_authority_stops_the_clock_and_late_needs_reasons(catalogue, actor, dpo):
     now = T0 + dt.timedelta(hours=80)
-    b = breach_record(actor=actor, data=_data(), now=now)
+    b = breach_record(scope=dpo, actor=actor, data=_data(), now=now)
     with pytest.raises(BreachError) as exc:
-        breach_update(actor=actor, breach=b, data={"authority_notified_at": now}, now=now)
+        breach_update(
+            scope=dpo, actor=actor, breach=b, data={"authority_notified_at": now}, now=now
+        )
     assert "delay_reason" in exc.value.errors
     b.refresh_from_db()
     breach_update(
+        scope=dpo,
         actor=actor,
         breach=b,
         data={"authority_notified_at": now, "delay_reason": "scope unclear until forensics"},
         now=now,
     )
     assert b.clock(now) == ClockState.NOTIFIED_LATE
-    b2 = breach_record(actor=actor, data=_data(), now=T0 + dt.timedelta(hours=1))
+    b2 = breach_record(scope=dpo, actor=actor, data=_data(), now=T0 + dt.timedelta(hours=1))
     breach_update(
-        actor=actor, breach=b2, data={"authority_notified_at": T0 + dt.timedelta(hours=20)}
+        scope=dpo,
+        actor=actor,
+        breach=b2,
+        data={"authority_notified_at": T0 + dt.timedelta(hours=20)},
     )
     assert b2.clock(T0 + dt.timedelta(hours=100)) == ClockState.NOTIFIED
 
 
-def test_decision_not_to_tell_the_authority_records_why(catalogue, actor):
+def test_decision_not_to_tell_the_authority_records_why(catalogue, actor, dpo):
     b = breach_record(
+        scope=dpo,
         actor=actor,
         data=_data(risk="unlikely", authority_not_notified_reason="data was encrypted"),
         now=T0 + dt.timedelta(hours=1),
@@ -66,20 +80,20 @@ def test_decision_not_to_tell_the_authority_records_why(catalogue, actor):
     assert b.clock(T0 + dt.timedelta(hours=100)) == ClockState.NOT_REQUIRED
 
 
-def test_breach_without_description_names_the_field(catalogue, actor):
+def test_breach_without_description_names_the_field(catalogue, actor, dpo):
     with pytest.raises(BreachError) as exc:
-        breach_record(actor=actor, data=_data(description="", categories=["nope"]))
+        breach_record(scope=dpo, actor=actor, data=_data(description="", categories=["nope"]))
     assert set(exc.value.errors) == {"description", "categories"}
     assert not Breach.objects.exists()
 
 
-def test_recording_is_audited_without_personal_data(catalogue, actor):
-    b = breach_record(actor=actor, data=_data(), now=T0 + dt.timedelta(hours=2))
+def test_recording_is_audited_without_personal_data(catalogue, actor, dpo):
+    b = breach_record(scope=dpo, actor=actor, data=_data(), now=T0 + dt.timedelta(hours=2))
     event = AuditEvent.objects.get(record=f"breaches.Breach:{b.pk}")
     assert event.detail == {"hours_after_discovery": 2.0}
 
 
-def test_affected_people_are_found_from_categories_and_window(catalogue, actor, make_person):
+def test_affected_people_are_found_from_categories_and_window(catalogue, actor, make_person, dpo):
     inside = make_person()
     outside = make_person()
     # make `outside`'s data older than the window
@@ -89,6 +103,7 @@ def test_affected_people_are_found_from_categories_and_window(catalogue, actor, 
     Person.objects.filter(pk=outside.pk).update(created_at=old, updated_at=old)
     ContactPoint.objects.filter(person=outside).update(created_at=old, updated_at=old)
     b = breach_record(
+        scope=dpo,
         actor=actor,
         data=_data(
             discovered_at=timezone.now(),
@@ -105,11 +120,11 @@ def test_affected_people_are_found_from_categories_and_window(catalogue, actor, 
     assert breach_affected(breach=b).person_ids == set()
 
 
-def test_estimate_sets_the_numbers_from_the_register(catalogue, actor, make_person):
+def test_estimate_sets_the_numbers_from_the_register(catalogue, actor, make_person, dpo):
     make_person()
     make_person()
-    b = breach_record(actor=actor, data=_data(discovered_at=timezone.now()))
-    breach_estimate(actor=actor, breach=b)
+    b = breach_record(scope=dpo, actor=actor, data=_data(discovered_at=timezone.now()))
+    breach_estimate(scope=dpo, actor=actor, breach=b)
     assert b.approx_persons == 2 and b.approx_records == 2
 
 
@@ -133,3 +148,55 @@ def test_staff_report_and_dpo_pages(client, staff):
     b = Breach.objects.get()
     assert client.get(f"/staff/breaches/{b.pk}/").status_code == 200
     assert client.get(f"/staff/breaches/{b.pk}/affected/").status_code == 200
+
+
+def test_group_wide_breach_lists_only_the_users_companys_people(
+    client, staff, make_person, se_controller, actor, dpo
+):
+    finnish = make_person()
+    swedish = make_person(controller=se_controller)
+    b = breach_record(scope=dpo, actor=actor, data=_data(discovered_at=timezone.now()))
+    assert b.controller is None  # the whole group
+    client.force_login(staff["dpo"])
+    page = client.get(f"/staff/breaches/{b.pk}/affected/")
+    assert page.context["ids"] == [finnish.pk]
+    assert swedish.pk not in page.context["ids"]
+    # The estimate for the authority counts the whole group: numbers, no names.
+    breach_estimate(scope=dpo, actor=actor, breach=b)
+    assert b.approx_persons == 2
+
+
+def test_another_companys_breach_cannot_be_reached_or_recorded_for(
+    client, staff, se_controller, actor, dpo
+):
+    from rekisteri.access.policy import ProcessingRefused
+
+    swedish = Breach.objects.create(
+        controller=se_controller,
+        title="Svensk incident",
+        description="x",
+        discovered_at=T0,
+        recorded_at=T0,
+        recorded_by="se",
+    )
+    client.force_login(staff["dpo"])
+    assert client.get(f"/staff/breaches/{swedish.pk}/").status_code == 404
+    assert "Svensk incident" not in client.get("/staff/breaches/").content.decode()
+    with pytest.raises(ProcessingRefused):
+        breach_update(scope=dpo, actor=actor, breach=swedish, data={"title": "changed"})
+    with pytest.raises(BreachError) as refused:
+        breach_record(scope=dpo, actor=actor, data=_data(controller=se_controller))
+    assert "controller" in refused.value.errors
+    client.force_login(staff["sales"])
+    response = client.post(
+        "/staff/breaches/report/",
+        {
+            "controller": se_controller.pk,
+            "title": "Wrong company",
+            "nature": ["confidentiality"],
+            "description": "x",
+            "discovered_at": "2026-11-02T08:00",
+        },
+    )
+    assert response.status_code == 200 and "controller" in response.context["form"].errors
+    assert not Breach.objects.filter(title="Wrong company").exists()

@@ -51,19 +51,37 @@ def test_category_without_retention_rule_fails_naming_it(tmp_path: Path, db):
     assert f"line {len(demo_text().splitlines()) + 3}" in str(exc.value)
 
 
-def test_field_mapped_to_a_category_the_catalogue_lacks_fails(tmp_path: Path, db):
-    # Remove the 'kyc' category (and its uses): Person.is_beneficial_owner maps to it.
+def without_kyc(text: str) -> str:
+    """The demo catalogue without its 'kyc' category (and its uses)."""
     import re
 
-    text = demo_text()
     text = re.sub(r'\[\[categories\]\]\ncode = "kyc"\n(?:.*\n){3}', "", text)
-    text = re.sub(r'\[\[retention\]\]\ncode = "kyc-5-years"\n(?:.*\n){5}', "", text)
-    text = text.replace('"kyc", ', "")
+    text = re.sub(r'\[\[retention\]\]\ncode = "kyc-5-years"\n(?:.*\n){6}', "", text)
+    return text.replace('"kyc", ', "")
+
+
+def test_a_category_the_catalogue_does_not_declare_is_off_not_an_error(tmp_path: Path, db, capsys):
+    # Person.is_beneficial_owner maps to 'kyc'; a company that does no KYC leaves it out.
     path = tmp_path / "cat.toml"
-    path.write_text(text, encoding="utf-8")
-    with pytest.raises(CommandError) as exc:
-        call_command("catalogue", "check", str(path))
-    assert "register.Person.is_beneficial_owner" in str(exc.value)
+    path.write_text(without_kyc(demo_text()), encoding="utf-8")
+    call_command("catalogue", "check", str(path))
+    out = capsys.readouterr().out
+    assert "is valid" in out
+    assert "category 'kyc' is not declared, so these fields are off" in out
+    assert "register.Person.is_beneficial_owner" in out
+
+
+def test_a_purpose_naming_an_undeclared_category_is_an_error(tmp_path: Path, db):
+    text = without_kyc(demo_text()).replace(
+        'categories = ["basic", "identity_code", "organisation_link"]',
+        'categories = ["basic", "kyc", "identity_code", "organisation_link"]',
+    )
+    assert '"kyc"' in text
+    with pytest.raises(CatalogueError) as exc:
+        parse_catalogue(text)
+    issue = exc.value.issues[0]
+    assert issue.key.endswith(".categories") and "'kyc'" in issue.message
+    assert "kyc" in text.splitlines()[issue.line - 1]
 
 
 def test_legitimate_interest_without_statement_is_refused():

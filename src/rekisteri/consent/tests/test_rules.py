@@ -1,5 +1,6 @@
 from django.utils import timezone
 
+from rekisteri.access.selectors import system_scope
 from rekisteri.consent.selectors import Reason, marketing_permission
 from rekisteri.consent.services import (
     consent_record,
@@ -12,7 +13,9 @@ from rekisteri.consent.services import (
 def test_business_contact_may_be_emailed_until_they_object(make_person, actor):
     person = make_person(is_contact_person=True)
     assert marketing_permission(person=person).reason_code == Reason.ALLOWED_B2B
-    marketing_objection_record(actor=actor, person=person, source="staff")
+    marketing_objection_record(
+        actor=actor, person=person, source="staff", scope=system_scope("test")
+    )
     decision = marketing_permission(person=person)
     assert not decision.allowed and decision.reason_code == Reason.OBJECTED
 
@@ -30,6 +33,7 @@ def test_consumer_needs_prior_consent(make_person, actor):
         ip="192.0.2.1",
         text="Yes, send me news",
         text_version="v1",
+        scope=system_scope("test"),
     )
     assert marketing_permission(person=person).reason_code == Reason.ALLOWED_CONSENT
 
@@ -39,20 +43,26 @@ def test_objection_reaches_the_same_person_in_every_group_company(
 ):
     fi = make_person(email="sama@example.fi", is_contact_person=True)
     se = make_person(email="sama@example.fi", is_contact_person=True, controller=se_controller)
-    marketing_objection_record(actor=actor, person=fi, source="rights_request")
+    marketing_objection_record(
+        actor=actor, person=fi, source="rights_request", scope=system_scope("test")
+    )
     assert marketing_permission(person=se).reason_code == Reason.OBJECTED
     assert suppression_match(email="SAMA@example.fi")
 
 
 def test_suppressed_address_excludes_a_person_imported_again(make_person, actor):
-    suppression_add(actor=actor, email="Palaava@Example.fi", reason="erasure")
+    suppression_add(
+        actor=actor, email="Palaava@Example.fi", reason="erasure", scope=system_scope("test")
+    )
     person = make_person(email="palaava@example.fi", is_contact_person=True)
     assert marketing_permission(person=person).reason_code == Reason.SUPPRESSED
 
 
 def test_restriction_wins_and_service_messages_still_reach_objectors(make_person, actor):
     person = make_person(is_contact_person=True)
-    marketing_objection_record(actor=actor, person=person, source="staff")
+    marketing_objection_record(
+        actor=actor, person=person, source="staff", scope=system_scope("test")
+    )
     assert marketing_permission(person=person, service=True).allowed
     person.restricted_since = timezone.now()
     person.save(update_fields=["restricted_since"])

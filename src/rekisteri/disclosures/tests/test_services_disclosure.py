@@ -8,7 +8,14 @@ from rekisteri.disclosures.selectors import disclosures_for_person, recipients_t
 from rekisteri.disclosures.services import DisclosureError, disclosure_record
 
 
-def _disclose(actor, person_ids, **kw):
+@pytest.fixture
+def dpo(staff):
+    from rekisteri.access.selectors import scope_for
+
+    return scope_for(staff["dpo"])
+
+
+def _disclose(scope, actor, person_ids, **kw):
     values = {
         "recipient_code": "tax_authority",
         "categories": ["basic", "billing"],
@@ -17,12 +24,12 @@ def _disclose(actor, person_ids, **kw):
         "request_ref": "VH-2026-17",
     }
     values.update(kw)
-    return disclosure_record(actor=actor, person_ids=person_ids, **values)
+    return disclosure_record(scope=scope, actor=actor, person_ids=person_ids, **values)
 
 
-def test_disclosure_is_logged_audited_and_listed_for_the_person(make_person, actor):
+def test_disclosure_is_logged_audited_and_listed_for_the_person(make_person, actor, dpo):
     a, b = make_person(), make_person()
-    d = _disclose(actor, [a.pk, b.pk])
+    d = _disclose(dpo, actor, [a.pk, b.pk])
     assert d.person_count == 2 and d.recipient_country == "FI"
     events = AuditEvent.objects.filter(action=AuditAction.DISCLOSURE)
     assert {e.person_id for e in events} == {a.pk, b.pk}
@@ -33,12 +40,12 @@ def test_disclosure_is_logged_audited_and_listed_for_the_person(make_person, act
     assert rows[0]["basis"] == "legal_obligation"
 
 
-def test_recipients_to_notify_lists_each_recipient_once(make_person, actor):
+def test_recipients_to_notify_lists_each_recipient_once(make_person, actor, dpo):
     p = make_person()
-    _disclose(actor, [p.pk])
-    _disclose(actor, [p.pk], categories=["contact"], reason="second request")
+    _disclose(dpo, actor, [p.pk])
+    _disclose(dpo, actor, [p.pk], categories=["contact"], reason="second request")
     _disclose(
-        actor, [p.pk], recipient_code="credit_agency", categories=["billing"], basis="contract"
+        dpo, actor, [p.pk], recipient_code="credit_agency", categories=["billing"], basis="contract"
     )
     out = recipients_to_notify(person_id=p.pk)
     assert [r["recipient"] for r in out] == ["credit_agency", "tax_authority"]
@@ -46,35 +53,39 @@ def test_recipients_to_notify_lists_each_recipient_once(make_person, actor):
     assert tax["disclosures"] == 2 and tax["categories"] == ["basic", "billing", "contact"]
 
 
-def test_restricted_person_cannot_be_disclosed_and_nothing_is_written(make_person, actor):
+def test_restricted_person_cannot_be_disclosed_and_nothing_is_written(make_person, actor, dpo):
     a, b = make_person(), make_person()
     b.restricted_since = timezone.now()
     b.save(update_fields=["restricted_since"])
     with pytest.raises(ProcessingRefused):
-        _disclose(actor, [a.pk, b.pk])
+        _disclose(dpo, actor, [a.pk, b.pk])
     assert Disclosure.objects.count() == 0
     assert not AuditEvent.objects.filter(action=AuditAction.DISCLOSURE).exists()
 
 
 def test_restricted_person_is_refused_for_a_staff_user_too(make_person, staff):
+    from rekisteri.access.selectors import scope_for
+
     p = make_person()
     p.restricted_since = timezone.now()
     p.save(update_fields=["restricted_since"])
     with pytest.raises(ProcessingRefused):
-        _disclose(staff["dpo"], [p.pk])
+        _disclose(scope_for(staff["finance"]), staff["finance"], [p.pk])
 
 
-def test_recipient_the_notice_does_not_name_is_refused(make_person, actor):
+def test_recipient_the_notice_does_not_name_is_refused(make_person, actor, dpo):
     p = make_person()
     with pytest.raises(DisclosureError) as exc:
-        _disclose(actor, [p.pk], recipient_code="data_broker")
+        _disclose(dpo, actor, [p.pk], recipient_code="data_broker")
     assert exc.value.field == "recipient_code"
 
 
-def test_category_no_purpose_gives_to_the_recipient_is_refused(make_person, actor):
+def test_category_no_purpose_gives_to_the_recipient_is_refused(make_person, actor, dpo):
     p = make_person()
     with pytest.raises(DisclosureError) as exc:
-        _disclose(actor, [p.pk], recipient_code="credit_agency", categories=["call_recordings"])
+        _disclose(
+            dpo, actor, [p.pk], recipient_code="credit_agency", categories=["call_recordings"]
+        )
     assert exc.value.field == "categories" and "call_recordings" in exc.value.message
 
 
@@ -93,9 +104,43 @@ def test_staff_page_records_a_disclosure(client, staff, make_person):
     )
     assert resp.status_code == 302
     page = client.get("/staff/disclosures/").content.decode()
-    assert "credit_agency" in page and "credit check before order" in page
+    assert "credit check before order" in page
+    assert "credit_agency" not in page and "billing" not in page  # names, not codes
 
 
 def test_sales_cannot_open_the_disclosure_log(client, staff):
     client.force_login(staff["sales"])
     assert client.get("/staff/disclosures/").status_code == 403
+
+
+def test_another_companys_person_is_not_disclosed_nor_listed(
+    client, staff, make_person, se_controller, actor, dpo
+):
+    """A Swedish person, shared with the Finnish company or not, is the Swedish company's to
+    disclose: to the Finnish user they read like a person that does not exist."""
+    from rekisteri.access.models import GroupShare
+    from rekisteri.access.selectors import scope_for
+    from rekisteri.testing.fixtures import make_staff
+
+    finnish = make_person()
+    swedish = make_person(controller=se_controller)
+    GroupShare.objects.create(
+        person=swedish,
+        controller=finnish.controller,
+        purpose="finance",
+        shared_by="test",
+        shared_at=timezone.now(),
+    )
+    for person in (swedish,):
+        with pytest.raises(DisclosureError) as refused:
+            _disclose(scope_for(staff["finance"]), actor, [finnish.pk, person.pk])
+        assert refused.value.field == "person_ids" and str(person.pk) in refused.value.message
+    assert not Disclosure.objects.exists()
+    swedish_finance = scope_for(make_staff("finance.se", ["finance"], [se_controller]))
+    theirs = _disclose(swedish_finance, actor, [swedish.pk], reason="Skatteverket")
+    client.force_login(staff["finance"])
+    page = client.get("/staff/disclosures/").content.decode()
+    assert "Skatteverket" not in page
+    filtered = client.get(f"/staff/disclosures/?person={swedish.pk}")
+    assert list(filtered.context["disclosures"]) == []
+    assert Disclosure.objects.filter(pk=theirs.pk).exists()

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import Workbook
 
+from rekisteri.access.selectors import system_scope
 from rekisteri.audit.models import AuditAction, AuditEvent
 from rekisteri.audit.services import Actor
 from rekisteri.imports.readers import read_csv_text
@@ -348,7 +349,12 @@ def test_audit_trail_verifies_after_an_import(tmp_path: Path, customer: Organiza
 
 def test_suppressed_email_is_imported_and_reported(fi_controller: Any) -> None:
     consent = pytest.importorskip("rekisteri.consent.services")
-    consent.suppression_add(actor=Actor("test"), email="kielto@asiakas.example", reason="objection")
+    consent.suppression_add(
+        actor=Actor("test"),
+        email="kielto@asiakas.example",
+        reason="objection",
+        scope=system_scope("test"),
+    )
     report = import_persons(
         actor=Actor("test"),
         controller=fi_controller,

@@ -74,7 +74,7 @@ CASES = {
         data=lambda w, o: {
             "kind": "communication",
             "person_id": w.person(o).pk,
-            "data": {"channel": "email", "subject": "matrix"},
+            "data": {"channel": "email_out", "subject": "matrix"},
         },
         categories=frozenset({"communications"}),
     ),

@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from rekisteri.access.selectors import system_scope
 from rekisteri.consent.models import ControllerMarketingSettings
 from rekisteri.consent.services import marketing_objection_record, suppression_add
 from rekisteri.marketing.audience import campaign_audience, excluded_preview
@@ -124,12 +125,16 @@ def test_unsubscribe_get_shows_a_confirm_page_and_changes_nothing(
 def test_each_exclusion_is_counted_under_its_reason(fi_controller, actor, scope, make_person):
     make_person(email="yritys@asiakas.fi", is_contact_person=True)
     objector = make_person(email="kielto@asiakas.fi", is_contact_person=True)
-    marketing_objection_record(actor=actor, person=objector, source="staff")
+    marketing_objection_record(
+        actor=actor, person=objector, source="staff", scope=system_scope("test")
+    )
     restricted = make_person(email="rajoitus@asiakas.fi", is_contact_person=True)
     restricted.restricted_since = timezone.now()
     restricted.save(update_fields=["restricted_since"])
     # Erased earlier: only the suppression entry remains; then imported again.
-    suppression_add(actor=actor, email="poistettu@asiakas.fi", reason="erasure")
+    suppression_add(
+        actor=actor, email="poistettu@asiakas.fi", reason="erasure", scope=system_scope("test")
+    )
     make_person(email="poistettu@asiakas.fi", is_contact_person=True)
     make_person(email="kuluttaja@example.fi", is_consumer=True)
     everyone = campaign(fi_controller, actor, scope)

@@ -8,6 +8,7 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
+from rekisteri.access.selectors import system_scope
 from rekisteri.consent.models import Consent, ControllerMarketingSettings
 from rekisteri.consent.selectors import Reason, marketing_permission
 from rekisteri.marketing.bounces import bounce_scope, bounces_from_message, parse_dsn
@@ -177,7 +178,9 @@ def test_tracking_records_opens_and_clicks_unless_the_person_said_do_not_track(
     private = make_person(email="b@asiakas.fi", is_contact_person=True)
     from rekisteri.consent.services import tracking_objection_record
 
-    tracking_objection_record(actor=actor, person=private, method="staff")
+    tracking_objection_record(
+        actor=actor, person=private, method="staff", scope=system_scope("test")
+    )
     campaign = campaign_save(
         actor=actor,
         scope=scope,

@@ -1,5 +1,6 @@
 from django.test import Client
 
+from rekisteri.access.selectors import system_scope
 from rekisteri.marketing.models import Campaign
 
 
@@ -14,7 +15,7 @@ def test_marketer_creates_campaign_and_sees_who_is_left_out_and_why(staff, make_
 
     make_person(first_name="Bea", email="bea@yritys.fi", is_contact_person=True)
     olli = make_person(first_name="Olli", email="olli@yritys.fi", is_contact_person=True)
-    marketing_objection_record(actor=actor, person=olli, source="staff")
+    marketing_objection_record(actor=actor, person=olli, source="staff", scope=system_scope("test"))
     c = login(staff["marketing"])
     response = c.post(
         "/staff/marketing/campaigns/new/",

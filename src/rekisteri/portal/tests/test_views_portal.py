@@ -48,7 +48,7 @@ def test_known_and_unknown_addresses_get_the_same_page(
 
 
 def test_the_whole_public_path_without_javascript(
-    client, make_person, actor, settings, tmp_path, django_capture_on_commit_callbacks
+    client, make_person, actor, settings, tmp_path, django_capture_on_commit_callbacks, dpo
 ):
     from rekisteri.rights import services
 
@@ -66,8 +66,8 @@ def test_the_whole_public_path_without_javascript(
     assert 'id="confirmed"' in page
     r = RightsRequest.objects.get()
     assert r.status == "open"
-    services.request_subjects_confirm(actor=actor, request=r, person_ids=[person.pk])
-    services.request_fulfil(actor=actor, request=r)
+    services.request_subjects_confirm(scope=dpo, actor=actor, request=r, person_ids=[person.pk])
+    services.request_fulfil(scope=dpo, actor=actor, request=r)
     status = client.get(status_url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "completed" in status.lower()
     download = client.get(status_url + "download/")

@@ -9,12 +9,10 @@ from rekisteri.testing.matrix import Case, World
 
 def _hold(w: World, owner: str) -> dict[str, Any]:
     def make() -> int:
-        from rekisteri.retention.services import legal_hold_place
+        from rekisteri.retention.tests.sweeping import place_hold
 
         person = w.person(owner)
-        return legal_hold_place(
-            actor=w.actor, controller=person.controller, person=person, reason="matrix test"
-        ).pk
+        return place_hold(actor=w.actor, person=person, reason="matrix test").pk
 
     return {"hold_id": w.once(f"hold-{owner}", make)}
 

@@ -9,13 +9,14 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from rekisteri.access.selectors import system_scope
 from rekisteri.audit.models import AuditAction, AuditEvent
 from rekisteri.interactions.models import ChatTranscript
 from rekisteri.register.models import Affiliation, ContactPoint, OrganizationRelationship
 from rekisteri.register.services import organization_create
 from rekisteri.retention.models import LegalHold
 from rekisteri.retention.review import review_list
-from rekisteri.retention.services import retention_sweep
+from rekisteri.retention.tests.sweeping import place_hold, sweep
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +35,7 @@ def test_dpo_sees_when_the_sweep_last_ran_and_what_it_removed(staff, make_person
         occurred_at=timezone.now() - timedelta(days=200),
         transcript="old",
     )
-    retention_sweep()
+    sweep()
     client = login(staff["dpo"])
     html = client.get("/staff/retention/", headers={"accept-language": "en"}).content.decode()
     assert "chat-3-months</td><td>1</td>" in html
@@ -130,7 +131,10 @@ def test_contact_person_of_an_ended_relationship_is_listed_for_review(
     from rekisteri.access.selectors import scope_for
 
     org = organization_create(
-        actor=actor, controller=fi_controller, data={"name": "Old Customer Oy"}
+        actor=actor,
+        controller=fi_controller,
+        data={"name": "Old Customer Oy"},
+        scope=system_scope("test"),
     )
     OrganizationRelationship.objects.create(
         organization=org, kind="customer", start=date(2019, 1, 1), end=date(2024, 12, 31)
@@ -142,3 +146,38 @@ def test_contact_person_of_an_ended_relationship_is_listed_for_review(
         ("contact-of-ended-relationship", person.pk)
     ]
     assert datetime  # imported for readers of the fixture data
+
+
+def test_dpo_cannot_release_another_group_companys_legal_hold(staff, make_person, se_controller):
+    """Issue 12: dpo.fi released a Swedish company's hold. Now it is 404 to them, as if it did
+    not exist, is not listed, and stays in force."""
+    swedish = make_person(controller=se_controller)
+    hold = place_hold(person=swedish, reason="Tvist 3/2026")
+    client = login(staff["dpo"])
+    assert "Tvist" not in client.get("/staff/retention/holds/").content.decode()
+    response = client.post(f"/staff/retention/holds/{hold.pk}/release/")
+    assert response.status_code == 404
+    hold.refresh_from_db()
+    assert hold.released_at is None
+    assert not AuditEvent.objects.filter(
+        record=f"retention.LegalHold:{hold.pk}", reason="legal hold released"
+    ).exists()
+
+
+def test_dpo_cannot_place_a_hold_on_another_group_companys_person_or_record(
+    staff, make_person, se_controller
+):
+    swedish = make_person(controller=se_controller)
+    chat = ChatTranscript.objects.create(
+        controller=se_controller, person=swedish, occurred_at=timezone.now(), transcript="Hej"
+    )
+    client = login(staff["dpo"])
+    for target in (f"person:{swedish.pk}", f"record:interactions.ChatTranscript:{chat.pk}"):
+        response = client.post(
+            "/staff/retention/holds/",
+            {"target": target, "reason": "claim"},
+            headers={"accept-language": "en"},
+        )
+        assert response.status_code == 422
+        assert "no such record in the register of your group company" in response.content.decode()
+    assert not LegalHold.objects.exists()

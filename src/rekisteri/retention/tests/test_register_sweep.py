@@ -28,7 +28,7 @@ from rekisteri.register.models import (
 )
 from rekisteri.retention.periods import Period, add_period, start_of_day
 from rekisteri.retention.selectors import retention_end, retention_verify
-from rekisteri.retention.services import legal_hold_place, retention_sweep
+from rekisteri.retention.tests.sweeping import place_hold, sweep
 
 AS_OF = date(2030, 6, 1)
 TWO_YEARS = Period(years=2)
@@ -68,7 +68,7 @@ def test_contact_whose_affiliation_ended_yesterday_loses_email_phone_and_link(co
     current = contact(None)
     assert kinds(former) == {ContactKind.EMAIL, ContactKind.PHONE}
 
-    result = retention_sweep(as_of=AS_OF)
+    result = sweep(as_of=AS_OF)
 
     assert kinds(former) == set()
     assert not Affiliation.objects.filter(person=former).exists()
@@ -84,7 +84,7 @@ def test_contact_whose_affiliation_ended_yesterday_loses_email_phone_and_link(co
 
 def test_contact_whose_affiliation_ends_tomorrow_keeps_everything(contact):
     person = contact(AS_OF + timedelta(days=1))
-    assert retention_sweep(as_of=AS_OF).counts == {}
+    assert sweep(as_of=AS_OF).counts == {}
     assert kinds(person) == {ContactKind.EMAIL, ContactKind.PHONE}
 
 
@@ -95,7 +95,7 @@ def test_person_is_deleted_two_years_and_a_day_after_the_relationship_ended_not_
     stays_end = years_before(AS_OF, 2) + timedelta(days=1)
     gone, stays = contact(gone_end), contact(stays_end)
     # The links are deleted when the contact ends; the day they ended outlives them.
-    retention_sweep(as_of=stays_end)
+    sweep(as_of=stays_end)
     assert not Affiliation.objects.filter(person__in=[gone, stays]).exists()
     invoice = Invoice.objects.create(
         controller=gone.controller,
@@ -109,7 +109,7 @@ def test_person_is_deleted_two_years_and_a_day_after_the_relationship_ended_not_
     audit_record(actor=Actor("test"), action=AuditAction.VIEW, person_id=gone.pk, sealed={"x": 1})
     assert AuditKey.objects.filter(person_id=gone.pk).exists()
 
-    result = retention_sweep(as_of=AS_OF)
+    result = sweep(as_of=AS_OF)
 
     assert not Person.objects.filter(pk=gone.pk).exists()
     assert Person.objects.filter(pk=stays.pk).exists()
@@ -122,7 +122,7 @@ def test_person_is_deleted_two_years_and_a_day_after_the_relationship_ended_not_
     assert event.detail["counts"]["basic-relationship-2-years"] == {"deleted": 1}
     assert gone.last_name not in str(event.detail)
 
-    assert retention_sweep(as_of=add_period(stays_end, TWO_YEARS)).counts == {
+    assert sweep(as_of=add_period(stays_end, TWO_YEARS)).counts == {
         "basic-relationship-2-years": {"deleted": 1}
     }
     assert not Person.objects.filter(pk=stays.pk).exists()
@@ -135,7 +135,7 @@ def test_person_whose_organisation_ended_the_customer_relationship_is_deleted_af
     OrganizationRelationship.objects.filter(organization=org).update(end=ended)
     person = contact(None)  # still on the organisation's staff, but no longer our customer
     assert retention_end(category="basic", person_id=person.pk) == add_period(ended, TWO_YEARS)
-    retention_sweep(as_of=AS_OF)
+    sweep(as_of=AS_OF)
     assert not Person.objects.filter(pk=person.pk).exists()
 
 
@@ -148,13 +148,13 @@ def test_person_under_legal_hold_or_restriction_stays_with_their_contact_details
     via_org = contact(ended)
     other_org = Organization.objects.create(controller=fi_controller, name="Riita Oy")
     Affiliation.objects.filter(person=via_org).update(organization=other_org)
-    legal_hold_place(actor=Actor("dpo"), controller=fi_controller, person=held, reason="claim")
-    legal_hold_place(
+    place_hold(actor=Actor("dpo"), controller=fi_controller, person=held, reason="claim")
+    place_hold(
         actor=Actor("dpo"), controller=fi_controller, organization=other_org, reason="dispute"
     )
     Person.objects.filter(pk=restricted.pk).update(restricted_since=timezone.now())
 
-    result = retention_sweep(as_of=AS_OF)
+    result = sweep(as_of=AS_OF)
 
     assert result.counts == {}
     for person in (held, restricted, via_org):
@@ -168,10 +168,10 @@ def test_person_with_kyc_data_stays_until_the_five_year_aml_rule_is_due(contact)
     ended = years_before(AS_OF, 3)
     person = contact(ended, identity_code="131052-308T")
     assert IdentityCode.objects.filter(person=person).exists()
-    retention_sweep(as_of=AS_OF)
+    sweep(as_of=AS_OF)
     assert Person.objects.filter(pk=person.pk).exists()
     assert kinds(person) == set()  # contact details went at once
-    retention_sweep(as_of=add_period(ended, Period(years=5)))
+    sweep(as_of=add_period(ended, Period(years=5)))
     assert not Person.objects.filter(pk=person.pk).exists()
     assert not IdentityCode.objects.filter(person_id=person.pk).exists()
 
@@ -187,7 +187,7 @@ def test_consumer_without_links_goes_two_years_after_their_last_dealing(make_per
         occurred_at=start_of_day(years_before(AS_OF, 1)),
         transcript="Hei",
     )
-    retention_sweep(as_of=AS_OF)
+    sweep(as_of=AS_OF)
     assert not Person.objects.filter(pk=idle.pk).exists()
     assert Person.objects.filter(pk=active.pk).exists()
 
@@ -207,7 +207,7 @@ def test_verify_fails_naming_overdue_register_records_and_passes_after_the_sweep
     call_command("retention", "plan", "--as-of", AS_OF.isoformat(), "--json")
     assert '"basic-relationship-2-years"' in capsys.readouterr().out
 
-    retention_sweep(as_of=AS_OF)
+    sweep(as_of=AS_OF)
     call_command("retention", "verify", "--as-of", AS_OF.isoformat())
     assert "OK" in capsys.readouterr().out
 
@@ -215,21 +215,24 @@ def test_verify_fails_naming_overdue_register_records_and_passes_after_the_sweep
 def test_generated_packages_go_with_the_person_the_sweep_deletes(
     contact, settings, tmp_path, django_capture_on_commit_callbacks
 ):
+    from rekisteri.access.capabilities import Cap
+    from rekisteri.audit.work import system_scope
     from rekisteri.rights.models import Package
     from rekisteri.rights.packages import access_package_create, package_path
 
     settings.PACKAGES_DIR = tmp_path / "packages"
+    dpo = system_scope("test packages", capabilities=[Cap.HANDLE_RIGHTS_REQUESTS])
     ended = years_before(AS_OF, 2) - timedelta(days=1)
     gone, stays = contact(ended), contact(None)
-    theirs = access_package_create(actor=Actor("dpo"), person_ids=[gone.pk], lang="fi")
-    kept = access_package_create(actor=Actor("dpo"), person_ids=[stays.pk], lang="fi")
+    theirs = access_package_create(scope=dpo, actor=Actor("dpo"), person_ids=[gone.pk], lang="fi")
+    kept = access_package_create(scope=dpo, actor=Actor("dpo"), person_ids=[stays.pk], lang="fi")
     Package.objects.filter(pk__in=[theirs.pk, kept.pk]).update(
         expires_at=start_of_day(AS_OF + timedelta(days=30))
     )
     assert package_path(theirs).exists()
 
     with django_capture_on_commit_callbacks(execute=True):
-        retention_sweep(as_of=AS_OF)
+        sweep(as_of=AS_OF)
 
     assert not Person.objects.filter(pk=gone.pk).exists()
     assert not Package.objects.filter(pk=theirs.pk).exists()

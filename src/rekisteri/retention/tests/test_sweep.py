@@ -3,6 +3,7 @@ with them, legal holds stop it, and a killed sweep re-run ends where a whole one
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -25,7 +26,7 @@ from rekisteri.interactions.models import (
 )
 from rekisteri.retention.models import SweepRun, SweepStatus
 from rekisteri.retention.selectors import retention_verify
-from rekisteri.retention.services import legal_hold_place, retention_sweep
+from rekisteri.retention.tests.sweeping import place_hold, sweep
 
 TODAY = date(2026, 1, 1)
 
@@ -80,7 +81,7 @@ def invoice(person: Any, year: int, number: str) -> Invoice:
 def test_chat_transcript_of_four_months_is_swept_and_one_of_two_months_stays(person):
     old = chat(person, months_ago(4))
     young = chat(person, months_ago(2))
-    result = retention_sweep(as_of=TODAY)
+    result = sweep(as_of=TODAY)
     assert not ChatTranscript.objects.filter(pk=old.pk).exists()
     assert ChatTranscript.objects.filter(pk=young.pk).exists()
     assert result.counts["chat-3-months"] == {"deleted": 1}
@@ -88,10 +89,10 @@ def test_chat_transcript_of_four_months_is_swept_and_one_of_two_months_stays(per
 
 def test_chat_transcript_goes_on_the_day_it_is_three_months_old(person):
     t = chat(person, date(2025, 11, 30))
-    retention_sweep(as_of=date(2026, 2, 27))
+    sweep(as_of=date(2026, 2, 27))
     assert ChatTranscript.objects.filter(pk=t.pk).exists()
     # 30 November + 3 months is 28 February (no 30 February).
-    retention_sweep(as_of=date(2026, 2, 28))
+    sweep(as_of=date(2026, 2, 28))
     assert not ChatTranscript.objects.filter(pk=t.pk).exists()
 
 
@@ -100,7 +101,7 @@ def test_call_recording_of_eight_months_goes_with_its_audio_file_and_one_of_six_
     young = call(person, months_ago(6))
     old_file, young_file = file_path(old.audio), file_path(young.audio)
     assert old_file.exists() and young_file.exists()
-    retention_sweep(as_of=TODAY)
+    sweep(as_of=TODAY)
     assert not CallRecording.objects.filter(pk=old.pk).exists()
     assert not old_file.exists()
     assert not StoredFile.objects.filter(pk=old.audio_id).exists()
@@ -112,9 +113,9 @@ def test_call_recording_of_eight_months_goes_with_its_audio_file_and_one_of_six_
 def test_invoice_of_billing_year_2015_is_swept_on_1_january_2026_and_2016_stays(person):
     old = invoice(person, 2015, "2015-1")
     new = invoice(person, 2016, "2016-1")
-    retention_sweep(as_of=date(2025, 12, 31))
+    sweep(as_of=date(2025, 12, 31))
     assert Invoice.objects.filter(pk=old.pk).exists()
-    result = retention_sweep(as_of=date(2026, 1, 1))
+    result = sweep(as_of=date(2026, 1, 1))
     assert not Invoice.objects.filter(pk=old.pk).exists()
     assert not Payment.objects.filter(invoice_id=old.pk).exists()
     assert Invoice.objects.filter(pk=new.pk).exists()
@@ -128,28 +129,28 @@ def test_records_under_legal_hold_stay(person, make_person, fi_controller):
     on_record = chat(person, months_ago(5))
     free = chat(person, months_ago(6))
     actor = Actor("dpo")
-    legal_hold_place(actor=actor, controller=fi_controller, person=held_person, reason="claim")
-    legal_hold_place(
+    place_hold(actor=actor, controller=fi_controller, person=held_person, reason="claim")
+    place_hold(
         actor=actor,
         controller=fi_controller,
         record=f"interactions.ChatTranscript:{on_record.pk}",
         reason="dispute",
     )
-    retention_sweep(as_of=TODAY)
+    sweep(as_of=TODAY)
     assert ChatTranscript.objects.filter(pk__in=[on_person.pk, on_record.pk]).count() == 2
     assert not ChatTranscript.objects.filter(pk=free.pk).exists()
 
 
 def test_expired_legal_hold_no_longer_stops_deletion(person, fi_controller):
     t = chat(person, months_ago(4))
-    legal_hold_place(
+    place_hold(
         actor=Actor("dpo"),
         controller=fi_controller,
         person=person,
         reason="claim",
         until=TODAY - timedelta(days=1),
     )
-    retention_sweep(as_of=TODAY)
+    sweep(as_of=TODAY)
     assert not ChatTranscript.objects.filter(pk=t.pk).exists()
 
 
@@ -158,7 +159,7 @@ def test_sweep_audit_event_counts_what_it_removed_per_rule_without_personal_data
     chat(person, months_ago(5))
     call(person, months_ago(9))
     invoice(person, 2014, "2014-7")
-    retention_sweep(as_of=TODAY)
+    sweep(as_of=TODAY)
     event = AuditEvent.objects.filter(action=AuditAction.RETENTION).order_by("-seq").first()
     assert event is not None
     assert event.detail["counts"] == {
@@ -181,11 +182,11 @@ def test_web_visits_are_anonymised_not_deleted(person):
         page="/pricing",
         user_agent="Firefox",
     )
-    result = retention_sweep(as_of=TODAY)
+    result = sweep(as_of=TODAY)
     v.refresh_from_db()
     assert v.person_id is None and v.ip_address is None and v.page == "" and v.anonymised_at
     assert result.counts["web-visits-6-months"] == {"anonymised": 1}
-    assert retention_sweep(as_of=TODAY).counts == {}
+    assert sweep(as_of=TODAY).counts == {}
 
 
 def test_verify_fails_before_the_sweep_naming_overdue_records_and_passes_after(person, capsys):
@@ -199,7 +200,7 @@ def test_verify_fails_before_the_sweep_naming_overdue_records_and_passes_after(p
     assert f"interactions.ChatTranscript:{old.pk}" in out
     assert f"interactions.Invoice:{old_inv.pk}" in out
     assert "chat-3-months" in out and "billing-10-years" in out
-    retention_sweep(as_of=TODAY)
+    sweep(as_of=TODAY)
     call_command("retention", "verify", "--as-of", "2026-01-01")
     assert "OK" in capsys.readouterr().out
 
@@ -243,7 +244,7 @@ def test_sweep_killed_after_first_chunk_and_run_again_ends_like_an_uninterrupted
     person, make_person, files_dir
 ):
     _population(person)
-    retention_sweep(as_of=TODAY, chunk=2)
+    sweep(as_of=TODAY, chunk=2)
     expected = _state()
     assert expected["files"] == 3
 
@@ -263,12 +264,12 @@ def test_sweep_killed_after_first_chunk_and_run_again_ends_like_an_uninterrupted
         raise Killed()
 
     with pytest.raises(Killed):
-        retention_sweep(as_of=TODAY, chunk=2, after_chunk=kill)
+        sweep(as_of=TODAY, chunk=2, after_chunk=kill)
     assert SweepRun.objects.order_by("-id").first().status == SweepStatus.FAILED
     # Part was removed, part not yet: the check shows it is overdue still.
     assert retention_verify(as_of=TODAY)
 
-    retention_sweep(as_of=TODAY, chunk=2)
+    sweep(as_of=TODAY, chunk=2)
     assert _state() == expected
     assert retention_verify(as_of=TODAY) == []
     assert files_check() == {"unreferenced": [], "missing": []}
@@ -292,11 +293,11 @@ def test_sweep_killed_between_commit_and_file_removal_leaves_no_orphan_after_rer
 
     monkeypatch.setattr(services, "orphan_files_remove", crash)
     with pytest.raises(Killed):
-        retention_sweep(as_of=TODAY)
+        sweep(as_of=TODAY)
     assert not CallRecording.objects.exists()
     assert all(p.exists() for p in paths)  # rows committed, files not yet removed
     monkeypatch.undo()
-    retention_sweep(as_of=TODAY)
+    sweep(as_of=TODAY)
     assert not any(p.exists() for p in paths)
     assert not StoredFile.objects.exists()
     interrupted = AuditEvent.objects.filter(
@@ -308,7 +309,7 @@ def test_sweep_killed_between_commit_and_file_removal_leaves_no_orphan_after_rer
 def test_restricted_persons_records_are_not_swept(person):
     t = chat(person, months_ago(4))
     type(person).objects.filter(pk=person.pk).update(restricted_since=timezone.now())
-    retention_sweep(as_of=TODAY)
+    sweep(as_of=TODAY)
     assert ChatTranscript.objects.filter(pk=t.pk).exists()
 
 
@@ -331,7 +332,7 @@ def test_legal_holds_for_and_retention_end_answer_for_erasure(person, fi_control
     org = Organization.objects.create(controller=fi_controller, name="Asiakas Oy")
     Affiliation.objects.create(person=person, organization=org)
     assert retention_end(category="basic", person_id=person.pk) is None
-    legal_hold_place(
+    place_hold(
         actor=Actor("dpo"), controller=fi_controller, person=person, reason="claim", until=TODAY
     )
     holds = legal_holds_for(person_id=person.pk, as_of=TODAY)
@@ -363,13 +364,13 @@ def test_legal_holds_for_lists_person_holds_first_and_only_this_persons_records(
     from rekisteri.retention.selectors import legal_holds_for
 
     inv = invoice(person, 2024, "2024-5")
-    legal_hold_place(
+    place_hold(
         actor=Actor("dpo"), controller=fi_controller, person=person, reason="first", until=None
     )
-    legal_hold_place(
+    place_hold(
         actor=Actor("dpo"), controller=fi_controller, person=person, reason="second", until=None
     )
-    legal_hold_place(
+    place_hold(
         actor=Actor("dpo"),
         controller=fi_controller,
         record=f"interactions.Invoice:{inv.pk}",
@@ -410,14 +411,14 @@ def test_hold_or_restriction_that_comes_while_the_sweep_runs_keeps_the_rows_of_l
             type(restricted).objects.filter(pk=restricted.pk).update(
                 restricted_since=timezone.now()
             )
-            legal_hold_place(
+            place_hold(
                 actor=Actor("dpo"),
                 controller=fi_controller,
                 record=f"{label}:{rows[2].pk}",
                 reason="dispute",
             )
 
-    result = retention_sweep(as_of=TODAY, chunk=1, after_chunk=between_chunks)
+    result = sweep(as_of=TODAY, chunk=1, after_chunk=between_chunks)
     assert seen == [1, 0, 0]  # three chunks planned; the last two found nothing due any more
     assert not model.objects.filter(pk=rows[0].pk).exists()
     assert set(model.objects.values_list("pk", flat=True)) == {rows[1].pk, rows[2].pk}
@@ -427,13 +428,16 @@ def test_hold_or_restriction_that_comes_while_the_sweep_runs_keeps_the_rows_of_l
     assert result.counts[rule] == {"deleted": 1}
 
 
-def test_postgresql_due_conditions_get_memory_to_hash_their_anti_joins(db, settings):
+def test_postgresql_due_conditions_get_memory_to_hash_their_anti_joins(
+    db, settings, monkeypatch, person
+):
     """At a million persons the due conditions' NOT IN sets exceed the default work_mem and
-    PostgreSQL would scan them once per row; sweep, plan and verify raise it, then restore."""
+    PostgreSQL would scan them once per row; sweep, plan and verify raise it while they
+    select due rows, then restore it."""
     from django.db import connection
 
     from rekisteri.retention import engine
-    from rekisteri.retention.selectors import retention_plan, retention_verify
+    from rekisteri.retention.selectors import retention_plan
 
     if connection.vendor != "postgresql":
         pytest.skip("a PostgreSQL setting")
@@ -443,9 +447,50 @@ def test_postgresql_due_conditions_get_memory_to_hash_their_anti_joins(db, setti
             cursor.execute("SHOW work_mem")
             return cursor.fetchone()[0]
 
+    chat(person, months_ago(4))
     before = work_mem()
     settings.RETENTION_PG_WORK_MEM = "64MB"
-    assert engine.with_anti_join_memory(work_mem)() == "64MB"
-    assert work_mem() == before
-    for func in (retention_sweep, retention_plan, retention_verify):
-        assert func.__wrapped__ is not None  # each runs inside with_anti_join_memory
+    seen: list[str] = []
+    due_rows = engine.due_rows
+
+    def watched(target: Any, as_of: date) -> Any:
+        seen.append(work_mem())
+        return due_rows(target, as_of)
+
+    monkeypatch.setattr(engine, "due_rows", watched)
+    for run in (
+        lambda: sweep(as_of=TODAY),
+        lambda: retention_plan(as_of=TODAY),
+        lambda: retention_verify(as_of=TODAY),
+    ):
+        seen.clear()
+        run()
+        assert seen and set(seen) == {"64MB"}, "due rows selected without the memory"
+        assert work_mem() == before, "the setting outlived the call"
+
+
+def test_sweep_refuses_a_future_day_and_deletes_nothing(person, capsys):
+    """Deleting data before its rule is due cannot be undone: `sweep --as-of` a later day
+    than today is refused with the reason; plan and verify may look ahead."""
+    today = timezone.localdate()
+    fresh = chat(person, today)  # due in three months
+    later = today + timedelta(days=200)
+    runs = SweepRun.objects.count()
+    with pytest.raises(CommandError) as refused:
+        call_command("retention", "sweep", "--as-of", later.isoformat(), "--no-progress")
+    message = str(refused.value)
+    assert "--as-of" in message and later.isoformat() in message
+    assert "cannot be undone" in message
+    assert ChatTranscript.objects.filter(pk=fresh.pk).exists()
+    assert SweepRun.objects.count() == runs
+    with pytest.raises(CommandError):
+        call_command("retention", "sweep", "--as-of", later.isoformat(), "--dry-run")
+    # Looking ahead is fine: the plan shows the chat falling due, verify names it overdue.
+    call_command("retention", "plan", "--as-of", later.isoformat(), "--json")
+    plan = json.loads(capsys.readouterr().out)
+    assert plan["rules"]["chat-3-months"]["due_now"] == 1
+    with pytest.raises(CommandError):
+        call_command("retention", "verify", "--as-of", later.isoformat())
+    # Today itself is allowed, and the chat is not due yet.
+    call_command("retention", "sweep", "--as-of", today.isoformat(), "--no-progress")
+    assert ChatTranscript.objects.filter(pk=fresh.pk).exists()

@@ -18,6 +18,7 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 
+from rekisteri.access.selectors import system_scope
 from rekisteri.audit.services import Actor
 from rekisteri.common.personal import field_category, personal_models
 from rekisteri.register.models import Controller, Person
@@ -34,6 +35,7 @@ def _identity_code(person: Person, marker: str) -> models.Model:
         code="131052-308T",
         country="FI",
         source=SourceRef(kind="data_subject"),
+        scope=system_scope("test"),
     )
 
 

@@ -15,9 +15,10 @@ from rekisteri.rights.models import RightsRequest
 pytestmark = pytest.mark.django_db
 
 
-def test_dpo_lists_open_requests_overdue_first_with_their_deadlines(staff, make_person, actor):
+def test_dpo_lists_open_requests_overdue_first_with_their_deadlines(staff, make_person, actor, dpo):
     person = make_person(email="pyytaja@example.fi")
     late, _ = services.request_create_staff(
+        scope=dpo,
         actor=actor,
         kind="erasure",
         channel="letter",
@@ -28,10 +29,14 @@ def test_dpo_lists_open_requests_overdue_first_with_their_deadlines(staff, make_
         person_ids=[person.pk],
     )
     fresh, _ = services.request_create_staff(
-        actor=actor, kind="access", channel="email", person_ids=[]
+        scope=dpo, actor=actor, kind="access", channel="email", person_ids=[]
     )
-    services.request_verify_staff(actor=actor, request=late, method="signed_letter", note="")
-    services.request_verify_staff(actor=actor, request=fresh, method="signed_letter", note="")
+    services.request_verify_staff(
+        scope=dpo, actor=actor, request=late, method="signed_letter", note=""
+    )
+    services.request_verify_staff(
+        scope=dpo, actor=actor, request=fresh, method="signed_letter", note=""
+    )
 
     response = ApiClient(staff["dpo"]).get("/rights/requests")
     assert response.status_code == 200
@@ -46,8 +51,8 @@ def test_dpo_lists_open_requests_overdue_first_with_their_deadlines(staff, make_
     assert "pyytaja@example.fi" not in response.content.decode()
 
 
-def test_one_request_is_audited_and_other_roles_are_refused(staff, actor):
-    r, _ = services.request_create_staff(actor=actor, kind="access", channel="email")
+def test_one_request_is_audited_and_other_roles_are_refused(staff, actor, dpo):
+    r, _ = services.request_create_staff(scope=dpo, actor=actor, kind="access", channel="email")
     body = ApiClient(staff["dpo"]).get(f"/rights/requests/{r.pk}").json()
     assert body["id"] == r.pk and body["deadline"] == r.deadline.isoformat()
     assert AuditEvent.objects.filter(

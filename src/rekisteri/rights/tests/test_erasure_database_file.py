@@ -27,14 +27,19 @@ from rekisteri.testing.fixtures import DEMO_CATALOGUE
 from rekisteri.register.models import Controller
 from rekisteri.register.services import person_create, person_update
 from rekisteri.rights.services import access_package_build
+from rekisteri.access.capabilities import Cap
+from rekisteri.audit.work import system_scope
 actor = Actor("test")
 catalogue_load(text=DEMO_CATALOGUE.read_text(), source_name="demo", actor=actor)
 c = Controller.objects.get(code="esimerkki-fi")
-p = person_create(actor=actor, controller=c, data={
+from rekisteri.access.selectors import system_scope as register_scope
+p = person_create(actor=actor, controller=c, scope=register_scope("test"), data={
     "first_name": "Zebulonia", "last_name": "Quarkström",
     "email": "zebulonia.quark@example.fi", "phone": "+358401112233", "title": "Johtaja"})
-person_update(actor=actor, person=p, data={"title": "Toimitusjohtaja Zebulonia"})
-access_package_build(actor=actor, person_ids=[p.pk], lang="fi")
+person_update(actor=actor, person=p, scope=register_scope("test"),
+              data={"title": "Toimitusjohtaja Zebulonia"})
+scope = system_scope("test: a package before erasure", capabilities=[Cap.HANDLE_RIGHTS_REQUESTS])
+access_package_build(scope=scope, actor=actor, person_ids=[p.pk], lang="fi")
 from pathlib import Path
 from django.conf import settings
 home = Path(settings.HOME)

@@ -32,11 +32,11 @@ def test_collect_finds_every_mapped_field_of_every_model(make_person, actor):
     assert {i["person_id"] for i in items} == {person.pk}
 
 
-def test_access_package_contains_every_mapped_field(make_person, actor, settings, tmp_path):
+def test_access_package_contains_every_mapped_field(make_person, actor, settings, tmp_path, dpo):
     settings.PACKAGES_DIR = tmp_path
     person = make_person(first_name="Aino", last_name="Pakettinen", email="aino@example.fi")
     fill_every_model(person)
-    path = access_package_build(actor=actor, person_ids=[person.pk], lang="fi")
+    path = access_package_build(scope=dpo, actor=actor, person_ids=[person.pk], lang="fi")
     with zipfile.ZipFile(path) as zf:
         names = set(zf.namelist())
         doc = json.loads(zf.read("data.json"))
@@ -94,10 +94,10 @@ def test_plan_row_ids_in_one_statement_match_the_per_model_queries(make_person):
     assert not set(many[type(person)]) & {other.pk}
 
 
-def test_report_rows_escape_values_and_show_every_item(make_person, actor, settings, tmp_path):
+def test_report_rows_escape_values_and_show_every_item(make_person, actor, settings, tmp_path, dpo):
     settings.PACKAGES_DIR = tmp_path
     person = make_person(first_name="<b>Aino</b>", last_name="Tagi & Co")
-    path = access_package_build(actor=actor, person_ids=[person.pk], lang="en")
+    path = access_package_build(scope=dpo, actor=actor, person_ids=[person.pk], lang="en")
     with zipfile.ZipFile(path) as zf:
         html = zf.read("report.html").decode()
         doc = json.loads(zf.read("data.json"))

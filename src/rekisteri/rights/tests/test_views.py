@@ -27,8 +27,9 @@ def test_only_the_dpo_sees_the_queue(client, staff, outsider):
     assert client.get(reverse("rights:queue")).status_code == 200
 
 
-def test_queue_warns_about_overdue_requests(client, staff, actor):
+def test_queue_warns_about_overdue_requests(client, staff, actor, dpo):
     late, _ = services.request_create_staff(
+        scope=dpo,
         actor=actor,
         kind="access",
         channel="letter",
@@ -71,8 +72,9 @@ def test_dpo_records_a_letter_and_handles_it(client, staff, make_person):
     assert person.restricted_since is None
 
 
-def test_extension_after_the_first_month_is_refused_on_the_page(client, staff, actor):
+def test_extension_after_the_first_month_is_refused_on_the_page(client, staff, actor, dpo):
     r, _ = services.request_create_staff(
+        scope=dpo,
         actor=actor,
         kind="access",
         channel="phone",
@@ -90,9 +92,10 @@ def test_extension_after_the_first_month_is_refused_on_the_page(client, staff, a
     assert r.extended_due_date is None
 
 
-def test_erasure_page_shows_the_plan_and_erases(client, staff, make_person, actor):
+def test_erasure_page_shows_the_plan_and_erases(client, staff, make_person, actor, dpo):
     person = make_person(email="poisto@example.fi")
     r, _ = services.request_create_staff(
+        scope=dpo,
         actor=actor,
         kind="erasure",
         channel="email",
@@ -114,13 +117,14 @@ def test_erasure_page_shows_the_plan_and_erases(client, staff, make_person, acto
 
 
 def test_erasure_page_of_a_person_with_disclosures_names_the_recipients(
-    client, staff, make_person, actor
+    client, staff, make_person, actor, dpo
 ):
     """Art. 19: the plan lists whom to tell, by the recipient's name (it answered 500)."""
     from rekisteri.disclosures.services import disclosure_record
 
     person = make_person(email="luovutettu@example.fi")
     disclosure_record(
+        scope=dpo,
         actor=actor,
         person_ids=[person.pk],
         recipient_code="tax_authority",
@@ -129,6 +133,7 @@ def test_erasure_page_of_a_person_with_disclosures_names_the_recipients(
         reason="tax audit request",
     )
     r, _ = services.request_create_staff(
+        scope=dpo,
         actor=actor,
         kind="erasure",
         channel="email",

@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from rekisteri.access.selectors import system_scope
 from rekisteri.audit.models import AuditAction, AuditEvent
 from rekisteri.register.models import Organization, Person, Provenance
 from rekisteri.register.services import organization_create
@@ -240,7 +241,10 @@ def test_organization_detail_lists_its_persons_with_the_restricted_marker(
     sales: Client, fi_controller: Any, actor: Any, make_person: Any
 ) -> None:
     org = organization_create(
-        actor=actor, controller=fi_controller, data={"name": "Firma Oy", "business_id": "0112038-9"}
+        actor=actor,
+        controller=fi_controller,
+        data={"name": "Firma Oy", "business_id": "0112038-9"},
+        scope=system_scope("test"),
     )
     person = make_person(last_name="Kontakti", organization_business_id="0112038-9")
     restrict(person)
@@ -250,7 +254,9 @@ def test_organization_detail_lists_its_persons_with_the_restricted_marker(
 
 
 def test_organization_edit_shows_field_error(sales: Client, fi_controller: Any, actor: Any) -> None:
-    org = organization_create(actor=actor, controller=fi_controller, data={"name": "Firma Oy"})
+    org = organization_create(
+        actor=actor, controller=fi_controller, data={"name": "Firma Oy"}, scope=system_scope("test")
+    )
     url = reverse("register:organization_edit", args=[org.pk])
     page = sales.post(url, {"name": "", "country": "FI"}).content.decode()
     assert 'id="id_name_error"' in page

@@ -3,7 +3,6 @@ import json
 
 import pytest
 from django.core.management import call_command
-from django.test import override_settings
 from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
@@ -45,11 +44,6 @@ def test_threshold_below_two_is_refused():
         suppress({"x": {"a": 1}}, ["a"], 1)
 
 
-@override_settings(STATS_THRESHOLD=3)
-def test_threshold_comes_from_settings():
-    assert stats_threshold() == 3
-
-
 def test_threshold_defaults_to_five(monkeypatch):
     monkeypatch.delenv("REKISTERI_STATS_THRESHOLD", raising=False)
     assert stats_threshold() == 5
@@ -87,7 +81,7 @@ def test_report_suppresses_small_groups_and_leaves_out_restricted(register):
     for table in tables.values():
         for row in table.rows:
             assert all(v is None or v == 0 or v >= 5 for v in row.values.values())
-    assert {"events", "campaigns"} <= set(tables)  # interactions and marketing are installed
+    assert {"event_attendance", "campaigns"} <= set(tables)
     region = {r.label for r in tables["region"].rows}
     assert "FI / Espoo" in region and "FI / Oulu" not in region
 
@@ -107,3 +101,32 @@ def test_stats_page_for_staff(client, staff, register):
     client.force_login(staff["sales"])
     page = client.get("/staff/stats/").content.decode()
     assert "accounting" in page and "construction" not in page
+
+
+def test_threshold_in_settings_decides_which_groups_the_page_shows(
+    client, staff, make_person, fi_controller, settings
+):
+    _people_in(make_person, fi_controller, "retail", "Turku", 3, kind="partner")
+    _people_in(make_person, fi_controller, "construction", "Oulu", 2, kind="supplier")
+    client.force_login(staff["sales"])
+    settings.STATS_THRESHOLD = 3
+    page = client.get("/staff/stats/").content.decode()
+    assert "retail" in page and "construction" not in page
+    settings.STATS_THRESHOLD = 4
+    page = client.get("/staff/stats/").content.decode()
+    assert "retail" not in page
+
+
+def test_stats_page_counts_only_the_users_group_companies(
+    client, staff, make_person, fi_controller, se_controller
+):
+    _people_in(make_person, fi_controller, "accounting", "Espoo", 6)
+    org = Organization.objects.create(
+        controller=se_controller, name="Gruvan AB", industry="mining", city="Kiruna"
+    )
+    OrganizationRelationship.objects.create(organization=org, kind="customer")
+    for _ in range(8):
+        Affiliation.objects.create(person=make_person(controller=se_controller), organization=org)
+    client.force_login(staff["sales"])
+    page = client.get("/staff/stats/").content.decode()
+    assert "accounting" in page and "mining" not in page and "Kiruna" not in page

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from rekisteri.access.models import GroupShare
 from rekisteri.access.policy import ProcessingRefused
+from rekisteri.access.selectors import system_scope
 from rekisteri.access.services import group_share_create, group_share_revoke
 from rekisteri.audit.services import Actor
 from rekisteri.register.models import Controller, Person
@@ -29,6 +30,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:  # type: ignore[no-untyped-def]
         actor = Actor("share-command")
+        # An operator at the server's command line: the system's authority, with its reason.
+        scope = system_scope("share command")
         if options["action"] == "list":
             for share in GroupShare.objects.filter(person_id=options["person"]).select_related(
                 "controller"
@@ -40,7 +43,7 @@ class Command(BaseCommand):
                 share = GroupShare.objects.filter(pk=options["id"]).select_related("person").first()
                 if share is None:
                     raise CommandError(f"no share with id {options['id']}")
-                group_share_revoke(actor=actor, share=share)
+                group_share_revoke(actor=actor, share=share, scope=scope)
                 self.stdout.write(f"share {options['id']} ended")
                 return
             person = Person.objects.filter(pk=options["person"]).first()
@@ -50,7 +53,11 @@ class Command(BaseCommand):
             if controller is None:
                 raise CommandError(f"no group company with code {options['controller']!r}")
             share = group_share_create(
-                actor=actor, person=person, controller=controller, purpose=options["purpose"]
+                actor=actor,
+                person=person,
+                controller=controller,
+                purpose=options["purpose"],
+                scope=scope,
             )
         except ProcessingRefused as exc:
             raise CommandError(str(exc.reason)) from exc

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from rekisteri.access.selectors import system_scope
 from rekisteri.audit.services import Actor
 from rekisteri.interactions.services import interactions_import, read_csv
 from rekisteri.register.models import Controller
@@ -42,7 +43,12 @@ class Command(BaseCommand):
                 controller = controllers[0]
         rows = read_csv(path.read_text(encoding="utf-8-sig"))
         result = interactions_import(
-            actor=Actor("import"), controller=controller, rows=rows, dry_run=opts["dry_run"]
+            actor=Actor("import"),
+            controller=controller,
+            rows=rows,
+            # An operator at the server's command line: the system's authority, with its reason.
+            scope=system_scope("interactions import command"),
+            dry_run=opts["dry_run"],
         )
         if not result.ok:
             raise CommandError(

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from rekisteri.audit.work import system_scope
 from rekisteri.retention import selectors, services
 
 
@@ -27,7 +28,9 @@ class Command(BaseCommand):
         plan.add_argument("--as-of", type=str, default=None, help="answer for this day")
         plan.add_argument("--days", type=int, default=30, help="how far 'next' looks (days)")
         plan.add_argument("--json", action="store_true")
-        sweep = sub.add_parser("sweep", help="delete or anonymise what is due today")
+        sweep = sub.add_parser(
+            "sweep", help="delete or anonymise what is due today (or an earlier day)"
+        )
         sweep.add_argument("--dry-run", action="store_true", help="count only, change nothing")
         sweep.add_argument("--chunk", type=int, default=services.CHUNK)
         sweep.add_argument("--no-progress", action="store_true")
@@ -78,6 +81,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Active legal holds: {plan.held}")
 
     def _sweep(self, as_of: date | None, opts: dict[str, Any]) -> None:
+        try:
+            as_of = services.sweep_as_of_check(as_of)
+        except services.SweepRefused as exc:
+            raise CommandError(f"--as-of: {exc}") from exc
         factory = None
         if not opts["no_progress"] and not opts["dry_run"]:
             from tqdm import tqdm
@@ -85,8 +92,19 @@ class Command(BaseCommand):
             def factory(total: int, desc: str) -> Any:
                 return tqdm(total=total, desc=desc, unit="rows", file=self.stderr._out)
 
+        scope = system_scope(
+            f"retention sweep as of {as_of.isoformat()}"
+            + (" (dry run)" if opts["dry_run"] else "")
+            + ", run on the command line",
+            actor=services.SWEEP_ACTOR,
+            capabilities=(),
+        )
         result = services.retention_sweep(
-            as_of=as_of, dry_run=opts["dry_run"], chunk=opts["chunk"], progress_factory=factory
+            scope=scope,
+            as_of=as_of,
+            dry_run=opts["dry_run"],
+            chunk=opts["chunk"],
+            progress_factory=factory,
         )
         head = "Dry run: would remove" if result.dry_run else "Removed"
         self.stdout.write(f"{head} {result.total} rows as of {result.as_of}")
@@ -113,4 +131,7 @@ class Command(BaseCommand):
         )
 
 
-_AS_OF_SWEEP = "sweep as if it were this day (for tests and catching up; default today)"
+_AS_OF_SWEEP = (
+    "sweep as of this day, today or earlier (catching up; default today). A later day is "
+    "refused: it would delete data before its rule is due"
+)

@@ -1,8 +1,9 @@
 """`rekisteri rights <right> --email E …`: run a data subject right from the command line.
 
 Thin: finds the person records by email (or --person-id), calls the same services as the
-staff UI and the API, prints the result. The operator acts as a process ("cli:<user>") and
-records in the audit trail that the request was verified out of band (--verified-by).
+staff UI and the API, prints the result. The operator acts under a system scope (every group
+company, the capability to handle rights requests) as "cli:<user>"; the audit trail records
+why (which right, run by whom on the command line) when the scope is opened.
 """
 
 from __future__ import annotations
@@ -16,15 +17,26 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from rekisteri.access.capabilities import Cap
+from rekisteri.access.selectors import Scope
 from rekisteri.audit.services import Actor
+from rekisteri.audit.work import system_scope
 from rekisteri.register.models import Person
 from rekisteri.register.validators import InvalidValue, normalise_email
 from rekisteri.rights import services
 from rekisteri.rights.erasure import ErasureBlocked
 
 
-def _actor() -> Actor:
-    return Actor(f"cli:{os.environ.get('USER', 'operator')}", purpose="rights_handling")
+def _operator() -> str:
+    return f"cli:{os.environ.get('USER', 'operator')}"
+
+
+def _scope(right: str) -> Scope:
+    return system_scope(
+        f"rekisteri rights {right}, run on the command line",
+        actor=_operator(),
+        capabilities=[Cap.HANDLE_RIGHTS_REQUESTS],
+    )
 
 
 class Command(BaseCommand):
@@ -66,7 +78,9 @@ class Command(BaseCommand):
 
         p = sub.add_parser("objection", help="Art. 21: record an objection")
         common(p)
-        p.add_argument("--purpose", default="direct_marketing")
+        p.add_argument(
+            "--purpose", default="", help="a purpose weighed case by case (default: marketing)"
+        )
         p.add_argument("--upheld", choices=["yes", "no"], help="decision (legitimate interest)")
         p.add_argument("--reasons", default="")
 
@@ -91,17 +105,20 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         right = options["right"]
-        actor = _actor()
         if right == "purge-packages":
             from rekisteri.rights.packages import packages_purge_expired
 
             self.stdout.write(f"removed {packages_purge_expired()} packages")
             return
+        actor = Actor(_operator())
         if right == "restriction" and options["lift_due"]:
-            self.stdout.write(f"lifted {services.restrictions_lift_due(actor=actor)}")
+            scope = _scope("restriction --lift-due")
+            lifted = services.restrictions_lift_due(scope=scope, actor=actor)
+            self.stdout.write(f"lifted {lifted}")
             return
         persons = self._persons(options)
         ids = [p.pk for p in persons]
+        self.scope = _scope(right)
         try:
             getattr(self, f"_{right}")(actor, persons, ids, options)
         except (services.RightsError, ErasureBlocked) as exc:
@@ -115,18 +132,26 @@ class Command(BaseCommand):
 
     def _access(self, actor: Actor, persons: list[Person], ids: list[int], o: Any) -> None:
         lang = o.get("lang") or persons[0].language
-        self._write(services.access_package_build(actor=actor, person_ids=ids, lang=lang), o["out"])
+        self._write(
+            services.access_package_build(scope=self.scope, actor=actor, person_ids=ids, lang=lang),
+            o["out"],
+        )
 
     def _portability(self, actor: Actor, persons: list[Person], ids: list[int], o: Any) -> None:
-        self._write(services.portability_package_build(actor=actor, person_ids=ids), o["out"])
+        self._write(
+            services.portability_package_build(scope=self.scope, actor=actor, person_ids=ids),
+            o["out"],
+        )
 
     def _erasure(self, actor: Actor, persons: list[Person], ids: list[int], o: Any) -> None:
         for person in persons:
-            plan = services.erasure_plan(person=person)
+            plan = services.erasure_plan(scope=self.scope, person=person)
             if o["plan"]:
                 self.stdout.write(json.dumps(plan.as_dict(), indent=2, default=str))
                 continue
-            result = services.erasure_execute(actor=actor, person=person, plan=plan)
+            result = services.erasure_execute(
+                scope=self.scope, actor=actor, person=person, plan=plan
+            )
             self.stdout.write(
                 json.dumps(
                     {
@@ -144,24 +169,31 @@ class Command(BaseCommand):
     def _restriction(self, actor: Actor, persons: list[Person], ids: list[int], o: Any) -> None:
         for person in persons:
             if o["lift"]:
-                done = services.restriction_lift(actor=actor, person=person)
+                done = services.restriction_lift(scope=self.scope, actor=actor, person=person)
                 self.stdout.write(f"person {person.pk}: {'lifted' if done else 'not restricted'}")
             else:
                 services.restriction_set(
-                    actor=actor, person=person, ground=o["ground"], until=o.get("until")
+                    scope=self.scope,
+                    actor=actor,
+                    person=person,
+                    ground=o["ground"],
+                    until=o.get("until"),
                 )
                 self.stdout.write(f"person {person.pk}: restricted")
 
     def _objection(self, actor: Actor, persons: list[Person], ids: list[int], o: Any) -> None:
         purpose = o["purpose"]
         for person in persons:
-            if purpose in services.absolute_objection_purposes():
-                services.objection_marketing(actor=actor, person=person, source="cli")
+            if not purpose or purpose in services.absolute_objection_purposes():
+                services.objection_marketing(
+                    scope=self.scope, actor=actor, person=person, source="cli"
+                )
                 self.stdout.write(f"person {person.pk}: direct marketing and profiling stopped")
             else:
                 if not o.get("upheld"):
                     raise CommandError("--upheld yes|no and --reasons are needed for " + purpose)
                 services.objection_decide(
+                    scope=self.scope,
                     actor=actor,
                     person=person,
                     purpose=purpose,
@@ -178,7 +210,9 @@ class Command(BaseCommand):
                 raise CommandError(f"{pair!r}: write FIELD=VALUE")
             changes[key.strip()] = value
         for person in persons:
-            recipients = services.rectification_apply(actor=actor, person=person, changes=changes)
+            recipients = services.rectification_apply(
+                scope=self.scope, actor=actor, person=person, changes=changes
+            )
             self.stdout.write(
                 f"person {person.pk}: rectified; tell: "
                 + (", ".join(str(r.get("recipient", "")) for r in recipients) or "nobody")
