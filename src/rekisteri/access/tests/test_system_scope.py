@@ -35,14 +35,13 @@ def test_a_system_scope_needs_a_reason(catalogue: Any) -> None:
 
 
 def test_a_system_scope_for_a_capability_no_purpose_covers_refuses(catalogue: Any) -> None:
-    from rekisteri.catalogue.models import Purpose
-    from rekisteri.catalogue.selectors import forget_snapshot
+    from rekisteri.audit.services import Actor
+    from rekisteri.catalogue.services import catalogue_load
+    from rekisteri.testing.fixtures import DEMO_CATALOGUE
 
-    for purpose in Purpose.objects.filter(version_id=catalogue.version_id):
-        purpose.capabilities = [c for c in purpose.capabilities if c != Cap.SCREEN_CUSTOMERS]
-        purpose.save(update_fields=["capabilities"])
-
-    forget_snapshot(catalogue.version_id)
+    text = DEMO_CATALOGUE.read_text(encoding="utf-8").replace('"screen_customers", ', "")
+    assert '"screen_customers"' not in text
+    catalogue_load(text=text, source_name="no screening", actor=Actor("test"))
     with pytest.raises(ProcessingRefused) as refused:
         system_scope("nightly screening", Cap.SCREEN_CUSTOMERS)
     assert refused.value.code == "capability_off"
