@@ -11,7 +11,7 @@ Design (issue 14: a campaign send killed with kill -9 must lose nobody and send 
 - **The journal says what went out.** Right after the SMTP peer accepted a message, the run
   appends the row's id to its journal file (one unbuffered write, no database round trip per
   message; what was written survives the process being killed). The database is brought
-  level in batches. A run that ends removes its journal.
+  level in batches, and the journal emptied. A run that ends removes its journal.
 - **Recovery is exact where it can be and honest where it cannot.** A run sends its claimed
   rows one by one in id order and records every outcome (the journal for `sent`, the
   database at once for anything else) before the next. So of the rows a dead run left
@@ -124,6 +124,10 @@ class Journal:
 
     def add(self, row_id: int) -> None:
         os.write(self._fd, b"%d\n" % row_id)
+
+    def clear(self) -> None:
+        """Forget what the database now holds (appends go on at the new end)."""
+        os.ftruncate(self._fd, 0)
 
     def close(self, *, remove: bool) -> None:
         os.close(self._fd)

@@ -499,6 +499,7 @@ def campaign_send(
             )
         ok = alive == 1 and done == len(accepted)
         accepted.clear()
+        journal.clear()  # all of it is in the database now
         return ok
 
     def deliver(row: CampaignRecipient) -> tuple[str, str]:
@@ -592,26 +593,31 @@ def campaign_send(
         with contextlib.suppress(Exception):
             if accepted:
                 flush()
-        # What this run claimed and never tried goes back to the queue.
-        rows_qs.filter(claimed_by=identity, status=RecipientStatus.CLAIMED).update(
-            status=RecipientStatus.QUEUED, claimed_by=""
-        )
-        journal.close(remove=not accepted)
-        with contextlib.suppress(Exception):  # closing a broken connection
-            conn.close()
-        report.remaining = rows_qs.filter(status=RecipientStatus.QUEUED).count()
-        done = not rows_qs.filter(
-            status__in=(RecipientStatus.QUEUED, RecipientStatus.CLAIMED)
-        ).exists()
-        now = timezone.now()
-        Campaign.objects.filter(pk=campaign.pk, worker=identity).update(
-            worker="",
-            status=CampaignStatus.SENT if done else CampaignStatus.SENDING,
-            finished_at=now if done else None,
-            sent_count=rows_qs.filter(status=RecipientStatus.SENT).count(),
-            heartbeat_at=now,
-            updated_at=now,
-        )
+        try:
+            # What this run claimed and never tried goes back to the queue. Never what went
+            # out or may have: if recording it failed, it stays claimed with the journal
+            # kept, for the next run to settle.
+            held = [*accepted, *(row.pk for row in in_flight)]
+            rows_qs.filter(claimed_by=identity, status=RecipientStatus.CLAIMED).exclude(
+                pk__in=held
+            ).update(status=RecipientStatus.QUEUED, claimed_by="")
+            with contextlib.suppress(Exception):  # closing a broken connection
+                conn.close()
+            report.remaining = rows_qs.filter(status=RecipientStatus.QUEUED).count()
+            done = not rows_qs.filter(
+                status__in=(RecipientStatus.QUEUED, RecipientStatus.CLAIMED)
+            ).exists()
+            now = timezone.now()
+            Campaign.objects.filter(pk=campaign.pk, worker=identity).update(
+                worker="",
+                status=CampaignStatus.SENT if done else CampaignStatus.SENDING,
+                finished_at=now if done else None,
+                sent_count=rows_qs.filter(status=RecipientStatus.SENT).count(),
+                heartbeat_at=now,
+                updated_at=now,
+            )
+        finally:
+            journal.close(remove=not accepted)
     with transaction.atomic():
         audit_record(
             actor=actor,

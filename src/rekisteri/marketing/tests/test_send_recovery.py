@@ -132,3 +132,37 @@ def test_a_connection_lost_while_the_message_was_on_its_way_leaves_it_unknown(
     assert "henkilo2@asiakas.fi" not in inbox.recipients()
     big.refresh_from_db()
     assert big.status == "sent"
+
+
+def test_ctrl_c_while_a_message_is_on_its_way_leaves_it_unknown_and_the_rest_queued(
+    smtp, actor, worker, big, monkeypatch
+):
+    import smtplib
+
+    original = smtplib.SMTP.data
+    calls = {"n": 0}
+
+    def data(self, msg):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise KeyboardInterrupt
+        return original(self, msg)
+
+    monkeypatch.setattr(smtplib.SMTP, "data", data)
+    with pytest.raises(KeyboardInterrupt):
+        campaign_send(actor=actor, scope=worker, campaign=big)
+    statuses = list(
+        CampaignRecipient.objects.filter(campaign=big)
+        .order_by("pk")
+        .values_list("status", flat=True)
+    )
+    assert statuses == ["sent", "sent", "unknown", "queued", "queued", "queued"]
+    big.refresh_from_db()
+    assert big.status == "sending"
+
+    report = campaign_send(actor=actor, scope=worker, campaign=big)
+
+    assert report.sent == 3
+    assert len(smtp.recipients()) == len(set(smtp.recipients())) == 5
+    big.refresh_from_db()
+    assert big.status == "sent"
