@@ -27,7 +27,7 @@ class Cap:
     IMPORT_DATA = "import_data"
     MANAGE_CONSENTS = "manage_consents"
     SEND_DIRECT_MARKETING = "send_direct_marketing"
-    PROFILE_SEGMENTS = "profile_segments"
+    PROFILE_SEGMENTS = "build_segments"
     HANDLE_RIGHTS_REQUESTS = "handle_rights_requests"
     KEEP_BREACH_REGISTER = "keep_breach_register"
     LOG_DISCLOSURES = "log_disclosures"

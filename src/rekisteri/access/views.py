@@ -30,6 +30,7 @@ from rekisteri.access.services import (
 )
 from rekisteri.audit.models import AuditAction
 from rekisteri.audit.services import actor_of, audit_record
+from rekisteri.common.client import client_ip
 from rekisteri.register.inputs import InputError
 from rekisteri.register.models import Controller, IdentityCode
 from rekisteri.register.selectors import person_get, person_get_with
@@ -78,7 +79,7 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
             TOTPDevice.objects.filter(user=user, confirmed=False).delete()
             otp_login(request, device)
             audit_record(
-                actor=actor_of(user, ip=request.META.get("REMOTE_ADDR")),
+                actor=actor_of(user, ip=client_ip(request)),
                 action=AuditAction.LOGIN,
                 reason="two-step verification set up",
             )
@@ -156,7 +157,7 @@ def identity_code_reveal_view(request: HttpRequest, person_id: int) -> HttpRespo
         try:
             context["revealed"] = identity_code_reveal(
                 scope=scope,
-                actor=actor_of(request.user, ip=request.META.get("REMOTE_ADDR")),
+                actor=actor_of(request.user, ip=client_ip(request)),
                 person=person,
                 reason=reason,
             )
@@ -172,7 +173,7 @@ def person_sharing_view(request: HttpRequest, person_id: int) -> HttpResponse:
     """Share a person's record with another group company, or end a share (audited)."""
     scope = scope_of(request)
     person = person_get(scope=scope, person_id=person_id)  # 404 when not visible
-    actor = actor_of(request.user, ip=request.META.get("REMOTE_ADDR"))
+    actor = actor_of(request.user, ip=client_ip(request))
     error, status = "", 200
     if request.method == "POST":
         try:

@@ -122,6 +122,21 @@ def floor_statements(as_of: Any) -> list[tuple[str, list[Any]]]:
         else:
             continue  # relationship/contact ended: nothing is due in the generated data (all open)
         where += restricted_clause(model)
+        wparams = [param]
+        if target.while_any:
+            # Rows whose person satisfies a while-condition stay (retention/conditions.py);
+            # the condition is the register's own tables, which the floor does not copy.
+            from rekisteri.register.models import Person
+            from rekisteri.retention.conditions import kept_while_q
+
+            kept = Person.objects.filter(kept_while_q("pk", target.while_any, as_of)).values("pk")
+            kept_sql, kept_params = kept.query.sql_with_params()
+            path = getattr(model, "subject_path", "")
+            if not path or "__" in path:
+                continue  # not written for the floor: only rows that name their person
+            col = qn(model._meta.get_field(path).column)
+            where += f" AND NOT ({col} IS NOT NULL AND {col} IN ({kept_sql}))"
+            wparams += list(kept_params)
         if target.anonymise:
             values = engine.blank_values(model)
             sets = [f"{qn(model._meta.get_field(k).column)} = %s" for k in values]
@@ -132,7 +147,7 @@ def floor_statements(as_of: Any) -> list[tuple[str, list[Any]]]:
                 (
                     f"UPDATE {table} SET {', '.join(sets)}, anonymised_at = %s "
                     f"WHERE {where} AND anonymised_at IS NULL",
-                    [*params, now, param],
+                    [*params, now, *wparams],
                 )
             )
             continue
@@ -141,9 +156,9 @@ def floor_statements(as_of: Any) -> list[tuple[str, list[Any]]]:
             col = qn(rel.field.column)
             sub = f"SELECT id FROM {table} WHERE {where}"
             if rel.on_delete is models.CASCADE:
-                out.append((f"DELETE FROM {qn(child)} WHERE {col} IN ({sub})", [param]))
+                out.append((f"DELETE FROM {qn(child)} WHERE {col} IN ({sub})", wparams))
             elif rel.on_delete is models.SET_NULL:
-                out.append((f"UPDATE {qn(child)} SET {col} = NULL WHERE {col} IN ({sub})", [param]))
+                out.append((f"UPDATE {qn(child)} SET {col} = NULL WHERE {col} IN ({sub})", wparams))
         files = [
             f.column
             for f in model._meta.concrete_fields
@@ -155,10 +170,10 @@ def floor_statements(as_of: Any) -> list[tuple[str, list[Any]]]:
                 (
                     f"INSERT INTO bench_gone_files SELECT {qn(column)} FROM {table} "
                     f"WHERE {where} AND {qn(column)} IS NOT NULL",
-                    [param],
+                    wparams,
                 )
             )
-        out.append((f"DELETE FROM {table} WHERE {where}", [param]))
+        out.append((f"DELETE FROM {table} WHERE {where}", wparams))
         if files:
             out.append(
                 (

@@ -16,10 +16,11 @@ from rekisteri.audit.work import work_purpose
 from rekisteri.breaches import selectors, services
 from rekisteri.breaches.forms import BreachForm
 from rekisteri.breaches.models import Breach
+from rekisteri.common.client import client_ip
 
 
 def _actor(request: HttpRequest):  # type: ignore[no-untyped-def]
-    return actor_of(request.user, ip=request.META.get("REMOTE_ADDR"))
+    return actor_of(request.user, ip=client_ip(request))
 
 
 def _show_errors(form: BreachForm, exc: services.BreachError) -> None:

@@ -6,7 +6,7 @@ said, and edits the text in place so that comments and layout stay:
 
 - every purpose with categories: keep_register, record_interactions, review_retention;
 - `direct_marketing = true`: send_direct_marketing, manage_consents;
-- `profiling = true`: profile_segments;
+- `profiling = true`: build_segments;
 - `shared_within_group = true`: share_within_group (what the flag allowed before);
 - a role with `dpo = true`: the DPO's capabilities go to its purposes that only DPO roles
   hold, or to a new purpose `data_protection` when it has none;

@@ -23,6 +23,7 @@ from rekisteri.access.selectors import Scope
 from rekisteri.api.errors import errors
 from rekisteri.audit.models import AuditAction
 from rekisteri.audit.services import actor_of, audit_record
+from rekisteri.common.client import client_ip
 from rekisteri.consent import selectors, services
 from rekisteri.consent.models import ConsentMethod
 from rekisteri.register.models import Person
@@ -110,7 +111,7 @@ def consent_status(request: HttpRequest, person_id: int) -> Any:
     with transaction.atomic():
         out = _status(person)
         audit_record(
-            actor=actor_of(request.auth, ip=request.META.get("REMOTE_ADDR")),  # type: ignore[attr-defined]
+            actor=actor_of(request.auth, ip=client_ip(request)),  # type: ignore[attr-defined]
             action=AuditAction.VIEW,
             person_id=person.pk,
             categories=categories,
@@ -131,7 +132,7 @@ def consent_objection(request: HttpRequest, person_id: int, body: ObjectionIn) -
     scope = scope_of(request)
     person = _person(scope, person_id, to_change=True)
     services.marketing_objection_record(
-        actor=actor_of(request.auth, ip=request.META.get("REMOTE_ADDR")),  # type: ignore[attr-defined]
+        actor=actor_of(request.auth, ip=client_ip(request)),  # type: ignore[attr-defined]
         person=person,
         source=ConsentMethod(body.source),
         text=body.text,

@@ -30,8 +30,9 @@ class Channel(models.TextChoices):
 
 
 class ConsentPurpose(models.TextChoices):
-    DIRECT_MARKETING = "direct_marketing", _("direct marketing")
-    PROFILING = "profiling", _("profiling and segments")
+    # The catalogue's purpose flags (`direct_marketing`, `profiling`), not purpose codes.
+    DIRECT_MARKETING = "direct_marketing", _("direct marketing")  # catalogue-free: a flag
+    PROFILING = "profiling", _("profiling and segments")  # catalogue-free: a flag
     # "Do not track" is its own statement, apart from "do not contact".
     TRACKING = "tracking", _("tracking of marketing messages")
 

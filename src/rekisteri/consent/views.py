@@ -15,6 +15,7 @@ from rekisteri.access.gate import requires, scope_of
 from rekisteri.access.policy import ProcessingRefused
 from rekisteri.access.selectors import Scope, category_of, field_access, person_writable
 from rekisteri.audit.services import actor_of
+from rekisteri.common.client import client_ip
 from rekisteri.consent import selectors, services
 from rekisteri.consent.models import (
     Channel,
@@ -28,7 +29,7 @@ from rekisteri.register.selectors import person_get
 
 
 def _actor(request: HttpRequest) -> Any:
-    return actor_of(request.user, ip=request.META.get("REMOTE_ADDR"))
+    return actor_of(request.user, ip=client_ip(request))
 
 
 def permission_context(scope: Scope, person: Person) -> dict[str, Any]:

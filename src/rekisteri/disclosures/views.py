@@ -13,6 +13,7 @@ from rekisteri.access.gate import requires, scope_of
 from rekisteri.access.policy import ProcessingRefused
 from rekisteri.audit.services import actor_of
 from rekisteri.catalogue.selectors import catalogue_snapshot
+from rekisteri.common.client import client_ip
 from rekisteri.disclosures import selectors, services
 from rekisteri.disclosures.forms import DisclosureForm
 
@@ -53,7 +54,7 @@ def disclosure_create(request: HttpRequest) -> HttpResponse:
         try:
             services.disclosure_record(
                 scope=scope,
-                actor=actor_of(request.user, ip=request.META.get("REMOTE_ADDR")),
+                actor=actor_of(request.user, ip=client_ip(request)),
                 person_ids=form.cleaned_data["person_ids"],
                 recipient_code=form.cleaned_data["recipient_code"],
                 categories=form.cleaned_data["categories"],

@@ -72,7 +72,7 @@ PERSON_COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "department": ("osasto", "yksikkö", "avdelning"),
     "role": ("rooli", "roll"),
-    "identity_code": (
+    "identity_code": (  # catalogue-free: the column name
         "personal identity code",
         "henkilötunnus",
         "hetu",

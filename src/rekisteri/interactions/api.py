@@ -21,6 +21,7 @@ from rekisteri.access.gate import requires, scope_of
 from rekisteri.access.selectors import person_categories
 from rekisteri.api.errors import errors
 from rekisteri.audit.services import actor_of
+from rekisteri.common.client import client_ip
 from rekisteri.interactions import selectors, services
 from rekisteri.interactions.models import KINDS
 from rekisteri.register.inputs import InputError
@@ -101,7 +102,7 @@ def interaction_list(
     limit: Annotated[int, Query(ge=1, le=200)] = 100,
 ) -> Any:
     scope = scope_of(request)
-    actor = actor_of(request.auth, ip=request.META.get("REMOTE_ADDR"))  # type: ignore[attr-defined]
+    actor = actor_of(request.auth, ip=client_ip(request))  # type: ignore[attr-defined]
     _id(person_id, "person_id")
     _id(organization_id, "organization_id")
     if kind is not None and kind not in KINDS:
@@ -128,7 +129,7 @@ def interaction_list(
 @requires(Cap.RECORD_INTERACTIONS)
 def interaction_create(request: HttpRequest, payload: InteractionIn) -> Any:
     scope = scope_of(request)
-    actor = actor_of(request.auth, ip=request.META.get("REMOTE_ADDR"))  # type: ignore[attr-defined]
+    actor = actor_of(request.auth, ip=client_ip(request))  # type: ignore[attr-defined]
     if payload.kind not in KINDS:
         raise InputError({"kind": "is not one of: " + ", ".join(KINDS)})
     _id(payload.person_id, "person_id")

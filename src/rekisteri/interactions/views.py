@@ -18,6 +18,7 @@ from rekisteri.access.policy import ProcessingRefused
 from rekisteri.access.selectors import category_of
 from rekisteri.audit.models import AuditAction
 from rekisteri.audit.services import Actor, actor_of, audit_record
+from rekisteri.common.client import client_ip
 from rekisteri.interactions import selectors, services
 from rekisteri.interactions.files import file_path
 from rekisteri.interactions.models import KINDS
@@ -42,7 +43,7 @@ KIND_LABELS = {
 
 
 def _actor(request: HttpRequest) -> Actor:
-    return actor_of(request.user, ip=request.META.get("REMOTE_ADDR"))
+    return actor_of(request.user, ip=client_ip(request))
 
 
 @requires(Cap.RECORD_INTERACTIONS)

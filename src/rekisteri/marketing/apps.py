@@ -3,4 +3,4 @@ from django.apps import AppConfig
 
 class MarketingConfig(AppConfig):
     name = "rekisteri.marketing"
-    label = "marketing"
+    label = "marketing"  # catalogue-free: the app's label

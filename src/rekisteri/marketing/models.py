@@ -122,7 +122,7 @@ class SegmentMember(PersonalData, models.Model):
 
 
 class CampaignPurpose(models.TextChoices):
-    MARKETING = "marketing", _("marketing")
+    MARKETING = "marketing", _("marketing")  # catalogue-free: a campaign kind
     # A contract, price or service notice: reaches people who refused marketing; never tracked.
     SERVICE = "service", _("service message")
 
@@ -235,7 +235,9 @@ class TrackingEvent(PersonalData, models.Model):
     non_personal_fields = ("id", "recipient")
 
     recipient = models.ForeignKey(
-        CampaignRecipient, on_delete=models.CASCADE, related_name="events"
+        CampaignRecipient,
+        on_delete=models.CASCADE,
+        related_name="events",  # catalogue-free: a reverse relation
     )
     kind = personal(
         models.CharField(max_length=8, choices=TrackingKind.choices), "marketing_tracking"

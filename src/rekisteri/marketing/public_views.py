@@ -30,6 +30,7 @@ from django.views.decorators.http import require_http_methods
 
 from rekisteri.access.capabilities import Cap
 from rekisteri.access.gate import public
+from rekisteri.common.client import client_ip
 from rekisteri.common.env import secret_file
 from rekisteri.consent.models import Channel, ConsentMethod, ConsentPurpose, ConsentState
 from rekisteri.marketing import services
@@ -46,7 +47,7 @@ PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRA
 
 
 def _ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    return client_ip(request)
 
 
 def _ua(request: HttpRequest) -> str:

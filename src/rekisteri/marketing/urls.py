@@ -2,7 +2,7 @@ from django.urls import path
 
 from rekisteri.marketing import views
 
-app_name = "marketing"
+app_name = "marketing"  # catalogue-free: the app's namespace
 urlpatterns = [
     path("", views.home, name="home"),
     path("lists/", views.list_list, name="list_list"),

@@ -22,6 +22,7 @@ from rekisteri.access.capabilities import Cap
 from rekisteri.access.gate import requires, scope_of
 from rekisteri.access.selectors import Scope
 from rekisteri.audit.services import actor_of
+from rekisteri.common.client import client_ip
 from rekisteri.consent.selectors import reason_text
 from rekisteri.marketing import selectors, services
 from rekisteri.marketing.audience import campaign_audience, excluded_preview
@@ -57,9 +58,7 @@ profilers_only = _gated(Cap.PROFILE_SEGMENTS)
 
 def _actor(request: HttpRequest, scope: Scope, capability: str) -> Any:
     """The user, acting for the purposes of theirs that cover the page's capability."""
-    return actor_of(
-        request.user, ip=request.META.get("REMOTE_ADDR"), purpose=purpose_of(scope, capability)
-    )
+    return actor_of(request.user, ip=client_ip(request), purpose=purpose_of(scope, capability))
 
 
 def _controller_from(request: HttpRequest, scope: Scope) -> Controller:

@@ -45,7 +45,11 @@ CONTROLLER_KEYS = (
 
 def notice_content(source: str | Catalogue) -> dict[str, Any]:
     """The notice's content of a catalogue, given as its text or typed (raises
-    CatalogueError for an invalid text)."""
+    CatalogueError for an invalid text).
+
+    Only what the notice may say is here: purposes on no register data (`in_notice` false)
+    are left out, and the categories are those the catalogue declares.
+    """
     cat = parse_catalogue(source) if isinstance(source, str) else source
     controllers = [{k: str(getattr(c, k)) for k in CONTROLLER_KEYS} for c in cat.controllers]
     all_controllers = [c.code for c in cat.controllers]
@@ -65,7 +69,16 @@ def notice_content(source: str | Catalogue) -> dict[str, Any]:
             "name": dict(p.name),
             "description": dict(p.description),
             "legal_basis": p.legal_basis,
-            "legitimate_interest": dict(p.legal_bases[0].interest),
+            "legitimate_interest": dict(p.legitimate_interest),
+            "legal_bases": [
+                {
+                    "basis": e.basis,
+                    "applies_to": dict(e.applies_to),
+                    "interest": dict(e.interest),
+                    "balancing_test": e.balancing_test,
+                }
+                for e in p.legal_bases
+            ],
             "categories": list(p.categories),
             "sources": list(p.sources),
             "recipients": list(p.recipients),
@@ -79,6 +92,7 @@ def notice_content(source: str | Catalogue) -> dict[str, Any]:
             "required": dict(p.required),
         }
         for p in cat.purposes
+        if p.in_notice
     ]
     sources = [
         {
@@ -94,6 +108,7 @@ def notice_content(source: str | Catalogue) -> dict[str, Any]:
             "code": r.code,
             "kind": r.kind,
             "function": r.function,
+            "functions": list(r.functions),
             "country": r.country,
             "name": dict(r.name),
             "description": dict(r.description),
@@ -114,6 +129,16 @@ def notice_content(source: str | Catalogue) -> dict[str, Any]:
         "recipients": recipients,
         "retention": [_retention(r) for r in cat.retention],
         "security": [dict(m) for m in cat.security.measures],
+        "notice": {
+            "effective_date": (
+                cat.notice.effective_date.isoformat() if cat.notice.effective_date else ""
+            ),
+            "sections": [
+                {"key": s.key, "title": dict(s.title), "body": dict(s.body)}
+                for s in cat.notice.sections
+            ],
+            "transfers": dict(cat.notice.transfers),
+        },
     }
 
 
@@ -127,11 +152,9 @@ def _retention(r: RetentionRule) -> dict[str, Any]:
         "legal_reference": r.legal_reference,
     }
     if r.anchor.combine or r.while_any:
-        # Only rules that need them carry these, so that the content (and its digest) of a
-        # catalogue without combined anchors or conditions stays as it was.
-        item.update(
-            anchors=list(r.anchor.anchors), while_any=list(r.while_any), description=r.description
-        )
+        item.update(anchors=list(r.anchor.anchors), while_any=list(r.while_any))
+    if r.description:
+        item["description"] = dict(r.description)
     return item
 
 
@@ -188,17 +211,21 @@ def content_problems(content: dict[str, Any]) -> list[str]:
     recipient_codes = {r["code"] for r in content["recipients"]}
     for p in content["purposes"]:
         where = f"purposes.{p['code']}"
+        bases = p.get("legal_bases") or [
+            {"basis": p["legal_basis"], "interest": p["legitimate_interest"]}
+        ]
         if not p["legal_basis"]:
             problems.append(
                 f"{where}.legal_basis: a purpose without legal basis cannot be in the notice"
             )
-        elif p["legal_basis"] not in texts.LEGAL_BASIS:
-            problems.append(f"{where}.legal_basis: {p['legal_basis']!r} has no wording")
+        for i, e in enumerate(bases):
+            if e["basis"] and e["basis"] not in texts.LEGAL_BASIS:
+                problems.append(f"{where}.legal_bases[{i}]: {e['basis']!r} has no wording")
+            if e["basis"] == "legitimate_interest":
+                need(f"{where}.legal_bases[{i}].interest", e["interest"])
         need(f"{where}.name", p["name"])
         need(f"{where}.description", p["description"], optional=True)
         need(f"{where}.required", p["required"], optional=True)
-        if p["legal_basis"] == "legitimate_interest":
-            need(f"{where}.legitimate_interest", p["legitimate_interest"])
         for code in p["recipients"]:
             if code not in recipient_codes:
                 problems.append(f"{where}.recipients: {code!r} is not a recipient")
@@ -213,13 +240,16 @@ def content_problems(content: dict[str, Any]) -> list[str]:
             problems.append(f"{where}.country: a recipient without country cannot be in the notice")
         elif r["country"] not in EEA:
             need(f"{where}.safeguard", r["safeguard"])
-        if r["function"] not in texts.FUNCTION:
-            problems.append(f"{where}.function: {r['function']!r} has no wording")
+        for function in r.get("functions") or [r["function"]]:
+            if function not in texts.FUNCTION:
+                problems.append(f"{where}.functions: {function!r} has no wording")
         if r["kind"] not in texts.RECIPIENT_KIND:
             problems.append(f"{where}.kind: {r['kind']!r} has no wording")
     for r in content["retention"]:
         if "anchors" in r:
             # Combined anchors and while-conditions: the notice prints the rule's own words.
+            need(f"retention.{r['code']}.description", r.get("description", {}))
+        elif r.get("description"):
             need(f"retention.{r['code']}.description", r["description"])
         elif r["anchor"] not in texts.ANCHOR:
             problems.append(f"retention.{r['code']}.anchor: {r['anchor']!r} has no wording")
@@ -257,11 +287,15 @@ def _show(value: Any, field: str, lang: str) -> str:
     if field == "period" and isinstance(value, dict):
         return _period_text(value, lang)
     if isinstance(value, dict):
+        if "basis" in value:  # one legal basis of a purpose
+            label = texts.LEGAL_BASIS.get(value["basis"], {}).get(lang, value["basis"])
+            applies = _show(value.get("applies_to") or {}, "", lang)
+            return f"{label} ({applies})" if applies else label
         if set(value) <= set(LANGS):
             return value.get(lang) or value.get("en") or ""
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value) or texts.T[lang]["none"]
+        return ", ".join(_show(v, "", lang) for v in value) or texts.T[lang]["none"]
     if value is None or value == "":
         return texts.T[lang]["none"]
     return str(value)
@@ -270,8 +304,16 @@ def _show(value: Any, field: str, lang: str) -> str:
 def change_text(change: dict[str, Any], lang: str) -> str:
     """One change-log line, e.g. 'retention chat-3-months: 3 months → 4 months'."""
     section = texts.SECTION.get(change["section"], {}).get(lang, change["section"])
-    head = f"{section} {change['code']}".strip()
     kind = change["kind"]
+    if change["section"] == "notice":
+        # the notice's own settings: a custom section (by its title) or its date/transfers
+        if "title" in change:
+            return f"{section}: {_show(change['title'], '', lang)}: {texts.CHANGE[kind][lang]}"
+        label = texts.NOTICE_FIELD.get(change["field"], {}).get(lang, change["field"])
+        old = _show(change.get("old"), "", lang)
+        new = _show(change.get("new"), "", lang)
+        return f"{section}: {label} {old} → {new}"
+    head = f"{section} {change['code']}".strip()
     if kind in ("added", "removed"):
         return f"{head}: {texts.CHANGE[kind][lang]}"
     field = change.get("field", "")
@@ -313,6 +355,8 @@ def content_diff(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any
             for field in b[code]:
                 if field == "code" or a[code].get(field) == b[code][field]:
                     continue
+                if field not in a[code]:
+                    continue  # a newer notice format's field, not a change of processing
                 before, after = a[code].get(field), b[code][field]
                 if isinstance(before, list) and isinstance(after, list):
                     gone = [x for x in before if x not in after]
@@ -348,6 +392,30 @@ def content_diff(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any
             if kind == "changed":
                 change.update(field="name", old=a[country]["name"], new=b[country]["name"])
             changes.append(change)
+    a, b = old.get("notice") or {}, new.get("notice") or {}
+    for field in ("effective_date", "transfers"):
+        if a.get(field) != b.get(field):
+            changes.append(
+                {
+                    "section": "notice",
+                    "code": "",
+                    "kind": "changed",
+                    "field": field,
+                    "old": a.get(field),
+                    "new": b.get(field),
+                }
+            )
+    a_sections = {s["key"]: s for s in a.get("sections", [])}
+    b_sections = {s["key"]: s for s in b.get("sections", [])}
+    for key in sorted(set(a_sections) | set(b_sections)):
+        if a_sections.get(key) == b_sections.get(key):
+            continue
+        title = (b_sections.get(key) or a_sections[key])["title"]
+        kind = "added" if key not in a_sections else "removed" if key not in b_sections else ""
+        changes.append(
+            {"section": "notice", "code": key, "title": title, "kind": kind or "changed"}
+            | ({} if kind else {"field": "", "old": "", "new": ""})
+        )
     if old.get("security") != new.get("security"):
         changes.append(
             {

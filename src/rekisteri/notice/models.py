@@ -8,7 +8,10 @@ earlier version can be shown as people saw it.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import models
+from django.utils import timezone
 
 
 class NoticeVersion(models.Model):
@@ -29,3 +32,9 @@ class NoticeVersion(models.Model):
 
     def __str__(self) -> str:
         return f"notice v{self.number} ({self.published_at:%Y-%m-%d})"
+
+    @property
+    def notice_date(self) -> dt.date:
+        """The date the notice states: the catalogue's effective date, else the publishing date."""
+        day = (self.content.get("notice") or {}).get("effective_date")
+        return dt.date.fromisoformat(day) if day else timezone.localdate(self.published_at)

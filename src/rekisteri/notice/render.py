@@ -13,7 +13,8 @@ from typing import Any
 
 from django.utils.html import escape
 
-from rekisteri.catalogue.schema import EEA
+from rekisteri.catalogue.conditions import WHILE_CONDITIONS
+from rekisteri.catalogue.schema import EEA, UNKNOWN_COUNTRY
 from rekisteri.notice import texts
 from rekisteri.notice.content import _period_text, change_text
 
@@ -46,8 +47,28 @@ def _t(value: dict[str, str], lang: str) -> str:
 
 
 def retention_text(rule: dict[str, Any], lang: str) -> str:
+    """A rule in words, without the final full stop: the period from its anchor (or, for
+    combined anchors and while-conditions, the catalogue's own description), the rule's
+    description when it has one, and the conditions that keep the data in any case."""
+    description = _t(rule.get("description") or {}, lang).strip().rstrip(".")
     if rule.get("anchors"):  # combined anchors or while-conditions: the catalogue's words
-        return _t(rule["description"], lang).rstrip(".")
+        body = description
+    else:
+        body = _period_words(rule, lang)
+        if description:
+            body += f". {description}"
+    conditions = [
+        _t(WHILE_CONDITIONS[c].text, lang)
+        for c in rule.get("while_any", [])
+        if c in WHILE_CONDITIONS
+    ]
+    if conditions:
+        joined = f" {texts.T[lang]['or']} ".join(conditions)
+        body += ". " + texts.T[lang]["kept_while"].format(conditions=joined)
+    return body
+
+
+def _period_words(rule: dict[str, Any], lang: str) -> str:
     period = rule["period"]
     zero = not any(period.values())
     anchor = rule["anchor"]
@@ -60,6 +81,33 @@ def retention_text(rule: dict[str, Any], lang: str) -> str:
     if anchor != "needed":
         body += ", " + texts.ACTION.get(rule["action"], texts.ACTION["delete"])[lang]
     return body[0].upper() + body[1:]
+
+
+def controller_address(c: dict[str, Any]) -> str:
+    """Street, postal code and city as far as the controller gives them ("" if none)."""
+    town = " ".join(x for x in (c["postal_code"], c["city"]) if x)
+    return ", ".join(x for x in (c["street"], town) if x)
+
+
+def country_text(country: str, lang: str) -> str:
+    return texts.T[lang]["country_unknown"] if country == UNKNOWN_COUNTRY else country
+
+
+def _bases(p: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every legal basis of a purpose (versions published before several bases: its one)."""
+    return p.get("legal_bases") or [
+        {"basis": p["legal_basis"], "interest": p["legitimate_interest"]}
+    ]
+
+
+def _basis_codes(p: dict[str, Any]) -> set[str]:
+    return {e["basis"] for e in _bases(p)}
+
+
+def notice_date(content: dict[str, Any], published: dt.date) -> dt.date:
+    """The notice's own date: the catalogue's effective_date, else the publishing date."""
+    day = (content.get("notice") or {}).get("effective_date")
+    return dt.date.fromisoformat(day) if day else published
 
 
 def notice_document(
@@ -76,7 +124,14 @@ def notice_document(
     purposes = content["purposes"]
     doc: list[Block] = [
         Block("h1", [T["title"].format(register=_t(content["register"], lang))]),
-        Block("meta", [T["updated"].format(date=format_date(published, lang), number=number)]),
+        Block(
+            "meta",
+            [
+                T["updated"].format(
+                    date=format_date(notice_date(content, published), lang), number=number
+                )
+            ],
+        ),
         Block("p", [T["intro"]]),
     ]
 
@@ -86,11 +141,11 @@ def notice_document(
     doc.append(Block("p", [T["controllers_one" if len(controllers) == 1 else "controllers_many"]]))
     items = []
     for c in controllers:
-        address = ", ".join(
-            x for x in (c["street"], f"{c['postal_code']} {c['city']}".strip()) if x
-        )
-        id_label = texts.BUSINESS_ID.get(c["country"], {}).get(lang, T["business_id"])
-        line = f"{c['name']} ({id_label} {c['business_id']})"
+        address = controller_address(c)
+        line = c["name"]
+        if c["business_id"]:  # a company that states no business ID gets no label either
+            id_label = texts.BUSINESS_ID.get(c["country"], {}).get(lang, T["business_id"])
+            line += f" ({id_label} {c['business_id']})"
         if address:
             line += f", {address}"
         if c["phone"]:
@@ -101,20 +156,24 @@ def notice_document(
         items.append(parts)
     doc.append(Block("ul", items))
 
-    # Art. 13(1)(b): the data protection officer
-    doc.append(Block("h2", [T["h_dpo"]]))
-    doc.append(Block("p", [T["dpo_intro"]]))
+    # Art. 13(1)(b): the data protection officer, where there is one; else the controller's
+    # contact above is the way to ask
+    with_dpo = [c for c in controllers if c["dpo_name"] or c["dpo_email"] or c["dpo_address"]]
+    if not with_dpo:
+        doc.append(Block("p", [T["dpo_none"]]))
+    else:
+        doc.append(Block("h2", [T["h_dpo"]]))
+        doc.append(Block("p", [T["dpo_intro"]]))
     items = []
-    for c in controllers:
-        if not (c["dpo_email"] or c["dpo_address"]):
-            continue
+    for c in with_dpo:
         parts = [f"{c['name']}: {c['dpo_name']}".rstrip(": ")]
         if c["dpo_email"]:
             parts += [", ", Link(c["dpo_email"], f"mailto:{c['dpo_email']}")]
         if c["dpo_address"]:
             parts.append(f", {c['dpo_address']}")
         items.append(parts)
-    doc.append(Block("ul", items))
+    if items:
+        doc.append(Block("ul", items))
 
     # Whose data
     subjects: list[str] = []
@@ -135,9 +194,14 @@ def notice_document(
         doc.append(Block("h3", [_t(p["name"], lang)]))
         if p["description"]:
             doc.append(Block("p", [_t(p["description"], lang)]))
-        facts = [[f"{T['basis']}: {texts.LEGAL_BASIS[p['legal_basis']][lang]}"]]
-        if p["legal_basis"] == "legitimate_interest":
-            facts.append([f"{T['interest']}: {_t(p['legitimate_interest'], lang)}"])
+        facts: list[list[Inline]] = []
+        for e in _bases(p):
+            applies = f" ({_t(e['applies_to'], lang)})" if e.get("applies_to") else ""
+            facts.append([f"{T['basis']}{applies}: {texts.LEGAL_BASIS[e['basis']][lang]}"])
+            if e["basis"] == "legitimate_interest":
+                facts.append([f"{T['interest']}: {_t(e['interest'], lang)}"])
+                if e.get("balancing_test"):
+                    facts.append([f"{T['balancing_test'].capitalize()}: {e['balancing_test']}"])
         used = [_t(cats[c]["name"], lang) for c in p["categories"] if c in cats]
         facts.append([f"{T['data_used']}: {', '.join(used)}"])
         if p["objection"] == "absolute":
@@ -202,12 +266,17 @@ def notice_document(
                 for_purposes = [
                     _t(p["name"], lang) for p in purposes if r["code"] in p["recipients"]
                 ]
+                functions = r.get("functions") or [r["function"]]
+                label = T["function"] if len(functions) == 1 else T["functions"]
                 line = (
-                    f"{_t(r['name'], lang)} ({T['function']}: {texts.FUNCTION[r['function']][lang]}, "
-                    f"{T['country']}: {r['country']})"
+                    f"{_t(r['name'], lang)} ({label}: "
+                    f"{', '.join(texts.FUNCTION[f][lang] for f in functions)}, "
+                    f"{T['country']}: {country_text(r['country'], lang)})"
                 )
                 if for_purposes:
                     line += f": {', '.join(for_purposes)}"
+                if r.get("description"):
+                    line += f". {_t(r['description'], lang).strip()}"
                 items.append([line])
             doc.append(Block("ul", items))
     else:
@@ -215,7 +284,11 @@ def notice_document(
 
     # Art. 13(1)(f): transfers outside the EU/EEA and their safeguards
     doc.append(Block("h2", [T["h_transfers"]]))
+    # (a country "unknown" may be outside: it is listed with its safeguard)
     outside = [r for r in content["recipients"] if r["country"] not in EEA]
+    statement = _t((content.get("notice") or {}).get("transfers") or {}, lang)
+    if statement:  # the company's own words, instead of a flat "we do not transfer"
+        doc.append(Block("p", [statement]))
     if outside:
         doc.append(Block("p", [T["transfers_intro"]]))
         doc.append(
@@ -223,14 +296,14 @@ def notice_document(
                 "ul",
                 [
                     [
-                        f"{_t(r['name'], lang)} ({r['country']}): {T['safeguard']}: "
-                        f"{_t(r['safeguard'], lang)}"
+                        f"{_t(r['name'], lang)} ({country_text(r['country'], lang)}): "
+                        f"{T['safeguard']}: {_t(r['safeguard'], lang)}"
                     ]
                     for r in outside
                 ],
             )
         )
-    else:
+    elif not statement:
         doc.append(Block("p", [T["no_transfers"]]))
 
     # Art. 13(2)(a): retention periods or their criteria
@@ -248,7 +321,7 @@ def notice_document(
 
     # Art. 13(2)(b)(c): rights, withdrawal of consent
     doc.append(Block("h2", [T["h_rights"]]))
-    how = T["rights_how"].split("{url}")
+    how = T["rights_how" if with_dpo else "rights_how_no_dpo"].split("{url}")
     doc.append(Block("p", [how[0], Link(self_service_url, self_service_url), how[1]]))
 
     def names(selected: list[dict[str, Any]]) -> str:
@@ -262,10 +335,11 @@ def notice_document(
     absolute = [p for p in purposes if p["objection"] == "absolute"]
     if absolute:
         items.append([T["right_objection_dm"].format(purposes=names(absolute))])
-    portable = [p for p in purposes if p["legal_basis"] in ("consent", "contract")]
+    portable = [p for p in purposes if _basis_codes(p) & {"consent", "contract"}]
     if portable:
         items.append([T["right_portability"].format(purposes=names(portable))])
-    items.append([T["right_withdraw"]])
+    if any("consent" in _basis_codes(p) for p in purposes):
+        items.append([T["right_withdraw"]])
     items.append([T["right_automated"]])
     doc.append(Block("ul", items))
 
@@ -305,6 +379,13 @@ def notice_document(
     if content["security"]:
         doc.append(Block("h2", [T["h_security"]]))
         doc.append(Block("ul", [[_t(m, lang)] for m in content["security"]]))
+
+    # The company's own sections (cookies, how to make a request, limits of access, …)
+    for section in (content.get("notice") or {}).get("sections", []):
+        doc.append(Block("h2", [_t(section["title"], lang)]))
+        for para in _t(section["body"], lang).split("\n\n"):
+            if para.strip():
+                doc.append(Block("p", [para.strip()]))
 
     doc.append(Block("h2", [T["h_changes"]]))
     doc.append(Block("p", [T["changes_intro"]]))

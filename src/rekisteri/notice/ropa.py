@@ -14,8 +14,9 @@ from typing import Any
 
 from rekisteri.catalogue.schema import EEA
 from rekisteri.notice import texts
-from rekisteri.notice.render import retention_text
+from rekisteri.notice.render import _bases, controller_address, country_text, retention_text
 
+#: (key, English heading) in the record's order; `headers(lang)` gives them in a language
 COLUMNS: list[tuple[str, str]] = [
     ("purpose_code", "Purpose code"),
     ("purpose", "Purpose of the processing"),
@@ -34,6 +35,10 @@ COLUMNS: list[tuple[str, str]] = [
     ("automated_decisions", "Profiling / automated decisions"),
     ("security", "Technical and organisational security measures"),
 ]
+
+
+def headers(lang: str = "en") -> list[str]:
+    return [texts.ROPA_COLUMNS[key][lang] for key, _ in COLUMNS]
 
 
 def _t(value: Any, lang: str) -> str:
@@ -60,8 +65,15 @@ def ropa_rows(content: dict[str, Any], lang: str = "en") -> list[dict[str, str]]
     for p in content["purposes"]:
         own = [controllers[c] for c in p["controllers"] if c in controllers]
         controller = "; ".join(
-            f"{c['name']} ({c['business_id']}), {c['street']}, {c['postal_code']} {c['city']}, "
-            f"{c['email']}"
+            ", ".join(
+                x
+                for x in (
+                    c["name"] + (f" ({c['business_id']})" if c["business_id"] else ""),
+                    controller_address(c),
+                    c["email"],
+                )
+                if x
+            )
             for c in own
         )
         if p["joint_controllers"]:
@@ -99,8 +111,17 @@ def ropa_rows(content: dict[str, Any], lang: str = "en") -> list[dict[str, str]]
                 "controller": controller,
                 "joint_controllers": joint,
                 "protection_officer": dpo,
-                "legal_basis": texts.LEGAL_BASIS[p["legal_basis"]][lang],
-                "legitimate_interest": _t(p["legitimate_interest"], lang),
+                "legal_basis": "; ".join(
+                    texts.LEGAL_BASIS[e["basis"]][lang]
+                    + (f" ({_t(e['applies_to'], lang)})" if e.get("applies_to") else "")
+                    for e in _bases(p)
+                ),
+                "legitimate_interest": "; ".join(
+                    _t(e["interest"], lang)
+                    + (f" ({e['balancing_test']})" if e.get("balancing_test") else "")
+                    for e in _bases(p)
+                    if e["basis"] == "legitimate_interest"
+                ),
                 "data_subjects": "; ".join(subject_names),
                 "data_categories": "; ".join(
                     _t(cats[c]["name"], lang) for c in p["categories"] if c in cats
@@ -110,37 +131,44 @@ def ropa_rows(content: dict[str, Any], lang: str = "en") -> list[dict[str, str]]
                 ),
                 "recipients": "; ".join(
                     f"{_t(r['name'], lang)} ({texts.RECIPIENT_KIND[r['kind']][lang]}, "
-                    f"{texts.FUNCTION[r['function']][lang]}, {r['country']})"
+                    + ", ".join(
+                        texts.FUNCTION[f][lang] for f in r.get("functions") or [r["function"]]
+                    )
+                    + f", {country_text(r['country'], lang)})"
                     for r in recs
                 ),
-                "transfers": "; ".join(f"{_t(r['name'], lang)} ({r['country']})" for r in outside),
+                "transfers": "; ".join(
+                    f"{_t(r['name'], lang)} ({country_text(r['country'], lang)})" for r in outside
+                ),
                 "safeguards": "; ".join(_t(r["safeguard"], lang) for r in outside),
                 "erasure": "\n".join(erasure),
-                "automated_decisions": "yes" if p["profiling"] else "no",
+                "automated_decisions": texts.YES_NO[bool(p["profiling"])][lang],
                 "security": "\n".join(_t(m, lang) for m in content["security"]),
             }
         )
     return rows
 
 
-def ropa_csv(rows: list[dict[str, str]]) -> bytes:
+def ropa_csv(rows: list[dict[str, str]], lang: str = "en") -> bytes:
     buf = io.StringIO()
     writer = csv.writer(buf)
-    writer.writerow([label for _, label in COLUMNS])
+    writer.writerow(headers(lang))
     for row in rows:
         writer.writerow([row[key] for key, _ in COLUMNS])
     # BOM: spreadsheet programs then read the file as UTF-8.
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
-def ropa_xlsx(rows: list[dict[str, str]], *, title: str = "Art. 30 record") -> bytes:
+def ropa_xlsx(
+    rows: list[dict[str, str]], *, lang: str = "en", title: str = "Art. 30 record"
+) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
     wb = Workbook()
     ws = wb.active
     ws.title = title[:31]
-    ws.append([label for _, label in COLUMNS])
+    ws.append(headers(lang))
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in rows:
@@ -157,7 +185,8 @@ def ropa_xlsx(rows: list[dict[str, str]], *, title: str = "Art. 30 record") -> b
     return buf.getvalue()
 
 
-def ropa_json(rows: list[dict[str, str]], *, meta: dict[str, Any]) -> bytes:
+def ropa_json(rows: list[dict[str, str]], *, meta: dict[str, Any], lang: str = "en") -> bytes:
+    columns = dict(zip((key for key, _ in COLUMNS), headers(lang), strict=True))
     return json.dumps(
-        {**meta, "columns": dict(COLUMNS), "rows": rows}, ensure_ascii=False, indent=2
+        {**meta, "columns": columns, "rows": rows}, ensure_ascii=False, indent=2
     ).encode("utf-8")

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from rekisteri.catalogue.models import CatalogueVersion
 from rekisteri.catalogue.schema import LANGS
+from rekisteri.catalogue.selectors import catalogue_snapshot
 from rekisteri.notice.content import notice_content
 from rekisteri.notice.models import NoticeVersion
 from rekisteri.notice.render import notice_document, to_html, to_markdown
@@ -17,6 +18,13 @@ from rekisteri.notice.render import notice_document, to_html, to_markdown
 
 def _lang(lang: str) -> str:
     return lang if lang in LANGS else "en"
+
+
+def version_content(cv: CatalogueVersion) -> dict[str, Any]:
+    """The notice content of a loaded version, from its typed catalogue (never reparsed)."""
+    catalogue = catalogue_snapshot(cv.pk).catalogue
+    assert catalogue is not None  # a loaded version's snapshot always holds it
+    return notice_content(catalogue)
 
 
 def notice_current() -> NoticeVersion | None:
@@ -50,7 +58,7 @@ def notice_render(
         cv = CatalogueVersion.objects.order_by("-id").first()
         if cv is None:
             return ""
-        content, changes, num, day = notice_content(cv.source_text), [], 0, timezone.localdate()
+        content, changes, num, day = version_content(cv), [], 0, timezone.localdate()
     doc = notice_document(
         content,
         lang,
@@ -101,19 +109,20 @@ def ropa_export(*, fmt: str, lang: str = "en") -> tuple[bytes, str, str]:
     cv = CatalogueVersion.objects.order_by("-id").first()
     if cv is None:
         raise LookupError("no catalogue is loaded")
-    rows = ropa_rows(notice_content(cv.source_text), _lang(lang))
+    lang = _lang(lang)
+    rows = ropa_rows(version_content(cv), lang)
     stem = f"record-of-processing-{cv.version}"
     if fmt == "csv":
-        return ropa_csv(rows), "text/csv; charset=utf-8", f"{stem}.csv"
+        return ropa_csv(rows, lang), "text/csv; charset=utf-8", f"{stem}.csv"
     if fmt == "xlsx":
         return (
-            ropa_xlsx(rows),
+            ropa_xlsx(rows, lang=lang),
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             f"{stem}.xlsx",
         )
     if fmt == "json":
         meta = {"catalogue_version": cv.version, "generated_at": timezone.now().isoformat()}
-        return ropa_json(rows, meta=meta), "application/json", f"{stem}.json"
+        return ropa_json(rows, meta=meta, lang=lang), "application/json", f"{stem}.json"
     raise ValueError(f"format must be csv, xlsx or json, not {fmt!r}")
 
 
@@ -121,4 +130,4 @@ def ropa_table(*, lang: str = "en") -> list[dict[str, str]]:
     from rekisteri.notice.ropa import ropa_rows
 
     cv = CatalogueVersion.objects.order_by("-id").first()
-    return ropa_rows(notice_content(cv.source_text), _lang(lang)) if cv else []
+    return ropa_rows(version_content(cv), _lang(lang)) if cv else []

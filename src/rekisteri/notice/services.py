@@ -22,10 +22,10 @@ from rekisteri.notice.content import (
     content_diff,
     content_digest,
     content_problems,
-    notice_content,
 )
 from rekisteri.notice.models import NoticeVersion
 from rekisteri.notice.render import notice_document, to_html
+from rekisteri.notice.selectors import version_content
 
 
 @transaction.atomic
@@ -36,7 +36,7 @@ def notice_version_sync(
     cv = catalogue_version or CatalogueVersion.objects.order_by("-id").first()
     if cv is None:
         return None
-    content = notice_content(cv.source_text)
+    content = version_content(cv)
     problems = content_problems(content)
     if problems:
         raise CatalogueError(

@@ -13,6 +13,22 @@ LANGS = ("fi", "sv", "en")
 
 T: dict[str, dict[str, str]] = {
     "fi": {
+        "dpo_none": (
+            "Tietojesi käsittelyä koskevissa kysymyksissä voit ottaa yhteyttä "
+            "rekisterinpitäjään yllä olevin yhteystiedoin."
+        ),
+        "rights_how_no_dpo": (
+            "Voit käyttää oikeuksiasi itsepalvelusivullamme {url} tai ottamalla yhteyttä "
+            "rekisterinpitäjään yllä olevin yhteystiedoin. Varmistamme henkilöllisyytesi "
+            "ennen kuin luovutamme tai muutamme tietoja. Vastaamme kuukauden kuluessa; "
+            "monimutkaisissa tapauksissa voimme jatkaa aikaa kahdella kuukaudella, ja "
+            "kerromme syyn. Oikeuksien käyttäminen on maksutonta."
+        ),
+        "balancing_test": "intressivertailu",
+        "functions": "tehtävät",
+        "country_unknown": "tuntematon, mahdollisesti EU:n tai ETA:n ulkopuolella",
+        "kept_while": "Säilytämme tiedot joka tapauksessa {conditions}",
+        "or": "tai",
         "title": "Tietosuojaseloste: {register}",
         "updated": "Päivitetty {date} (versio {number})",
         "intro": (
@@ -174,6 +190,22 @@ T: dict[str, dict[str, str]] = {
         "and": "ja",
     },
     "sv": {
+        "dpo_none": (
+            "Frågor om behandlingen av dina uppgifter kan du ställa till den "
+            "personuppgiftsansvarige på kontaktuppgifterna ovan."
+        ),
+        "rights_how_no_dpo": (
+            "Du kan utöva dina rättigheter på vår självbetjäningssida {url} eller genom att "
+            "kontakta den personuppgiftsansvarige på kontaktuppgifterna ovan. Vi kontrollerar "
+            "din identitet innan vi lämnar ut eller ändrar uppgifter. Vi svarar inom en "
+            "månad; i komplicerade fall kan vi förlänga tiden med två månader, och vi "
+            "berättar varför. Det är kostnadsfritt att utöva dina rättigheter."
+        ),
+        "balancing_test": "intresseavvägning",
+        "functions": "funktioner",
+        "country_unknown": "okänt, möjligen utanför EU eller EES",
+        "kept_while": "Vi sparar uppgifterna i alla fall {conditions}",
+        "or": "eller",
         "title": "Integritetspolicy: {register}",
         "updated": "Uppdaterad {date} (version {number})",
         "intro": (
@@ -331,6 +363,21 @@ T: dict[str, dict[str, str]] = {
         "and": "och",
     },
     "en": {
+        "dpo_none": (
+            "For questions about the processing of your data, contact the controller at the "
+            "details above."
+        ),
+        "rights_how_no_dpo": (
+            "You can use your rights on our self-service page {url} or by contacting the "
+            "controller at the details above. We verify your identity before we release or "
+            "change any data. We answer within one month; in complex cases we may extend "
+            "this by two months, and we tell you why. Using your rights is free of charge."
+        ),
+        "balancing_test": "balancing test",
+        "functions": "functions",
+        "country_unknown": "unknown, possibly outside the EU/EEA",
+        "kept_while": "We keep it in any case {conditions}",
+        "or": "or",
         "title": "Privacy notice: {register}",
         "updated": "Updated on {date} (version {number})",
         "intro": (
@@ -806,9 +853,97 @@ SECTION: dict[str, dict[str, str]] = {
     "recipients": {"fi": "vastaanottaja", "sv": "mottagare", "en": "recipient"},
     "retention": {"fi": "säilytys", "sv": "lagring", "en": "retention"},
     "security": {"fi": "tietoturva", "sv": "säkerhet", "en": "security"},
+    "notice": {"fi": "seloste", "sv": "beskrivning", "en": "notice"},
 }
 CHANGE: dict[str, dict[str, str]] = {
     "added": {"fi": "lisätty", "sv": "tillagd", "en": "added"},
     "removed": {"fi": "poistettu", "sv": "borttagen", "en": "removed"},
     "changed": {"fi": "muutettu", "sv": "ändrad", "en": "changed"},
+}
+
+#: Change-log wording of the notice's own settings ([notice] in the catalogue).
+NOTICE_FIELD: dict[str, dict[str, str]] = {
+    "effective_date": {"fi": "päivämäärä", "sv": "datum", "en": "date"},
+    "transfers": {
+        "fi": "siirrot EU:n ja ETA:n ulkopuolelle",
+        "sv": "överföringar utanför EU och EES",
+        "en": "transfers outside the EU and EEA",
+    },
+}
+
+#: The Art. 30 record's column headings (notice.ropa.COLUMNS gives their order).
+ROPA_COLUMNS: dict[str, dict[str, str]] = {
+    "purpose_code": {"fi": "Tarkoituksen tunnus", "sv": "Ändamålets kod", "en": "Purpose code"},
+    "purpose": {
+        "fi": "Käsittelyn tarkoitus",
+        "sv": "Ändamålet med behandlingen",
+        "en": "Purpose of the processing",
+    },
+    "controller": {
+        "fi": "Rekisterinpitäjä (nimi ja yhteystiedot)",
+        "sv": "Personuppgiftsansvarig (namn och kontaktuppgifter)",
+        "en": "Controller (name and contact details)",
+    },
+    "joint_controllers": {
+        "fi": "Yhteisrekisterinpitäjät / jaettu konsernissa",
+        "sv": "Gemensamt personuppgiftsansvariga / delas inom koncernen",
+        "en": "Joint controllers / shared within the group",
+    },
+    "protection_officer": {
+        "fi": "Tietosuojavastaava",
+        "sv": "Dataskyddsombud",
+        "en": "Data protection officer",
+    },
+    "legal_basis": {"fi": "Oikeusperuste", "sv": "Rättslig grund", "en": "Legal basis"},
+    "legitimate_interest": {
+        "fi": "Oikeutettu etu",
+        "sv": "Berättigat intresse",
+        "en": "Legitimate interest pursued",
+    },
+    "data_subjects": {
+        "fi": "Rekisteröityjen ryhmät",
+        "sv": "Kategorier av registrerade",
+        "en": "Categories of data subjects",
+    },
+    "data_categories": {
+        "fi": "Henkilötietoryhmät",
+        "sv": "Kategorier av personuppgifter",
+        "en": "Categories of personal data",
+    },
+    "sources": {"fi": "Tietolähteet", "sv": "Källor till uppgifterna", "en": "Sources of the data"},
+    "recipients": {
+        "fi": "Vastaanottajaryhmät",
+        "sv": "Kategorier av mottagare",
+        "en": "Categories of recipients",
+    },
+    "transfers": {
+        "fi": "Siirrot kolmansiin maihin",
+        "sv": "Överföringar till tredjeländer",
+        "en": "Transfers to third countries",
+    },
+    "safeguards": {
+        "fi": "Siirtojen suojatoimet",
+        "sv": "Skyddsåtgärder för överföringarna",
+        "en": "Safeguards of the transfers",
+    },
+    "erasure": {
+        "fi": "Poistamisen määräajat",
+        "sv": "Tidsfrister för radering",
+        "en": "Time limits for erasure",
+    },
+    "automated_decisions": {
+        "fi": "Profilointi / automaattiset päätökset",
+        "sv": "Profilering / automatiserade beslut",
+        "en": "Profiling / automated decisions",
+    },
+    "security": {
+        "fi": "Tekniset ja organisatoriset turvatoimet",
+        "sv": "Tekniska och organisatoriska säkerhetsåtgärder",
+        "en": "Technical and organisational security measures",
+    },
+}
+
+YES_NO: dict[bool, dict[str, str]] = {
+    True: {"fi": "kyllä", "sv": "ja", "en": "yes"},
+    False: {"fi": "ei", "sv": "nej", "en": "no"},
 }

@@ -14,10 +14,11 @@ from rekisteri.audit.services import actor_of, audit_record
 from rekisteri.audit.work import category_of, work_purpose
 from rekisteri.catalogue.schema import LANGS
 from rekisteri.catalogue.selectors import catalogue_snapshot
+from rekisteri.common.client import client_ip
 from rekisteri.consent.models import Consent
 from rekisteri.notice import selectors
 from rekisteri.notice.models import NoticeVersion
-from rekisteri.notice.ropa import COLUMNS
+from rekisteri.notice.ropa import COLUMNS, headers
 
 
 def _lang(request: HttpRequest) -> str:
@@ -63,8 +64,19 @@ def versions(request: HttpRequest) -> HttpResponse:
     lang = _lang(request)
     from rekisteri.notice.content import change_text
 
+    def purpose_names(v: NoticeVersion) -> list[str]:
+        names = {p["code"]: p["name"] for p in v.content.get("purposes", [])}
+        return [
+            names[c].get(lang) or names[c].get("en") or c if c in names else c
+            for c in v.changed_purposes
+        ]
+
     rows = [
-        {"v": v, "changes": [change_text(c, lang) for c in v.changes]}
+        {
+            "v": v,
+            "changes": [change_text(c, lang) for c in v.changes],
+            "purposes": purpose_names(v),
+        }
         for v in selectors.notice_versions()
     ]
     return render(request, "notice/versions.html", {"rows": rows})
@@ -82,7 +94,7 @@ def notify(request: HttpRequest, number: int) -> HttpResponse:
     category = category_of(Consent, "purpose")
     if persons:
         audit_record(
-            actor=actor_of(request.user, ip=request.META.get("REMOTE_ADDR")),
+            actor=actor_of(request.user, ip=client_ip(request)),
             action=AuditAction.LIST,
             person_ids=[p["person_id"] for p in persons],
             categories=[category],
@@ -117,7 +129,7 @@ def ropa(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "notice/ropa.html",
-        {"headers": [label for _, label in COLUMNS], "table": table, "lang": lang},
+        {"headers": headers(lang), "table": table, "lang": lang},
     )
 
 

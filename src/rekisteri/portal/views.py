@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from rekisteri.access.gate import public
 from rekisteri.catalogue.selectors import catalogue_snapshot
+from rekisteri.common.client import client_ip
 from rekisteri.rights import forms, selectors, services
 from rekisteri.rights.models import Package, RequestKind
 from rekisteri.rights.packages import package_path
@@ -101,7 +102,7 @@ def request_form(request: HttpRequest, kind: str) -> HttpResponse:
                 language=_lang(),
                 changes=form.changes() if hasattr(form, "changes") else None,
                 objection_purpose=d.get("purpose", ""),
-                ip=request.META.get("REMOTE_ADDR"),
+                ip=client_ip(request),
             )
         except services.RightsError as exc:
             form.add_error("email" if exc.field == "email" else None, str(exc))
@@ -125,7 +126,7 @@ def sent(request: HttpRequest) -> HttpResponse:
 def verify(request: HttpRequest, token: str) -> HttpResponse:
     # GET only shows a button: mail scanners that open links must not confirm requests.
     if request.method == "POST":
-        r = services.request_verify_link(token=token, ip=request.META.get("REMOTE_ADDR"))
+        r = services.request_verify_link(token=token, ip=client_ip(request))
         return render(request, "portal/verified.html", {**_common(), "r": r})
     return render(request, "portal/verify.html", {**_common(), "token": token})
 
@@ -172,9 +173,7 @@ def status_download(request: HttpRequest, token: str) -> HttpResponse:
     package = _live_package(r)
     if package is None:
         raise Http404("no package, or its link has expired")
-    served = services.package_for_download(
-        token="", ip=request.META.get("REMOTE_ADDR"), package=package
-    )
+    served = services.package_for_download(token="", ip=client_ip(request), package=package)
     if served is None:
         raise Http404("no package, or its link has expired")
     return _serve(served)
@@ -183,7 +182,7 @@ def status_download(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 @public
 def download(request: HttpRequest, token: str) -> HttpResponse:
-    package = services.package_for_download(token=token, ip=request.META.get("REMOTE_ADDR"))
+    package = services.package_for_download(token=token, ip=client_ip(request))
     if package is None:
         return render(request, "portal/expired.html", _common(), status=404)
     return _serve(package)

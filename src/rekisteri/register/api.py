@@ -23,6 +23,7 @@ from rekisteri.api.auth import TokenAuth
 from rekisteri.api.errors import errors
 from rekisteri.audit.models import AuditAction
 from rekisteri.audit.services import Actor, actor_of, audit_record
+from rekisteri.common.client import client_ip
 from rekisteri.register import selectors, services
 from rekisteri.register.inputs import InputError
 from rekisteri.register.models import (
@@ -61,7 +62,7 @@ def _scope(request: HttpRequest) -> Scope:
 
 
 def _actor(request: HttpRequest, purpose: str = "") -> Actor:
-    return actor_of(request.auth, ip=request.META.get("REMOTE_ADDR"), purpose=purpose)  # type: ignore[attr-defined]
+    return actor_of(request.auth, ip=client_ip(request), purpose=purpose)  # type: ignore[attr-defined]
 
 
 def _only_query(request: HttpRequest, *names: str) -> None:

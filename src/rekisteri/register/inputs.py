@@ -23,7 +23,7 @@ from rekisteri.register.validators import (
 #: The input field (API body, CSV column, form field) of a personal identity code. Its name
 #: is the public interface's; the data category it is stored under is the field map's
 #: (`IdentityCode.encrypted`), whatever the catalogue calls it.
-IDENTITY_CODE = "identity_code"
+IDENTITY_CODE = "identity_code"  # catalogue-free: the API's and import's column name
 
 PERSON_FIELDS = (
     "first_name",

@@ -515,7 +515,12 @@ def person_update(
     if not changes and not contact_changes:
         return person
     purpose = _purpose(scope, categories, purpose or (source.purpose if source else ""), person)
-    src = _with_purpose(source or SourceRef(kind=SourceKind.DATA_SUBJECT), purpose)
+    # Without a stated source: a staff user's edit is the company's own record of it, not
+    # data the person provided (which portability exports, Art. 20); only the person's own
+    # channels (the preference centre, run under a system scope) are the person's word.
+    by_staff_user = scope.is_staff and not scope.is_system
+    kind = SourceKind.GENERATED if by_staff_user else SourceKind.DATA_SUBJECT
+    src = _with_purpose(source or SourceRef(kind=kind), purpose)
     for k, (_old, new) in changes.items():
         setattr(person, k, new)
     if changes:

@@ -19,6 +19,7 @@ from rekisteri.access.policy import Operation, ProcessingRefused, check_processi
 from rekisteri.access.selectors import person_categories
 from rekisteri.audit.services import Actor, actor_of
 from rekisteri.catalogue.models import SourceKind
+from rekisteri.common.client import client_ip
 from rekisteri.register import selectors, services
 from rekisteri.register.forms import (
     EndForm,
@@ -37,7 +38,7 @@ from rekisteri.staff.templatetags.ui import SOURCE_KINDS
 
 
 def _actor(request: HttpRequest) -> Actor:
-    return actor_of(request.user, ip=request.META.get("REMOTE_ADDR"))
+    return actor_of(request.user, ip=client_ip(request))
 
 
 def _refused(form: Any, exc: ProcessingRefused) -> None:

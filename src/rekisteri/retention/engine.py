@@ -14,6 +14,14 @@ Design (read this before changing anything here):
   row's organisation's relationships have all ended; without an organisation, the person's
   relationship ended: see ended_relationship_persons), `contact_ended` (the person has no
   live link to any organisation: see ended_contact_persons), `needed` (never due).
+- Combined anchors: the period runs from the later (`later_of`) or the earlier
+  (`earlier_of`) of several anchors' days. "later day + P <= as_of" is "every anchor day <=
+  the cutoff", "earlier day + P <= as_of" is "some anchor day <= the cutoff": the anchors'
+  conditions joined with AND / OR, still one set-based condition. A combined rule applies
+  to a model only if every one of its anchors dates that model.
+- While-conditions (`while_any`): a row whose person satisfies any of them is not due,
+  whatever its dates (retention/conditions.py: EXISTS subqueries, the same conditions the
+  per-person evaluation asks; retention/evaluation.py dates one person's data the same way).
 - Register data: contact points (`contact`) and affiliations (`organisation_link`) go by the
   rules of their categories like interaction rows; the person row itself (`basic`) only by a
   deleting `relationship_ended` rule, and not before every longer legally kept rule with the
@@ -48,6 +56,8 @@ from rekisteri.catalogue.selectors import catalogue_snapshot
 from rekisteri.common.personal import mapped_fields
 from rekisteri.interactions.models import RETAINED_MODELS, StoredFile
 from rekisteri.register.models import Affiliation, ContactPoint, Organization, Person
+from rekisteri.retention.conditions import ended_organizations as _ended_organizations
+from rekisteri.retention.conditions import kept_while_q, live_affiliations
 from rekisteri.retention.models import HoldScope, LegalHold
 from rekisteri.retention.periods import Period, latest_due_anchor, start_of_day
 
@@ -69,11 +79,18 @@ class Target:
 
     rule_code: str
     category: str
+    #: the one anchor, or for a combined rule its `combine` keyword
     anchor: str
     period: Period
     action: str
     model: type[models.Model]
     legal_reference: str = ""
+    #: the anchors whose days start the period (one, unless `combine` is set)
+    anchors: tuple[str, ...] = ()
+    #: "", "later_of" or "earlier_of"
+    combine: str = ""
+    #: while-conditions (catalogue.conditions) that keep the rows whatever their dates
+    while_any: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -148,11 +165,10 @@ def _build_targets(snap: Any) -> tuple[list[Target], list[Unapplied]]:
     unapplied: list[Unapplied] = []
     for model in retained_models():
         for rule in snap.retention.get(retention_category(model), []):
-            if rule.anchor == RetentionAnchor.NEEDED:
+            anchors = tuple(rule.anchors) or (rule.anchor,)
+            if anchors == (RetentionAnchor.NEEDED,):
                 continue
-            if rule.anchor not in SUPPORTED_ANCHORS or not _supports(
-                model, rule.anchor, rule.action
-            ):
+            if not applies(model, anchors, rule.action, combined=bool(rule.combine)):
                 unapplied.append(Unapplied(rule.code, model._meta.label, rule.anchor))
                 continue
             out.append(
@@ -164,10 +180,22 @@ def _build_targets(snap: Any) -> tuple[list[Target], list[Unapplied]]:
                     action=rule.action,
                     model=model,
                     legal_reference=rule.legal_reference,
+                    anchors=anchors,
+                    combine=rule.combine,
+                    while_any=tuple(rule.while_any),
                 )
             )
     out.sort(key=lambda t: (t.rule_code, t.label))
     return out, unapplied
+
+
+def applies(
+    model: type[models.Model], anchors: tuple[str, ...], action: str, *, combined: bool
+) -> bool:
+    """Whether a rule with these anchors can date (and act on) rows of `model`."""
+    if combined and model is Person:
+        return False  # the person row goes only by its one relationship_ended rule
+    return all(a in SUPPORTED_ANCHORS and _supports(model, a, action) for a in anchors)
 
 
 # --- anchors -----------------------------------------------------------------------------
@@ -180,16 +208,11 @@ def _person_path(model: type[models.Model]) -> str | None:
 
 def ended_organizations(cutoff: date) -> QuerySet[Organization]:
     """Organisations with relationships, all of which ended on or before `cutoff`."""
-    return (
-        Organization.objects.filter(relationships__isnull=False)
-        .exclude(relationships__end__isnull=True)
-        .exclude(relationships__end__gt=cutoff)
-        .values("pk")
-    )
+    return _ended_organizations(cutoff)
 
 
 def _active_affiliations(cutoff: date) -> QuerySet[Affiliation]:
-    return Affiliation.objects.filter(Q(end__isnull=True) | Q(end__gt=cutoff))
+    return live_affiliations(cutoff)
 
 
 def _activity_models() -> list[type[models.Model]]:
@@ -294,10 +317,33 @@ def _person_q(target: Target, as_of: date, cutoff: date) -> Q:
 
 
 def _anchor_q(target: Target, as_of: date) -> Q | None:
-    """Rows whose anchor makes them due by `as_of`; None if nothing can be due."""
+    """Rows whose anchor (or combined anchors) make them due by `as_of`; None if nothing
+    can be due. later_of: every anchor's day is on or before the cutoff (an anchor that has
+    not happened makes nothing due); earlier_of: some anchor's day is."""
     cutoff = latest_due_anchor(as_of, target.period)
+    anchors = target.anchors or (target.anchor,)
+    if not target.combine:
+        return _single_anchor_q(target, anchors[0], as_of, cutoff)
+    parts = [_single_anchor_q(target, a, as_of, cutoff) for a in anchors]
+    if target.combine == "later_of":
+        if any(p is None for p in parts):
+            return None
+        q = Q()
+        for p in parts:
+            q &= p  # type: ignore[operator]
+        return q
+    present = [p for p in parts if p is not None]
+    if not present:
+        return None
+    q = present[0]
+    for p in present[1:]:
+        q |= p
+    return q
+
+
+def _single_anchor_q(target: Target, anchor: str, as_of: date, cutoff: date) -> Q | None:
+    """Rows of the target's model whose `anchor` day is on or before `cutoff`."""
     model = target.model
-    anchor = target.anchor
     if anchor in (RetentionAnchor.CREATED, RetentionAnchor.REQUEST_CLOSED):
         name = model.retention_dates[anchor]  # type: ignore[attr-defined]
         field = model._meta.get_field(name)
@@ -440,6 +486,11 @@ def due_rows(target: Target, as_of: date) -> QuerySet:
     qs = manager.filter(anchor)
     if target.anonymise and _has_field(target.model, "anonymised_at"):
         qs = qs.filter(anonymised_at__isnull=True)
+    kept = kept_while_q(
+        "pk" if target.model is Person else _person_path(target.model), target.while_any, as_of
+    )
+    if kept is not None:
+        qs = qs.exclude(kept)
     held = held_q(target.model, as_of)
     if held:
         qs = qs.exclude(held)
@@ -482,19 +533,19 @@ def record_label(model: type[models.Model], pk: Any) -> str:
     return f"{model._meta.label}:{pk}"
 
 
-def anchor_date(target: Target, row: Any) -> date | None:
-    """The anchor day of one row under a rule (for listing and for retention_end)."""
+def anchor_date(model: type[models.Model], anchor: str, row: Any) -> date | None:
+    """The day one row's own `anchor` falls on (created, request closed, billing year end);
+    None for anchors not dated by the row itself or not yet happened."""
     from rekisteri.retention.periods import local_date
 
-    anchor = target.anchor
     if anchor in (RetentionAnchor.CREATED, RetentionAnchor.REQUEST_CLOSED):
-        value = getattr(row, target.model.retention_dates[anchor])  # type: ignore[attr-defined]
+        value = getattr(row, model.retention_dates[anchor])  # type: ignore[attr-defined]
         if value is None:
             return None
         return local_date(value) if hasattr(value, "tzinfo") else value
     if anchor == RetentionAnchor.BILLING_YEAR_END:
-        year = getattr(row, target.model.retention_dates[anchor])  # type: ignore[attr-defined]
-        return date(year + 1, 1, 1)
+        year = getattr(row, model.retention_dates[anchor])  # type: ignore[attr-defined]
+        return None if year is None else date(year + 1, 1, 1)
     return None
 
 

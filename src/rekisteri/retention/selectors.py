@@ -8,14 +8,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, Max, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from rekisteri.access.selectors import Scope
-from rekisteri.catalogue.models import RetentionAnchor
-from rekisteri.retention import engine
+from rekisteri.retention import engine, evaluation
 from rekisteri.retention.models import HoldScope, LegalHold
-from rekisteri.retention.periods import Period, add_period, latest_due_anchor
+from rekisteri.retention.periods import Period, latest_due_anchor
 
 LISTED = 20
 
@@ -167,151 +166,27 @@ def legal_hold_list(*, scope: Scope, include_released: bool = False) -> list[Leg
 # --- when a person's data goes -----------------------------------------------------------
 
 
-def _relationship_end(person_id: int) -> date | None:
-    """The day the person's last link to an organisation ended; None while one is live.
-    Without links: the latest of the day they were recorded, the relationship end the sweep
-    recorded, and their last interaction (engine.ended_relationship_persons)."""
-    from rekisteri.register.models import Affiliation, OrganizationRelationship
-
-    affiliations = list(
-        Affiliation.objects.filter(person_id=person_id).values_list("organization_id", "end")
-    )
-    if not affiliations:
-        return _unlinked_relationship_end(person_id)
-    ends = []
-    for org_id, end in affiliations:
-        rels = list(
-            OrganizationRelationship.objects.filter(organization_id=org_id).values_list(
-                "end", flat=True
-            )
-        )
-        org_end = max(rels) if rels and all(rels) else None
-        candidates = [d for d in (end, org_end) if d is not None]
-        if not candidates:
-            return None
-        ends.append(min(candidates))
-    return max(ends)
+def retention_end(
+    *, category: str, person_id: int, record: Any = None, as_of: date | None = None
+) -> date | None:
+    """The day the person's data of `category` (or one `record`) falls due under its rules;
+    None when there is no fixed end yet (the relationship is still running, or a rule's
+    while-condition holds). retention/evaluation.py: the same evaluation the sweep makes."""
+    as_of = as_of or timezone.localdate()
+    return evaluation.category_end(category, person_id=person_id, as_of=as_of, record=record)
 
 
-def _unlinked_relationship_end(person_id: int) -> date | None:
-    from rekisteri.register.models import Person
-    from rekisteri.retention.periods import local_date
-
-    row = (
-        Person.objects.filter(pk=person_id)
-        .values_list("created_at", "relationship_ended_on")
-        .first()
-    )
-    if row is None:
-        return None
-    days = [local_date(row[0])] + ([row[1]] if row[1] else [])
-    for model in engine._activity_models():
-        last = model._default_manager.filter(person_id=person_id).aggregate(m=Max("occurred_at"))[
-            "m"
-        ]
-        if last is not None:
-            days.append(local_date(last))
-    return max(days)
-
-
-def _contact_end(person_id: int) -> date | None:
-    """The day the person's last affiliation ended (None while one is live); without
-    affiliations, the day the sweep recorded when it deleted them."""
-    from rekisteri.register.models import Affiliation, Person
-
-    rows = list(Affiliation.objects.filter(person_id=person_id).values_list("end", flat=True))
-    if not rows:
-        return (
-            Person.objects.filter(pk=person_id).values_list("contact_ended_on", flat=True).first()
-        )
-    if not all(rows):
-        return None
-    return max(rows)  # type: ignore[type-var]
-
-
-def retention_end(*, category: str, person_id: int, record: Any = None) -> date | None:
-    """The day the person's data of `category` (or one `record`) falls due under its rule;
-    None when there is no fixed end yet (the relationship is still running, say)."""
-    return _retention_end(category, person_id, record, {})
-
-
-def retention_ends(*, categories: Iterable[str], person_id: int) -> dict[str, date | None]:
+def retention_ends(
+    *, categories: Iterable[str], person_id: int, as_of: date | None = None
+) -> dict[str, date | None]:
     """retention_end of several categories of one person (an access package's), reading
-    the person's relationship end, contact end and latest anchors once for all of them."""
-    memo: dict[Any, Any] = {}
-    return {c: _retention_end(c, person_id, None, memo) for c in categories}
-
-
-def _memo(memo: dict[Any, Any], key: Any, compute: Any) -> Any:
-    if key not in memo:
-        memo[key] = compute()
-    return memo[key]
-
-
-def _retention_end(category: str, person_id: int, record: Any, memo: dict[Any, Any]) -> date | None:
-    targets = _memo(memo, "targets", lambda: engine.targets()[0])
-    ends: list[date] = []
-    for t in targets:
-        if t.category != category:
-            continue
-        if record is not None and not isinstance(record, t.model):
-            continue
-        if t.anchor == RetentionAnchor.RELATIONSHIP_ENDED:
-            base = _memo(memo, "relationship_end", lambda: _relationship_end(person_id))
-        elif t.anchor == RetentionAnchor.CONTACT_ENDED:
-            base = _memo(memo, "contact_end", lambda: _contact_end(person_id))
-        elif record is not None:
-            base = engine.anchor_date(t, record)
-        else:
-            present, base = _memo(
-                memo, ("latest", t.model, t.anchor), lambda t=t: _latest_anchor(t, person_id)
-            )
-            if not present:
-                continue
-        if base is None:
-            return None
-        ends.append(add_period(base, t.period))
-    if not ends:
-        # Categories held by other apps: answer from the rule alone where it can be.
-        return _rule_only_end(category, person_id, memo)
-    return max(ends)
-
-
-def _latest_anchor(target: engine.Target, person_id: int) -> tuple[bool, date | None]:
-    """Whether the person has rows of the target's model, and their latest anchor date."""
-    from rekisteri.retention.periods import local_date
-
-    name = target.model.retention_dates.get(target.anchor)  # type: ignore[attr-defined]
-    path = getattr(target.model, "subject_path", "person")
-    qs = target.model._default_manager.filter(**{path: person_id})
-    row = qs.aggregate(m=Max(name), n=Count("pk"))
-    value = row["m"]
-    if not row["n"]:
-        return False, None
-    if value is None:
-        return True, None
-    if target.anchor == RetentionAnchor.BILLING_YEAR_END:
-        return True, date(value + 1, 1, 1)
-    return True, (local_date(value) if hasattr(value, "tzinfo") else value)
-
-
-def _rule_only_end(category: str, person_id: int, memo: dict[Any, Any]) -> date | None:
-    from rekisteri.catalogue.selectors import catalogue_snapshot
-
-    rules = _memo(memo, "snapshot", catalogue_snapshot).retention.get(category, [])
-    ends = []
-    for rule in rules:
-        period = Period.of(rule)
-        if rule.anchor == RetentionAnchor.RELATIONSHIP_ENDED:
-            base = _memo(memo, "relationship_end", lambda: _relationship_end(person_id))
-        elif rule.anchor == RetentionAnchor.CONTACT_ENDED:
-            base = _memo(memo, "contact_end", lambda: _contact_end(person_id))
-        else:
-            return None
-        if base is None:
-            return None
-        ends.append(add_period(base, period))
-    return max(ends) if ends else None
+    the person's relationship end, contact end and conditions once for all of them."""
+    as_of = as_of or timezone.localdate()
+    memo = evaluation.Memo(person_id, as_of)
+    return {
+        c: evaluation.category_end(c, person_id=person_id, as_of=as_of, memo=memo)
+        for c in categories
+    }
 
 
 def due_anchor(as_of: date, period: Period) -> date:

@@ -18,13 +18,14 @@ from rekisteri.access.capabilities import Cap
 from rekisteri.access.gate import requires, scope_of
 from rekisteri.access.policy import ProcessingRefused
 from rekisteri.audit.services import Actor, actor_of
+from rekisteri.common.client import client_ip
 from rekisteri.register.models import Organization, Person
 from rekisteri.retention import review, selectors, services
 from rekisteri.retention.models import ReviewDecision, SweepRun
 
 
 def _actor(request: HttpRequest) -> Actor:
-    return actor_of(request.user, ip=request.META.get("REMOTE_ADDR"))
+    return actor_of(request.user, ip=client_ip(request))
 
 
 @requires(Cap.VIEW_RETENTION_STATUS)

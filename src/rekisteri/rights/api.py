@@ -22,11 +22,12 @@ from rekisteri.access.selectors import Scope
 from rekisteri.api.errors import errors
 from rekisteri.audit.models import AuditAction
 from rekisteri.audit.services import actor_of, audit_record
+from rekisteri.common.client import client_ip
 from rekisteri.rights.models import RequestSubject, RightsRequest
 from rekisteri.rights.selectors import QueueRow, queue_row, request_get, request_queue
 from rekisteri.rights.services import RIGHTS_CATEGORY, rights_purpose
 
-router = Router(tags=["rights"])
+router = Router(tags=["rights"])  # catalogue-free: the API tag
 
 
 class RequestOut(Schema):
@@ -113,7 +114,7 @@ def request_detail(request: HttpRequest, request_id: int) -> Any:
     with transaction.atomic():
         out = _out(row, _subjects(scope, [r.pk])[r.pk])
         audit_record(
-            actor=actor_of(request.auth, ip=request.META.get("REMOTE_ADDR")),  # type: ignore[attr-defined]
+            actor=actor_of(request.auth, ip=client_ip(request)),  # type: ignore[attr-defined]
             action=AuditAction.VIEW,
             record=f"rights.RightsRequest:{r.pk}",
             categories=[RIGHTS_CATEGORY],

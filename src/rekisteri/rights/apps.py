@@ -3,7 +3,7 @@ from django.apps import AppConfig
 
 class RightsConfig(AppConfig):
     name = "rekisteri.rights"
-    label = "rights"
+    label = "rights"  # catalogue-free: the app's label
 
     def ready(self) -> None:
         # Fail closed at start-up: this app's services import what they need from the apps

@@ -9,6 +9,13 @@ each row in one of two lists:
   acts, rights → the limitation act), while its retention end is still ahead; and any row
   under a legal hold (an open legal claim, Art. 17(3)(e)). Each kept row carries its reason
   and its end date.
+- The person's own fields go the same way: a field of a legally kept category (the
+  beneficial-owner flag under the AML acts) that its rule has not made due keeps a
+  minimised Person row with that field.
+
+Whether a rule still keeps data, and until when, is the retention evaluation
+(retention/evaluation.py: anchors, combined anchors, while-conditions): the same one the
+sweep applies in SQL, so the plan never keeps what the sweep would remove or the reverse.
 
 Kept rows are detached from the person where their link to Person is nullable (orders,
 invoices and payments keep their snapshot fields and lose the person). A kept row that cannot
@@ -61,7 +68,8 @@ from rekisteri.consent.services import suppression_add
 from rekisteri.disclosures.selectors import recipients_to_notify
 from rekisteri.interactions.files import orphan_files_remove
 from rekisteri.register.models import ContactKind, ContactPoint, Person, Provenance, record_key
-from rekisteri.retention.selectors import legal_holds_for, retention_end
+from rekisteri.retention.evaluation import Evaluation, Memo, category_evaluations
+from rekisteri.retention.selectors import legal_holds_for
 from rekisteri.rights.models import (
     ObjectionDecision,
     Package,
@@ -133,7 +141,7 @@ def legally_kept_categories() -> dict[str, tuple[str, str]]:
     obligated = {
         c
         for p in snap.purposes.values()
-        if p.legal_basis == LegalBasis.LEGAL_OBLIGATION
+        if LegalBasis.LEGAL_OBLIGATION in p.bases
         for c in p.categories
     }
     for category, rules in snap.retention.items():
@@ -161,6 +169,47 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if isinstance(value, date) else None
 
 
+def _kept_by_law(
+    categories: list[str],
+    kept_rules: dict[str, tuple[str, str]],
+    *,
+    person_id: int,
+    today: date,
+    memo: Memo,
+    record: Any = None,
+) -> tuple[str, str, str | None] | None:
+    """(reason, legal reference, until) if a rule naming a law still keeps data of these
+    categories (of one record, or the person's own fields); None if none does."""
+    for category in categories:
+        if category not in kept_rules:
+            continue
+        found: list[Evaluation] = [
+            e
+            for e in category_evaluations(
+                category, person_id=person_id, as_of=today, record=record, memo=memo
+            )
+            if e.present and e.legal_reference and not e.is_due(today)
+        ]
+        if not found:
+            continue
+        ends = [e.end for e in found]
+        until = None if any(d is None for d in ends) else max(ends)  # type: ignore[type-var]
+        _ref, desc = kept_rules[category]
+        ref = "; ".join(dict.fromkeys(e.legal_reference for e in found))
+        return (desc or f"kept under {ref}", ref, _iso(until))
+    return None
+
+
+def _person_field_categories(person: Person) -> list[str]:
+    """Categories of the Person row's own fields that hold something (not their default)."""
+    out = set()
+    for f in mapped_fields(Person):
+        field_ = Person._meta.get_field(f.name)
+        if getattr(person, f.name) not in (field_.get_default(), None, ""):
+            out.add(f.category)
+    return sorted(out)
+
+
 def erasure_plan(*, scope: Scope, person: Person, today: date | None = None) -> ErasurePlan:
     """What erasure of this person will delete, and what it keeps, why and until when.
 
@@ -170,6 +219,7 @@ def erasure_plan(*, scope: Scope, person: Person, today: date | None = None) -> 
     pid = person.pk
     plan = ErasurePlan(person_id=pid, made_at=timezone.now().isoformat())
     kept_rules = legally_kept_categories()
+    memo = Memo(pid, today)
     holds = legal_holds_for(person_id=pid)
     plan.holds = [{k: (_iso(v) or v) for k, v in h.items()} for h in holds]
     # A hold on the person, or on an organisation they are linked to, keeps all their data.
@@ -207,15 +257,9 @@ def erasure_plan(*, scope: Scope, person: Person, today: date | None = None) -> 
                     _iso(hold.get("until")),
                 )
             else:
-                for category in categories:
-                    if category not in kept_rules:
-                        continue
-                    end = retention_end(category=category, person_id=pid, record=row)
-                    if isinstance(end, date) and end <= today:
-                        continue
-                    ref, desc = kept_rules[category]
-                    keep_reason = (desc or f"kept under {ref}", ref, _iso(end))
-                    break
+                keep_reason = _kept_by_law(
+                    categories, kept_rules, person_id=pid, today=today, memo=memo, record=row
+                )
             if keep_reason is None:
                 plan.delete.append(item)
                 continue
@@ -227,10 +271,22 @@ def erasure_plan(*, scope: Scope, person: Person, today: date | None = None) -> 
                 must_keep_person = True
                 kept_person_categories.update(categories)
 
+    # The person's own fields of a legally kept category (the beneficial-owner flag):
+    # kept, with the person, while their rule keeps them.
+    own: list[tuple[str, str | None]] = []
+    if person_hold is None:
+        for category in _person_field_categories(person):
+            kept = _kept_by_law(
+                [category], kept_rules, person_id=pid, today=today, memo=memo, record=person
+            )
+            if kept is not None:
+                must_keep_person = True
+                kept_person_categories.add(category)
+                own.append((kept[1], kept[2]))
     if person_hold is not None:
         must_keep_person = True
         kept_person_categories.update(f.category for f in mapped_fields(Person))
-    kept_until = [i.until for i in plan.keep]
+    kept_until = [i.until for i in plan.keep] + [u for _r, u in own]
     if must_keep_person:
         kept_fields = [
             f.name
@@ -251,7 +307,9 @@ def erasure_plan(*, scope: Scope, person: Person, today: date | None = None) -> 
                 ),
                 reason="the person's name is needed for the records kept by law; "
                 "processing is restricted (Art. 18) until then",
-                legal_reference=", ".join(sorted({i.legal_reference for i in plan.keep})),
+                legal_reference=", ".join(
+                    sorted({i.legal_reference for i in plan.keep} | {r for r, _u in own})
+                ),
                 until=max((u for u in kept_until if u), default=None) if all(kept_until) else None,
             )
         )

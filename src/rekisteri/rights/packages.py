@@ -48,7 +48,7 @@ from rekisteri.audit.models import AuditAction
 from rekisteri.audit.selectors import audit_access_log_for_package
 from rekisteri.audit.services import Actor, audit_record
 from rekisteri.audit.work import work_purpose
-from rekisteri.catalogue.models import LegalBasis
+from rekisteri.catalogue.models import LegalBasis, SourceKind
 from rekisteri.catalogue.selectors import Snapshot, catalogue_snapshot
 from rekisteri.disclosures.selectors import disclosures_for_person
 from rekisteri.marketing.selectors import segments_for_person
@@ -461,11 +461,21 @@ def portable_items(*, person_ids: list[int]) -> list[dict[str, Any]]:
     """Data the person provided, in a category processed on consent or contract."""
     ids = sorted({int(i) for i in person_ids})
     snap = catalogue_snapshot()
+    # The provenance of the CURRENT value decides: the last row written for a field (in
+    # write order, not by when its source collected it) says where its value came from (a
+    # title the person gave and a public register later overwrote is not theirs to port).
+    latest: dict[tuple[str, str], str] = {}
+    for record, fields, kind in (
+        Provenance.objects.filter(person_id__in=ids)
+        .order_by("id")
+        .values_list("record", "fields", "source_kind")
+    ):
+        for name in fields or []:
+            latest[(record, name)] = kind
     provided: dict[str, set[str]] = defaultdict(set)
-    for record, fields in Provenance.objects.filter(
-        person_id__in=ids, source_kind="data_subject"
-    ).values_list("record", "fields"):
-        provided[record].update(fields or [])
+    for (record, name), kind in latest.items():
+        if kind == SourceKind.DATA_SUBJECT:
+            provided[record].add(name)
     out = []
     for item in personal_data_collect(person_ids=ids):
         if item["field"] not in provided.get(item["record"], ()):

@@ -2,7 +2,7 @@ from django.urls import path
 
 from rekisteri.rights import views
 
-app_name = "rights"
+app_name = "rights"  # catalogue-free: the app's namespace
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("new/", views.request_new, name="request_new"),

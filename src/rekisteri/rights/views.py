@@ -23,6 +23,7 @@ from rekisteri.access.policy import ProcessingRefused
 from rekisteri.access.selectors import Scope
 from rekisteri.audit.services import Actor, actor_of
 from rekisteri.catalogue.selectors import catalogue_snapshot
+from rekisteri.common.client import client_ip
 from rekisteri.register.models import Person
 from rekisteri.rights import forms, selectors, services
 from rekisteri.rights.models import RequestKind, RequestStatus
@@ -30,9 +31,7 @@ from rekisteri.rights.packages import package_path
 
 
 def _actor(request: HttpRequest, scope: Scope) -> Actor:
-    return actor_of(
-        request.user, ip=request.META.get("REMOTE_ADDR"), purpose=services.rights_purpose(scope)
-    )
+    return actor_of(request.user, ip=client_ip(request), purpose=services.rights_purpose(scope))
 
 
 @requires(Cap.HANDLE_RIGHTS_REQUESTS)

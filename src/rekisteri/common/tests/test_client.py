@@ -71,3 +71,20 @@ def test_failures_from_a_shared_office_address_do_not_lock_out_colleagues(
     )
     assert home.status_code == 302
     assert reverse("staff:login") not in home["Location"]
+
+
+@pytest.mark.django_db
+def test_the_audit_trail_records_the_address_the_proxy_saw(
+    settings: Any, staff: dict[str, Any], make_person: Any
+) -> None:
+    from rekisteri.audit.models import AuditEvent
+
+    settings.BEHIND_PROXY = True
+    settings.TRUSTED_PROXIES = []
+    settings.PROXY_COUNT = 1
+    person = make_person()
+    client = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="192.0.2.66, 198.51.100.7")
+    client.force_login(staff["sales"])
+    assert client.get(reverse("register:person_detail", args=[person.pk])).status_code == 200
+    seen = AuditEvent.objects.filter(person_id=person.pk, actor=staff["sales"].username).last()
+    assert seen is not None and str(seen.ip) == "198.51.100.7"

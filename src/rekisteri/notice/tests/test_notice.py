@@ -89,7 +89,8 @@ def test_demo_notice_has_every_art_13_and_14_item_in_each_language(lang):
     assert {"fi": "3 kuukautta", "sv": "3 månader", "en": "3 months"}[lang] in text
     assert "https://tietosuoja.fi" in text and "https://www.imy.se" in text
     assert {"fi": "Asiakasprofiilit", "sv": "Kundprofiler", "en": "Customer profiles"}[lang] in text
-    assert texts.T[lang]["right_withdraw"][:20] in text
+    # no purpose of the demo rests on consent: no sentence on withdrawing it
+    assert texts.T[lang]["right_withdraw"][:20] not in text
     assert texts.T[lang]["right_automated"][:20] in text
 
 
@@ -329,3 +330,97 @@ def test_the_dpo_is_told_whom_of_their_own_company_to_tell_in_purpose_names(
     html = page.content.decode()
     assert catalogue.purposes["direct_marketing"].name["en"] in html
     assert "direct_marketing" not in html
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+def test_each_legal_basis_is_printed_with_what_it_applies_to_and_its_balancing_test(lang):
+    text = render(lang)
+    applies = {
+        "fi": "(potentiaaliset asiakkaat)",
+        "sv": "(potentiella kunder)",
+        "en": "(prospective customers)",
+    }
+    assert applies[lang] in text
+    assert texts.LEGAL_BASIS["contract"][lang] in text
+    assert f"{texts.T[lang]['balancing_test'].capitalize()}: LIA-2026-01" in text
+    # user administration works on no register data: not in the notice
+    names = {
+        "fi": "Käyttäjien ja järjestelmän ylläpito",
+        "sv": "Administration av användare och systemet",
+        "en": "Administering users and the system",
+    }
+    assert names[lang] in demo_text() and names[lang] not in text
+
+
+def test_the_notice_date_is_the_catalogues_effective_date_not_the_load_date():
+    content = notice_content(demo_text())
+    doc = notice_document(content, "fi", published=dt.date(2030, 5, 5), number=3)
+    assert "Päivitetty 1.11.2026 (versio 3)" in to_markdown(doc)
+
+
+def test_custom_sections_are_printed_and_a_changed_one_is_in_the_change_log(catalogue):
+    text = render("en")
+    assert "## Cookies and analytics" in text and "## Limits of the right of access" in text
+    assert "## Service messages after an opt-out" in text
+    catalogue_load(
+        text=demo_text().replace(
+            'en = "Cookies and analytics" }, body = { fi = "',
+            'en = "Cookies and analytics" }, body = { fi = "Uutta. ',
+        ),
+        source_name="b",
+        actor=Actor("t"),
+    )
+    from rekisteri.notice.content import change_text
+
+    v = NoticeVersion.objects.order_by("-number").first()
+    assert v.number == 2
+    assert [change_text(c, "en") for c in v.changes] == ["notice: Cookies and analytics: changed"]
+
+
+def _without_dpo(text: str) -> str:
+    import re
+
+    return re.sub(r"^dpo_(name|email|address) = .*\n", "", text, flags=re.M)
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+def test_without_a_dpo_the_notice_points_to_the_controllers_contact(lang):
+    text = render(lang, _without_dpo(demo_text()))
+    assert f"## {texts.T[lang]['h_dpo']}" not in text
+    assert texts.T[lang]["dpo_none"] in text
+    assert texts.T[lang]["rights_how_no_dpo"][:30] in text
+    with_dpo = render(lang)
+    assert f"## {texts.T[lang]['h_dpo']}" in with_dpo
+    assert texts.T[lang]["dpo_none"] not in with_dpo
+
+
+def test_the_consent_withdrawal_sentence_only_when_a_purpose_rests_on_consent():
+    assert texts.T["en"]["right_withdraw"] not in render("en")
+    consent = demo_text().replace('legal_basis = "contract"', 'legal_basis = "consent"', 1)
+    assert texts.T["en"]["right_withdraw"] in render("en", consent)
+
+
+def test_a_controller_without_business_id_gets_no_label():
+    import re
+
+    text = re.sub(r"^business_id = .*\n", "", demo_text(), count=1, flags=re.M)
+    out = render("fi", text)
+    assert "Y-tunnus )" not in out and "(Y-tunnus" in render("fi")
+    assert out.count("(Y-tunnus") == render("fi").count("(Y-tunnus") - 1
+
+
+def test_the_public_version_list_dates_each_version_with_its_effective_date(client, catalogue):
+    page = client.get("/privacy/?lang=en").content.decode()
+    assert '<time datetime="2026-11-01">' in page
+
+
+def test_the_dpo_sees_changed_purposes_by_name(client, staff, catalogue):
+    catalogue_load(
+        text=demo_text().replace('period = "3 months"', 'period = "4 months"', 1),
+        source_name="b",
+        actor=Actor("t"),
+    )
+    client.force_login(staff["dpo"])
+    page = client.get("/staff/notice/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Providing services and managing customers" in page
+    assert "customer_management</a>" not in page

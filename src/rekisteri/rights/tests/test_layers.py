@@ -28,7 +28,14 @@ LAYERS: list[set[str]] = [
     {"interactions", "consent", "disclosures", "breaches", "imports"},
     {"marketing"},
     # retention's rules: what is due, when a person's data goes, holds in force
-    {"retention.models", "retention.periods", "retention.engine", "retention.selectors"},
+    {
+        "retention.models",
+        "retention.periods",
+        "retention.conditions",
+        "retention.engine",
+        "retention.evaluation",
+        "retention.selectors",
+    },
     {"rights"},
     # retention's work (the sweep deletes the packages of the persons it deletes)
     {"retention", "portal"},
