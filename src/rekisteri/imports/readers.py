@@ -227,13 +227,43 @@ def map_headers(kind: str, headers: list[str]) -> tuple[list[str | None], dict[s
     return fields, labels
 
 
+# A row the reader could not read at all (a cell over the csv module's size limit, a broken
+# sheet): `{BROKEN: reason}`. The service reports it as that row's error; reading stops there.
+BROKEN = "__broken__"
+
+
+def _records(
+    records: Iterable[list[str]], first_row: int, errors: tuple[type[Exception], ...]
+) -> Iterator[tuple[int, list[str] | str]]:
+    """Each record with its row number, or at the first unreadable one, why (then stop)."""
+    iterator = iter(records)
+    number = first_row
+    while True:
+        try:
+            record = next(iterator)
+        except StopIteration:
+            return
+        except errors as exc:
+            reason = str(exc) if isinstance(exc, csv.Error) else type(exc).__name__
+            yield number, f"the row cannot be read ({reason})"
+            return
+        yield number, record
+        number += 1
+
+
 def _rows(
-    fields: list[str | None], records: Iterable[list[str]], first_row: int
+    fields: list[str | None],
+    records: Iterable[list[str]],
+    first_row: int,
+    errors: tuple[type[Exception], ...] = (csv.Error,),
 ) -> Iterator[tuple[int, dict[str, str]]]:
     named = [(i, f) for i, f in enumerate(fields) if f is not None]
     unnamed = [i for i, f in enumerate(fields) if f is None]
     width = len(fields)
-    for number, record in enumerate(records, start=first_row):
+    for number, record in _records(records, first_row, errors):
+        if isinstance(record, str):
+            yield number, {BROKEN: record}
+            return
         if len(record) < width:
             record = [*record, *([""] * (width - len(record)))]
         row = {f: record[i].strip() for i, f in named}
@@ -262,6 +292,8 @@ def read_csv_text(text: str, kind: str, source_file: str = "") -> Table:
         headers = next(reader)
     except StopIteration:
         raise ReadError("the file is empty: row 1 must hold the column headers") from None
+    except csv.Error as exc:
+        raise ReadError(f"row 1: the row cannot be read ({exc})") from None
     fields, labels = map_headers(kind, headers)
     total = text.count("\n") - 1 if len(text) > 1 else 0
     return Table(
@@ -303,19 +335,23 @@ def _cell(value: Any) -> str:
 
 def read_xlsx(path: Path, kind: str) -> Table:
     from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
 
+    # An uploaded workbook is untrusted input: whatever its parsing raises (the zip reader,
+    # the XML parser, openpyxl) means "not readable", never a crash.
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
+        sheet = workbook.worksheets[0]
+    except Exception as exc:
         raise ReadError(f"not a readable XLSX workbook ({type(exc).__name__})") from None
-    sheet = workbook.worksheets[0]
     records = ([_cell(v) for v in row] for row in sheet.iter_rows(values_only=True))
     try:
         headers = next(records)
     except StopIteration:
         workbook.close()
         raise ReadError("the first sheet is empty: row 1 must hold the column headers") from None
+    except Exception as exc:
+        workbook.close()
+        raise ReadError(f"row 1: the row cannot be read ({type(exc).__name__})") from None
     while headers and headers[-1] == "":
         headers.pop()
     fields, labels = map_headers(kind, headers)
@@ -323,7 +359,9 @@ def read_xlsx(path: Path, kind: str) -> Table:
 
     def rows() -> Iterator[tuple[int, dict[str, str]]]:
         try:
-            yield from _rows(fields, records, 2)
+            # A damaged sheet fails while it is read, in the XML parser or the zip reader:
+            # whatever it raises, it is that row's error, never a crash.
+            yield from _rows(fields, records, 2, errors=(Exception,))
         finally:
             workbook.close()
 

@@ -15,6 +15,10 @@ Design:
   The batch is one audit event naming the source and the person ids.
 - Persons are written with `executemany` and ids allocated up front (imports/bulk.py):
   the benchmark measures this path against the raw driver.
+- Two imports into one group company at once must not both create the same person. The
+  duplicate check and the writes run in one transaction that first takes the group
+  company's register lock (`lock_register`): the second import waits, then finds the
+  first one's persons and reports them as duplicates.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from rekisteri.audit.models import AuditAction
@@ -32,6 +36,7 @@ from rekisteri.audit.services import Actor, audit_record
 from rekisteri.catalogue.selectors import catalogue_snapshot
 from rekisteri.common.crypto import encrypt_field
 from rekisteri.imports.bulk import allocate_ids, insert_rows, prepared
+from rekisteri.imports.readers import BROKEN
 from rekisteri.register.inputs import IDENTITY_CODE, clean_organization, clean_person
 from rekisteri.register.models import (
     Affiliation,
@@ -61,6 +66,25 @@ Rows = Iterable[tuple[int, Mapping[str, str]]]
 LANGUAGE_OF_COUNTRY = {"FI": "fi", "SE": "sv"}
 ORG_FILLABLE = ("name", "street", "postal_code", "city", "website", "industry")
 LOOKUP_CHUNK = 500
+# pg_advisory_xact_lock(namespace, controller id): the namespace keeps our keys apart from
+# any other advisory lock in the same database (crc32 of "rekisteri.register", as int32).
+REGISTER_LOCK = 0x2D1E5A7C
+
+
+def lock_register(controller: Controller) -> None:
+    """Hold the group company's register lock until the transaction ends.
+
+    PostgreSQL: a transaction-level advisory lock keyed by the group company (imports into
+    other group companies are not held up). SQLite: the transaction began with BEGIN
+    IMMEDIATE (settings: transaction_mode), which already holds the database's one write
+    lock, so writers are serialised; nothing more to take."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError(
+            "lock_register() holds its lock until the transaction ends: call it inside one"
+        )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [REGISTER_LOCK, controller.pk])
 
 
 @dataclass(frozen=True)
@@ -70,6 +94,8 @@ class RowError:
     reason: str
 
     def __str__(self) -> str:
+        if not self.column:
+            return f"row {self.row}: {self.reason}"
         return f"row {self.row}, column {self.column}: {self.reason}"
 
 
@@ -219,6 +245,9 @@ def import_persons(
     total = getattr(rows, "total", None)
     for number, row in _progress(rows, enabled=progress, total=total, desc="validating"):
         report.rows += 1
+        if BROKEN in row:
+            errors.append(RowError(number, "", row[BROKEN]))
+            break
         if "__unnamed__" in row:
             errors.append(
                 RowError(number, row["__unnamed__"], "a value in a column without a header")
@@ -255,16 +284,15 @@ def import_persons(
         errors.sort(key=lambda e: e.row)
         return report
 
-    to_create = _drop_duplicate_persons(controller, valid, report)
-    for number in sorted(_suppressed(to_create)):
-        report.suppressed += 1
-        report.notes.append(
-            f"row {number}: on the suppression list; imported, but never marketed to"
-        )
-    report.created = len(to_create)
-    if dry_run or not to_create:
+    if dry_run:
+        _plan_persons(controller, valid, report)
         return report
     with transaction.atomic():
+        # The check for duplicates and the writes under one lock, in one transaction.
+        lock_register(controller)
+        to_create = _plan_persons(controller, valid, report)
+        if not to_create:
+            return report
         report.person_ids = _write_persons(
             actor=actor, controller=controller, items=to_create, source=source
         )
@@ -292,6 +320,20 @@ def import_persons(
             },
         )
     return report
+
+
+def _plan_persons(
+    controller: Controller, valid: list[_PersonRow], report: ImportReport
+) -> list[_PersonRow]:
+    """The rows to create: duplicates left out, suppressed addresses noted."""
+    to_create = _drop_duplicate_persons(controller, valid, report)
+    for number in sorted(_suppressed(to_create)):
+        report.suppressed += 1
+        report.notes.append(
+            f"row {number}: on the suppression list; imported, but never marketed to"
+        )
+    report.created = len(to_create)
+    return to_create
 
 
 def _resolve_organizations(
@@ -583,6 +625,9 @@ def import_organizations(
     valid: list[_OrgRow] = []
     for number, row in _progress(rows, enabled=progress, total=total, desc="validating"):
         report.rows += 1
+        if BROKEN in row:
+            report.errors.append(RowError(number, "", row[BROKEN]))
+            break
         if "__unnamed__" in row:
             report.errors.append(
                 RowError(number, row["__unnamed__"], "a value in a column without a header")
@@ -623,8 +668,61 @@ def import_organizations(
             line += f" (kept row {target.number}'s {', '.join(conflicts)})"
         report.notes.append(line)
 
+    if dry_run:
+        _plan_organizations(controller, unique, report)
+        return report
+
+    today = timezone.localdate()
+    with transaction.atomic():
+        # What is already in the register is read under the lock, in the writing transaction.
+        lock_register(controller)
+        new, updates = _plan_organizations(controller, unique, report)
+        if not (new or updates):
+            return report
+        created = Organization.objects.bulk_create(
+            [
+                Organization(controller=controller, created_by=actor.name[:150], **item.values)
+                for item in new
+            ],
+            batch_size=1000,
+        )
+        relationships = [
+            OrganizationRelationship(organization=org, kind=kind, start=today)
+            for org, item in zip(created, new, strict=True)
+            for kind in item.relationships
+        ]
+        for org, filled, kinds in updates:
+            if filled:
+                org.save(update_fields=[*filled, "updated_at"])
+            relationships += [
+                OrganizationRelationship(organization=org, kind=k, start=today) for k in kinds
+            ]
+        OrganizationRelationship.objects.bulk_create(relationships, batch_size=1000)
+        report.organization_ids = [o.pk for o in created] + [o.pk for o, _, _ in updates]
+        audit_record(
+            actor=actor,
+            action=AuditAction.IMPORT,
+            record="imports:organizations",
+            purpose=source.purpose,
+            reason=f"organisations imported from {source.kind}: {source.name}"[:500],
+            detail={
+                "rows": report.rows,
+                "created": report.created,
+                "updated": report.updated,
+                "merged": report.merged,
+                "skipped": report.skipped,
+            },
+        )
+    return report
+
+
+def _plan_organizations(
+    controller: Controller, unique: list[_OrgRow], report: ImportReport
+) -> tuple[list[_OrgRow], list[tuple[Organization, list[str], list[str]]]]:
+    """Which rows are new organisations and which complete one already in the register."""
+    bids = sorted({i.values["business_id"] for i in unique if i.values.get("business_id")})
     existing: dict[tuple[str, str], Organization] = {}
-    for chunk in _chunks(sorted(b for _, b in first)):
+    for chunk in _chunks(bids):
         for org in Organization.objects.filter(controller=controller, business_id__in=chunk):
             existing[(org.country, org.business_id)] = org
     open_kinds: dict[int, set[str]] = {}
@@ -664,43 +762,4 @@ def import_organizations(
                 " nothing new, skipped"
             )
     report.created = len(new)
-    if dry_run or not (new or updates):
-        return report
-
-    today = timezone.localdate()
-    with transaction.atomic():
-        created = Organization.objects.bulk_create(
-            [
-                Organization(controller=controller, created_by=actor.name[:150], **item.values)
-                for item in new
-            ],
-            batch_size=1000,
-        )
-        relationships = [
-            OrganizationRelationship(organization=org, kind=kind, start=today)
-            for org, item in zip(created, new, strict=True)
-            for kind in item.relationships
-        ]
-        for org, filled, kinds in updates:
-            if filled:
-                org.save(update_fields=[*filled, "updated_at"])
-            relationships += [
-                OrganizationRelationship(organization=org, kind=k, start=today) for k in kinds
-            ]
-        OrganizationRelationship.objects.bulk_create(relationships, batch_size=1000)
-        report.organization_ids = [o.pk for o in created] + [o.pk for o, _, _ in updates]
-        audit_record(
-            actor=actor,
-            action=AuditAction.IMPORT,
-            record="imports:organizations",
-            purpose=source.purpose,
-            reason=f"organisations imported from {source.kind}: {source.name}"[:500],
-            detail={
-                "rows": report.rows,
-                "created": report.created,
-                "updated": report.updated,
-                "merged": report.merged,
-                "skipped": report.skipped,
-            },
-        )
-    return report
+    return new, updates

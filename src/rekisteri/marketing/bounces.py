@@ -36,6 +36,7 @@ from rekisteri.marketing.processing import (
     system_actor,
     system_scope,
 )
+from rekisteri.register.inputs import CONTROL_CHARACTER
 from rekisteri.register.models import ContactPoint
 
 TOKEN_RE = re.compile(r"(?:unsubscribe\+|/m/u/)([0-9a-f]{32})")
@@ -92,10 +93,23 @@ class BounceResult:
 
 
 def _address(value: str) -> str:
+    """The address of a recipient field ("rfc822; a@b.fi"); "" if it cannot be one."""
     value = (value or "").strip()
     if ";" in value:
         value = value.split(";", 1)[1]
-    return value.strip().strip("<>").lower()
+    value = value.strip().strip("<>").lower()
+    return "" if CONTROL_CHARACTER.search(value) else value
+
+
+# The mail system's words, not a user's: recorded, with control characters (NUL, which
+# PostgreSQL refuses in any text, and line breaks) as spaces.
+def _text(value: object, limit: int) -> str:
+    return " ".join(CONTROL_CHARACTER.sub(" ", str(value)).split())[:limit]
+
+
+def _token(value: object) -> str | None:
+    text = value.lower() if isinstance(value, str) else ""
+    return text if re.fullmatch(r"[0-9a-f]{32}", text) else None
 
 
 def parse_dsn(raw: bytes | Message) -> list[DsnRecipient]:
@@ -129,9 +143,9 @@ def parse_dsn(raw: bytes | Message) -> list[DsnRecipient]:
         out.append(
             DsnRecipient(
                 email=_address(str(recipient)),
-                action=str(block.get("Action", "")).strip().lower(),
-                status=str(block.get("Status", "")).strip(),
-                diagnostic=" ".join(str(block.get("Diagnostic-Code", "")).split())[:500],
+                action=_text(block.get("Action", ""), 20).lower(),
+                status=_text(block.get("Status", ""), 12),
+                diagnostic=_text(block.get("Diagnostic-Code", ""), 500),
                 token=token,
             )
         )
@@ -149,10 +163,10 @@ def bounce_record(
     purpose = purpose_of(scope, Cap.SEND_DIRECT_MARKETING, categories)
     ours = CampaignRecipient.objects.filter(campaign__controller_id__in=scope.controller_ids)
     recipient = ours.filter(token=dsn.token).first() if dsn.token else None
-    if recipient is None:
+    if recipient is None and dsn.email:
         recipient = ours.filter(email=dsn.email).order_by("-sent_at", "-pk").first()
     points = ContactPoint.objects.filter(
-        kind="email", value=dsn.email, person__controller_id__in=scope.controller_ids
+        kind="email", value=dsn.email or None, person__controller_id__in=scope.controller_ids
     )
     person_ids = set(points.values_list("person_id", flat=True))
     if recipient is None and not person_ids:
@@ -240,10 +254,10 @@ def bounces_from_json(raw: bytes, *, scope: Scope, source: str) -> BounceResult:
             raise ValueError(f"item {i}: 'recipient' is required")
         dsn = DsnRecipient(
             email=_address(str(item["recipient"])),
-            action=str(item.get("action", "failed")).lower(),
-            status=str(item.get("status", "5.0.0")),
-            diagnostic=str(item.get("diagnostic", ""))[:500],
-            token=item.get("token") or None,
+            action=_text(item.get("action", "failed"), 20).lower(),
+            status=_text(item.get("status", "5.0.0"), 12),
+            diagnostic=_text(item.get("diagnostic", ""), 500),
+            token=_token(item.get("token")),
         )
         bounce_record(actor=actor, scope=scope, dsn=dsn, source=source, result=result)
     return result

@@ -1,10 +1,11 @@
 """Mailing lists, subscriptions, segments, campaigns, their recipients, tracking and bounces.
 
-Sending design (see services_send.py): a campaign's audience is computed once in SQL and
+Sending design (see sending.py): a campaign's audience is computed once in SQL and
 written as one `CampaignRecipient` row per person. Senders claim rows with a conditional
-UPDATE (queued -> claimed), send them over one SMTP connection and record `sent`; a
-restart never resends a row that is `sent`, and a row left `claimed` by a run that died
-without a trace is set to `unknown`, not resent: nobody gets the same message twice.
+UPDATE (queued -> claimed), send them over one SMTP connection and record each outcome as
+the peer answers; a restart never resends a row that is `sent`. Of the rows a killed run
+left `claimed`, the one it may have been sending is set to `unknown` (never resent) and the
+rest go back to the queue: nobody gets the same message twice, nobody is left out.
 """
 
 from __future__ import annotations

@@ -5,13 +5,18 @@ Design (as healthchecks' sendalerts, the database is the queue):
   included person with INSERT … SELECT, freezing the address, language, whether the
   message may be tracked, and an opaque token for unsubscribe and tracking links.
 - `campaign_send` takes the campaign with a conditional UPDATE (one live worker per
-  campaign, with a heartbeat), claims rows in batches with a conditional UPDATE
-  (queued -> claimed by this run), re-checks each batch against the rules engine and the
-  suppression list, sends them over one SMTP connection, and records `sent`.
-- A crash (an exception, Ctrl-C) records every message that went out and puts the claimed
-  rest back in the queue, so a restart sends each remaining message exactly once. If the
-  process dies without running its `finally` (power loss), rows it had claimed may or may
-  not have gone out; they become `unknown` and are NOT resent: nobody gets a message twice.
+  campaign, named by its process identity, with a heartbeat), claims small batches with a
+  conditional UPDATE (queued -> claimed by this run), re-checks each batch against the
+  rules engine and the suppression list, sends the rows one by one in id order over one
+  SMTP connection, and records each outcome as soon as the peer answered — `sent` only
+  after the peer accepted the message.
+- A crash (an exception, Ctrl-C) puts the claimed rows it never tried back in the queue.
+- A worker killed outright (kill -9, power loss) leaves its claimed rows behind. The next
+  run recognises the dead worker at once when it ran on the same host (its process is
+  gone) and otherwise after the lease; of the dead run's claimed rows only the first can
+  have reached the peer unrecorded: it becomes `unknown` and is never resent; the others go
+  back to the queue. So nobody gets a message twice and nobody is left out silently:
+  every recipient ends `sent`, `skipped`, `failed` or `unknown` (docs/marketing.md).
 """
 
 from __future__ import annotations
@@ -24,7 +29,6 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 from email.header import Header
 from types import SimpleNamespace
 from typing import Any
@@ -32,9 +36,10 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.message import sanitize_address
 from django.db import connection as db
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -64,6 +69,8 @@ from rekisteri.marketing.processing import (
     require_own,
     service_purpose,
 )
+from rekisteri.marketing.recovery import Journal, lease_take, recover, worker_identity
+from rekisteri.register.inputs import CONTROL_CHARACTER
 from rekisteri.register.models import Person, record_key
 
 CLICK_SALT = "rekisteri.marketing.click"
@@ -165,8 +172,24 @@ def _fill(text: str, values: dict[str, str]) -> str:
     return text
 
 
+def one_line(text: str) -> str:
+    """The text with each control character (CR, LF, NUL, …) replaced by a space.
+
+    The second line of defence against header injection: input refuses control characters
+    (register.inputs), but a value written some other way (the shell, an old import, a
+    restored backup) must still never start a header line of its own in a message."""
+    return CONTROL_CHARACTER.sub(" ", text)
+
+
+def _names(person: Person) -> tuple[str, str]:
+    return one_line(person.first_name), one_line(person.last_name)
+
+
 def _from_address(campaign: Campaign, cfg: ControllerMarketingSettings) -> str:
-    return cfg.from_email or campaign.controller.email or settings.DEFAULT_FROM_EMAIL
+    sender = cfg.from_email or campaign.controller.email or settings.DEFAULT_FROM_EMAIL
+    if CONTROL_CHARACTER.search(sender):
+        raise ValueError("the sender address contains a control character")
+    return sender
 
 
 def build_message(
@@ -179,8 +202,9 @@ def build_message(
 ) -> EmailMultiAlternatives:
     lang = recipient.language if recipient.language in ("fi", "sv", "en") else "fi"
     links = _links(recipient.token)
-    values = {"first_name": person.first_name, "last_name": person.last_name, **links}
-    subject = _fill(campaign.subject_for(lang), values)
+    first, last = _names(person)
+    values = {"first_name": first, "last_name": last, **links}
+    subject = one_line(_fill(campaign.subject_for(lang), values))
     body = _fill(campaign.body_for(lang), values)
     marketing = not campaign.is_service
     cfg = cfg or controller_settings(campaign.controller_id)
@@ -279,12 +303,12 @@ class MessageFactory:
     def render(self, row: CampaignRecipient, person: Person) -> bytes | None:
         lang = row.language if row.language in ("fi", "sv", "en") else "fi"
         skeleton = self._skeleton(lang, row.tracked)
-        if skeleton is None or not row.email.isascii():
+        if skeleton is None or not row.email.isascii() or CONTROL_CHARACTER.search(row.email):
             return None
         text, html_part = skeleton
-        first, last = person.first_name, person.last_name
+        first, last = _names(person)
         values = {"first_name": first, "last_name": last, **_links(row.token)}
-        subject = _fill(self.campaign.subject_for(lang), values)
+        subject = one_line(_fill(self.campaign.subject_for(lang), values))
         if not subject.isascii() or len(subject) > 70:
             subject = Header(subject, "utf-8", header_name="Subject").encode()
         token, email = row.token.encode(), row.email.encode()
@@ -314,17 +338,72 @@ def _linkify(text: str, link: Callable[[str], str]) -> str:
     return "".join(out).replace("\n", "<br>")
 
 
-# --- sending -------------------------------------------------------------------------------
+# --- one message over SMTP ----------------------------------------------------------------------
 
 
-def _sendmail(conn: Any, sender: str, to: str, data: bytes) -> None:
-    """One message over the backend's open connection, reconnecting once if it dropped."""
-    try:
-        conn.connection.sendmail(sender, [to], data)
-    except smtplib.SMTPServerDisconnected:
+def _reopen(conn: Any) -> None:
+    with contextlib.suppress(Exception):
         conn.close()
-        conn.open()
-        conn.connection.sendmail(sender, [to], data)
+    conn.open()
+
+
+class Deferred(smtplib.SMTPResponseException):
+    """The peer answered "try again later" to the message: not accepted; the run stops and
+    the row goes back to the queue for the next run."""
+
+
+def _rset(smtp: Any) -> None:
+    with contextlib.suppress(OSError):
+        smtp.rset()
+
+
+def _transmit(
+    conn: Any, sender: str, to: str, data: bytes, on_data: Callable[[], None]
+) -> tuple[str, str]:
+    """One SMTP transaction on the backend's connection: (recipient status, reason).
+
+    Until the message itself is on its way nothing can have been delivered, so a dropped
+    connection is retried once on a new one. Once it is on its way (`on_data` is called just
+    before), a dropped connection leaves it `unknown`: the peer may have accepted it."""
+    for attempt in (1, 2):
+        smtp = conn.connection
+        try:
+            smtp.ehlo_or_helo_if_needed()
+            options = [f"size={len(data)}"] if smtp.does_esmtp and smtp.has_extn("size") else []
+            code, resp = smtp.mail(sender, options)
+            if code != 250:
+                _rset(smtp)
+                raise smtplib.SMTPSenderRefused(code, resp, sender)
+            code, resp = smtp.rcpt(to)
+            if code not in (250, 251):
+                _rset(smtp)
+                return RecipientStatus.FAILED, "refused" if code >= 500 else "deferred"
+        except smtplib.SMTPResponseException:
+            raise
+        except OSError:  # disconnected, timed out, reset
+            if attempt == 2:
+                raise
+            _reopen(conn)
+            continue
+        on_data()
+        try:
+            code, resp = smtp.data(data)
+        except smtplib.SMTPDataError as exc:  # the DATA command itself refused: nothing sent
+            _rset(smtp)
+            if exc.smtp_code >= 500:
+                return RecipientStatus.FAILED, "refused"
+            raise Deferred(exc.smtp_code, exc.smtp_error) from None
+        except OSError:
+            with contextlib.suppress(Exception):
+                _reopen(conn)
+            return RecipientStatus.UNKNOWN, "connection_lost"
+        if code == 250:
+            return RecipientStatus.SENT, ""
+        _rset(smtp)
+        if code >= 500:
+            return RecipientStatus.FAILED, "refused"
+        raise Deferred(code, resp)
+    raise AssertionError("unreachable")
 
 
 @dataclass
@@ -332,25 +411,12 @@ class SendReport:
     sent: int = 0
     skipped: int = 0
     failed: int = 0
+    # Set unknown by this run: what a dead run may have delivered, and a message whose
+    # connection broke after it was on its way. Never resent.
     unknown: int = 0
+    # What a dead run had claimed but never tried, put back in the queue and sent now.
+    requeued: int = 0
     remaining: int = 0
-
-
-def _take(campaign: Campaign, run: str, lease: int) -> bool:
-    now = timezone.now()
-    return bool(
-        Campaign.objects.filter(
-            Q(worker="") | Q(heartbeat_at__lt=now - timedelta(seconds=lease)) | Q(worker=run),
-            pk=campaign.pk,
-            status__in=(CampaignStatus.QUEUED, CampaignStatus.SENDING),
-        ).update(
-            worker=run,
-            heartbeat_at=now,
-            status=CampaignStatus.SENDING,
-            started_at=campaign.started_at or now,
-            updated_at=now,
-        )
-    )
 
 
 def _recheck(campaign: Campaign, rows: list[CampaignRecipient]) -> dict[int, str]:
@@ -359,6 +425,9 @@ def _recheck(campaign: Campaign, rows: list[CampaignRecipient]) -> dict[int, str
     codes = dict(annotated(campaign).filter(pk__in=person_ids).values_list("pk", "reason_code"))
     skip = {r.pk: codes.get(r.person_id, "erased") for r in rows}
     skip = {pk: code for pk, code in skip.items() if code not in ALLOWED_CODES}
+    for row in rows:
+        if CONTROL_CHARACTER.search(row.email):
+            skip[row.pk] = "bad_address"  # never written into a header
     if not campaign.is_service:
         # Checked at every send: the exact address against the suppression list.
         digests = digests_of("email", [r.email for r in rows])
@@ -377,10 +446,15 @@ def campaign_send(
     rate: int | None = None,
     progress: Callable[[int], None] | None = None,
     on_sent: Callable[[CampaignRecipient], None] | None = None,
-    batch_size: int = 200,
+    batch_size: int = 100,
     lease_seconds: int = 120,
 ) -> SendReport:
-    """Send (or resume) a campaign; returns what happened in this run."""
+    """Send (or resume) a campaign; returns what happened in this run.
+
+    Safe to call again and again (a job runner may): a sent campaign returns at once, one
+    that a live worker holds raises CampaignBusy, anything else resumes where the last run
+    stopped (marketing/recovery.py). A message counts as sent only once the peer accepted it.
+    """
     categories, purpose = _audited(scope, campaign, "marketing.CampaignRecipient.sent_at")
     if campaign.status == CampaignStatus.DRAFT:
         campaign_prepare(actor=actor, scope=scope, campaign=campaign)
@@ -388,16 +462,6 @@ def campaign_send(
     report = SendReport()
     if campaign.status == CampaignStatus.SENT:
         return report
-    run = uuid.uuid4().hex
-    if not _take(campaign, run, lease_seconds):
-        raise CampaignBusy(f"campaign {campaign.pk} is being sent by another worker")
-    rows_qs = CampaignRecipient.objects.filter(campaign=campaign)
-    # Claimed by a run that died without cleaning up: maybe sent, so never resent.
-    report.unknown = (
-        rows_qs.filter(status=RecipientStatus.CLAIMED)
-        .exclude(claimed_by=run)
-        .update(status=RecipientStatus.UNKNOWN)
-    )
     rate = campaign.rate if rate is None else rate
     interval = 1.0 / rate if rate and rate > 0 else 0.0
     conn = get_connection(fail_silently=False)
@@ -407,28 +471,60 @@ def campaign_send(
     cfg = controller_settings(campaign.controller_id)
     campaign.controller  # noqa: B018 - fetched once, used by every message
     factory = MessageFactory(campaign, cfg)
-    sent_ids: list[int] = []
+    identity = worker_identity(uuid.uuid4().hex[:8])
+    journal = Journal(campaign.pk, identity)  # before the lease: nothing to undo if it fails
+    if not lease_take(campaign, identity, lease_seconds):
+        journal.close(remove=True)
+        raise CampaignBusy(f"campaign {campaign.pk} is being sent by another worker")
+    rows_qs = CampaignRecipient.objects.filter(campaign=campaign)
+    recovered = 0
     next_at = time.monotonic()
+    flushed_at = time.monotonic()
+    accepted: list[int] = []  # in the journal, not yet in the database
+    in_flight: list[CampaignRecipient] = []
+    lost = False
 
-    flushed_at = [time.monotonic()]
+    def mine(*pks: int) -> Any:
+        return rows_qs.filter(pk__in=pks, claimed_by=identity, status=RecipientStatus.CLAIMED)
 
-    def flush() -> None:
-        flushed_at[0] = time.monotonic()
-        if sent_ids:
-            now = timezone.now()
-            with transaction.atomic():
-                rows_qs.filter(pk__in=sent_ids, claimed_by=run).update(
-                    status=RecipientStatus.SENT, sent_at=now
-                )
-                Campaign.objects.filter(pk=campaign.pk).update(
-                    sent_count=F("sent_count") + len(sent_ids), heartbeat_at=now
-                )
-            report.sent += len(sent_ids)
-            sent_ids.clear()
+    def flush() -> bool:
+        """Bring the database level with the journal; False if another run took over."""
+        nonlocal flushed_at
+        flushed_at = time.monotonic()
+        now = timezone.now()
+        with transaction.atomic():
+            done = mine(*accepted).update(status=RecipientStatus.SENT, sent_at=now)
+            alive = Campaign.objects.filter(pk=campaign.pk, worker=identity).update(
+                heartbeat_at=now, sent_count=F("sent_count") + done
+            )
+        ok = alive == 1 and done == len(accepted)
+        accepted.clear()
+        journal.clear()  # all of it is in the database now
+        return ok
+
+    def deliver(row: CampaignRecipient) -> tuple[str, str]:
+        if not raw_smtp:
+            msg = build_message(campaign=campaign, recipient=row, person=row.person, cfg=cfg)
+            try:
+                conn.send_messages([msg])
+            except smtplib.SMTPRecipientsRefused:
+                return RecipientStatus.FAILED, "refused"
+            return RecipientStatus.SENT, ""
+        data = factory.render(row, row.person)
+        to = row.email
+        if data is None:
+            msg = build_message(campaign=campaign, recipient=row, person=row.person, cfg=cfg)
+            try:
+                to = sanitize_address(row.email, msg.encoding or settings.DEFAULT_CHARSET)
+            except ValueError:
+                return RecipientStatus.FAILED, "bad_address"
+            data = msg.message().as_bytes(linesep="\r\n")
+        return _transmit(conn, factory.sender, to, data, on_data=lambda: in_flight.append(row))
 
     try:
+        recovered, report.unknown, report.requeued = recover(campaign, rows_qs, identity)
         conn.open()
-        while True:
+        while not lost:
             ids = list(
                 rows_qs.filter(status=RecipientStatus.QUEUED)
                 .order_by("pk")
@@ -437,16 +533,16 @@ def campaign_send(
             if not ids:
                 break
             rows_qs.filter(pk__in=ids, status=RecipientStatus.QUEUED).update(
-                status=RecipientStatus.CLAIMED, claimed_by=run
+                status=RecipientStatus.CLAIMED, claimed_by=identity
             )
             rows = list(
-                rows_qs.filter(claimed_by=run, status=RecipientStatus.CLAIMED)
+                rows_qs.filter(claimed_by=identity, status=RecipientStatus.CLAIMED)
                 .select_related("person")
                 .order_by("pk")
             )
             skip = _recheck(campaign, rows)
             for code in set(skip.values()):
-                n = rows_qs.filter(pk__in=[k for k, v in skip.items() if v == code]).update(
+                n = mine(*[k for k, v in skip.items() if v == code]).update(
                     status=RecipientStatus.SKIPPED, skip_reason=code[:20]
                 )
                 report.skipped += n
@@ -460,49 +556,68 @@ def campaign_send(
                     if delay > 0:
                         time.sleep(delay)
                     next_at = max(next_at, time.monotonic() - 1.0) + interval
-                data = factory.render(row, row.person) if raw_smtp else None
                 try:
-                    if data is None:
-                        conn.send_messages(
-                            [
-                                build_message(
-                                    campaign=campaign, recipient=row, person=row.person, cfg=cfg
-                                )
-                            ]
-                        )
+                    status, reason = deliver(row)
+                except Deferred:
+                    in_flight.clear()  # the peer answered: not accepted, back to the queue
+                    raise
+                if status == RecipientStatus.SENT:
+                    journal.add(row.pk)  # first: from here on a killed run knows it went out
+                    in_flight.clear()
+                    accepted.append(row.pk)
+                    report.sent += 1
+                else:
+                    in_flight.clear()
+                    # Rare: recorded at once, so that the order of outcomes stays exact.
+                    if not mine(row.pk).update(status=status, skip_reason=reason):
+                        lost = True
+                        break
+                    if status == RecipientStatus.FAILED:
+                        report.failed += 1
                     else:
-                        _sendmail(conn, factory.sender, row.email, data)
-                except smtplib.SMTPRecipientsRefused:
-                    rows_qs.filter(pk=row.pk).update(
-                        status=RecipientStatus.FAILED, skip_reason="refused"
-                    )
-                    report.failed += 1
-                    continue
-                sent_ids.append(row.pk)
+                        report.unknown += 1
                 if progress:
                     progress(1)
-                if on_sent:
+                if on_sent and status == RecipientStatus.SENT:
                     on_sent(row)
-                if len(sent_ids) >= 200 or time.monotonic() - flushed_at[0] > 1.0:
-                    flush()
-            flush()
+                if time.monotonic() - flushed_at > 1.0 and not flush():
+                    lost = True
+                    break
+            if not lost and not flush():
+                lost = True
     finally:
-        flush()
-        rows_qs.filter(claimed_by=run, status=RecipientStatus.CLAIMED).update(
-            status=RecipientStatus.QUEUED, claimed_by=""
-        )
-        with contextlib.suppress(Exception):  # closing a broken connection
-            conn.close()
-        report.remaining = rows_qs.filter(status=RecipientStatus.QUEUED).count()
-        done = report.remaining == 0
-        now = timezone.now()
-        Campaign.objects.filter(pk=campaign.pk, worker=run).update(
-            worker="",
-            status=CampaignStatus.SENT if done else CampaignStatus.SENDING,
-            finished_at=now if done else None,
-            sent_count=rows_qs.filter(status=RecipientStatus.SENT).count(),
-            updated_at=now,
-        )
+        # Interrupted while a message was on its way: it may have arrived.
+        for row in in_flight:
+            with contextlib.suppress(Exception):
+                mine(row.pk).update(status=RecipientStatus.UNKNOWN, skip_reason="interrupted")
+        with contextlib.suppress(Exception):
+            if accepted:
+                flush()
+        try:
+            # What this run claimed and never tried goes back to the queue. Never what went
+            # out or may have: if recording it failed, it stays claimed with the journal
+            # kept, for the next run to settle.
+            held = [*accepted, *(row.pk for row in in_flight)]
+            rows_qs.filter(claimed_by=identity, status=RecipientStatus.CLAIMED).exclude(
+                pk__in=held
+            ).update(status=RecipientStatus.QUEUED, claimed_by="")
+            with contextlib.suppress(Exception):  # closing a broken connection
+                conn.close()
+            report.remaining = rows_qs.filter(status=RecipientStatus.QUEUED).count()
+            done = not rows_qs.filter(
+                status__in=(RecipientStatus.QUEUED, RecipientStatus.CLAIMED)
+            ).exists()
+            now = timezone.now()
+            Campaign.objects.filter(pk=campaign.pk, worker=identity).update(
+                worker="",
+                status=CampaignStatus.SENT if done else CampaignStatus.SENDING,
+                finished_at=now if done else None,
+                sent_count=rows_qs.filter(status=RecipientStatus.SENT).count(),
+                heartbeat_at=now,
+                updated_at=now,
+            )
+        finally:
+            journal.close(remove=not accepted)
     with transaction.atomic():
         audit_record(
             actor=actor,
@@ -516,8 +631,12 @@ def campaign_send(
                 "skipped": report.skipped,
                 "failed": report.failed,
                 "unknown": report.unknown,
+                "requeued": report.requeued,
+                "recovered_sent": recovered,
                 "remaining": report.remaining,
             },
         )
     campaign.refresh_from_db()
+    if lost:
+        raise CampaignBusy(f"campaign {campaign.pk}: another worker took over")
     return report

@@ -11,6 +11,7 @@ Campaign audiences and sending live in audience.py and sending.py.
 
 from __future__ import annotations
 
+import re
 import secrets
 from typing import Any
 
@@ -54,7 +55,12 @@ from rekisteri.marketing.processing import (
     system_actor,
 )
 from rekisteri.marketing.segments import RuleError, validate_rules
+from rekisteri.register.inputs import CONTROL_CHARACTER
 from rekisteri.register.models import Controller, Person, record_key
+
+# A message's body has lines and may have tabs; any other control character (NUL, which
+# PostgreSQL refuses, escape sequences, …) has no place in it.
+BODY_CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 class MarketingInputError(ValueError):
@@ -395,6 +401,13 @@ def campaign_save(
         errors["status"] = "only a draft can be changed"
     if campaign is not None and campaign.controller_id != controller.pk:
         errors["controller"] = "a campaign stays with its group company"
+    for name in ("name", "subject_fi", "subject_sv", "subject_en"):
+        # A subject becomes a mail header: a line break in it would start another header.
+        if CONTROL_CHARACTER.search(str(data.get(name) or "")):
+            errors[name] = "must not contain control characters"
+    for name in ("body_fi", "body_sv", "body_en"):
+        if BODY_CONTROL_CHARACTER.search(str(data.get(name) or "")):
+            errors[name] = "must not contain control characters"
     if errors:
         raise MarketingInputError(errors)
     values = {k: data[k] for k in CAMPAIGN_FIELDS if k in data}

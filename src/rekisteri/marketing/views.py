@@ -26,7 +26,13 @@ from rekisteri.common.client import client_ip
 from rekisteri.consent.selectors import reason_text
 from rekisteri.marketing import selectors, services
 from rekisteri.marketing.audience import campaign_audience, excluded_preview
-from rekisteri.marketing.models import Campaign, CampaignPurpose, OptIn, SubscriptionStatus
+from rekisteri.marketing.models import (
+    Campaign,
+    CampaignPurpose,
+    OptIn,
+    RecipientStatus,
+    SubscriptionStatus,
+)
 from rekisteri.marketing.processing import purpose_of
 from rekisteri.marketing.segments import RULES
 from rekisteri.register.models import Controller
@@ -274,14 +280,24 @@ def campaign_detail(request: HttpRequest, scope: Scope, campaign_id: int) -> Htt
             "audience": audience,
             "excluded": [(code, n, reason_text(code)) for code, n in excluded.items()],
             "preview": excluded_preview(campaign) if audience else [],
+            "unknown": _unknown(campaign) if not audience else 0,
         },
     )
+
+
+def _unknown(campaign: Campaign) -> int:
+    """Messages whose fate a stopped sender left open (docs/marketing.md): never resent."""
+    return campaign.recipients.filter(status=RecipientStatus.UNKNOWN).count()
 
 
 @marketers_only
 def campaign_progress(request: HttpRequest, scope: Scope, campaign_id: int) -> HttpResponse:
     campaign = selectors.campaign_get(scope=scope, campaign_id=campaign_id)
-    return render(request, "marketing/partials/progress.html", {"campaign": campaign})
+    return render(
+        request,
+        "marketing/partials/progress.html",
+        {"campaign": campaign, "unknown": _unknown(campaign)},
+    )
 
 
 @require_POST

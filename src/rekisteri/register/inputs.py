@@ -5,6 +5,7 @@ Errors are a dict of field name to message; messages never repeat the value.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,6 +70,24 @@ def _text(data: dict[str, Any], key: str) -> str:
     return "" if value is None else str(value).strip()
 
 
+# A name, a title, an address, a code: one line of text. A control character in one (CR, LF,
+# NUL, …; TAB is harmless) would start a header of its own in a campaign mail (header
+# injection), and PostgreSQL refuses NUL outright. Also the Unicode line and paragraph
+# separators and lone surrogates (which cannot be stored as UTF-8).
+CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def refuse_control_characters(cleaned: Cleaned, data: dict[str, Any]) -> None:
+    """Refuse, with the field named, every single-line value that holds a control character.
+
+    Run after the other rules, so that its message wins: a value refused for a line break
+    is not also reported as, say, not a valid email address."""
+    for name, value in data.items():
+        if isinstance(value, str) and CONTROL_CHARACTER.search(value.strip()):
+            cleaned.errors[name] = "must not contain control characters"
+            cleaned.values.pop(name, None)
+
+
 def _run(cleaned: Cleaned, name: str, func: Any, *args: Any) -> None:
     try:
         cleaned.values[name] = func(*args)
@@ -126,6 +145,7 @@ def clean_person(
         country = get("identity_code_country") or identity_country
         _run(c, IDENTITY_CODE, normalise_identity_code, get(IDENTITY_CODE), country)
         c.values["identity_code_country"] = country.upper()
+    refuse_control_characters(c, data)
     return c
 
 
@@ -188,4 +208,5 @@ def clean_organization(data: dict[str, Any], *, partial: bool = False) -> Cleane
             c.errors["relationship"] = "must be customer, prospect, supplier or partner"
         else:
             c.values["relationship"] = kinds
+    refuse_control_characters(c, data)
     return c

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db.models import Count
 
 from rekisteri.access.capabilities import Cap
 from rekisteri.access.policy import ProcessingRefused
-from rekisteri.marketing.models import Campaign
+from rekisteri.marketing.models import Campaign, CampaignRecipient, RecipientStatus
 from rekisteri.marketing.processing import system_actor, system_scope
 from rekisteri.marketing.sending import CampaignBusy, campaign_prepare, campaign_send
 
@@ -31,12 +32,20 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         if opts["action"] == "list":
             rows = Campaign.objects.select_related("controller").order_by("pk")
-            self.stdout.write(f"{'ID':>5}  {'status':<8} {'purpose':<9} {'sent':>12}  name")
+            unknown = dict(
+                CampaignRecipient.objects.filter(status=RecipientStatus.UNKNOWN)
+                .values_list("campaign")
+                .annotate(n=Count("pk"))
+                .values_list("campaign", "n")
+            )
+            self.stdout.write(
+                f"{'ID':>5}  {'status':<8} {'purpose':<9} {'sent':>12} {'unknown':>8}  name"
+            )
             for c in rows:
                 progress = f"{c.sent_count}/{c.total}" if c.total else "-"
                 self.stdout.write(
-                    f"{c.pk:>5}  {c.status:<8} {c.purpose:<9} {progress:>12}  {c.name} "
-                    f"({c.controller.code})"
+                    f"{c.pk:>5}  {c.status:<8} {c.purpose:<9} {progress:>12} "
+                    f"{unknown.get(c.pk, 0):>8}  {c.name} ({c.controller.code})"
                 )
             return
         try:
@@ -87,7 +96,8 @@ class Command(BaseCommand):
                 bar.close()
         self.stdout.write(
             f"sent {report.sent}, skipped {report.skipped}, failed {report.failed}, "
-            f"unknown after an earlier crash {report.unknown}, remaining {report.remaining}"
+            f"unknown {report.unknown} (may or may not have arrived; never resent), "
+            f"put back from a stopped run {report.requeued}, remaining {report.remaining}"
         )
 
     def _summary(self, campaign: Campaign) -> None:
