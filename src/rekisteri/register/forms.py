@@ -36,6 +36,7 @@ from rekisteri.staff.templatetags.ui import SOURCE_KINDS, purpose_name
 SERVICE_MESSAGES = (
     gettext_noop("is required"),
     gettext_noop("is too long"),
+    gettext_noop("must not contain control characters"),
     gettext_noop("is not a web address"),
     gettext_noop("must be customer, prospect, supplier or partner"),
     gettext_noop("an organisation with this business ID is already in the register"),
