@@ -5,7 +5,7 @@ Art. 30). The caller states it when it knows it (an import for one purpose, a ri
 otherwise it follows from what the user did and what was touched: the user's purposes that
 cover every category touched and, when a capability was used, cover that capability too. When
 several purposes do, the access served all of them and all are recorded (codes joined by
-",", in catalogue order), never an arbitrary first one.
+",", in catalogue order, never cut), never an arbitrary first one.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ def access_purpose(
         raise ProcessingRefused(
             _("None of your role's purposes covers this processing."), code="purpose"
         )
-    return SEPARATOR.join(covering)[:64]
+    return SEPARATOR.join(covering)
 
 
 def purposes_of(recorded: str) -> list[str]:

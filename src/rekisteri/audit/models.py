@@ -67,7 +67,7 @@ class AuditEvent(models.Model):
     record = models.CharField(max_length=120, blank=True)
     categories = models.JSONField(default=list, blank=True)
     fields = models.JSONField(default=list, blank=True)
-    purpose = models.CharField(max_length=64, blank=True)
+    purpose = models.CharField(max_length=512, blank=True)
     reason = models.CharField(max_length=500, blank=True, help_text="never personal data")
     ip = models.GenericIPAddressField(null=True, blank=True)
     detail = models.JSONField(

@@ -282,7 +282,7 @@ class Provenance(PersonalData, models.Model):
     source_name = models.CharField(max_length=255, blank=True)
     collected_at = models.DateTimeField()
     recorded_by = models.CharField(max_length=150, help_text="staff user name or process")
-    purpose = models.CharField(max_length=64, blank=True)
+    purpose = models.CharField(max_length=512, blank=True)
 
     class Meta:
         ordering = ["-collected_at", "-id"]
