@@ -13,6 +13,7 @@ import json
 from typing import Any
 
 from rekisteri.catalogue.schema import EEA
+from rekisteri.common.spreadsheet import neutralise
 from rekisteri.notice import texts
 from rekisteri.notice.render import _bases, controller_address, country_text, retention_text
 
@@ -155,7 +156,7 @@ def ropa_csv(rows: list[dict[str, str]], lang: str = "en") -> bytes:
     writer = csv.writer(buf)
     writer.writerow(headers(lang))
     for row in rows:
-        writer.writerow([row[key] for key, _ in COLUMNS])
+        writer.writerow([neutralise(row[key]) for key, _ in COLUMNS])
     # BOM: spreadsheet programs then read the file as UTF-8.
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
@@ -173,7 +174,7 @@ def ropa_xlsx(
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        ws.append([row[key] for key, _ in COLUMNS])
+        ws.append([neutralise(row[key]) for key, _ in COLUMNS])
     for i, (key, _) in enumerate(COLUMNS, start=1):
         letter = ws.cell(row=1, column=i).column_letter
         ws.column_dimensions[letter].width = 18 if key == "purpose_code" else 45

@@ -50,6 +50,7 @@ from rekisteri.audit.services import Actor, audit_record
 from rekisteri.audit.work import work_purpose
 from rekisteri.catalogue.models import LegalBasis, SourceKind
 from rekisteri.catalogue.selectors import Snapshot, catalogue_snapshot
+from rekisteri.common.spreadsheet import neutralise
 from rekisteri.disclosures.selectors import disclosures_for_person
 from rekisteri.marketing.selectors import segments_for_person
 from rekisteri.register.models import Person, Provenance
@@ -271,7 +272,9 @@ def _csv(rows: list[dict[str, Any]], columns: list[str]) -> str:
     for row in rows:
         writer.writerow(
             {
-                k: json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v
+                k: neutralise(
+                    json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v
+                )
                 for k, v in row.items()
             }
         )
@@ -574,18 +577,24 @@ def _readme(lang: str) -> str:
             "report.html – luettava raportti; data.json ja data.csv – kaikki tiedot koneluettavasti;\n"
             "access_log.csv – milloin ja mihin tarkoitukseen tietojasi on käsitelty;\n"
             "disclosures.csv – kenelle tietojasi on luovutettu.\n"
+            "CSV-tiedostoissa solun alkuun on lisätty heittomerkki ('), jos solu alkaisi "
+            "merkillä =, +, -, @ tai sarkaimella: taulukko-ohjelma ei silloin suorita sitä kaavana.\n"
         ),
         "sv": (
             "Paketet innehåller en kopia av dina personuppgifter (dataskyddsförordningen art. 15).\n"
             "report.html – läsbar rapport; data.json och data.csv – alla uppgifter maskinläsbart;\n"
             "access_log.csv – när och för vilket ändamål dina uppgifter behandlats;\n"
             "disclosures.csv – till vem dina uppgifter lämnats ut.\n"
+            "I CSV-filerna har en apostrof (') lagts till först i en cell som skulle börja med "
+            "=, +, -, @ eller tabb: då kör kalkylprogrammet den inte som en formel.\n"
         ),
         "en": (
             "This package holds a copy of your personal data (GDPR Art. 15).\n"
             "report.html – a readable report; data.json and data.csv – all data, machine-readable;\n"
             "access_log.csv – when and for which purpose your data was processed;\n"
             "disclosures.csv – to whom your data was disclosed.\n"
+            "In the CSV files, a cell that would start with =, +, -, @ or a tab has an apostrophe "
+            "(') added in front, so that a spreadsheet program does not run it as a formula.\n"
         ),
     }
     return texts.get(lang, texts["en"])
