@@ -33,8 +33,12 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from rekisteri.access.capabilities import CAPABILITIES, capability_label
-from rekisteri.access.policy import ProcessingRefused
+from rekisteri.access.capabilities import CAPABILITIES
+from rekisteri.access.policy import (
+    ProcessingRefused,
+    capability_off_refusal,
+    capability_refusal,
+)
 from rekisteri.access.selectors import Scope, scope_for
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -76,19 +80,10 @@ def refusal(scope: Scope, declaration: Declaration) -> ProcessingRefused:
         return ProcessingRefused(_("Your user has no staff role."), code="role")
     from rekisteri.catalogue.selectors import catalogue_snapshot
 
-    label = capability_label(declaration.capability)
-    if not catalogue_snapshot(scope.catalogue_version).purposes_with_capability(
-        declaration.capability
-    ):
-        return ProcessingRefused(
-            _("This feature is off: no purpose in the processing catalogue covers “%(what)s”.")
-            % {"what": label},
-            code="capability_off",
-        )
-    return ProcessingRefused(
-        _("Your role's purposes do not cover “%(what)s”.") % {"what": label},
-        code="capability",
-    )
+    capability = declaration.capability
+    if not catalogue_snapshot(scope.catalogue_version).purposes_with_capability(capability):
+        return capability_off_refusal(capability)
+    return capability_refusal(capability)
 
 
 class _Gated:

@@ -22,6 +22,7 @@ from typing import Any, NamedTuple
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from rekisteri.access.capabilities import capability_label
 from rekisteri.access.selectors import Scope, person_categories, person_visible
 
 
@@ -51,6 +52,24 @@ DPO_ON_RESTRICTED = frozenset(
 )
 #: operations that change the record: only on the own group company's records
 WRITES = frozenset({Operation.EDIT, Operation.DELETE})
+
+
+def capability_refusal(capability: str) -> ProcessingRefused:
+    """The user's purposes do not cover this capability (the gate's 403, and services')."""
+    return ProcessingRefused(
+        str(_("Your role's purposes do not cover “%(what)s”."))
+        % {"what": capability_label(capability)},
+        code="capability",
+    )
+
+
+def capability_off_refusal(capability: str) -> ProcessingRefused:
+    """No purpose of the loaded catalogue covers this capability: the feature is off."""
+    return ProcessingRefused(
+        str(_("This feature is off: no purpose in the processing catalogue covers “%(what)s”."))
+        % {"what": capability_label(capability)},
+        code="capability_off",
+    )
 
 
 def restriction_refusal() -> ProcessingRefused:

@@ -136,19 +136,9 @@ def system_scope(reason: str, *capabilities: str) -> Scope:
         for capability in capabilities:
             covering = snap.purposes_with_capability(capability)
             if not covering:
-                from django.utils.translation import gettext as _
+                from rekisteri.access.policy import capability_off_refusal
 
-                from rekisteri.access.capabilities import capability_label
-                from rekisteri.access.policy import ProcessingRefused
-
-                raise ProcessingRefused(
-                    _(
-                        "This feature is off: no purpose in the processing catalogue covers "
-                        "“%(what)s”."
-                    )
-                    % {"what": capability_label(capability)},
-                    code="capability_off",
-                )
+                raise capability_off_refusal(capability)
             purposes |= covering
         categories = frozenset(snap.categories_for_purposes(purposes))
     return Scope(

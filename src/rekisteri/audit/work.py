@@ -9,8 +9,8 @@ explicit system scope), for which purpose, and which data categories.
   user's purposes that cover it, as the catalogue binds them, stated by the one function
   `access.purpose.access_purpose` (all of them when several do). No purpose name is
   written in code.
-- `category_of(model, field)` reads a field's data category from the field map
-  (rekisteri.common.personal), so that code names fields, never categories.
+- A field's data category comes from the field map through
+  `access.selectors.category_of(model, field)`, so that code names fields, never categories.
 
 `system_scope` here is `access.selectors.system_scope` narrowed to the capabilities the
 work needs, with its opening recorded.
@@ -21,18 +21,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 
-from django.db import models, transaction
-from django.utils.translation import gettext as _
+from django.db import transaction
 
-from rekisteri.access.capabilities import CAPABILITIES, capability_label
-from rekisteri.access.policy import ProcessingRefused
+from rekisteri.access.capabilities import CAPABILITIES
+from rekisteri.access.policy import capability_off_refusal, capability_refusal
 from rekisteri.access.purpose import access_purpose
 from rekisteri.access.selectors import NOBODY, Scope
 from rekisteri.access.selectors import system_scope as access_system_scope
 from rekisteri.audit.models import AuditAction
 from rekisteri.audit.services import Actor, audit_record
 from rekisteri.catalogue.selectors import catalogue_snapshot
-from rekisteri.common.personal import mapped_fields
 
 
 def system_scope(reason: str, *, actor: str = "", capabilities: Iterable[str]) -> Scope:
@@ -57,28 +55,12 @@ def system_scope(reason: str, *, actor: str = "", capabilities: Iterable[str]) -
     return scope
 
 
-def is_system(scope: Scope) -> bool:
-    return scope.is_system
-
-
-def system_actor(scope: Scope, ip: str | None = None) -> Actor:
-    """The actor of work done under a scope (the user, or the system work's name)."""
-    return Actor(scope.username, ip=ip)
-
-
-def _refused(capability: str) -> ProcessingRefused:
-    return ProcessingRefused(
-        _("Your role's purposes do not cover “%(what)s”.") % {"what": capability_label(capability)},
-        code="capability",
-    )
-
-
 def work_purpose(scope: Scope, capability: str, categories: Iterable[str] = ()) -> str:
     """The purpose to record for this scope's work of a capability on data of `categories`:
     the scope's purposes that cover the capability and every one of the categories, as
     `access.purpose.access_purpose` states them (refused when none does)."""
     if not scope.can(capability):
-        raise _refused(capability)
+        raise capability_refusal(capability)
     return access_purpose(scope, categories, capability=capability)
 
 
@@ -87,17 +69,5 @@ def catalogue_purpose(capability: str) -> str:
     pages): the catalogue's purposes that cover the capability."""
     snap = catalogue_snapshot()
     if not snap.purposes_with_capability(capability):
-        raise ProcessingRefused(
-            _("This feature is off: no purpose in the processing catalogue covers “%(what)s”.")
-            % {"what": capability_label(capability)},
-            code="capability_off",
-        )
+        raise capability_off_refusal(capability)
     return access_purpose(NOBODY, (), capability=capability, purposes=snap.purposes)
-
-
-def category_of(model: type[models.Model], field: str) -> str:
-    """The data category of a model field, from the field map (KeyError when unmapped)."""
-    for mapped in mapped_fields(model):
-        if mapped.name == field:
-            return mapped.category
-    raise KeyError(f"{model._meta.label}.{field} is not in the field map")

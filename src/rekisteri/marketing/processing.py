@@ -28,20 +28,23 @@ from typing import Any
 from django.apps import apps
 from django.utils.translation import gettext as _
 
-from rekisteri.access.capabilities import capability_label
 from rekisteri.access.policy import (
     Operation,
     ProcessingRefused,
+    capability_off_refusal,
+    capability_refusal,
     check_processing,
     restriction_refusal,
 )
 from rekisteri.access.purpose import access_purpose
-from rekisteri.access.selectors import Scope
-from rekisteri.access.selectors import system_scope as access_system_scope
+from rekisteri.access.selectors import (
+    Scope,
+    system_scope,  # noqa: F401  (re-exported for marketing)
+)
+from rekisteri.access.selectors import category_of as field_category_of
 from rekisteri.audit.services import Actor
 from rekisteri.catalogue.models import LegalBasis
 from rekisteri.catalogue.selectors import Snapshot, catalogue_snapshot
-from rekisteri.common.personal import field_category
 
 SYSTEM_USER = "system"
 
@@ -51,17 +54,10 @@ SYSTEM_USER = "system"
 
 @cache
 def category_of(label: str) -> str:
-    """The category of a mapped field ("app.Model.field"), or of a model whose rows all share
-    one ("app.Model": its `retention_category`). Not in the field map: an error."""
-    parts = label.split(".")
-    model = apps.get_model(parts[0], parts[1])
-    if len(parts) == 3:
-        category = field_category(model._meta.get_field(parts[2]))
-    else:
-        category = getattr(model, "retention_category", None)
-    if not category:
-        raise LookupError(f"{label} has no data category in the field map")
-    return category
+    """`access.selectors.category_of` of a field ("app.Model.field") or of a model's rows
+    ("app.Model"), named by its label."""
+    app_label, model_name, *field = label.split(".")
+    return field_category_of(apps.get_model(app_label, model_name), *field)
 
 
 def categories_of(*labels: str) -> list[str]:
@@ -75,11 +71,7 @@ def require(scope: Scope, capability: str) -> None:
     """Refuse work the scope's purposes do not cover (the gate checked the view already;
     services are called from commands and other apps too)."""
     if not scope.can(capability):
-        raise ProcessingRefused(
-            _("Your role's purposes do not cover “%(what)s”.")
-            % {"what": capability_label(capability)},
-            code="capability",
-        )
+        raise capability_refusal(capability)
 
 
 def require_own(scope: Scope, controller_id: int) -> None:
@@ -94,7 +86,7 @@ def check_person(scope: Scope, person: Any) -> None:
     """May this person's data be used for marketing in this scope? A user: the shared
     check (group company, restriction, Art. 18). System work: the person's group company
     is one of the scope's, and the person is not restricted."""
-    if system_reason(scope):
+    if scope.is_system:
         require_own(scope, person.controller_id)
         if person.restricted_since is not None:
             raise restriction_refusal()
@@ -103,14 +95,6 @@ def check_person(scope: Scope, person: Any) -> None:
 
 
 # --- purposes: the catalogue --------------------------------------------------------------
-
-
-def _off(capability: str) -> ProcessingRefused:
-    return ProcessingRefused(
-        _("This feature is off: no purpose in the processing catalogue covers “%(what)s”.")
-        % {"what": capability_label(capability)},
-        code="capability_off",
-    )
 
 
 def _snapshot(version_id: int | None) -> Snapshot:
@@ -125,7 +109,7 @@ def purpose_of(scope: Scope, capability: str, categories: Iterable[str] = ()) ->
     """The purpose(s) work with `capability` on `categories` is done for, for the audit
     trail: the scope's purposes covering both. Refuses when none does."""
     if not _snapshot(scope.catalogue_version).purposes_with_capability(capability):
-        raise _off(capability)
+        raise capability_off_refusal(capability)
     return access_purpose(scope, categories, capability=capability)
 
 
@@ -154,24 +138,10 @@ def service_purpose(categories: Iterable[str]) -> str:
 # --- work without a user ------------------------------------------------------------------
 
 
-def system_scope(reason: str, *capabilities: str) -> Scope:
-    """The scope of work no user does, for `reason`: every group company, and the purposes
-    of the loaded catalogue that cover `capabilities` (all purposes when none is named).
-    A capability no purpose covers refuses the work (fail closed). It is
-    `rekisteri.access.selectors.system_scope`, so that the services of other apps (consent,
-    register) that this work calls know it for one."""
-    return access_system_scope(reason, *capabilities)
-
-
-def system_reason(scope: Scope) -> str:
-    """Why the system acts, for a system scope; "" for a user's scope."""
-    return scope.system_reason
-
-
 def system_actor(scope: Scope, *, ip: str | None = None, purpose: str = "") -> Actor:
     """The actor of system work: its reason is the name every audit event records.
     `purpose`: what events that state none are recorded for (see `purpose_of`)."""
-    reason = system_reason(scope)
+    reason = scope.system_reason
     if not reason:
         raise ValueError("not a system scope")
     return Actor(f"{SYSTEM_USER}: {reason}", ip=ip, purpose=purpose)

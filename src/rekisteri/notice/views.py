@@ -9,9 +9,10 @@ from django.utils.translation import get_language
 
 from rekisteri.access.capabilities import Cap
 from rekisteri.access.gate import public, requires, scope_of
+from rekisteri.access.selectors import category_of
 from rekisteri.audit.models import AuditAction
 from rekisteri.audit.services import actor_of, audit_record
-from rekisteri.audit.work import category_of, work_purpose
+from rekisteri.audit.work import work_purpose
 from rekisteri.catalogue.schema import LANGS
 from rekisteri.catalogue.selectors import catalogue_snapshot
 from rekisteri.common.client import client_ip

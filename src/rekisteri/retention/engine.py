@@ -50,7 +50,7 @@ from django.conf import settings
 from django.db import connection, models
 from django.db.models import Q, QuerySet
 
-from rekisteri.audit.work import category_of
+from rekisteri.access.selectors import category_of
 from rekisteri.catalogue.models import RetentionAction, RetentionAnchor
 from rekisteri.catalogue.selectors import catalogue_snapshot
 from rekisteri.common.personal import mapped_fields

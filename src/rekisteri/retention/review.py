@@ -23,10 +23,10 @@ from django.utils import timezone
 
 from rekisteri.access.capabilities import Cap
 from rekisteri.access.policy import Operation, ProcessingRefused, check_processing
-from rekisteri.access.selectors import Scope
+from rekisteri.access.selectors import Scope, category_of
 from rekisteri.audit.models import AuditAction
 from rekisteri.audit.services import Actor, audit_record
-from rekisteri.audit.work import category_of, work_purpose
+from rekisteri.audit.work import work_purpose
 from rekisteri.register.models import Affiliation, ContactKind, ContactPoint, record_key
 from rekisteri.register.validators import InvalidValue, normalise_email, normalise_phone
 from rekisteri.retention.engine import ended_organizations

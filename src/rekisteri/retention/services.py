@@ -45,10 +45,10 @@ from django.utils.translation import gettext as _
 
 from rekisteri.access.capabilities import Cap
 from rekisteri.access.policy import ProcessingRefused
-from rekisteri.access.selectors import Scope
+from rekisteri.access.selectors import Scope, category_of
 from rekisteri.audit.models import AuditAction
 from rekisteri.audit.services import Actor, audit_key_destroy, audit_record
-from rekisteri.audit.work import category_of, is_system, work_purpose
+from rekisteri.audit.work import work_purpose
 from rekisteri.interactions.files import orphan_files_remove, stray_files_remove
 from rekisteri.register.models import Affiliation, Organization, Person
 from rekisteri.retention import engine
@@ -359,7 +359,7 @@ def retention_sweep(
     `progress_factory(total, description)` returns a tqdm-like object (update(n), close()).
     `after_chunk(target, n)` is called after each committed chunk (tests kill the sweep there).
     """
-    if not is_system(scope):
+    if not scope.is_system:
         raise ProcessingRefused(
             _("The retention sweep runs as background work, not as a user."), code="system"
         )

@@ -56,10 +56,10 @@ from django.utils import timezone
 
 from rekisteri.access.capabilities import Cap
 from rekisteri.access.policy import Operation
-from rekisteri.access.selectors import Scope
+from rekisteri.access.selectors import Scope, category_of
 from rekisteri.audit.models import AuditAction
 from rekisteri.audit.services import Actor, audit_key_destroy, audit_record
-from rekisteri.audit.work import category_of, work_purpose
+from rekisteri.audit.work import work_purpose
 from rekisteri.catalogue.models import LegalBasis
 from rekisteri.catalogue.selectors import catalogue_snapshot
 from rekisteri.common.crypto import keyed_hash

@@ -31,10 +31,10 @@ from django.utils.translation import gettext as _
 
 from rekisteri.access.capabilities import Cap
 from rekisteri.access.policy import Operation
-from rekisteri.access.selectors import Scope
+from rekisteri.access.selectors import Scope, category_of
 from rekisteri.audit.models import AuditAction
 from rekisteri.audit.services import Actor, audit_record
-from rekisteri.audit.work import catalogue_purpose, category_of, work_purpose
+from rekisteri.audit.work import catalogue_purpose, work_purpose
 from rekisteri.catalogue.models import LegalBasis, Objection
 from rekisteri.catalogue.selectors import catalogue_snapshot
 from rekisteri.common.crypto import keyed_hash
