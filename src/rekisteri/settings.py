@@ -64,11 +64,16 @@ INSTALLED_APPS = [
     "rekisteri.staff",
     "rekisteri.api",
     "rekisteri.bench",
+    "rekisteri.health",
 ]
 
 MIDDLEWARE = [
+    # first: it times the whole request (rekisteri serve switches it on; common.accesslog)
+    "rekisteri.common.accesslog.AccessLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "rekisteri.common.middleware.SecurityHeadersMiddleware",
+    # static files from STATIC_ROOT (rekisteri serve runs collectstatic), with the headers above
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -176,6 +181,8 @@ SECURE = BASE_URL.startswith("https://")
 SESSION_COOKIE_SECURE = SECURE
 CSRF_COOKIE_SECURE = SECURE
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", SECURE)
+# A load balancer probes /healthz over plain HTTP on the inside.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = 31536000 if SECURE else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
 SECURE_HSTS_PRELOAD = SECURE
@@ -197,6 +204,13 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = HOME / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+# whitenoise serves STATIC_ROOT with compressed copies made by collectstatic, which
+# `rekisteri serve` runs at start (with DEBUG=true it finds the files in the apps itself).
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
 # The project-wide stylesheet and script (src/rekisteri/static) belong to no single app.
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
@@ -224,6 +238,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+    # The access log (common.accesslog): `rekisteri serve` lowers it to INFO.
+    "loggers": {
+        "rekisteri.access": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # Not "Not Found: <path>" for every 404: a mistyped URL may hold anything.
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+    },
 }
 
 NINJA_PAGINATION_PER_PAGE = 50

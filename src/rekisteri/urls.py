@@ -12,6 +12,7 @@ for _route in ("set_language", "api:openapi-json", "api:openapi-view", "api:api-
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("rekisteri.health.urls")),
     path("api/v1/", api.urls),
     path("staff/", include("rekisteri.staff.urls")),
     path("staff/register/", include("rekisteri.register.urls")),

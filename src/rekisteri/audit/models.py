@@ -108,3 +108,20 @@ class AuditSubject(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["person_id", "event"])]
+
+
+class ChainVerification(models.Model):
+    """One run of `rekisteri audit verify`: when, how far it got, and whether the chain held.
+
+    /healthz and monitoring read the last one. No personal data: the first broken event is
+    named by its sequence number and what was wrong with it, never by its actor.
+    """
+
+    at = models.DateTimeField(db_index=True)
+    checked = models.BigIntegerField(help_text="events found intact before the first problem")
+    ok = models.BooleanField()
+    problem_seq = models.BigIntegerField(null=True, blank=True)
+    problem_kind = models.CharField(max_length=16, blank=True)
+
+    class Meta:
+        ordering = ["-at"]

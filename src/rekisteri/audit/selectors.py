@@ -27,7 +27,7 @@ from rekisteri.access.capabilities import Cap
 from rekisteri.access.policy import ProcessingRefused
 from rekisteri.access.purpose import purposes_of
 from rekisteri.access.selectors import Scope
-from rekisteri.audit.models import AuditAction, AuditEvent, AuditKey, ChainHead
+from rekisteri.audit.models import AuditAction, AuditEvent, AuditKey, ChainHead, ChainVerification
 from rekisteri.audit.services import event_hash
 from rekisteri.common.crypto import decrypt_with
 
@@ -103,6 +103,11 @@ def audit_chain_verify(*, chunk: int = 5000) -> tuple[int, ChainProblem | None]:
             "removed",
         )
     return checked, None
+
+
+def audit_verification_last() -> ChainVerification | None:
+    """The last recorded run of `rekisteri audit verify`, or None when it has never run."""
+    return ChainVerification.objects.order_by("-at", "-pk").first()
 
 
 def audit_chain_head() -> tuple[int, str]:

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from rekisteri.audit.models import AuditEvent, AuditKey, AuditSubject, ChainHead
+from rekisteri.audit.models import AuditEvent, AuditKey, AuditSubject, ChainHead, ChainVerification
 from rekisteri.common.crypto import encrypt_with, new_key
 
 
@@ -163,3 +163,16 @@ def audit_record(
 def audit_key_destroy(*, person_id: int) -> None:
     """Crypto-shredding: the person's sealed audit values become unreadable."""
     AuditKey.objects.filter(person_id=person_id).delete()
+
+
+def audit_verification_record(
+    *, checked: int, problem_seq: int | None = None, problem_kind: str = ""
+) -> ChainVerification:
+    """Record one run of the chain check (`rekisteri audit verify`), for /healthz."""
+    return ChainVerification.objects.create(
+        at=timezone.now(),
+        checked=checked,
+        ok=problem_seq is None and not problem_kind,
+        problem_seq=problem_seq,
+        problem_kind=problem_kind[:16],
+    )

@@ -8,7 +8,8 @@ from django.views.decorators.http import require_GET
 
 from rekisteri.access.capabilities import Cap
 from rekisteri.access.gate import requires, scope_of
-from rekisteri.audit.selectors import audit_access_log, audit_chain_head, audit_chain_verify
+from rekisteri.audit.selectors import audit_access_log, audit_chain_head
+from rekisteri.audit.verification import audit_chain_check
 
 
 @require_GET
@@ -31,7 +32,7 @@ def person_log(request: HttpRequest, person_id: int) -> HttpResponse:
 @require_GET
 @requires(Cap.VERIFY_AUDIT_TRAIL)
 def verify(request: HttpRequest) -> HttpResponse:
-    checked, problem = audit_chain_verify()
+    checked, problem = audit_chain_check()
     seq, head = audit_chain_head()
     return render(
         request,

@@ -40,7 +40,7 @@ LAYERS: list[set[str]] = [
     # retention's work (the sweep deletes the packages of the persons it deletes)
     {"retention", "portal"},
     {"notice", "stats"},
-    {"staff", "api", "urls", "bench", "cli", "wsgi", "testing", "conftest"},
+    {"staff", "api", "urls", "bench", "cli", "wsgi", "testing", "conftest", "health"},
 ]
 
 CHECKED = ("rights", "portal", "audit", "retention", "breaches", "disclosures", "notice", "stats")

@@ -84,8 +84,8 @@ class Command(BaseCommand):
         addr = options["addr"]
         out.write("")
         out.write(self.style.SUCCESS(f"serving on http://{addr}/staff/ (Ctrl-C stops)"))
-        # DEBUG is off, so static files are served with --insecure: fine for a local demo.
-        call_command("runserver", addr, use_reloader=False, insecure_serving=True)
+        # The production server (gunicorn, whitenoise for the static files), as for real.
+        call_command("serve", addr=addr)
 
     def _run_hooks(self) -> list[str]:
         """Call rekisteri.<app>.demo.load(stdout=...) for each app that has one."""
