@@ -130,8 +130,6 @@ class Command(BaseCommand):
             def load(self) -> Any:
                 return application
 
-        self.stdout.write(
-            f"serving on http://{addr}/ with {options['workers']} processes (Ctrl-C stops)"
-        )
+        self.stdout.write(f"listening on {addr} with {options['workers']} processes (Ctrl-C stops)")
         self.stdout.flush()
         Server().run()
