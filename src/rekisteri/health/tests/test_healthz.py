@@ -10,8 +10,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import OperationalError, connection
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
+from rekisteri.api.auth import token_create
 from rekisteri.audit.guard import audit_guard_lifted
 from rekisteri.audit.models import AuditAction, ChainVerification
 from rekisteri.audit.services import Actor, audit_record
@@ -121,3 +123,14 @@ def test_the_checks_are_a_list_that_takes_one_more(monkeypatch):
 def test_healthz_answers_head_and_refuses_post():
     assert Client().head("/healthz").status_code == 200
     assert Client().post("/healthz").status_code == 405
+
+
+def test_a_check_from_the_dpo_page_or_the_api_is_what_healthz_shows(staff):
+    client = Client()
+    client.force_login(staff["dpo"])
+    assert client.get(reverse("audit:verify")).status_code == 200
+    assert ChainVerification.objects.count() == 1
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {token_create(user=staff['dpo'])}")
+    assert api.get("/api/v1/audit/verify").json()["intact"] is True
+    assert ChainVerification.objects.count() == 2
+    assert by_name(healthz()[1])["audit_verify"]["status"] == OK
