@@ -82,7 +82,11 @@ class Command(BaseCommand):
             help="processes (REKISTERI_WORKERS; default 2 × cores + 1, at most 8)",
         )
         parser.add_argument(
-            "--threads", type=int, default=1, help="threads per process (default 1)"
+            "--threads",
+            type=int,
+            default=env_int("REKISTERI_THREADS", 4),
+            help="threads per process (REKISTERI_THREADS; default 4: requests mostly wait on "
+            "the database, docs/operations.md)",
         )
         parser.add_argument(
             "--no-collectstatic",
