@@ -74,7 +74,8 @@ def _message_of(error: dict[str, Any]) -> str:
     if kind == "missing":
         return "is required"
     if kind in ("too_long", "string_too_long"):
-        return "is too long"
+        limit = (error.get("ctx") or {}).get("max_length")
+        return f"is too long: at most {limit} characters" if limit else "is too long"
     # pydantic prefixes custom validator messages with "Value error, ".
     return str(error.get("msg", "is not valid")).removeprefix("Value error, ")
 

@@ -37,7 +37,7 @@ from rekisteri.catalogue.selectors import catalogue_snapshot
 from rekisteri.common.crypto import encrypt_field
 from rekisteri.imports.bulk import allocate_ids, insert_rows, prepared
 from rekisteri.imports.readers import BROKEN
-from rekisteri.register.inputs import IDENTITY_CODE, clean_organization, clean_person
+from rekisteri.register.inputs import IDENTITY_CODE, clean_organization, clean_person, too_long
 from rekisteri.register.models import (
     Affiliation,
     ContactKind,
@@ -275,7 +275,7 @@ def import_persons(
         for name, limit in (("department", 150), ("role", 100)):
             text = (data.get(name) or "").strip()
             if len(text) > limit:
-                errors.append(RowError(number, column(name), "is too long"))
+                errors.append(RowError(number, column(name), too_long(limit)))
             setattr(item, name, text)
         valid.append(item)
 

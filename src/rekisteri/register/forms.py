@@ -36,6 +36,9 @@ from rekisteri.staff.templatetags.ui import SOURCE_KINDS, purpose_name
 SERVICE_MESSAGES = (
     gettext_noop("is required"),
     gettext_noop("is too long"),
+    gettext_noop("at most 100 characters"),
+    gettext_noop("at most 150 characters"),
+    gettext_noop("at most 255 characters"),
     gettext_noop("must not contain control characters"),
     gettext_noop("is not a web address"),
     gettext_noop("must be customer, prospect, supplier or partner"),
