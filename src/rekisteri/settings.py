@@ -69,7 +69,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "rekisteri.common.middleware.SecurityHeadersMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "rekisteri.common.middleware.SessionMiddleware",  # Django's; a read survives a lock
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -81,6 +81,7 @@ MIDDLEWARE = [
     # after the idle timeout: a timed-out session is logged out, not asked for a code
     "rekisteri.common.middleware.MfaRequiredMiddleware",
     "rekisteri.common.middleware.ProcessingRefusedMiddleware",
+    "rekisteri.common.middleware.DatabaseBusyMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
