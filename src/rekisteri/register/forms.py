@@ -44,6 +44,8 @@ SERVICE_MESSAGES = (
     gettext_noop("must be customer, prospect, supplier or partner"),
     gettext_noop("an organisation with this business ID is already in the register"),
     gettext_noop("no organisation with this business ID in the register"),
+    gettext_noop("a person with this email is already in the register"),
+    gettext_noop("a person with this identity code is already in the register"),
     gettext_noop("business ID is empty"),
     gettext_noop("not a valid Y-tunnus"),
     gettext_noop("not a valid organisationsnummer"),
