@@ -94,7 +94,7 @@ def test_a_staff_page_that_writes_answers_a_503_page(staff: Any, make_person: An
         response = client.get(f"/staff/register/persons/{person.pk}/")
     assert response.status_code == 503
     assert int(response["Retry-After"]) > 0
-    assert "Try again" in response.content.decode()
+    assert "Yritä uudelleen 10 sekunnin kuluttua" in response.content.decode()  # Finnish first
 
 
 def test_a_read_only_page_is_shown_though_its_session_cannot_be_saved(staff: Any) -> None:
