@@ -74,7 +74,7 @@ MIDDLEWARE = [
     "rekisteri.common.middleware.SecurityHeadersMiddleware",
     # static files from STATIC_ROOT (rekisteri serve runs collectstatic), with the headers above
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "rekisteri.common.middleware.SessionMiddleware",  # Django's; a read survives a lock
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -86,6 +86,7 @@ MIDDLEWARE = [
     # after the idle timeout: a timed-out session is logged out, not asked for a code
     "rekisteri.common.middleware.MfaRequiredMiddleware",
     "rekisteri.common.middleware.ProcessingRefusedMiddleware",
+    "rekisteri.common.middleware.DatabaseBusyMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -16,6 +16,7 @@ from ninja import NinjaAPI, Schema
 from rekisteri.access.gate import public
 from rekisteri.api.auth import TokenAuth
 from rekisteri.api.errors import install_error_handlers
+from rekisteri.api.parsing import StorableParser
 
 api = NinjaAPI(
     title="Rekisteri API",
@@ -29,6 +30,7 @@ api = NinjaAPI(
     urls_namespace="api",
     auth=TokenAuth(),
     docs_url="/docs",
+    parser=StorableParser(),
 )
 install_error_handlers(api)
 

@@ -6,20 +6,29 @@
   (`ProcessingRefused`: another group company, a data category the role's purposes do not
   cover, a restricted person under GDPR Art. 18).
 - 404 `{"detail": "not found"}`: no such record, or one the caller may not see (no hint which).
+- 413 `{"detail": "...", "code": "too_large"}`: a body over DATA_UPLOAD_MAX_MEMORY_SIZE.
 - 422 `{"errors": {field: message}}`: input that failed validation, whether the schema's
-  (a wrong type) or the register's own rules (register/inputs.py). Messages never repeat
-  the value, because the value may be personal data.
+  (a wrong type), the register's own rules (register/inputs.py) or, for any string, NUL
+  or a lone surrogate (api/parsing.py). Messages never repeat the value, because the
+  value may be personal data.
+- 503 `{"detail": "...", "code": "busy"}` with `Retry-After`: the database is busy (another
+  transaction holds a lock the request needs, common/busy.py); try again.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
+from django.db import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from rekisteri.access.policy import ProcessingRefused
+from rekisteri.api.parsing import MESSAGE as UNSTORABLE_MESSAGE
+from rekisteri.api.parsing import UnstorableText
+from rekisteri.common.busy import RETRY_AFTER, database_busy
 from rekisteri.register.inputs import InputError
 
 
@@ -46,7 +55,10 @@ def errors(*, body: bool = False, not_found: bool = True) -> dict[int, Any]:
     out.update({401: Message, 403: Refusal})
     if not_found:
         out[404] = Message
+    if body:
+        out[413] = Refusal
     out[422] = FieldErrors
+    out[503] = Refusal
     return out
 
 
@@ -74,7 +86,8 @@ def _message_of(error: dict[str, Any]) -> str:
     if kind == "missing":
         return "is required"
     if kind in ("too_long", "string_too_long"):
-        return "is too long"
+        limit = (error.get("ctx") or {}).get("max_length")
+        return f"is too long: at most {limit} characters" if limit else "is too long"
     # pydantic prefixes custom validator messages with "Value error, ".
     return str(error.get("msg", "is not valid")).removeprefix("Value error, ")
 
@@ -114,6 +127,42 @@ def install_error_handlers(api: NinjaAPI) -> None:
             errors.setdefault(_field_of(error.get("loc", ())), _message_of(error))
         return api.create_response(request, {"errors": errors}, status=422)
 
+    def too_large(request: HttpRequest) -> HttpResponse:
+        return api.create_response(
+            request,
+            {"detail": "the request body is larger than the server accepts", "code": "too_large"},
+            status=413,
+        )
+
+    def http_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+        # django-ninja answers 400 to any exception while reading the body; two of them
+        # deserve their own answer.
+        assert isinstance(exc, HttpError)
+        cause = exc.__cause__
+        if isinstance(cause, UnstorableText):
+            field = ".".join(cause.loc) or "body"
+            return api.create_response(request, {"errors": {field: UNSTORABLE_MESSAGE}}, status=422)
+        if isinstance(cause, RequestDataTooBig):
+            return too_large(request)
+        return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+    def data_too_big(request: HttpRequest, exc: Exception) -> HttpResponse:
+        return too_large(request)
+
+    def busy(request: HttpRequest, exc: Exception) -> HttpResponse:
+        if not database_busy(exc):
+            raise exc
+        response = api.create_response(
+            request,
+            {"detail": "the database is busy; try again shortly", "code": "busy"},
+            status=503,
+        )
+        response["Retry-After"] = str(RETRY_AFTER)
+        return response
+
+    api.add_exception_handler(HttpError, http_error)
+    api.add_exception_handler(RequestDataTooBig, data_too_big)
+    api.add_exception_handler(OperationalError, busy)
     api.add_exception_handler(AuthenticationError, authentication_error)
     api.add_exception_handler(NotStaff, not_staff)
     api.add_exception_handler(ProcessingRefused, refused)

@@ -10,6 +10,10 @@ refusals.
   session; only the set-up and verify pages, logout and the language switch are reachable.
 - ProcessingRefusedMiddleware: a ProcessingRefused (access.policy) that reaches a view
   becomes a 403 page that says why, so no view needs its own try/except to explain.
+- DatabaseBusyMiddleware: a database lock that outlasted the wait (common/busy.py) becomes
+  a 503 "try again shortly" page with Retry-After (JSON under /api/).
+- SessionMiddleware: Django's, except that a page that only reads is shown even when its
+  session (the idle timeout's time stamp) could not be saved under a lock.
 """
 
 from __future__ import annotations
@@ -21,7 +25,9 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.contrib.sessions.exceptions import SessionInterrupted
+from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
@@ -143,3 +149,46 @@ class ProcessingRefusedMiddleware:
                 status=403,
             )
         return None
+
+
+class DatabaseBusyMiddleware:
+    """Turn a database lock that outlasted its wait into a 503 that asks to try again."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from rekisteri.common.busy import RETRY_AFTER, database_busy
+
+        if not database_busy(exception):
+            return None
+        response: HttpResponse
+        if request.path.startswith("/api/"):
+            response = JsonResponse(
+                {"detail": "the database is busy; try again shortly", "code": "busy"},
+                status=503,
+            )
+        else:
+            response = render(request, "busy.html", {"seconds": RETRY_AFTER}, status=503)
+        response["Retry-After"] = str(RETRY_AFTER)
+        return response
+
+
+class SessionMiddleware(DjangoSessionMiddleware):
+    """Django's session middleware; a read-only page is not refused for its session.
+
+    Every staff request updates the session (the idle timeout's time stamp). When another
+    transaction holds the database's write lock that save fails, and Django answers 400
+    ("the session was deleted before the request completed"). For a GET or HEAD the page
+    itself is whole: it is shown, and only the time stamp is not updated this once."""
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        try:
+            return super().process_response(request, response)
+        except SessionInterrupted:
+            if request.method in ("GET", "HEAD", "OPTIONS"):
+                return response
+            raise

@@ -28,7 +28,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from rekisteri.audit.models import AuditAction
@@ -37,7 +37,8 @@ from rekisteri.catalogue.selectors import catalogue_snapshot
 from rekisteri.common.crypto import encrypt_field
 from rekisteri.imports.bulk import allocate_ids, insert_rows, prepared
 from rekisteri.imports.readers import BROKEN
-from rekisteri.register.inputs import IDENTITY_CODE, clean_organization, clean_person
+from rekisteri.register.inputs import IDENTITY_CODE, clean_organization, clean_person, too_long
+from rekisteri.register.locks import lock_register
 from rekisteri.register.models import (
     Affiliation,
     ContactKind,
@@ -66,25 +67,6 @@ Rows = Iterable[tuple[int, Mapping[str, str]]]
 LANGUAGE_OF_COUNTRY = {"FI": "fi", "SE": "sv"}
 ORG_FILLABLE = ("name", "street", "postal_code", "city", "website", "industry")
 LOOKUP_CHUNK = 500
-# pg_advisory_xact_lock(namespace, controller id): the namespace keeps our keys apart from
-# any other advisory lock in the same database (crc32 of "rekisteri.register", as int32).
-REGISTER_LOCK = 0x2D1E5A7C
-
-
-def lock_register(controller: Controller) -> None:
-    """Hold the group company's register lock until the transaction ends.
-
-    PostgreSQL: a transaction-level advisory lock keyed by the group company (imports into
-    other group companies are not held up). SQLite: the transaction began with BEGIN
-    IMMEDIATE (settings: transaction_mode), which already holds the database's one write
-    lock, so writers are serialised; nothing more to take."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError(
-            "lock_register() holds its lock until the transaction ends: call it inside one"
-        )
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [REGISTER_LOCK, controller.pk])
 
 
 @dataclass(frozen=True)
@@ -275,7 +257,7 @@ def import_persons(
         for name, limit in (("department", 150), ("role", 100)):
             text = (data.get(name) or "").strip()
             if len(text) > limit:
-                errors.append(RowError(number, column(name), "is too long"))
+                errors.append(RowError(number, column(name), too_long(limit)))
             setattr(item, name, text)
         valid.append(item)
 

@@ -152,7 +152,7 @@ def interaction_create(request: HttpRequest, payload: InteractionIn) -> Any:
             raw = base64.b64decode(payload.file_base64, validate=True)
         except (binascii.Error, ValueError) as exc:
             raise InputError({"file_base64": "is not base64"}) from exc
-        upload = services.Upload(data=raw, content_type=payload.file_type[:100])
+        upload = services.Upload(data=raw, content_type=payload.file_type.strip())
     try:
         obj = services.interaction_create(
             actor=actor,

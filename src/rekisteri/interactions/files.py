@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 from pathlib import Path
 from typing import BinaryIO
@@ -96,8 +96,14 @@ def referenced_file_ids(ids: Iterable[int] | None = None) -> set[int]:
     return out
 
 
-def orphan_files_remove(*, ids: Iterable[int] | None = None) -> int:
+def orphan_files_remove(
+    *, ids: Iterable[int] | None = None, on_removed: Callable[[], None] | None = None
+) -> int:
     """Remove StoredFiles (disk, then row) that no row refers to; `ids` limits the check.
+
+    `on_removed()` runs in the transaction that deletes each file's row, so that a caller's
+    count of removed files is right even if the process is killed half-way (the retention
+    sweep's `files_removed`).
 
     Call it after the transaction that dropped the references has committed
     (transaction.on_commit), never inside it: a rollback would otherwise leave rows
@@ -124,7 +130,10 @@ def orphan_files_remove(*, ids: Iterable[int] | None = None) -> int:
             # No row refers to it (checked just above, in this transaction): a plain DELETE.
             # The ORM's collector would look for PROTECT referrers again, in each table's
             # default order, which is a full scan of the interaction tables per file.
-            removed += StoredFile.objects.filter(pk=pk)._raw_delete(StoredFile.objects.db)
+            gone = StoredFile.objects.filter(pk=pk)._raw_delete(StoredFile.objects.db)
+            if gone and on_removed is not None:
+                on_removed()
+            removed += gone
     return removed
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -21,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from rekisteri.access.capabilities import Cap
 from rekisteri.access.policy import Operation, ProcessingRefused, check_processing
@@ -215,6 +216,38 @@ class Upload:
     suffix: str = ""
 
 
+#: A media type as RFC 6838 writes it (type/subtype, optional parameters), printable ASCII
+#: only: it goes back out in the download's Content-Type header, where a line break would
+#: start a header of its own (and Django refuses it with a 500).
+MEDIA_TYPE = re.compile(
+    r"[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,62}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,62}"
+    r"(?: *; *[A-Za-z0-9!#$&^_.+-]+=[\x21-\x7e]+)*"
+)
+#: A file name's extension, which becomes the stored file's and the download name's.
+SUFFIX = re.compile(r"[A-Za-z0-9]{1,16}")
+
+
+#: the input fields of an upload's type and file name (the staff form has one file field)
+UPLOAD_FIELDS = ("file_type", "file_name")
+TYPE_TOO_LONG = gettext_noop("is too long: at most 100 characters")
+NOT_A_MEDIA_TYPE = gettext_noop("is not a media type such as application/pdf")
+NOT_AN_EXTENSION = gettext_noop("must end in an extension of letters and digits, such as .pdf")
+
+
+def upload_errors(upload: Upload) -> dict[str, str]:
+    """The upload's type and file name, refused with the field named if a header cannot
+    carry them (control characters, line breaks) or they are not a type and an extension."""
+    errors: dict[str, str] = {}
+    if upload.content_type:
+        if len(upload.content_type) > 100:
+            errors["file_type"] = TYPE_TOO_LONG
+        elif not MEDIA_TYPE.fullmatch(upload.content_type):
+            errors["file_type"] = NOT_A_MEDIA_TYPE
+    if upload.suffix and not SUFFIX.fullmatch(upload.suffix):
+        errors["file_name"] = NOT_AN_EXTENSION
+    return errors
+
+
 @transaction.atomic
 def interaction_create(
     *,
@@ -255,6 +288,8 @@ def interaction_create(
         errors["organization_id"] = "belongs to another group company"
     if upload is not None and file_field(kind) is None:
         errors["file"] = f"{kind} has no file"
+    if upload is not None:
+        errors.update(upload_errors(upload))
     if errors:
         raise InteractionInputError(errors)
     model = KINDS[kind]

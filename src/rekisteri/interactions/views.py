@@ -142,7 +142,9 @@ def interaction_create(request: HttpRequest, person_id: int) -> HttpResponse:
                 )
             except services.InteractionInputError as exc:
                 for name, message in exc.errors.items():
-                    form.add_error(name if name in form.fields else None, message)
+                    if name in services.UPLOAD_FIELDS and "upload" in form.fields:
+                        name = "upload"  # the file's type and name come with the file
+                    form.add_error(name if name in form.fields else None, _(message))
             except ProcessingRefused as exc:
                 form.add_error(None, exc.reason)
                 status = 403
@@ -180,11 +182,15 @@ def interaction_file(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         fields=[name],
         purpose=purpose_for(scope, categories, person=person, capability=Cap.RECORD_INTERACTIONS),
     )
+    # A type or an extension stored before they were checked at upload (services.upload_errors)
+    # must not break the headers: the download is then a plain file without them.
+    media_type = stored.content_type if services.MEDIA_TYPE.fullmatch(stored.content_type) else ""
+    suffix = path.suffix if services.SUFFIX.fullmatch(path.suffix[1:]) else ""
     response = FileResponse(
         open(path, "rb"),  # noqa: SIM115 - FileResponse closes it
-        content_type=stored.content_type or "application/octet-stream",
+        content_type=media_type or "application/octet-stream",
         as_attachment=True,
-        filename=f"{kind}-{pk}{path.suffix}",
+        filename=f"{kind}-{pk}{suffix}",
     )
     return response
 

@@ -65,6 +65,11 @@ class Cleaned:
         return not self.errors
 
 
+def too_long(limit: int) -> str:
+    """The message for a value over its limit; it names the limit, never the value."""
+    return f"is too long: at most {limit} characters"
+
+
 def _text(data: dict[str, Any], key: str) -> str:
     value = data.get(key)
     return "" if value is None else str(value).strip()
@@ -112,11 +117,16 @@ def clean_person(
     for name in ("first_name", "last_name", "title"):
         if name in data or not partial:
             value = get(name)
-            if len(value) > (150 if name == "title" else 100):
-                c.errors[name] = "is too long"
+            limit = 150 if name == "title" else 100
+            if len(value) > limit:
+                c.errors[name] = too_long(limit)
             else:
                 c.values[name] = value
-    if (not partial or "last_name" in data) and not c.values.get("last_name"):
+    if (
+        (not partial or "last_name" in data)
+        and not c.values.get("last_name")
+        and "last_name" not in c.errors
+    ):
         c.errors["last_name"] = "is required"
     if get("email"):
         _run(c, "email", normalise_email, get("email"))
@@ -159,7 +169,7 @@ def clean_organization(data: dict[str, Any], *, partial: bool = False) -> Cleane
         if not get("name"):
             c.errors["name"] = "is required"
         elif len(get("name")) > 255:
-            c.errors["name"] = "is too long"
+            c.errors["name"] = too_long(255)
         else:
             c.values["name"] = get("name")
     country = "FI"

@@ -33,6 +33,7 @@ from rekisteri.register.inputs import (
     clean_organization,
     clean_person,
 )
+from rekisteri.register.locks import lock_register
 from rekisteri.register.models import (
     Affiliation,
     ContactKind,
@@ -148,6 +149,7 @@ def organization_create(
     if not cleaned.ok():
         raise InputError(cleaned.errors)
     v = cleaned.values
+    lock_register(controller)  # the check below and the write: one at a time, with imports
     if (
         v.get("business_id")
         and Organization.objects.filter(
@@ -361,6 +363,31 @@ def _clean_person_for(
     return cleaned
 
 
+PERSON_EMAIL_TAKEN = "a person with this email is already in the register"
+PERSON_CODE_TAKEN = "a person with this identity code is already in the register"
+
+
+def person_duplicates(controller: Controller, *, email: str, code_hash: str) -> dict[str, str]:
+    """The fields by which a new person would be one the group company already has: the
+    import's rule (an email, an identity code), so that a create and an import agree."""
+    errors: dict[str, str] = {}
+    if (
+        email
+        and ContactPoint.objects.filter(
+            kind=ContactKind.EMAIL, value=email, person__controller=controller
+        ).exists()
+    ):
+        errors["email"] = PERSON_EMAIL_TAKEN
+    if (
+        code_hash
+        and IdentityCode.objects.filter(
+            lookup_hash=code_hash, person__controller=controller
+        ).exists()
+    ):
+        errors[IDENTITY_CODE] = PERSON_CODE_TAKEN
+    return errors
+
+
 @transaction.atomic
 def person_create(
     *,
@@ -386,6 +413,16 @@ def person_create(
     _require(scope, controller.pk, categories)
     given = source  # the identity code's purpose is its own (below)
     source = _with_purpose(source, _purpose(scope, categories - code_category, source.purpose))
+    # Whoever checks for duplicates and then writes holds the register lock from the check
+    # to the commit, an import too: two creates at once cannot both find nothing.
+    lock_register(controller)
+    duplicates = person_duplicates(
+        controller,
+        email=v.get("email") or "",
+        code_hash=identity_code_hash(v[IDENTITY_CODE]) if v.get(IDENTITY_CODE) else "",
+    )
+    if duplicates:
+        raise InputError(duplicates)
     if organization is None and v.get("organization_business_id"):
         organization = Organization.objects.filter(
             controller=controller, business_id=v["organization_business_id"]

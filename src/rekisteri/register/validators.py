@@ -6,6 +6,7 @@ value itself, so errors can be shown and logged without leaking personal data.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 
@@ -52,13 +53,27 @@ def normalise_identity_code(value: str, country: str) -> str:
         if country == "FI":
             return hetu.validate(value, allow_temporary=True)
         if country == "SE":
-            return personnummer.format(personnummer.validate(value))
+            return _personnummer_ten_digits(personnummer.validate(value))
     except stdnum_exc.ValidationError as exc:
         kind = "henkilötunnus" if country == "FI" else "personnummer"
         raise InvalidValue(f"not a valid {kind}: {exc.message}") from exc
     raise InvalidValue(
         f"personal identity codes of country {country or '?'} are not supported (FI, SE)"
     )
+
+
+def _personnummer_ten_digits(number: str, today: dt.date | None = None) -> str:
+    """One form for one person: YYMMDD-NNNN, as the Swedish authorities write it.
+
+    A 12-digit number (19811228-9874) is written with ten digits; its century stays in the
+    separator, a plus from the year the person turns 100 (Folkbokföringslagen §18), which is
+    how a 10-digit number typed by hand carries it."""
+    if len(number) == 11:
+        return number
+    born = personnummer.get_birth_date(number)
+    year = (today or dt.date.today()).year
+    separator = "+" if year - born.year >= 100 else "-"
+    return f"{number[2:8]}{separator}{number[-4:]}"
 
 
 def mask_identity_code(value: str) -> str:

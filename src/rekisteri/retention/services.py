@@ -38,7 +38,7 @@ from datetime import date
 from typing import Any
 
 from django.db import connection, models, router, transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -212,6 +212,17 @@ def _chunk_ids(window: models.QuerySet) -> tuple[int, models.QuerySet]:
     return n, rows
 
 
+def _file_counter(run: SweepRun | None) -> Callable[[], None] | None:
+    if run is None:
+        return None
+    run_id = run.pk
+
+    def count() -> None:
+        SweepRun.objects.filter(pk=run_id).update(files_removed=F("files_removed") + 1)
+
+    return count
+
+
 def _apply_target(
     target: engine.Target,
     *,
@@ -262,10 +273,11 @@ def _apply_target(
         last = hi
         total += n
         if files:
-            removed = orphan_files_remove(ids=files)
-            if run is not None and removed:
+            # Counted file by file, in the transaction that deletes each file's row: a sweep
+            # killed half-way reports the files it did remove.
+            removed = orphan_files_remove(ids=files, on_removed=_file_counter(run))
+            if run is not None:
                 run.files_removed += removed
-                SweepRun.objects.filter(pk=run.pk).update(files_removed=run.files_removed)
         if progress is not None:
             progress.update(n)
         if after_chunk is not None:

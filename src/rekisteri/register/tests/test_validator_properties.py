@@ -165,12 +165,6 @@ def test_personnummer_is_normalised_and_luhn_is_checked(
         normalise_identity_code(wrong, "SE")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="finding: the 12-digit form (19811228-9874) is kept as given, so the same person "
-    "has two normalised codes and the import's and the rights requests' look-ups by code miss "
-    "one (register/validators.py, normalise_identity_code); reported to the lead",
-)
 @settings(max_examples=20, deadline=None)
 @given(personnummer())
 def test_personnummer_with_the_century_normalises_like_without(
@@ -178,6 +172,16 @@ def test_personnummer_with_the_century_normalises_like_without(
 ) -> None:
     canonical, born = generated
     assert normalise_identity_code(f"{born.year // 100}{canonical}", "SE") == canonical
+    assert normalise_identity_code(f"{born.year // 100}{canonical}".replace("-", ""), "SE") == (
+        canonical
+    )
+
+
+def test_personnummer_of_someone_over_100_keeps_the_century_in_the_plus() -> None:
+    assert normalise_identity_code("19181228-9872", "SE")[6] == "+"
+    assert normalise_identity_code("191812289872", "SE") == normalise_identity_code(
+        "181228+9872", "SE"
+    )
 
 
 # --- phone -----------------------------------------------------------------------------

@@ -496,3 +496,33 @@ def test_sweep_refuses_a_future_day_and_deletes_nothing(person, capsys):
     # Today itself is allowed, and the chat is not due yet.
     call_command("retention", "sweep", "--as-of", today.isoformat(), "--no-progress")
     assert ChatTranscript.objects.filter(pk=fresh.pk).exists()
+
+
+def test_sweep_killed_while_removing_files_audits_the_files_it_removed(
+    person, monkeypatch, files_dir
+):
+    calls = [call(person, months_ago(9)) for _ in range(3)]
+    paths = [file_path(c.audio) for c in calls]
+    from pathlib import Path
+
+    real_unlink = Path.unlink
+    unlinked: list[Path] = []
+
+    def unlink(self: Path, missing_ok: bool = False) -> None:
+        if self in paths and self.exists():
+            if len(unlinked) == 1:
+                raise Killed()  # the process dies before the second file
+            unlinked.append(self)
+        real_unlink(self, missing_ok=missing_ok)
+
+    monkeypatch.setattr(Path, "unlink", unlink)
+    with pytest.raises(Killed):
+        sweep(as_of=TODAY)
+    monkeypatch.undo()
+    sweep(as_of=TODAY)
+    assert not any(p.exists() for p in paths)
+    events = AuditEvent.objects.filter(action=AuditAction.RETENTION).order_by("seq")
+    interrupted, resumed = list(events)
+    assert interrupted.reason == "retention sweep interrupted"
+    assert interrupted.detail["files_removed"] == 1
+    assert resumed.detail["files_removed"] == 2
