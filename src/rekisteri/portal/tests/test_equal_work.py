@@ -96,3 +96,12 @@ def test_the_mail_leaves_after_the_response_not_before(catalogue, make_person):
     assert mail.outbox == []  # committed, but the client has not been answered yet
     response.close()  # what the WSGI server does once it has written the response
     assert [m.to for m in mail.outbox] == [["known@example.fi"]]
+    # An unknown address commits too, with nothing of its rolled-back work in it.
+    request = RequestFactory().post(URL, {"email": "nobody@example.fi"}, REMOTE_ADDR="192.0.2.9")
+    request.user = AnonymousUser()
+    response = request_form(request, kind="access")
+    response.close()
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    assert RightsRequest.objects.count() == 1
+    assert not RequestSubject.objects.filter(person_id=0).exists()
