@@ -195,6 +195,11 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY el
 #: proxies whose X-Forwarded-For is believed (rekisteri.common.client)
 TRUSTED_PROXIES = [p.strip() for p in env_str("REKISTERI_TRUSTED_PROXIES").split(",") if p.strip()]
 PROXY_COUNT = env_int("REKISTERI_PROXY_COUNT", 1)
+#: POSTs to the public forms that send mail, per client address and in total, per window of
+#: PUBLIC_POSTS_WINDOW seconds (rekisteri.portal.limits)
+PUBLIC_POSTS_PER_ADDRESS = env_int("REKISTERI_PUBLIC_POSTS_PER_ADDRESS", 10)
+PUBLIC_POSTS_TOTAL = env_int("REKISTERI_PUBLIC_POSTS_TOTAL", 300)
+PUBLIC_POSTS_WINDOW = env_int("REKISTERI_PUBLIC_POSTS_WINDOW", 3600)
 
 LANGUAGE_CODE = "fi"
 LANGUAGES = [("fi", "Suomi"), ("sv", "Svenska"), ("en", "English")]

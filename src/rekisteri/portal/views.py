@@ -19,7 +19,8 @@ from django.views.decorators.http import require_http_methods
 from rekisteri.access.gate import public
 from rekisteri.catalogue.selectors import catalogue_snapshot
 from rekisteri.common.client import client_ip
-from rekisteri.rights import forms, selectors, services
+from rekisteri.portal.limits import post_refused
+from rekisteri.rights import forms, notify, selectors, services
 from rekisteri.rights.models import Package, RequestKind
 from rekisteri.rights.packages import package_path
 
@@ -90,24 +91,33 @@ def _form_for(kind: str, data: Any = None) -> Any:
 def request_form(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in RequestKind.values:
         raise Http404("no such right")
+    if request.method == "POST":
+        refused = post_refused(request, _common())
+        if refused is not None:
+            return refused
     form = _form_for(kind, request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            services.request_submit_public(
-                kind=kind,
-                email=d["email"],
-                name=d.get("name", ""),
-                details=d.get("details", ""),
-                language=_lang(),
-                changes=form.changes() if hasattr(form, "changes") else None,
-                objection_purpose=d.get("purpose", ""),
-                ip=client_ip(request),
-            )
+            with notify.held_until_response() as held:
+                services.request_submit_public(
+                    kind=kind,
+                    email=d["email"],
+                    name=d.get("name", ""),
+                    details=d.get("details", ""),
+                    language=_lang(),
+                    changes=form.changes() if hasattr(form, "changes") else None,
+                    objection_purpose=d.get("purpose", ""),
+                    ip=client_ip(request),
+                )
         except services.RightsError as exc:
             form.add_error("email" if exc.field == "email" else None, str(exc))
         else:
-            return redirect("portal:sent")
+            response = redirect("portal:sent")
+            # The confirmation mail leaves once the answer is on its way, so that a
+            # registered address does not answer more slowly than an unknown one.
+            response._resource_closers.extend(held)
+            return response
     return render(
         request,
         "portal/request_form.html",

@@ -37,6 +37,7 @@ import functools
 import hashlib
 import json
 import logging
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
@@ -87,6 +88,18 @@ _RIGHTS_CATEGORY = category_of(Person, "restricted_since")
 #: Models this module handles itself rather than by the generic row rule.
 _OWN = (Person, RightsRequest, Package, Provenance)
 _HANDLED_BY_CASCADE = (RequestSubject, Restriction, ObjectionDecision)
+
+
+#: Keys per statement when rows are named by key: below every database's limit on bound
+#: values (SQLite's SQLITE_MAX_VARIABLE_NUMBER, 999 in old builds; PostgreSQL's 65,535), so
+#: that a person with hundreds of thousands of rows in one table is erased like any other.
+#: The batches run inside the one transaction: erasure stays all-or-nothing.
+KEYS_PER_STATEMENT = 900
+
+
+def _batches(keys: list[Any]) -> Iterator[list[Any]]:
+    for start in range(0, len(keys), KEYS_PER_STATEMENT):
+        yield keys[start : start + KEYS_PER_STATEMENT]
 
 
 class ErasureBlocked(RuntimeError):
@@ -242,12 +255,17 @@ def erasure_plan(*, scope: Scope, person: Person, today: date | None = None) -> 
             continue
         # Whole rows only where a retention end must be read from them; elsewhere the key.
         if person_hold is None and any(c in kept_rules for c in categories):
-            rows = list(model._default_manager.filter(pk__in=pks).order_by("pk"))
+            rows: list[tuple[Any, models.Model | None]] = [
+                (row.pk, row)
+                for batch in _batches(pks)
+                for row in model._default_manager.filter(pk__in=batch).order_by("pk")
+            ]
         else:
-            rows = [model(pk=pk) for pk in pks]
-        for row in rows:
-            key = record_key(row)
-            item = PlanItem(model=label, record=key, pk=row.pk, categories=categories)
+            # No rule reads these rows: their keys are enough (no model instance per row).
+            rows = [(pk, None) for pk in pks]
+        for pk, row in rows:
+            key = f"{label}:{pk}"  # record_key() without the instance
+            item = PlanItem(model=label, record=key, pk=pk, categories=categories)
             keep_reason: tuple[str, str, str | None] | None = None
             if person_hold is not None or key in held_records:
                 hold = person_hold or next(h for h in holds if h.get("record") == key)
@@ -494,7 +512,13 @@ def _minimise_person(person: Person, plan: ErasurePlan, actor: Actor, now: Any) 
         set_by=actor.name,
     )
     kept = plan.kept_records
-    Provenance.objects.filter(person=person).exclude(record__in=kept).delete()
+    gone = [
+        pk
+        for pk, record in Provenance.objects.filter(person=person).values_list("pk", "record")
+        if record not in kept
+    ]
+    for batch in _batches(gone):
+        Provenance.objects.filter(pk__in=batch).delete()
     # The person is restricted from now on, which is stronger than any objection decision.
     ObjectionDecision.objects.filter(person=person).delete()
 
@@ -573,17 +597,22 @@ def erasure_execute(
             if item.record != record_key(person):
                 by_model.setdefault(item.model, []).append(item.pk)
         for label, pks in by_model.items():
-            _, per_model = _model_by_label(label)._default_manager.filter(pk__in=pks).delete()
-            if per_model.get(label):
-                deleted[label] = per_model[label]
+            manager = _model_by_label(label)._default_manager
+            for batch in _batches(pks):
+                _, per_model = manager.filter(pk__in=batch).delete()
+                if per_model.get(label):
+                    deleted[label] = deleted.get(label, 0) + per_model[label]
         detached = 0
+        to_detach: dict[str, list[Any]] = {}
         for item in plan.keep:
-            if not item.detach:
-                continue
-            model = _model_by_label(item.model)
+            if item.detach:
+                to_detach.setdefault(item.model, []).append(item.pk)
+        for label, pks in to_detach.items():
+            model = _model_by_label(label)
             link = _person_link(model)
             assert link is not None
-            detached += model._default_manager.filter(pk=item.pk).update(**{link.name: None})
+            for batch in _batches(pks):
+                detached += model._default_manager.filter(pk__in=batch).update(**{link.name: None})
         if plan.person_kept:
             _minimise_person(person, plan, actor, now)
         else:

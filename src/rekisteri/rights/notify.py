@@ -6,6 +6,10 @@ data about the person (that is what the verified download is for).
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
@@ -16,6 +20,25 @@ from django.urls import reverse
 from django.utils import translation
 
 from rekisteri.rights.selectors import supervisory_authorities
+
+log = logging.getLogger(__name__)
+
+#: mails held until the response has been sent (see held_until_response); None: send at once
+_held: ContextVar[list[Callable[[], None]] | None] = ContextVar("rights_mail_held", default=None)
+
+
+@contextmanager
+def held_until_response() -> Iterator[list[Callable[[], None]]]:
+    """Mails committed inside are not sent there but collected in the list yielded, for the
+    caller to send once the client has its answer (a response's closers run after the server
+    has written it). The public request form uses it so that a registered address does not
+    answer more slowly than an unknown one (issue 14); the mail outbox replaces it."""
+    held: list[Callable[[], None]] = []
+    token = _held.set(held)
+    try:
+        yield held
+    finally:
+        _held.reset(token)
 
 
 def absolute(url_name: str, **kwargs: Any) -> str:
@@ -35,4 +58,23 @@ def send_later(*, to: str, lang: str, template: str, context: dict[str, Any]) ->
     def send() -> None:
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to], fail_silently=False)
 
-    transaction.on_commit(send)
+    def send_or_hold() -> None:
+        held = _held.get()
+        if held is None:
+            send()
+        else:
+            held.append(_logged(send))
+
+    transaction.on_commit(send_or_hold)
+
+
+def _logged(send: Callable[[], None]) -> Callable[[], None]:
+    # After the response nobody sees an exception (a response's closers swallow them): log
+    # it, naming its kind only (an SMTP error repeats the address).
+    def run() -> None:
+        try:
+            send()
+        except Exception as exc:  # noqa: BLE001
+            log.error("a rights mail could not be sent after the response: %s", type(exc).__name__)
+
+    return run

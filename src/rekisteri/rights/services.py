@@ -74,6 +74,8 @@ from rekisteri.rights.selectors import person_check, persons_in_scope, request_g
 VERIFY_LINK_LIFETIME = timedelta(hours=48)
 DOWNLOAD_LINK_LIFETIME = timedelta(days=14)
 PUBLIC_REQUESTS_PER_HOUR = 5
+#: the person id of the stand-in subject row of a public request that is rolled back
+_STAND_IN = 0
 #: the data categories of what a request holds (its requester's details), of a person's
 #: restriction marker and of their marketing objection, from the field map
 RIGHTS_CATEGORY = category_of(RightsRequest, "details")
@@ -207,40 +209,49 @@ def request_submit_public(
     except InvalidValue as exc:
         raise RightsError(str(exc), field="email") from exc
     language = language if language in ("fi", "sv", "en") else "fi"
+    # The same work for every address (issue 14): a registered one must not answer more
+    # slowly. An unknown address, or one past its hourly limit, goes through the same
+    # lookups, writes, audit event and rendering of the mail, inside a transaction that is
+    # then rolled back: nothing of it is kept and no mail leaves (on_commit callbacks of a
+    # rolled-back block are discarded). Its writes hold no address, and its one subject row
+    # stands in for the person (deferred foreign keys: never checked, never committed). The
+    # mail itself leaves after the response (notify.held_until_response).
     persons = persons_by_email(email)
-    if not persons:
-        return PublicSubmission(None)
     ehash = email_hash(email)
     now = timezone.now()
     recent = RightsRequest.objects.filter(
         email_hash=ehash, submitted_at__gte=now - timedelta(hours=1)
     ).count()
-    if recent >= PUBLIC_REQUESTS_PER_HOUR:
-        return PublicSubmission(None)
+    real = bool(persons) and recent < PUBLIC_REQUESTS_PER_HOUR
     verify_token, verify_hash = _token()
     status_token, status_hash = _token()
     purpose = _public_purpose()
     actor = Actor("public", ip=ip, purpose=purpose)
-    with transaction.atomic():
+    # The outer block commits in both cases (on PostgreSQL with a flush of the WAL in both);
+    # the inner one is rolled back when there is nothing to keep.
+    with transaction.atomic(), transaction.atomic():
         request = RightsRequest.objects.create(
             kind=kind,
             channel=Channel.PUBLIC_PAGE,
             status=RequestStatus.UNVERIFIED,
             submitted_at=now,
             language=language,
-            requester_name=name[:200],
-            requester_email=email,
-            details=details,
-            changes=changes or {},
+            requester_name=name[:200] if real else "",
+            requester_email=email if real else "",
+            details=details if real else "",
+            changes=(changes or {}) if real else {},
             objection_purpose=objection_purpose,
             verify_token_hash=verify_hash,
             verify_expires_at=now + VERIFY_LINK_LIFETIME,
             status_token_hash=status_hash,
-            email_hash=ehash,
+            email_hash=ehash if real else "",
             created_by="public",
         )
-        for p in persons:
-            RequestSubject.objects.create(request=request, person=p, matched_by="email")
+        RequestSubject.objects.bulk_create(
+            [RequestSubject(request=request, person=p, matched_by="email") for p in persons]
+            if real
+            else [RequestSubject(request=request, person_id=_STAND_IN, matched_by="email")]
+        )
         _audit(
             actor,
             request,
@@ -258,7 +269,9 @@ def request_submit_public(
                 "hours": int(VERIFY_LINK_LIFETIME.total_seconds() // 3600),
             },
         )
-    return PublicSubmission(request)
+        if not real:
+            transaction.set_rollback(True)
+    return PublicSubmission(request if real else None)
 
 
 def request_verify_link(*, token: str, ip: str | None = None) -> RightsRequest | None:
