@@ -9,6 +9,7 @@ names the request by its reference and deadline only, never the person.
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 
 from django.conf import settings
@@ -23,6 +24,8 @@ from rekisteri.mail.models import Message, MessageKind
 from rekisteri.mail.outbox import enqueue
 from rekisteri.register.models import record_key
 from rekisteri.rights.selectors import request_queue
+
+log = logging.getLogger(__name__)
 
 #: the DPO's language by the group company's country
 _LANGUAGES = {"FI": "fi", "SE": "sv"}
@@ -39,6 +42,11 @@ def remind_deadlines(*, today: date | None = None) -> int:
         r = row.request
         controller = r.controller
         if controller is None or not controller.dpo_email:
+            # Named by the company's code, never a person: the operator must add the address.
+            log.warning(
+                "deadline reminder not queued: group company %s has no DPO address",
+                controller.code if controller else "(none)",
+            )
             continue
         key = (
             f"rights-overdue:{r.pk}:{today.isoformat()}"
