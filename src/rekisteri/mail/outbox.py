@@ -108,6 +108,19 @@ def file_outbox() -> Path | None:
     return Path(settings.EMAIL_FILE_PATH)
 
 
+def where_mail_goes() -> str:
+    """One line for the operator: where outgoing mail ends up (no address in it)."""
+    folder = file_outbox()
+    if folder is not None:
+        return (
+            f"mail: no EMAIL_URL set; each message is written to {folder}/ as one .eml file "
+            "(open it with any mail reader)"
+        )
+    if settings.EMAIL_BACKEND.endswith("smtp.EmailBackend"):
+        return f"mail: sent through {settings.EMAIL_HOST}:{settings.EMAIL_PORT}"
+    return f"mail: {settings.EMAIL_BACKEND}"
+
+
 def files_of(addresses: Iterable[str]) -> list[Path]:
     folder = file_outbox()
     if folder is None or not folder.is_dir():

@@ -107,3 +107,9 @@ def test_sent_messages_and_old_files_go_after_the_keep_period(outbox_dir, fi_con
     assert set(Message.objects.values_list("pk", flat=True)) == {recent.pk, waiting.pk}
     assert len(list(outbox_dir.glob("*.eml"))) == 2
     assert mail_purge(now=now + timedelta(days=31))["failed"] == 1
+
+
+def test_the_operator_is_told_where_the_mail_is(outbox_dir):
+    from rekisteri.mail.outbox import where_mail_goes
+
+    assert str(outbox_dir) in where_mail_goes()
