@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "rekisteri.interactions",
     "rekisteri.retention",
     "rekisteri.consent",
+    "rekisteri.mail",
     "rekisteri.marketing",
     "rekisteri.rights",
     "rekisteri.notice",
@@ -235,8 +236,20 @@ if EMAIL_URL:
     EMAIL_USE_SSL = _email.scheme == "smtps"
     EMAIL_USE_TLS = _email.scheme == "smtp+tls"
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    # No mail server: each message becomes one .eml file under REKISTERI_HOME/mail/ (never
+    # stdout, which would print requesters' addresses); erasure removes a person's files.
+    EMAIL_BACKEND = "rekisteri.mail.backends.FileOutbox"
+EMAIL_FILE_PATH = HOME / "mail"
+EMAIL_TIMEOUT = 30  # seconds: a hung mail server must not hold a sender's lease forever
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "rekisteri@localhost")
+# The mail outbox (docs/mail.md): attempts before a message is dead-lettered, the first
+# retry's delay (doubling), and how long sent and failed messages are kept.
+MAIL_MAX_ATTEMPTS = env_int("REKISTERI_MAIL_MAX_ATTEMPTS", 8)
+MAIL_RETRY_SECONDS = env_int("REKISTERI_MAIL_RETRY_SECONDS", 60)
+MAIL_KEEP_DAYS = env_int("REKISTERI_MAIL_KEEP_DAYS", 7)
+MAIL_DEAD_KEEP_DAYS = env_int("REKISTERI_MAIL_DEAD_KEEP_DAYS", 30)
+if min(MAIL_MAX_ATTEMPTS, MAIL_RETRY_SECONDS, MAIL_KEEP_DAYS, MAIL_DEAD_KEEP_DAYS) < 1:
+    raise ConfigError("REKISTERI_MAIL_* settings must be at least 1")
 
 # Personal data never goes to logs: errors name fields and rows, never values.
 LOGGING = {

@@ -25,6 +25,7 @@ urlpatterns = [
     path("staff/consent/", include("rekisteri.consent.urls")),
     path("staff/marketing/", include("rekisteri.marketing.urls")),
     path("staff/rights/", include("rekisteri.rights.urls")),
+    path("staff/mail/", include("rekisteri.mail.urls")),
     # The notice app holds both the public /privacy/ pages and its staff pages (one namespace).
     path("", include("rekisteri.notice.urls")),
     path("staff/disclosures/", include("rekisteri.disclosures.urls")),

@@ -41,6 +41,7 @@ class Cap:
     SHARE_WITHIN_GROUP = "share_within_group"
     SCREEN_CUSTOMERS = "screen_customers"
     MANAGE_STAFF = "manage_staff"
+    MANAGE_MAIL_OUTBOX = "manage_mail_outbox"
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,7 @@ CAPABILITIES: dict[str, Capability] = {
         Capability(Cap.SHARE_WITHIN_GROUP, _("share persons with other group companies")),
         Capability(Cap.SCREEN_CUSTOMERS, _("screen customers (know your customer)")),
         Capability(Cap.MANAGE_STAFF, _("manage staff users and their roles"), personal=False),
+        Capability(Cap.MANAGE_MAIL_OUTBOX, _("resend or discard messages that could not be sent")),
     )
 }
 

@@ -16,7 +16,6 @@ import secrets
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -33,6 +32,8 @@ from rekisteri.consent.services import (
     suppression_remove,
     tracking_objection_record,
 )
+from rekisteri.mail.models import MessageKind
+from rekisteri.mail.outbox import enqueue
 from rekisteri.marketing.models import (
     Campaign,
     CampaignPurpose,
@@ -174,25 +175,26 @@ def subscription_request(
         )
         email = _primary_email(person)
         if send_confirmation and email:
-            token = sub.token
-            transaction.on_commit(
-                lambda: _send_confirmation(mailing_list, person.language, email, token)
-            )
+            _send_confirmation(mailing_list, person, email, sub.token)
     return sub
 
 
-def _send_confirmation(mailing_list: MailingList, lang: str, email: str, token: str) -> None:
-    with translation.override(lang or "fi"):
+def _send_confirmation(mailing_list: MailingList, person: Person, email: str, token: str) -> None:
+    """Queue the confirmation in the outbox, in the subscription's transaction."""
+    with translation.override(person.language or "fi"):
         link = public_url(f"/m/confirm/{token}")
-        send_mail(
-            _("Please confirm your subscription: %(name)s") % {"name": mailing_list.name},
-            _(
+        enqueue(
+            controller_id=mailing_list.controller_id,
+            to=email,
+            subject=_("Please confirm your subscription: %(name)s") % {"name": mailing_list.name},
+            body=_(
                 "Confirm that you want to receive %(name)s by opening this link:\n\n%(link)s\n\n"
                 "If you did not ask for this, ignore this message."
             )
             % {"name": mailing_list.name, "link": link},
-            None,
-            [email],
+            kind=MessageKind.SUBSCRIPTION,
+            person_id=person.pk,
+            reference=record_key(mailing_list),
         )
 
 

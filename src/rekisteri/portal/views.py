@@ -20,7 +20,7 @@ from rekisteri.access.gate import public
 from rekisteri.catalogue.selectors import catalogue_snapshot
 from rekisteri.common.client import client_ip
 from rekisteri.portal.limits import post_refused
-from rekisteri.rights import forms, notify, selectors, services
+from rekisteri.rights import forms, selectors, services
 from rekisteri.rights.models import Package, RequestKind
 from rekisteri.rights.packages import package_path
 
@@ -99,25 +99,22 @@ def request_form(request: HttpRequest, kind: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            with notify.held_until_response() as held:
-                services.request_submit_public(
-                    kind=kind,
-                    email=d["email"],
-                    name=d.get("name", ""),
-                    details=d.get("details", ""),
-                    language=_lang(),
-                    changes=form.changes() if hasattr(form, "changes") else None,
-                    objection_purpose=d.get("purpose", ""),
-                    ip=client_ip(request),
-                )
+            services.request_submit_public(
+                kind=kind,
+                email=d["email"],
+                name=d.get("name", ""),
+                details=d.get("details", ""),
+                language=_lang(),
+                changes=form.changes() if hasattr(form, "changes") else None,
+                objection_purpose=d.get("purpose", ""),
+                ip=client_ip(request),
+            )
         except services.RightsError as exc:
             form.add_error("email" if exc.field == "email" else None, str(exc))
         else:
-            response = redirect("portal:sent")
-            # The confirmation mail leaves once the answer is on its way, so that a
-            # registered address does not answer more slowly than an unknown one.
-            response._resource_closers.extend(held)
-            return response
+            # The confirmation mail is queued in the outbox with the request and leaves
+            # with the worker, so a registered address does not answer more slowly.
+            return redirect("portal:sent")
     return render(
         request,
         "portal/request_form.html",

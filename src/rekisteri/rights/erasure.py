@@ -68,6 +68,7 @@ from rekisteri.common.personal import mapped_fields, personal_models
 from rekisteri.consent.services import suppression_add
 from rekisteri.disclosures.selectors import recipients_to_notify
 from rekisteri.interactions.files import orphan_files_remove
+from rekisteri.mail.outbox import mail_forget
 from rekisteri.register.models import ContactKind, ContactPoint, Person, Provenance, record_key
 from rekisteri.retention.evaluation import Evaluation, Memo, category_evaluations
 from rekisteri.retention.selectors import legal_holds_for
@@ -562,6 +563,13 @@ def erasure_execute(
             )
         plan = fresh
         now = timezone.now()
+        # Mail to or about the person: the outbox's rows now, its files after commit.
+        mail_forget(
+            person=person,
+            addresses=RightsRequest.objects.filter(subjects__person_id=pid).values_list(
+                "requester_email", flat=True
+            ),
+        )
         # The fresh plan was made in this transaction, under the person's row lock: where it
         # counted none (contact points, packages, requests), there is nothing to look up again.
         contacts = (

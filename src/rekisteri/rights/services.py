@@ -215,7 +215,7 @@ def request_submit_public(
     # then rolled back: nothing of it is kept and no mail leaves (on_commit callbacks of a
     # rolled-back block are discarded). Its writes hold no address, and its one subject row
     # stands in for the person (deferred foreign keys: never checked, never committed). The
-    # mail itself leaves after the response (notify.held_until_response).
+    # mail is queued in the outbox and leaves with the worker, never while the client waits.
     persons = persons_by_email(email)
     ehash = email_hash(email)
     now = timezone.now()

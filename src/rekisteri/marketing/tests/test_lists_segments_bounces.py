@@ -4,7 +4,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
@@ -29,6 +28,7 @@ from rekisteri.marketing.services import (
     segment_save,
     subscription_request,
 )
+from rekisteri.testing.mail import delivered
 
 DSN = b"""From: MAILER-DAEMON@mx.example
 To: rekisteri@localhost
@@ -81,7 +81,7 @@ def test_double_opt_in_subscribes_only_after_the_link_and_keeps_the_proof(
         )
     assert sub.status == "pending"
     assert marketing_permission(person=person).reason_code == Reason.NO_PERMISSION
-    link = next(line for line in mail.outbox[0].body.splitlines() if "/m/confirm/" in line)
+    link = next(line for line in delivered()[0].body.splitlines() if "/m/confirm/" in line)
 
     page = Client().get(link.removeprefix("https://rekisteri.example"))
     assert page.status_code == 200 and b"Haluan kutsut webinaareihin." in page.content

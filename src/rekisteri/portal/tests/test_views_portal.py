@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.core import mail
 from django.urls import reverse
 
 from rekisteri.rights.models import RightsRequest
+from rekisteri.testing.mail import delivered
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +44,7 @@ def test_known_and_unknown_addresses_get_the_same_page(
     assert known.redirect_chain == unknown.redirect_chain
     strip = lambda r: re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", r.content.decode())  # noqa: E731
     assert strip(known) == strip(unknown)
-    assert [m.to for m in mail.outbox] == [["known@example.fi"]]
+    assert [m.to for m in delivered()] == [["known@example.fi"]]
 
 
 def test_the_whole_public_path_without_javascript(
@@ -58,7 +58,7 @@ def test_the_whole_public_path_without_javascript(
         client.post(
             reverse("portal:request", kwargs={"kind": "access"}), {"email": "aino@example.fi"}
         )
-    body = mail.outbox[0].body
+    body = delivered()[0].body
     verify_url, status_url = _link(body, "verify"), _link(body, "status")
     assert "Confirm" in client.get(verify_url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert RightsRequest.objects.get().status == "unverified", "opening the link is not enough"

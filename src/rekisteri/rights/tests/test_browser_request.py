@@ -7,10 +7,10 @@ import zipfile
 from typing import Any
 
 import pytest
-from django.core import mail
 
 from rekisteri.testing.browser import login
 from rekisteri.testing.fixtures import otp_device, otp_token
+from rekisteri.testing.mail import delivered
 
 pytestmark = pytest.mark.browser
 
@@ -45,7 +45,7 @@ def test_access_request_from_public_page_to_download(
     assert page.get_by_role("heading", name="Check your email").is_visible()
 
     # They confirm with the emailed link; opening it alone confirms nothing.
-    body = mail.outbox[-1].body
+    body = delivered()[-1].body
     page.goto(_path(body, "verify"))
     page.get_by_role("button", name="Confirm the request").click()
     assert page.locator("#confirmed").is_visible()
@@ -62,7 +62,7 @@ def test_access_request_from_public_page_to_download(
     page.get_by_role("button", name="Confirm person records").click()
     page.get_by_role("button", name="Fulfil and close").click()
     assert "completed" in page.locator("#status").inner_text()
-    assert "download" in mail.outbox[-1].body.lower()
+    assert "download" in delivered()[-1].body.lower()
 
     # The person follows the status link and downloads the package.
     page.context.clear_cookies()

@@ -9,12 +9,12 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core import mail
 
 from rekisteri.rights import services
 from rekisteri.rights.deadlines import add_months, due_date_for
 from rekisteri.rights.models import Package, RequestStatus, RightsRequest
 from rekisteri.rights.selectors import objected_purposes, request_queue
+from rekisteri.testing.mail import delivered
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,7 @@ def _link(body: str, name: str) -> str:
 def _submit(kind, email, capture, **kw):
     with capture(execute=True):
         services.request_submit_public(kind=kind, email=email, language="fi", **kw)
-    return mail.outbox[-1]
+    return delivered()[-1]
 
 
 def test_due_date_is_one_calendar_month_later():
@@ -46,7 +46,7 @@ def test_unknown_address_gets_the_same_answer_and_no_email(
     with django_capture_on_commit_callbacks(execute=True):
         result = services.request_submit_public(kind="access", email="nobody@example.fi")
     assert result.request is None
-    assert mail.outbox == []
+    assert delivered() == []
     assert not RightsRequest.objects.exists()
 
 
@@ -118,7 +118,7 @@ def test_request_matching_two_group_companies_needs_a_dpo_of_both_to_choose(
     with django_capture_on_commit_callbacks(execute=True):
         result = services.request_fulfil(scope=group_dpo, actor=actor, request=r)
     assert set(result.package.persons.values_list("pk", flat=True)) == {fi.pk, se.pk}
-    done = mail.outbox[-1]
+    done = delivered()[-1]
     token = _link(done.body, "download")
     assert services.package_for_download(token=token) is not None
     with zipfile.ZipFile(tmp_path / result.package.path) as zf:
@@ -197,7 +197,7 @@ def test_extension_only_within_the_first_month_and_with_a_reason(
         )
     r.refresh_from_db()
     assert r.extended_due_date == date(2026, 4, 28)
-    assert "many records" in mail.outbox[-1].body
+    assert "many records" in delivered()[-1].body
     with pytest.raises(services.RightsError, match="already"):
         services.request_extend(
             scope=dpo, actor=actor, request=r, months=1, reason="more", today=date(2026, 2, 11)
@@ -235,7 +235,7 @@ def test_refusal_states_the_reason_and_the_right_to_complain(
         )
     r.refresh_from_db()
     assert r.status == RequestStatus.REFUSED and r.closed_at
-    body = mail.outbox[-1].body
+    body = delivered()[-1].body
     assert "Fourth identical request" in body
     assert "tietosuoja.fi" in body and "imy.se" in body
 
@@ -285,7 +285,7 @@ def test_restriction_is_enforced_and_lifting_tells_the_person(
         assert services.restriction_lift(scope=dpo, actor=actor, person=person)
     person.refresh_from_db()
     assert person.restricted_since is None
-    assert mail.outbox[-1].to == ["r@example.fi"]
+    assert delivered()[-1].to == ["r@example.fi"]
 
 
 def test_objection_to_marketing_is_immediate_and_legitimate_interest_is_decided(

@@ -41,6 +41,7 @@ class Command(BaseCommand):
         from rekisteri.catalogue.selectors import catalogue_snapshot
         from rekisteri.catalogue.services import catalogue_load
         from rekisteri.imports.demo_data import demo_data_load, demo_users_ensure
+        from rekisteri.mail.outbox import where_mail_goes
 
         out = self.stdout
         out.write("migrating the database …")
@@ -77,6 +78,8 @@ class Command(BaseCommand):
             out.write(
                 f"  {user.username:22} {user.password:34} {'+'.join(user.roles)} @ {user.controller}{note}"
             )
+        out.write("")
+        out.write(where_mail_goes())
         if failed:
             raise CommandError(f"demo hooks failed: {', '.join(failed)}")
         if options["no_serve"]:
