@@ -28,8 +28,10 @@ URL = "/rights/request/access/"
 
 
 def _shape(sql: str) -> str:
-    """The statement without its values: quoted strings and numbers (savepoint names too)."""
+    """The statement without its values: quoted strings, numbers (savepoint names too) and
+    NULLs (a stand-in's missing company is a NULL where a real one binds a value)."""
     sql = re.sub(r"'(?:[^']|'')*'", "?", sql)
+    sql = re.sub(r"\bNULL\b", "?", sql)
     return re.sub(r"\d+(\.\d+)?", "?", sql)
 
 
