@@ -34,6 +34,7 @@ MAIN = (
     ("notice:versions", _("Privacy notice")),
     ("stats:report", _("Statistics")),
     ("audit:index", _("Audit trail")),
+    ("audit:verify", _("Audit chain check")),
     ("breaches:report", _("Report a breach")),
 )
 
@@ -137,9 +138,7 @@ def grouped(scope: Scope, entries: Any = MAIN, *, current: str = "") -> list[Nav
             continue
         marked = marked or link.current
         by_key[_group_of(name).key].append(link)
-    return [
-        NavGroup(g.key, str(g.label), g.icon, by_key[g.key]) for g in GROUPS if by_key[g.key]
-    ]
+    return [NavGroup(g.key, str(g.label), g.icon, by_key[g.key]) for g in GROUPS if by_key[g.key]]
 
 
 def staff_navigation(request: HttpRequest) -> dict[str, Any]:

@@ -8,6 +8,9 @@ from django.views.decorators.http import require_POST
 
 from rekisteri.access.gate import public, staff
 from rekisteri.access.selectors import scope_for
+from rekisteri.audit.services import actor_of
+from rekisteri.common.client import client_ip
+from rekisteri.staff.dashboard import dashboard
 
 
 @public
@@ -26,5 +29,11 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @staff
 def home(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
-    context = {"scope": scope, "purposes": sorted(scope.purposes)}
+    board = dashboard(scope=scope, actor=actor_of(request.user, ip=client_ip(request)))
+    context = {
+        "scope": scope,
+        "purposes": sorted(scope.purposes),
+        "blocks": board.blocks,
+        "board": board.data,
+    }
     return render(request, "staff/home.html", context)
