@@ -182,3 +182,16 @@ def test_dates_and_times_in_each_languages_format(language: str, expected: str) 
     with translation.override(language):
         assert formats.date_format(moment, "DATETIME_FORMAT") == expected
         assert formats.date_format(moment, "SHORT_DATETIME_FORMAT") == expected
+
+
+def test_a_refusal_without_a_reason_of_its_own_is_styled_and_translated(staff: Any) -> None:
+    from django.core.exceptions import PermissionDenied
+    from django.test import RequestFactory
+    from django.views.defaults import permission_denied
+
+    request = RequestFactory().get("/staff/x/")
+    request.user = staff["sales"]
+    with translation.override("sv"):
+        response = permission_denied(request, PermissionDenied())
+    assert response.status_code == 403
+    assert "Du får inte öppna den här sidan" in response.content.decode()
