@@ -90,3 +90,20 @@ def test_lists_speak_finnish(staff: Any, make_person: Any) -> None:
     make_person(last_name="Virtanen")
     html = client_for(staff["sales"], "fi").get(reverse("register:person_list")).content.decode()
     assert "Sähköposti" in html and "Organisaatio" in html and "1 löytyi" in html
+
+
+def test_person_list_queries_do_not_grow_with_the_rows(staff: Any, make_person: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    sales = client_for(staff["sales"])
+    for n in range(3):
+        make_person(last_name=f"Pieni{n}")
+    sales.get(reverse("register:person_list"))  # warm the session and the catalogue
+    with CaptureQueriesContext(connection) as few:
+        sales.get(reverse("register:person_list"))
+    for n in range(12):
+        make_person(last_name=f"Iso{n}")
+    with CaptureQueriesContext(connection) as many:
+        sales.get(reverse("register:person_list"))
+    assert len(many.captured_queries) == len(few.captured_queries)
