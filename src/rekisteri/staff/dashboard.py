@@ -58,9 +58,9 @@ def dashboard(*, scope: Scope, actor: Actor) -> Dashboard:
         d.blocks.append("review")
         d.data["review"] = {"count": len(items), "more": len(items) >= REVIEW_COUNTED}
     if scope.can(Cap.VERIFY_AUDIT_TRAIL) or scope.can(Cap.READ_AUDIT_TRAIL):
-        events, _head = audit_chain_head()
+        seq, _head = audit_chain_head()
         d.blocks.append("audit")
-        d.data["audit"] = {"events": events, "verify": scope.can(Cap.VERIFY_AUDIT_TRAIL)}
+        d.data["audit"] = {"chain_length": seq, "verify": scope.can(Cap.VERIFY_AUDIT_TRAIL)}
     if scope.can(Cap.RECORD_INTERACTIONS):
         d.blocks.append("interactions")
         d.data["interactions"] = {

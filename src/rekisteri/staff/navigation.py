@@ -49,16 +49,21 @@ class Group:
     apps: tuple[str, ...]
 
 
-#: The sidebar's work areas, in order. An app not named here falls in the last one.
+#: The sidebar's work areas, in order. An app not named here falls in the last one. The
+#: keys and app labels are the code's names of work areas and apps, not catalogue codes.
 GROUPS = (
     Group("register", _("Register"), "outline/address-book", ("register", "imports")),
     Group("interactions", _("Interactions"), "outline/messages", ("interactions",)),
+    # catalogue-free: the marketing app and its work area
     Group("marketing", _("Marketing"), "outline/speakerphone", ("marketing", "consent")),
+    # catalogue-free: the rights app and its work area
     Group("rights", _("Data subject rights"), "outline/user-shield", ("rights",)),
     Group(
+        # catalogue-free: the work area's key
         "compliance",
         _("Compliance"),
         "outline/scale",
+        # catalogue-free: app labels (kyc: the screening app, when it is installed)
         ("disclosures", "breaches", "retention", "notice", "stats", "kyc"),
     ),
     Group("administration", _("Administration"), "outline/settings", ()),
