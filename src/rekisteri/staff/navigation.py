@@ -23,7 +23,6 @@ MAIN = (
     ("register:person_list", _("Persons")),
     ("register:organization_list", _("Organisations")),
     ("marketing:home", _("Marketing")),
-    ("marketing:campaign_list", _("Campaigns")),
     ("consent:settings", _("Marketing rules")),
     ("rights:queue", _("Data subject requests")),
     ("disclosures:list", _("Disclosures")),
