@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from rekisteri.access.capabilities import Cap
 from rekisteri.access.gate import public, staff
 from rekisteri.access.selectors import scope_for
 from rekisteri.audit.services import actor_of
@@ -34,6 +35,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "scope": scope,
         "purposes": sorted(scope.purposes),
         "blocks": board.blocks,
+        # the search and the add buttons only for those who keep the register
+        "can_register": scope.can(Cap.KEEP_REGISTER),
         "board": board.data,
     }
     return render(request, "staff/home.html", context)

@@ -113,6 +113,8 @@ def test_marketing_sees_campaigns_and_their_results(staff: Any, fi_controller: A
 
 def test_the_administrator_sees_no_block_of_personal_data(staff: Any) -> None:
     html = home(staff["admin"])
+    # no person search and no "Add a person" for a role that keeps no register
+    assert "Search persons" not in html and "Add a person" not in html
     for block in ("requests", "breaches", "interactions", "follow-ups", "campaigns"):
         assert f'id="block-{block}"' not in html
 
