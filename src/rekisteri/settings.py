@@ -45,6 +45,13 @@ INSTALLED_APPS = [
     "axes",
     # Serves the Swagger UI at /api/v1/docs from its own static files (no CDN; CSP allows).
     "ninja",
+    # The staff UI's parts from PyPI: Bootstrap's built CSS (django-bootstrap-static), Tabler
+    # Icons, htmx, tables and filters (docs/ui.md).
+    "bootstrap",
+    "tablericons",
+    "django_htmx",
+    "django_tables2",
+    "django_filters",
     "rekisteri.common",
     "rekisteri.catalogue",
     "rekisteri.audit",
@@ -82,6 +89,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "rekisteri.common.middleware.IdleTimeoutMiddleware",
     # after the idle timeout: a timed-out session is logged out, not asked for a code
@@ -205,6 +213,9 @@ PUBLIC_POSTS_WINDOW = env_int("REKISTERI_PUBLIC_POSTS_WINDOW", 3600)
 LANGUAGE_CODE = "fi"
 LANGUAGES = [("fi", "Suomi"), ("sv", "Svenska"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates, times and numbers in each language's own format (fi 29.11.2026 klo 21.02,
+# sv 2026-11-29 21:02, en 29 Nov 2026, 21:02): rekisteri/formats/<lang>/formats.py.
+FORMAT_MODULE_PATH = ["rekisteri.formats"]
 TIME_ZONE = "Europe/Helsinki"
 USE_I18N = True
 USE_TZ = True

@@ -32,11 +32,12 @@ from rekisteri.access.selectors import (
     field_categories,
     person_categories,
     person_writable,
+    persons_visible,
 )
 from rekisteri.audit.models import AuditAction
 from rekisteri.audit.services import Actor, audit_record
 from rekisteri.common.personal import mapped_fields
-from rekisteri.interactions.models import KINDS
+from rekisteri.interactions.models import KINDS, RequestStatus, ServiceRequest, WebVisit
 from rekisteri.register.models import Organization, Person, record_key
 from rekisteri.register.selectors import organization_get, person_get, purpose_for
 
@@ -262,3 +263,78 @@ def recordable_kinds(scope: Scope, person: Person) -> list[str]:
 
 def personal_field_names(kind: str) -> list[str]:
     return [m.name for m in mapped_fields(KINDS[kind])]
+
+
+@dataclass
+class RecentItem:
+    item: Item
+    person_name: str
+
+
+def _recent(
+    *,
+    scope: Scope,
+    actor: Actor,
+    kinds: list[str],
+    filter_: dict[str, Any],
+    limit: int,
+    record: str,
+) -> list[RecentItem]:
+    items: list[Item] = []
+    for kind in kinds:
+        model = KINDS[kind]
+        qs = persons_visible(
+            model._default_manager.filter(
+                controller_id__in=scope.controller_ids,
+                person__restricted_since__isnull=True,
+                **filter_,
+            ),
+            scope,
+            "person",
+            categories=[kind_category(kind)],
+        ).order_by("-occurred_at", "-id")
+        if kind == "event_registration":
+            qs = qs.select_related("event")
+        items.extend(_item(kind, obj, scope.categories) for obj in qs[:limit])
+    items.sort(key=lambda i: (i.occurred_at or _EPOCH, i.id), reverse=True)
+    items = items[:limit]
+    names = {p.pk: str(p) for p in Person.objects.filter(pk__in={i.person_id for i in items})}
+    shown = sorted({i.category for i in items})
+    if items:
+        audit_record(
+            actor=actor,
+            action=AuditAction.LIST,
+            person_ids=sorted(names),
+            record=record,
+            categories=shown,
+            purpose=purpose_for(scope, shown, capability=Cap.RECORD_INTERACTIONS),
+            detail=scope.audit_detail(items=len(items)),
+        )
+    return [RecentItem(i, names.get(i.person_id or 0, "")) for i in items]
+
+
+def recent_interactions(*, scope: Scope, actor: Actor, limit: int = 8) -> list[RecentItem]:
+    """The latest interactions of the user's own group companies with persons the user may
+    see, of the kinds the user's purposes cover (the dashboard's "recent" list; audited)."""
+    return _recent(
+        scope=scope,
+        actor=actor,
+        # web visits are traffic, not dealings with the person
+        kinds=[k for k in _visible_kinds(scope.categories, None) if KINDS[k] is not WebVisit],
+        filter_={},
+        limit=limit,
+        record="interactions.recent",
+    )
+
+
+def open_service_requests(*, scope: Scope, actor: Actor, limit: int = 8) -> list[RecentItem]:
+    """Service requests still open or in progress: what needs following up (audited)."""
+    kinds = [k for k in _visible_kinds(scope.categories, None) if KINDS[k] is ServiceRequest]
+    return _recent(
+        scope=scope,
+        actor=actor,
+        kinds=kinds,
+        filter_={"status__in": [RequestStatus.OPEN, RequestStatus.IN_PROGRESS]},
+        limit=limit,
+        record="interactions.follow_ups",
+    )

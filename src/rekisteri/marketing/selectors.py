@@ -7,13 +7,21 @@ company's does not exist for the user (404), exactly as one that was never made.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from rekisteri.access.selectors import Scope
-from rekisteri.marketing.models import Campaign, MailingList, Segment, SegmentMember
+from rekisteri.marketing.models import (
+    Campaign,
+    MailingList,
+    RecipientStatus,
+    Segment,
+    SegmentMember,
+    TrackingKind,
+)
 from rekisteri.register.models import Controller
 
 
@@ -79,3 +87,26 @@ def segments_for_person(*, person_id: int) -> list[dict[str, Any]]:
         }
         for m in rows.order_by("segment__name")
     ]
+
+
+@dataclass(frozen=True)
+class CampaignResult:
+    campaign: Campaign
+    sent: int
+    opened: int
+    clicked: int
+
+
+def campaign_results(*, scope: Scope, limit: int = 5) -> list[CampaignResult]:
+    """The latest campaigns of the user's group companies with their results: messages sent
+    and how many recipients opened one or clicked a link (counts only, no person)."""
+    campaigns = campaign_list(scope=scope).order_by("-created_at", "-id")[:limit]
+    out = []
+    for c in campaigns:
+        counts = c.recipients.aggregate(
+            sent=Count("pk", filter=Q(status=RecipientStatus.SENT), distinct=True),
+            opened=Count("pk", filter=Q(events__kind=TrackingKind.OPEN), distinct=True),
+            clicked=Count("pk", filter=Q(events__kind=TrackingKind.CLICK), distinct=True),
+        )
+        out.append(CampaignResult(c, counts["sent"], counts["opened"], counts["clicked"]))
+    return out

@@ -22,6 +22,7 @@ from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from rekisteri.access.capabilities import Cap
 from rekisteri.access.policy import ProcessingRefused, shared_refusal
 from rekisteri.access.purpose import SEPARATOR, access_purpose, purposes_of
 from rekisteri.access.selectors import (
@@ -40,6 +41,7 @@ from rekisteri.common.personal import mapped_fields
 from rekisteri.common.prepared import prepared_rows
 from rekisteri.register.models import (
     Affiliation,
+    ContactKind,
     ContactPoint,
     IdentityCode,
     Organization,
@@ -334,3 +336,62 @@ def organization_affiliations(*, scope: Scope, organization: Organization) -> Qu
         .select_related("person")
         .order_by("person__search_name", "id")
     )
+
+
+@dataclass(frozen=True)
+class ListColumns:
+    """What the person list may show beside the names: the columns the user's categories
+    allow, and for the persons on the page their email and current organisation."""
+
+    email: bool
+    organization: bool
+    values: dict[int, dict[str, str]] = field(default_factory=dict)
+
+
+def person_list_columns(
+    *, scope: Scope, actor: Actor | None = None, person_ids: Iterable[int] = ()
+) -> ListColumns:
+    """The email and organisation columns of the person list, for the persons on one page.
+
+    A column is there when the user's purposes cover its category at all; a value is shown
+    only for a person of whom the user may read that category (a person shared by another
+    group company under a purpose that does not cover it shows an empty cell)."""
+    contact = category_of(ContactPoint, "value")
+    link = category_of(Affiliation, "title")
+    cols = ListColumns(email=scope.can_read(contact), organization=scope.can_read(link))
+    ids = list(person_ids)
+    if not ids:
+        return cols
+    values: dict[int, dict[str, str]] = {pid: {} for pid in ids}
+    if cols.email:
+        emails = persons_visible(
+            ContactPoint.objects.filter(person_id__in=ids, kind=ContactKind.EMAIL),
+            scope,
+            categories=[contact],
+        ).order_by("person_id", "-primary", "id")
+        for person_id, value in emails.values_list("person_id", "value"):
+            values[person_id].setdefault("email", value)
+    if cols.organization:
+        links = persons_visible(
+            Affiliation.objects.filter(person_id__in=ids, end__isnull=True),
+            scope,
+            categories=[link],
+        ).order_by("person_id", "-is_contact_person", "id")
+        for person_id, name in links.values_list("person_id", "organization__name"):
+            values[person_id].setdefault("organization", name)
+    shown = {pid: v for pid, v in values.items() if v}
+    if actor is not None and shown:
+        categories = sorted(
+            ({contact} if any("email" in v for v in shown.values()) else set())
+            | ({link} if any("organization" in v for v in shown.values()) else set())
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.LIST,
+            person_ids=sorted(shown),
+            record="register.person_list",
+            categories=categories,
+            purpose=purpose_for(scope, categories, capability=Cap.KEEP_REGISTER),
+            detail=scope.audit_detail(items=len(shown)),
+        )
+    return ListColumns(cols.email, cols.organization, values)

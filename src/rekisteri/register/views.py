@@ -21,6 +21,7 @@ from rekisteri.audit.services import Actor, actor_of
 from rekisteri.catalogue.models import SourceKind
 from rekisteri.common.client import client_ip
 from rekisteri.register import selectors, services
+from rekisteri.register.filters import OrganizationFilter, PersonFilter
 from rekisteri.register.forms import (
     EndForm,
     OrganizationForm,
@@ -32,8 +33,9 @@ from rekisteri.register.forms import (
     translate_message,
 )
 from rekisteri.register.inputs import InputError
+from rekisteri.register.tables import OrganizationTable, PersonTable
 from rekisteri.staff import navigation
-from rekisteri.staff.pagination import paginate
+from rekisteri.staff.pagination import capped_count, configure, paginate
 from rekisteri.staff.templatetags.ui import SOURCE_KINDS
 
 
@@ -69,8 +71,17 @@ def _apply(
 def person_list(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request)
     q = request.GET.get("q", "").strip()
-    page = paginate(selectors.person_list(scope=scope, q=q), request)
-    return render(request, "register/person_list.html", {"page": page, "q": q})
+    found = PersonFilter(request.GET, selectors.person_list(scope=scope, q=q), scope=scope)
+    table = PersonTable(found.qs, columns=selectors.person_list_columns(scope=scope))
+    if q:
+        table.empty_text = _("No persons match the search.")
+    configure(request, table)
+    ids = [row.record.pk for row in table.page.object_list]
+    table.columns_data = selectors.person_list_columns(
+        scope=scope, actor=_actor(request), person_ids=ids
+    )
+    context = {"table": table, "filter": found, "q": q, "count": capped_count(found.qs)}
+    return render(request, "register/person_list.html", context)
 
 
 @requires(Cap.KEEP_REGISTER)
@@ -213,8 +224,13 @@ def _initial(detail: selectors.PersonDetail) -> dict[str, Any]:
 def organization_list_view(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request)
     q = request.GET.get("q", "").strip()
-    page = paginate(selectors.organization_list(scope=scope, q=q), request)
-    return render(request, "register/organization_list.html", {"page": page, "q": q})
+    found = OrganizationFilter(
+        request.GET, selectors.organization_list(scope=scope, q=q), scope=scope
+    )
+    table = OrganizationTable(found.qs)
+    configure(request, table)
+    context = {"table": table, "filter": found, "q": q, "count": capped_count(found.qs)}
+    return render(request, "register/organization_list.html", context)
 
 
 @requires(Cap.KEEP_REGISTER)

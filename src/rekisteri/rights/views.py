@@ -42,8 +42,12 @@ def queue(request: HttpRequest) -> HttpResponse:
         show = "open"
     rows = selectors.request_queue(scope=scope, show=show)
     overdue = selectors.overdue_count(scope=scope)
+    # the queue lists at most 500 requests (selectors.request_queue)
+    count = {"n": len(rows), "more": len(rows) >= 500}
     return render(
-        request, "rights/queue.html", {"rows": rows, "show": show, "overdue_count": overdue}
+        request,
+        "rights/queue.html",
+        {"rows": rows, "show": show, "overdue_count": overdue, "count": count},
     )
 
 
