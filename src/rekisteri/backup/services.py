@@ -37,10 +37,12 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 
+from rekisteri.audit.models import AuditAction
+from rekisteri.audit.services import Actor, audit_record
 from rekisteri.backup import database
 from rekisteri.backup.envelope import DecryptingReader, EncryptingWriter
 from rekisteri.backup.ledger import (
@@ -220,6 +222,14 @@ def backup_create(
         os.replace(partial, target / ARCHIVE)
         outer = {**manifest, "archive": ARCHIVE, "archive_sha256": hashing.digest.hexdigest()}
         (target / MANIFEST).write_text(json.dumps(outer, indent=2) + "\n", encoding="utf-8")
+    with transaction.atomic():
+        # A backup copies every person's data: the trail says when and where to.
+        audit_record(
+            actor=Actor("rekisteri backup"),
+            action=AuditAction.ADMIN,
+            reason=f"backup made into {target}",
+            detail={"made_at": manifest["made_at"], "database": kind},
+        )
     return {**outer, "archive_bytes": hashing.size}
 
 
@@ -356,6 +366,13 @@ def backup_restore(
     )
     progress("re-applying erasures from the erasure ledger")
     erasures_reapply(report)
+    with transaction.atomic():
+        audit_record(
+            actor=Actor("rekisteri restore"),
+            action=AuditAction.ADMIN,
+            reason=f"restored from the backup made at {report.made_at}",
+            detail={k: v for k, v in report.as_dict().items() if k != "failed"},
+        )
     return report
 
 
@@ -403,8 +420,7 @@ def _migrate_if_needed() -> bool:
 def erasures_reapply(report: RestoreReport) -> None:
     """Erase again every person the ledger names whose erasure this register predates."""
     from rekisteri.access.capabilities import Cap
-    from rekisteri.audit.models import AuditAction, AuditEvent
-    from rekisteri.audit.services import Actor
+    from rekisteri.audit.models import AuditEvent
     from rekisteri.audit.work import system_scope
     from rekisteri.register.models import Person
     from rekisteri.rights.erasure import ErasureBlocked, erasure_execute
