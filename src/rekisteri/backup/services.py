@@ -39,6 +39,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.migrations.loader import MigrationLoader
+from django.db.models import Max
 from django.utils import timezone
 
 from rekisteri.audit.models import AuditAction
@@ -267,16 +268,15 @@ def _home_contents() -> list[str]:
 
 
 def _check_keys(secrets: dict[str, bytes]) -> None:
-    for setting, (var, file_name) in KEYS.items():
+    for var, file_name in KEYS.values():
+        if file_name not in secrets:
+            raise BackupError(f"the backup has no {file_name}: it is incomplete")
         given = env_str(var)
-        if given and file_name in secrets and given.encode() != secrets[file_name]:
+        if given and given.encode() != secrets[file_name]:
             raise BackupError(
                 f"{var} in the environment is not the key this backup was made with: "
                 "unset it, or set it to the key of that time"
             )
-        if file_name not in secrets:
-            raise BackupError(f"the backup has no {file_name}: it is incomplete")
-        del setting
 
 
 def _unpack(archive: Path, passphrase: bytes, staging: Path) -> dict[str, Any]:
@@ -434,20 +434,21 @@ def erasures_reapply(report: RestoreReport) -> None:
     if not latest:
         return
     ids = {subject_hash(pid): pid for pid in Person._base_manager.values_list("pk", flat=True)}
-    erased_ids = set(
-        AuditEvent.objects.filter(action=AuditAction.ERASURE).values_list("person_id", flat=True)
+    present = set(ids.values())
+    # The copy's last erasure event of each person it erased.
+    erased_at = dict(
+        AuditEvent.objects.filter(action=AuditAction.ERASURE, person_id__isnull=False)
+        .values("person_id")
+        .annotate(last=Max("at"))
+        .values_list("person_id", "last")
     )
-    ids.update({subject_hash(pid): pid for pid in erased_ids if pid is not None})
+    ids.update({subject_hash(pid): pid for pid in erased_at})
     due: list[int] = []
     for subject, at in latest.items():
         pid = ids.get(subject)
-        if pid is None:
-            report.not_in_copy += 1
-        elif AuditEvent.objects.filter(
-            action=AuditAction.ERASURE, person_id=pid, at__gte=at
-        ).exists():
+        if pid is not None and pid in erased_at and erased_at[pid] >= at:
             report.already_erased += 1
-        elif not Person._base_manager.filter(pk=pid).exists():
+        elif pid is None or pid not in present:
             report.not_in_copy += 1
         else:
             due.append(pid)
