@@ -64,10 +64,12 @@ class Site:
             env["DATABASE_URL"] = self.database_url
         return env
 
-    def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    def run(
+        self, *args: str, check: bool = True, **extra_env: str
+    ) -> subprocess.CompletedProcess[str]:
         done = subprocess.run(
             [sys.executable, "-m", "rekisteri.cli", *args],
-            env=self.env(),
+            env={**self.env(), **extra_env},
             capture_output=True,
             text=True,
             timeout=600,
@@ -204,6 +206,19 @@ def test_wrong_passphrase_and_non_empty_home_are_refused(
     assert done.returncode != 0
     assert "wrong passphrase" in done.stderr
     assert "Traceback" not in done.stderr
+    assert not (target.home / "files").exists()
+
+    # An audit key in the environment that is not the backup's: refused, nothing restored.
+    done = target.run(
+        "restore",
+        str(backup_dir),
+        "--passphrase-file",
+        str(passphrase_file),
+        check=False,
+        REKISTERI_AUDIT_KEY="another audit key altogether",
+    )
+    assert done.returncode != 0
+    assert "REKISTERI_AUDIT_KEY in the environment is not the key" in done.stderr
     assert not (target.home / "files").exists()
 
     done = source.run(
