@@ -26,6 +26,11 @@ FIELD_ENCRYPTION_KEY = env_str("REKISTERI_FIELD_KEY") or secret_file(HOME, "fiel
 SUPPRESSION_KEY = env_str("REKISTERI_SUPPRESSION_KEY") or secret_file(HOME, "suppression_key")
 # Key of the audit trail's hash chain (HMAC): without it nobody can forge a valid event.
 AUDIT_CHAIN_KEY = env_str("REKISTERI_AUDIT_KEY") or secret_file(HOME, "audit_key")
+# Keyed hashes of erased persons, outside the database (and best on other storage), so that
+# a restored backup does not bring them back (rekisteri.backup, docs/backup.md).
+ERASURE_LEDGER = Path(
+    env_str("REKISTERI_ERASURE_LEDGER") or HOME / "erasure-ledger.jsonl"
+).resolve()
 
 # Tests add Django's "testserver" themselves (pytest-django's test environment); it is no
 # name a real deployment answers to.
@@ -73,6 +78,7 @@ INSTALLED_APPS = [
     "rekisteri.api",
     "rekisteri.bench",
     "rekisteri.health",
+    "rekisteri.backup",
 ]
 
 MIDDLEWARE = [

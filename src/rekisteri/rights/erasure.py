@@ -61,6 +61,7 @@ from rekisteri.access.selectors import Scope, category_of
 from rekisteri.audit.models import AuditAction
 from rekisteri.audit.services import Actor, audit_key_destroy, audit_record
 from rekisteri.audit.work import work_purpose
+from rekisteri.backup.ledger import erasure_ledger_append
 from rekisteri.catalogue.models import LegalBasis
 from rekisteri.catalogue.selectors import catalogue_snapshot
 from rekisteri.common.crypto import keyed_hash
@@ -632,6 +633,7 @@ def erasure_execute(
                     "Records that protect the person block erasure: " + ", ".join(labels)
                 ) from exc
             deleted[Person._meta.label] = 1
+        erasure_ledger_append(person_id=pid, contacts=contacts, at=now)
         audit_record(
             actor=actor,
             action=AuditAction.ERASURE,

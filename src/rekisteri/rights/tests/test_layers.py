@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 #: lowest first; a name is an app ("rights") or a module of one ("audit.services")
 LAYERS: list[set[str]] = [
-    {"common", "settings"},
+    {"common", "settings", "backup.ledger"},
     # the audit trail is written by everything above (models and writing only)
     {"audit.models", "audit.services", "audit.guard", "audit.apps"},
     {"catalogue"},
@@ -40,7 +40,7 @@ LAYERS: list[set[str]] = [
     # retention's work (the sweep deletes the packages of the persons it deletes)
     {"retention", "portal"},
     {"notice", "stats"},
-    {"staff", "api", "urls", "bench", "cli", "wsgi", "testing", "conftest", "health"},
+    {"staff", "api", "urls", "bench", "cli", "wsgi", "testing", "conftest", "health", "backup"},
 ]
 
 CHECKED = (
