@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "rekisteri.breaches",
     "rekisteri.stats",
     "rekisteri.portal",
+    "rekisteri.jobs",
+    "django_htmx",
     "rekisteri.staff",
     "rekisteri.api",
     "rekisteri.bench",
@@ -72,6 +74,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -227,3 +230,9 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# The worker (docs/worker.md): a TOML file that changes the schedule, or "off"; the bounce
+# mailbox (Maildir or mbox) the schedule polls; the first retry's delay (doubling after).
+JOBS_SCHEDULE = env_str("REKISTERI_SCHEDULE")
+BOUNCE_MAILBOX = env_str("REKISTERI_BOUNCE_MAILBOX")
+JOBS_RETRY_BASE_SECONDS = env_int("REKISTERI_RETRY_SECONDS", 30)

@@ -31,6 +31,7 @@ MAIN = (
     ("breaches:report", _("Report a breach")),
     ("retention:status", _("Retention")),
     ("retention:review", _("Review")),
+    ("jobs:status", _("Background work")),
 )
 
 #: Links on a person's page to other apps' pages about the same person.
