@@ -125,7 +125,8 @@ class Runner:
                     if until_idle:
                         break
                     time.sleep(self.poll)
-                close_old_connections()
+                if not connection.in_atomic_block:  # (a test's transaction: kept)
+                    close_old_connections()
         except (Stop, KeyboardInterrupt):
             pass
         finally:

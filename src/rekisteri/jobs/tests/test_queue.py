@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from datetime import datetime, timedelta
-from datetime import timezone as tz
-from pathlib import Path
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -105,9 +103,9 @@ def test_a_live_workers_job_is_left_alone(probe_jobs) -> None:
 
 
 def test_schedule_slots_and_their_words() -> None:
-    now = datetime(2026, 3, 1, 10, 7, 30, tzinfo=tz.utc)
-    assert slot("every 15m", now) == datetime(2026, 3, 1, 10, 0, tzinfo=tz.utc)
-    assert next_slot("every 15m", now) == datetime(2026, 3, 1, 10, 15, tzinfo=tz.utc)
+    now = datetime(2026, 3, 1, 10, 7, 30, tzinfo=UTC)
+    assert slot("every 15m", now) == datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
+    assert next_slot("every 15m", now) == datetime(2026, 3, 1, 10, 15, tzinfo=UTC)
     daily = slot("daily 02:30", now)
     assert timezone.localtime(daily).hour == 2 and daily <= now
     assert next_slot("daily 02:30", now) - daily == timedelta(days=1)
