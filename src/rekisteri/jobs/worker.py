@@ -20,13 +20,19 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from django.db import IntegrityError, close_old_connections, connection, transaction
+from django.db import (
+    IntegrityError,
+    OperationalError,
+    close_old_connections,
+    connection,
+    transaction,
+)
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from rekisteri.common.process import worker_identity
 from rekisteri.jobs import queue
-from rekisteri.jobs.models import Job, Worker
+from rekisteri.jobs.models import Job, JobRun, JobStatus, RunOutcome, Worker
 from rekisteri.jobs.registry import jobs, slot, task_of
 
 
@@ -72,6 +78,7 @@ class Runner:
         self._stopping = threading.Event()
         self._last_recover = 0.0
         self._last_schedule = 0.0
+        self._release = False
 
     # --- the heartbeat thread ---
 
@@ -89,6 +96,14 @@ class Runner:
 
     def step(self) -> bool:
         """Run one due job; False when there was none."""
+        if self._release:
+            Job.objects.filter(claimed_by=self.identity, status=JobStatus.RUNNING).update(
+                status=JobStatus.QUEUED, claimed_by=""
+            )
+            JobRun.objects.filter(worker=self.identity, outcome=RunOutcome.RUNNING).update(
+                outcome=RunOutcome.INTERRUPTED, finished_at=timezone.now()
+            )
+            self._release = False
         now = time.monotonic()
         if now - self._last_recover >= queue.BEAT_SECONDS:
             self._last_recover = now
@@ -121,7 +136,16 @@ class Runner:
         previous = signal.signal(signal.SIGTERM, _raise_stop)
         try:
             while max_jobs is None or self.ran < max_jobs:
-                if not self.step():
+                try:
+                    ran = self.step()
+                except OperationalError:
+                    # The database went away or stayed locked: try again in a moment rather
+                    # than exit; a job this worker still holds goes back to the queue first.
+                    connection.close()
+                    time.sleep(max(self.poll, 1.0))
+                    self._release = True
+                    continue
+                if not ran:
                     if until_idle:
                         break
                     time.sleep(self.poll)
