@@ -120,7 +120,10 @@ def jobs() -> dict[str, Task]:
         if not isinstance(entry, dict) or set(entry) - {"when", "callable", "max_attempts"}:
             raise ConfigError(f"REKISTERI_SCHEDULE: [{name}] takes when, callable and max_attempts")
         when = entry.get("when")
-        when = None if when == "off" else check_when(str(when)) if when else None
+        try:
+            when = None if when == "off" else check_when(str(when)) if when else None
+        except ConfigError as exc:
+            raise ConfigError(f"REKISTERI_SCHEDULE: [{name}] {exc}") from None
         if name in table:
             task = replace(table[name], when=when)
         elif "callable" in entry:

@@ -141,3 +141,16 @@ def test_heartbeat_age_is_none_until_a_worker_beats(probe_jobs) -> None:
 
 def test_sales_may_not_see_background_work(staff) -> None:
     assert login(staff["sales"]).get("/staff/jobs/").status_code == 403
+
+
+def test_a_bad_schedule_file_stops_the_worker_naming_the_entry(settings, tmp_path) -> None:
+    from django.core.management import CommandError, call_command
+
+    (tmp_path / "s.toml").write_text('[retention-sweep]\nwhen = "hourly"\n')
+    settings.JOBS_SCHEDULE = str(tmp_path / "s.toml")
+    jobs.cache_clear()
+    try:
+        with pytest.raises(CommandError, match=r"\[retention-sweep\].*hourly"):
+            call_command("worker", "--until-idle")
+    finally:
+        jobs.cache_clear()

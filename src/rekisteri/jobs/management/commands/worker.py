@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from rekisteri.common.env import ConfigError
 from rekisteri.jobs.worker import Runner
 
 
@@ -20,7 +21,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        runner = Runner(poll=opts["poll"])
+        try:
+            runner = Runner(poll=opts["poll"])
+        except ConfigError as exc:
+            raise CommandError(str(exc)) from exc
         self.stdout.write(f"worker {runner.identity} started")
         self.stdout.flush()
         ran = runner.run(until_idle=opts["until_idle"], max_jobs=opts["max_jobs"])
