@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "rekisteri.breaches",
     "rekisteri.stats",
     "rekisteri.portal",
+    "rekisteri.jobs",
     "rekisteri.staff",
     "rekisteri.api",
     "rekisteri.bench",
@@ -91,11 +92,11 @@ MIDDLEWARE = [
     "rekisteri.common.middleware.SessionMiddleware",  # Django's; a read survives a lock
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "rekisteri.common.middleware.IdleTimeoutMiddleware",
     # after the idle timeout: a timed-out session is logged out, not asked for a code
@@ -283,3 +284,9 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# The worker (docs/worker.md): a TOML file that changes the schedule, or "off"; the bounce
+# mailbox (Maildir or mbox) the schedule polls; the first retry's delay (doubling after).
+JOBS_SCHEDULE = env_str("REKISTERI_SCHEDULE")
+BOUNCE_MAILBOX = env_str("REKISTERI_BOUNCE_MAILBOX")
+JOBS_RETRY_BASE_SECONDS = env_int("REKISTERI_RETRY_SECONDS", 30)

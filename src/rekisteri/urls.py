@@ -31,6 +31,7 @@ urlpatterns = [
     path("staff/disclosures/", include("rekisteri.disclosures.urls")),
     path("staff/breaches/", include("rekisteri.breaches.urls")),
     path("staff/stats/", include("rekisteri.stats.urls")),
+    path("staff/jobs/", include("rekisteri.jobs.urls")),
     # Public links in messages (unsubscribe, preferences, tracking, confirm): no login.
     path("m/", include("rekisteri.marketing.public_urls")),
     # The public pages for data subjects: no login.

@@ -226,7 +226,8 @@ def op_api_get(ctx: Context, result: Result) -> Result:
 
 # --- operations that other capabilities own: timed once their services exist ------------
 
-from rekisteri.bench import ops_more  # noqa: E402,F401  (registers the remaining operations)
+# registers the remaining operations, then the worker's
+from rekisteri.bench import ops_more, ops_worker  # noqa: E402,F401
 
 
 def run_worker(options: dict[str, Any], stdout: Any) -> dict[str, Any]:

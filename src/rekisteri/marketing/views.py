@@ -24,8 +24,10 @@ from rekisteri.access.selectors import Scope
 from rekisteri.audit.services import actor_of
 from rekisteri.common.client import client_ip
 from rekisteri.consent.selectors import reason_text
+from rekisteri.jobs.models import Job
 from rekisteri.marketing import selectors, services
 from rekisteri.marketing.audience import campaign_audience, excluded_preview
+from rekisteri.marketing.jobs import campaign_enqueue, campaign_job_key
 from rekisteri.marketing.models import (
     Campaign,
     CampaignPurpose,
@@ -281,6 +283,7 @@ def campaign_detail(request: HttpRequest, scope: Scope, campaign_id: int) -> Htt
             "excluded": [(code, n, reason_text(code)) for code, n in excluded.items()],
             "preview": excluded_preview(campaign) if audience else [],
             "unknown": _unknown(campaign) if not audience else 0,
+            "job": _job(campaign),
         },
     )
 
@@ -290,13 +293,18 @@ def _unknown(campaign: Campaign) -> int:
     return campaign.recipients.filter(status=RecipientStatus.UNKNOWN).count()
 
 
+def _job(campaign: Campaign) -> Job | None:
+    """The worker's job sending the campaign (None before *Send*, or if sent by command)."""
+    return Job.objects.filter(key=campaign_job_key(campaign.pk)).first()
+
+
 @marketers_only
 def campaign_progress(request: HttpRequest, scope: Scope, campaign_id: int) -> HttpResponse:
     campaign = selectors.campaign_get(scope=scope, campaign_id=campaign_id)
     return render(
         request,
         "marketing/partials/progress.html",
-        {"campaign": campaign, "unknown": _unknown(campaign)},
+        {"campaign": campaign, "unknown": _unknown(campaign), "job": _job(campaign)},
     )
 
 
@@ -307,9 +315,10 @@ def campaign_queue(request: HttpRequest, scope: Scope, campaign_id: int) -> Http
     services.campaign_queue(
         actor=_actor(request, scope, Cap.SEND_DIRECT_MARKETING), scope=scope, campaign=campaign
     )
+    campaign_enqueue(campaign)
     messages.success(
         request,
-        _("Queued: %(n)s messages. The worker sends them: rekisteri campaign send %(id)s")
-        % {"n": campaign.total, "id": campaign.pk},
+        _("Queued: %(n)s messages. The worker sends them now; this page shows its progress.")
+        % {"n": campaign.total},
     )
     return redirect("marketing:campaign_detail", campaign_id=campaign.pk)

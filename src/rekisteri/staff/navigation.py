@@ -36,6 +36,7 @@ MAIN = (
     ("audit:verify", _("Audit chain check")),
     ("breaches:report", _("Report a breach")),
     ("mail:failed", _("Messages not sent")),
+    ("jobs:status", _("Background work")),
 )
 
 

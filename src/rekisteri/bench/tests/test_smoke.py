@@ -27,6 +27,8 @@ OPERATIONS = {
     "campaign_audience",
     "campaign_send",
     "retention_sweep",
+    "worker_send",
+    "job_pickup",
 }
 
 
@@ -106,5 +108,6 @@ def test_api_get_makes_no_failed_requests(report: dict) -> None:
 
 
 def test_campaign_messages_reach_the_local_peer(report: dict) -> None:
-    send = next(op for op in report["operations"] if op["name"] == "campaign_send")
-    assert send["extra"]["received_by_peer"] == send["items"]
+    for name in ("campaign_send", "worker_send"):
+        send = next(op for op in report["operations"] if op["name"] == name)
+        assert send["extra"]["received_by_peer"] == send["items"], name

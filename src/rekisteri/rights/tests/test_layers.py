@@ -17,7 +17,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 #: lowest first; a name is an app ("rights") or a module of one ("audit.services")
 LAYERS: list[set[str]] = [
-    {"common", "settings", "backup.ledger"},
+    # the erasure ledger; the job queue's table and claiming (marketing queues its sends)
+    {"common", "settings", "backup.ledger", "jobs.models", "jobs.registry", "jobs.queue", "jobs.apps"},
     # the audit trail is written by everything above (models and writing only)
     {"audit.models", "audit.services", "audit.guard", "audit.apps"},
     {"catalogue"},
@@ -40,7 +41,7 @@ LAYERS: list[set[str]] = [
     # retention's work (the sweep deletes the packages of the persons it deletes)
     {"retention", "portal"},
     {"notice", "stats"},
-    {"staff", "api", "urls", "bench", "cli", "wsgi", "testing", "conftest", "health", "backup"},
+    {"staff", "api", "urls", "bench", "cli", "wsgi", "testing", "conftest", "health", "backup", "jobs"},
 ]
 
 CHECKED = (
@@ -53,6 +54,7 @@ CHECKED = (
     "notice",
     "stats",
     "mail",
+    "jobs",
 )
 
 #: upward imports inside a function, each with why it cannot go down

@@ -6,10 +6,15 @@ add its own demo data (see docs/demo.md), and serve. Every step is idempotent.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import importlib
 import importlib.util
+import subprocess
+import sys
 import traceback
 from pathlib import Path
+from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -28,6 +33,22 @@ HOOK_APPS = (
     "disclosures",
     "breaches",
 )
+
+
+def start_worker(out: Any) -> subprocess.Popen[bytes]:
+    """`rekisteri worker` as a child process beside the server (it sends the campaigns and
+    runs the schedule); stopped with SIGTERM when the demo ends."""
+    proc = subprocess.Popen([sys.executable, "-m", "rekisteri.cli", "worker"])  # noqa: S603
+
+    def stop() -> None:
+        if proc.poll() is None:
+            proc.terminate()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(timeout=10)
+
+    atexit.register(stop)
+    out.write(f"worker started (process {proc.pid})")
+    return proc
 
 
 class Command(BaseCommand):
@@ -84,6 +105,7 @@ class Command(BaseCommand):
             raise CommandError(f"demo hooks failed: {', '.join(failed)}")
         if options["no_serve"]:
             return
+        start_worker(out)
         addr = options["addr"]
         out.write("")
         out.write(self.style.SUCCESS(f"serving on http://{addr}/staff/ (Ctrl-C stops)"))
