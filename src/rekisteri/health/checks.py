@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from rekisteri.audit.selectors import audit_verification_last
 from rekisteri.common.env import env_int
+from rekisteri.jobs.selectors import heartbeat_age
 
 OK, WARN, FAIL = "ok", "warn", "fail"
 
@@ -113,6 +114,7 @@ CHECKS: list[Callable[[], Check]] = [
     database,
     migrations,
     audit_verify,
+    lambda: worker(heartbeat_age()),
 ]
 
 

@@ -53,6 +53,18 @@ JOBS: dict[str, Task] = {
     "audit-verify": Task(
         "rekisteri.jobs.tasks.audit_verify", _("Audit trail verification"), "daily 03:00", 1
     ),
+    # the mail outbox (docs/mail.md): every mail but campaigns leaves through it
+    "mail-deliver": Task(
+        "rekisteri.mail.delivery.deliver_due", _("Sending queued mail"), "every 10s"
+    ),
+    "mail-purge": Task(
+        "rekisteri.mail.outbox.mail_purge", _("Deleting old sent mail"), "daily 04:15"
+    ),
+    "deadline-reminders": Task(
+        "rekisteri.rights.reminders.remind_deadlines",
+        _("Reminding the DPO of request deadlines"),
+        "daily 07:00",
+    ),
     "bounces": Task(
         "rekisteri.jobs.tasks.bounces_poll",
         _("Bounce mailbox polling"),

@@ -6,14 +6,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from rekisteri.access.capabilities import Cap
-from rekisteri.audit.selectors import audit_chain_verify
 from rekisteri.audit.services import Actor
+from rekisteri.audit.verification import audit_chain_check
 from rekisteri.audit.work import system_scope
+from rekisteri.mail.models import MessageKind
+from rekisteri.mail.outbox import enqueue
 from rekisteri.marketing.bounces import bounce_scope, bounces_from_mailbox
 from rekisteri.register.models import Controller
 from rekisteri.retention import services as retention
@@ -52,17 +54,17 @@ def bounces_poll() -> None:
     bounces_from_mailbox(path, scope=bounce_scope("mailbox (the worker)"), delete=True)
 
 
-def dpo_addresses() -> list[str]:
-    """Where an alarm goes: every group company's DPO, else the ADMINS of the settings."""
-    found = sorted(
-        set(Controller.objects.exclude(dpo_email="").values_list("dpo_email", flat=True))
-    )
-    return found or [address for _name, address in settings.ADMINS]
+def dpo_addresses() -> list[tuple[int | None, str]]:
+    """Where an alarm goes, with the group company it goes for: every company's DPO, else
+    the ADMINS of the settings (for no company)."""
+    found = sorted(set(Controller.objects.exclude(dpo_email="").values_list("pk", "dpo_email")))
+    return found or [(None, address) for _name, address in settings.ADMINS]
 
 
 def audit_verify() -> None:
-    """Check the audit trail's chain; when it is broken, mail the DPO and fail the run."""
-    checked, problem = audit_chain_verify()
+    """Check the audit trail's chain (recorded: /healthz and the dashboard show it); when it
+    is broken, queue a mail to the DPO in the outbox and fail the run."""
+    checked, problem = audit_chain_check()
     if problem is None:
         return
     recipients = dpo_addresses()
@@ -73,6 +75,14 @@ def audit_verify() -> None:
             "after %(n)s intact events. Run `rekisteri audit verify` on the server to see "
             "which, and follow the breach procedure."
         ) % {"n": checked}
-    if recipients:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=False)
+    with transaction.atomic():
+        for controller_id, address in recipients:
+            enqueue(
+                controller_id=controller_id,
+                to=address,
+                subject=subject,
+                body=body,
+                kind=MessageKind.OTHER,
+                reference="audit-verify",
+            )
     raise ChainBroken("audit trail broken" + ("" if recipients else "; no DPO address to alert"))

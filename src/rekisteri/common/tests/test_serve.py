@@ -4,6 +4,7 @@ headers, honours the proxy settings, and logs requests without personal data."""
 from __future__ import annotations
 
 import http.client
+import json
 import os
 import signal
 import socket
@@ -108,7 +109,11 @@ def test_serve_answers_pages_and_static_files_behind_a_proxy_and_logs_no_persona
         assert css.headers["X-Content-Type-Options"] == "nosniff"
 
         # A load balancer probes over plain HTTP on the inside: not redirected.
-        assert get(port, "/healthz").status == 200
+        # (503 here: no worker runs beside this server, and /healthz says so)
+        health = get(port, "/healthz")
+        assert health.status == 503
+        worker = next(c for c in json.loads(health.body)["checks"] if c["name"] == "worker")
+        assert worker["status"] == "fail"
         assert get(port, "/staff/register/persons/123/?q=Virtanen", https).status == 302
         assert get(port, "/no/such/page/jane.virtanen@example.fi", https).status == 404
     finally:

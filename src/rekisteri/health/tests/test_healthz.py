@@ -19,8 +19,32 @@ from rekisteri.audit.models import AuditAction, ChainVerification
 from rekisteri.audit.services import Actor, audit_record
 from rekisteri.health import checks
 from rekisteri.health.checks import FAIL, OK, WARN
+from rekisteri.jobs.models import Worker
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def a_live_worker():
+    """A worker beat just now (without one /healthz fails: tested first below)."""
+    now = timezone.now()
+    Worker.objects.create(identity="test|1|0|x", started_at=now, beat_at=now)
+
+
+def test_without_a_worker_healthz_fails_and_says_so():
+    Worker.objects.all().delete()
+    status, body = healthz()
+    assert status == 503
+    assert by_name(body)["worker"] == {
+        "name": "worker",
+        "status": FAIL,
+        "detail": {"heartbeat_age_seconds": None},
+    }
+
+
+def test_a_live_worker_is_ok():
+    status, body = healthz()
+    assert by_name(body)["worker"]["status"] == OK
 
 
 def healthz() -> tuple[int, dict]:
@@ -109,7 +133,7 @@ def test_the_worker_check_fails_without_a_recent_heartbeat(age, status):
 
 
 def test_the_checks_are_a_list_that_takes_one_more(monkeypatch):
-    monkeypatch.setattr(checks, "CHECKS", [*checks.CHECKS, lambda: checks.worker(None)])
+    monkeypatch.setattr(checks, "CHECKS", [*checks.CHECKS, lambda: checks.Check("x", FAIL)])
     status, body = healthz()
     assert status == 503
     assert [c["name"] for c in body["checks"]] == [
@@ -117,6 +141,7 @@ def test_the_checks_are_a_list_that_takes_one_more(monkeypatch):
         "migrations",
         "audit_verify",
         "worker",
+        "x",
     ]
 
 

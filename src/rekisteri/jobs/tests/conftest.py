@@ -12,15 +12,7 @@ from rekisteri.jobs.tests.probes import schedule_file
 @pytest.fixture
 def probe_jobs(settings: Any, tmp_path: Path) -> Any:
     """The registry with the probe jobs added (and nothing else scheduled)."""
-    settings.JOBS_SCHEDULE = str(
-        schedule_file(
-            tmp_path,
-            "".join(
-                f'[{n}]\nwhen = "off"\n'
-                for n in ("retention-sweep", "restriction-lifts", "audit-verify", "bounces")
-            ),
-        )
-    )
+    settings.JOBS_SCHEDULE = str(schedule_file(tmp_path))
     settings.HOME = tmp_path
     settings.JOBS_RETRY_BASE_SECONDS = 0
     jobs.cache_clear()

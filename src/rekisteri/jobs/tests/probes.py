@@ -33,7 +33,14 @@ max_attempts = 3
 """
 
 
+def schedule_off() -> str:
+    """Every job of the built-in schedule off: a test's worker runs only what it queues."""
+    from rekisteri.jobs.registry import JOBS
+
+    return "".join(f'[{name}]\nwhen = "off"\n' for name, task in JOBS.items() if task.when)
+
+
 def schedule_file(directory: Path, extra: str = "") -> Path:
     path = directory / "schedule.toml"
-    path.write_text(SCHEDULE + extra)
+    path.write_text(SCHEDULE + schedule_off() + extra)
     return path
