@@ -13,14 +13,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI, Path, Query, Schema
 from ninja.errors import AuthenticationError, ValidationError
 
 from rekisteri.access.policy import ProcessingRefused
 from rekisteri.register.inputs import InputError
+
+# Every record id in a path or a query is a positive 64-bit integer: the schema says so, and
+# a larger one is a 422, not an OverflowError from SQLite.
+MAX_ID = 2**63 - 1
+PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+def query_id(description: str = "") -> Any:
+    return Query(None, ge=1, le=MAX_ID, description=description)
 
 
 class Message(Schema):
