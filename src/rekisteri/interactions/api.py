@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
+from pydantic import StrictInt
 
 from rekisteri.access.capabilities import Cap
 from rekisteri.access.gate import requires, scope_of
@@ -50,8 +51,8 @@ Kind = Literal[tuple(KINDS)]  # type: ignore[valid-type]
 
 class InteractionIn(Body):
     kind: Kind  # type: ignore[valid-type]
-    person_id: int | None = Field(None, ge=1, le=MAX_ID)
-    organization_id: int | None = Field(None, ge=1, le=MAX_ID)
+    person_id: StrictInt | None = Field(None, ge=1, le=MAX_ID)
+    organization_id: StrictInt | None = Field(None, ge=1, le=MAX_ID)
     data: dict[str, Any] = {}
     file_base64: str | None = None
     file_type: str = ""

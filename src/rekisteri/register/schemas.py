@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Annotated, Any
 
 from ninja import Field, Schema
-from pydantic import AfterValidator, GetJsonSchemaHandler, model_validator
+from pydantic import AfterValidator, GetJsonSchemaHandler, StrictBool, StrictInt, model_validator
 
 from rekisteri.catalogue.models import SourceKind
 from rekisteri.register.inputs import CONTROL_CHARACTER
@@ -227,8 +227,8 @@ class PersonBase(Body):
     nationality: Text | None = text(60, description="ISO 3166 country code, e.g. FI")
     email: Text | None = text(320)
     phone: Text | None = text(40, description="E.164, or national in the group company's country")
-    is_contact_person: bool | None = None
-    is_consumer: bool | None = None
+    is_contact_person: StrictBool | None = None
+    is_consumer: StrictBool | None = None
 
 
 class PersonIn(PersonBase):
@@ -236,7 +236,7 @@ class PersonIn(PersonBase):
         64, description="group company code; required only if you are staff of several"
     )
     last_name: Name = Field(..., max_length=100)
-    organization_id: int | None = Field(
+    organization_id: StrictInt | None = Field(
         None, ge=1, le=2**63 - 1, description="affiliate the person to this organisation"
     )
     organization_business_id: BusinessId | None = text(40, description="or find it by business ID")
@@ -252,8 +252,8 @@ class PersonIn(PersonBase):
 class PersonPatch(PersonBase):
     # A last name cannot be cleared: no null, no blank.
     last_name: Name = Field(None, max_length=100)  # type: ignore[assignment]
-    is_event_attendee: bool | None = None
-    is_service_user: bool | None = None
+    is_event_attendee: StrictBool | None = None
+    is_service_user: StrictBool | None = None
     purpose: Text | None = text(64, description="one of your purposes; recorded in the audit")
     source_kind: SourceKind | None = Field(
         None, description="where the new values came from (provenance); default the person"

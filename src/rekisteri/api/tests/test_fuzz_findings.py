@@ -243,3 +243,24 @@ def test_operations_that_chain_are_linked_in_the_schema():
         "query.organization_id": "$response.body#/id"
     }
     assert json.dumps(paths).count('"links"') >= 8
+
+
+def test_a_flag_must_be_true_or_false_and_an_id_a_number_as_the_schema_says(staff, make_person):
+    # Found by the fuzzer's coverage phase: 0 and "true" were taken as booleans, "1" as an id.
+    client = ApiClient(staff["sales"])
+    person = make_person()
+    for flag in (0, 1, "true", "yes"):
+        response = client.post("/persons", {"last_name": "Virtanen", "is_contact_person": flag})
+        assert response.status_code == 422
+        assert "is_contact_person" in response.json()["errors"]
+        response = client.patch(f"/persons/{person.pk}", {"is_consumer": flag})
+        assert response.status_code == 422
+    for bad_id in ("1", 1.5, True):
+        response = client.post("/interactions/", {"kind": "call", "person_id": bad_id})
+        assert response.status_code == 422
+        assert "person_id" in response.json()["errors"]
+        response = client.post("/persons", {"last_name": "Virtanen", "organization_id": bad_id})
+        assert response.status_code == 422
+    assert (
+        client.post("/persons", {"last_name": "Virtanen", "is_consumer": False}).status_code == 201
+    )
