@@ -8,6 +8,7 @@ the interface and hold no data. Errors have one format for all routers (api/erro
 from __future__ import annotations
 
 from importlib import import_module
+from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
@@ -18,7 +19,86 @@ from rekisteri.api.auth import TokenAuth
 from rekisteri.api.errors import install_error_handlers
 from rekisteri.api.parsing import StorableParser
 
-api = NinjaAPI(
+# Operations that chain: what one answers names the record the next one takes (OpenAPI
+# links), so that a client, and the fuzzer's stateful phase, can follow them.
+# (operation, status) -> [(target operation, its parameter, runtime expression)]
+LINKS: dict[tuple[str, str], list[tuple[str, str, str]]] = {
+    ("person_create", "201"): [
+        ("person_get", "person_id", "$response.body#/id"),
+        ("person_update", "person_id", "$response.body#/id"),
+        ("consent_status", "person_id", "$response.body#/id"),
+        ("consent_objection", "person_id", "$response.body#/id"),
+        ("audit_access_log", "person_id", "$response.body#/id"),
+        ("interaction_list", "person_id", "$response.body#/id"),
+    ],
+    ("person_update", "200"): [("person_get", "person_id", "$response.body#/id")],
+    ("person_list", "200"): [("person_get", "person_id", "$response.body#/items/0/id")],
+    ("organization_create", "201"): [
+        ("organization_get", "organization_id", "$response.body#/id"),
+        ("organization_update", "organization_id", "$response.body#/id"),
+        ("interaction_list", "organization_id", "$response.body#/id"),
+    ],
+    ("organization_update", "200"): [("organization_get", "organization_id", "$response.body#/id")],
+    ("organization_list", "200"): [
+        ("organization_get", "organization_id", "$response.body#/items/0/id")
+    ],
+    ("consent_objection", "200"): [("consent_status", "person_id", "$response.body#/person_id")],
+    ("rights_request_list", "200"): [("rights_request_get", "request_id", "$response.body#/0/id")],
+}
+
+
+class RekisteriApi(NinjaAPI):
+    """The schema, completed with what ninja cannot say: the catalogue's purposes as the
+    `purpose` fields' choices, and the links between operations."""
+
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(**kwargs)
+        operations = {
+            op["operationId"]: (path, op)
+            for path, item in schema["paths"].items()
+            for op in item.values()
+            if isinstance(op, dict) and "operationId" in op
+        }
+        for (source, status), links in LINKS.items():
+            if source not in operations:
+                continue
+            responses = operations[source][1]["responses"]
+            response = responses.get(status) or responses[int(status)]
+            for target, parameter, expression in links:
+                if target in operations:
+                    where = (
+                        "query" if "{" + parameter + "}" not in operations[target][0] else "path"
+                    )
+                    response.setdefault("links", {})[f"{target}_{parameter}"] = {
+                        "operationId": target,
+                        "parameters": {f"{where}.{parameter}": expression},
+                    }
+        # The purposes are the database's catalogue: added to the schema served over HTTP (the
+        # view passes its path parameters), not to one built without a request (the gate matrix).
+        purposes = _purposes() if kwargs.get("path_params") is not None else []
+        if purposes:
+            for _path, op in operations.values():
+                for param in op.get("parameters", []):
+                    if param["name"] == "purpose":
+                        param["schema"]["enum"] = ["", *purposes]
+            for component in schema["components"]["schemas"].values():
+                prop = component.get("properties", {}).get("purpose")
+                if prop is not None and "description" in prop and "purposes" in prop["description"]:
+                    prop["enum"] = ["", *purposes, None]
+        return schema
+
+
+def _purposes() -> list[str]:
+    """The current catalogue's purposes (public: the privacy notice names them too)."""
+    from rekisteri.catalogue.models import CatalogueVersion
+    from rekisteri.catalogue.selectors import catalogue_snapshot
+
+    if not CatalogueVersion.objects.exists():
+        return []
+    return sorted(catalogue_snapshot().purposes)
+
+
+api = RekisteriApi(
     title="Rekisteri API",
     version="1",
     description=(

@@ -17,12 +17,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import RequestDataTooBig
 from django.db import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI, Path, Query, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from rekisteri.access.policy import ProcessingRefused
@@ -30,6 +30,15 @@ from rekisteri.api.parsing import MESSAGE as UNSTORABLE_MESSAGE
 from rekisteri.api.parsing import UnstorableText
 from rekisteri.common.busy import RETRY_AFTER, database_busy
 from rekisteri.register.inputs import InputError
+
+# Every record id in a path or a query is a positive 64-bit integer: the schema says so, and
+# a larger one is a 422, not an OverflowError from SQLite.
+MAX_ID = 2**63 - 1
+PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+def query_id(description: str = "") -> Any:
+    return Query(None, ge=1, le=MAX_ID, description=description)
 
 
 class Message(Schema):

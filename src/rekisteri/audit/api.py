@@ -10,7 +10,7 @@ from ninja import Router, Schema
 
 from rekisteri.access.capabilities import Cap
 from rekisteri.access.gate import requires, scope_of
-from rekisteri.api.errors import ERRORS_NO_404
+from rekisteri.api.errors import ERRORS_NO_404, PathId
 from rekisteri.audit.selectors import audit_access_log, audit_chain_head
 from rekisteri.audit.verification import audit_chain_check
 
@@ -46,7 +46,7 @@ class ChainOut(Schema):
     summary="Who accessed or changed a person's data, when and why (DPO only)",
 )
 @requires(Cap.READ_AUDIT_TRAIL)
-def access_log(request: HttpRequest, person_id: int) -> Any:
+def access_log(request: HttpRequest, person_id: PathId) -> Any:
     return audit_access_log(scope=scope_of(request), person_id=person_id)  # type: ignore[attr-defined]
 
 

@@ -15,18 +15,19 @@ from typing import Any, Literal
 
 from django.db import transaction
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from rekisteri.access.capabilities import Cap
 from rekisteri.access.gate import requires, scope_of
 from rekisteri.access.selectors import Scope
-from rekisteri.api.errors import errors
+from rekisteri.api.errors import PathId, errors
 from rekisteri.audit.models import AuditAction
 from rekisteri.audit.services import actor_of, audit_record
 from rekisteri.common.client import client_ip
 from rekisteri.consent import selectors, services
 from rekisteri.consent.models import ConsentMethod
 from rekisteri.register.models import Person
+from rekisteri.register.schemas import Body, Printable
 from rekisteri.register.selectors import purpose_for
 
 router = Router(tags=["consent"])
@@ -59,9 +60,12 @@ class ConsentStatusOut(Schema):
     statements: list[StatementOut]
 
 
-class ObjectionIn(Schema):
+class ObjectionIn(Body):
+    """A JSON object: a malformed call (`5`, `[]`, `"x"`) must not make a legally
+    significant record, so anything else is a 422 and nothing is recorded."""
+
     source: Literal["email", "call", "web_form", "staff"] = "staff"
-    text: str = ""
+    text: Printable = Field("", max_length=2000, description="what the person said, if anything")
 
 
 def _person(scope: Scope, person_id: int, *, to_change: bool = False) -> Person:
@@ -104,7 +108,7 @@ def _status(person: Person) -> dict[str, Any]:
     summary="May we send this person marketing, by channel and why; every statement with its proof",
 )
 @requires(Cap.MANAGE_CONSENTS)
-def consent_status(request: HttpRequest, person_id: int) -> Any:
+def consent_status(request: HttpRequest, person_id: PathId) -> Any:
     scope = scope_of(request)
     person = _person(scope, person_id)
     categories = [selectors.consent_category()]
@@ -128,7 +132,7 @@ def consent_status(request: HttpRequest, person_id: int) -> Any:
     summary="Record the person's direct marketing prohibition (Art. 21(3)); it applies at once",
 )
 @requires(Cap.MANAGE_CONSENTS)
-def consent_objection(request: HttpRequest, person_id: int, body: ObjectionIn) -> Any:
+def consent_objection(request: HttpRequest, person_id: PathId, body: ObjectionIn) -> Any:
     scope = scope_of(request)
     person = _person(scope, person_id, to_change=True)
     services.marketing_objection_record(

@@ -11,25 +11,26 @@ from __future__ import annotations
 import base64
 import binascii
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.http import Http404, HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
+from pydantic import StrictInt
 
 from rekisteri.access.capabilities import Cap
 from rekisteri.access.gate import requires, scope_of
 from rekisteri.access.selectors import person_categories
-from rekisteri.api.errors import errors
+from rekisteri.api.errors import MAX_ID, errors, query_id
 from rekisteri.audit.services import actor_of
 from rekisteri.common.client import client_ip
 from rekisteri.interactions import selectors, services
 from rekisteri.interactions.models import KINDS
 from rekisteri.register.inputs import InputError
 from rekisteri.register.models import Organization
+from rekisteri.register.schemas import Body
 from rekisteri.register.selectors import organization_get, person_get_to_change
 
 router = Router(tags=["interactions"])
-MAX_ID = 2**63 - 1
 
 
 class ItemOut(Schema):
@@ -44,10 +45,14 @@ class ItemOut(Schema):
     fields: dict[str, Any]
 
 
-class InteractionIn(Schema):
-    kind: str
-    person_id: int | None = None
-    organization_id: int | None = None
+# The kinds as the schema's enum, so that a client (and the fuzzer) knows them.
+Kind = Literal[tuple(KINDS)]  # type: ignore[valid-type]
+
+
+class InteractionIn(Body):
+    kind: Kind  # type: ignore[valid-type]
+    person_id: StrictInt | None = Field(None, ge=1, le=MAX_ID)
+    organization_id: StrictInt | None = Field(None, ge=1, le=MAX_ID)
     data: dict[str, Any] = {}
     file_base64: str | None = None
     file_type: str = ""
@@ -96,9 +101,9 @@ def _id(value: int | None, name: str) -> int | None:
 @requires(Cap.RECORD_INTERACTIONS)
 def interaction_list(
     request: HttpRequest,
-    person_id: Annotated[int | None, Query()] = None,
-    organization_id: Annotated[int | None, Query()] = None,
-    kind: Annotated[str | None, Query()] = None,
+    person_id: Annotated[int | None, query_id("the person's")] = None,
+    organization_id: Annotated[int | None, query_id("or the organisation's")] = None,
+    kind: Annotated[Kind | None, Query()] = None,  # type: ignore[valid-type]
     limit: Annotated[int, Query(ge=1, le=200)] = 100,
 ) -> Any:
     scope = scope_of(request)

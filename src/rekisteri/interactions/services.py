@@ -107,7 +107,9 @@ def _convert(f: models.Field, raw: Any) -> Any:
         if f.null:
             return None
         if f.has_default():
-            return f.get_default()
+            # A default is a value like any other: 0 becomes Decimal("0") for a DecimalField.
+            default = f.get_default()
+            return default if default is None or default == "" else _convert(f, default)
         if isinstance(f, models.CharField | models.TextField) and f.blank:
             return ""
         raise ValueError("is required")

@@ -13,7 +13,6 @@ from typing import Annotated, Any
 from django.db import transaction
 from django.http import HttpRequest
 from ninja import Path, Query, Router
-from pydantic import AfterValidator
 
 from rekisteri.access.capabilities import Cap
 from rekisteri.access.gate import requires, scope_of
@@ -43,7 +42,8 @@ from rekisteri.register.schemas import (
     PersonOut,
     PersonPage,
     PersonPatch,
-    printable,
+    Printable,
+    Text,
 )
 from rekisteri.register.selectors import PersonDetail
 
@@ -205,9 +205,8 @@ def _organization_out(org: Organization) -> dict[str, Any]:
 def person_list(
     request: HttpRequest,
     q: Annotated[
-        str,
+        Printable,
         Query("", max_length=100, description="name prefix ('virtanen maija') or email prefix"),
-        AfterValidator(printable),
     ] = "",
     limit: Limit = 50,
     offset: Offset = 0,
@@ -260,9 +259,8 @@ def person_get(
     request: HttpRequest,
     person_id: Annotated[int, Path(ge=1, le=MAX_ID)],
     purpose: Annotated[
-        str | None,
+        Text | None,
         Query(None, max_length=64, description="why you look (one of your purposes); audited"),
-        AfterValidator(printable),
     ] = None,
 ) -> dict[str, Any]:
     _only_query(request, "purpose")
@@ -377,9 +375,8 @@ def person_update(
 def organization_list(
     request: HttpRequest,
     q: Annotated[
-        str,
+        Printable,
         Query("", max_length=100, description="name or business ID prefix"),
-        AfterValidator(printable),
     ] = "",
     limit: Limit = 50,
     offset: Offset = 0,

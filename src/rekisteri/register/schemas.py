@@ -9,18 +9,44 @@ cover, and leaves the others out (not null: absent), with `hidden_categories` sa
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from ninja import Field, Schema
-from pydantic import AfterValidator, model_validator
+from pydantic import AfterValidator, GetJsonSchemaHandler, StrictBool, StrictInt, model_validator
 
 from rekisteri.catalogue.models import SourceKind
+from rekisteri.register.inputs import CONTROL_CHARACTER
 from rekisteri.register.models import ContactKind, Language, RelationshipKind
+
+# What the server refuses, as the schema's patterns, so that clients and the fuzzer know it.
+# `SPACE`: what str.strip() removes that is not a control character.
+SPACE = r"\t \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
+_CONTROLS = r"\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029"
+PRINTABLE_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+ONE_LINE_PATTERN = f"^[^{_CONTROLS}]*$"
+NOT_BLANK_PATTERN = f"^[^{_CONTROLS}]*[^{_CONTROLS}{SPACE}][^{_CONTROLS}]*$"
+BUSINESS_ID_PATTERN = f"^[{SPACE}]*[A-Za-z0-9 ./-]*[{SPACE}]*$"
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """Declares a pattern in the OpenAPI schema only; a validator of its own enforces it
+    (with a message in the register's words, not the regular expression)."""
+
+    regex: str
+
+    def __get_pydantic_json_schema__(
+        self, core_schema: Any, handler: GetJsonSchemaHandler
+    ) -> dict[str, Any]:
+        schema = handler(core_schema)
+        schema["pattern"] = self.regex
+        return schema
 
 
 def printable(value: str | None) -> str | None:
-    # NUL and other control characters have no place in a name or an address, and
+    # NUL and other control characters have no place in a search or a text, and
     # PostgreSQL refuses NUL outright; surrogates cannot be stored as UTF-8.
     for ch in value or "":
         if ch not in "\t\n\r" and unicodedata.category(ch) in ("Cc", "Cs"):
@@ -28,7 +54,25 @@ def printable(value: str | None) -> str | None:
     return value
 
 
-Text = Annotated[str, AfterValidator(printable)]
+def one_line(value: str | None) -> str | None:
+    """A name, a code, an address: no control character at all (a tab is harmless)."""
+    if value and CONTROL_CHARACTER.search(value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
+def not_blank(value: str | None) -> str | None:
+    if value is not None and not value.strip():
+        raise ValueError("is required")
+    return value
+
+
+Printable = Annotated[str, AfterValidator(printable), Pattern(PRINTABLE_PATTERN)]
+Text = Annotated[str, AfterValidator(one_line), Pattern(ONE_LINE_PATTERN)]
+Name = Annotated[
+    str, AfterValidator(one_line), AfterValidator(not_blank), Pattern(NOT_BLANK_PATTERN)
+]
+BusinessId = Annotated[str, AfterValidator(one_line), Pattern(BUSINESS_ID_PATTERN)]
 
 
 def text(max_length: int, **kwargs: object) -> object:
@@ -183,19 +227,19 @@ class PersonBase(Body):
     nationality: Text | None = text(60, description="ISO 3166 country code, e.g. FI")
     email: Text | None = text(320)
     phone: Text | None = text(40, description="E.164, or national in the group company's country")
-    is_contact_person: bool | None = None
-    is_consumer: bool | None = None
+    is_contact_person: StrictBool | None = None
+    is_consumer: StrictBool | None = None
 
 
 class PersonIn(PersonBase):
     controller: Text | None = text(
         64, description="group company code; required only if you are staff of several"
     )
-    last_name: Text = Field(..., max_length=100)
-    organization_id: int | None = Field(
+    last_name: Name = Field(..., max_length=100)
+    organization_id: StrictInt | None = Field(
         None, ge=1, le=2**63 - 1, description="affiliate the person to this organisation"
     )
-    organization_business_id: Text | None = text(40, description="or find it by business ID")
+    organization_business_id: BusinessId | None = text(40, description="or find it by business ID")
     identity_code: Text | None = text(20, description="FI henkilötunnus or SE personnummer")
     identity_code_country: Text | None = text(2)
     source_kind: SourceKind = Field(
@@ -206,9 +250,10 @@ class PersonIn(PersonBase):
 
 
 class PersonPatch(PersonBase):
-    last_name: Text | None = text(100)
-    is_event_attendee: bool | None = None
-    is_service_user: bool | None = None
+    # A last name cannot be cleared: no null, no blank.
+    last_name: Name = Field(None, max_length=100)  # type: ignore[assignment]
+    is_event_attendee: StrictBool | None = None
+    is_service_user: StrictBool | None = None
     purpose: Text | None = text(64, description="one of your purposes; recorded in the audit")
     source_kind: SourceKind | None = Field(
         None, description="where the new values came from (provenance); default the person"
@@ -217,7 +262,9 @@ class PersonPatch(PersonBase):
 
 
 class OrganizationBase(Body):
-    business_id: Text | None = text(40, description="FI Y-tunnus, SE organisationsnummer, …")
+    business_id: BusinessId | None = text(
+        40, description="FI Y-tunnus, SE organisationsnummer, …: letters, digits, ' .-/'"
+    )
     country: Text | None = text(60, description="ISO 3166 country code; default FI")
     street: Text | None = text(255)
     postal_code: Text | None = text(20)
@@ -230,9 +277,9 @@ class OrganizationIn(OrganizationBase):
     controller: Text | None = text(
         64, description="group company code; required only if you are staff of several"
     )
-    name: Text = Field(..., max_length=255)
+    name: Name = Field(..., max_length=255)
     relationships: list[RelationshipKind] = Field(default_factory=list, max_length=4)
 
 
 class OrganizationPatch(OrganizationBase):
-    name: Text | None = text(255)
+    name: Name = Field(None, max_length=255)  # type: ignore[assignment]

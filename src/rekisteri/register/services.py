@@ -190,13 +190,14 @@ def organization_update(
         for k in ORG_EDITABLE
         if k in cleaned.values and getattr(organization, k) != cleaned.values[k]
     ]
+    # A changed country makes the same business ID another country's: check it too.
     if (
-        "business_id" in changed
-        and cleaned.values["business_id"]
+        ("business_id" in changed or "country" in changed)
+        and cleaned.values.get("business_id", organization.business_id)
         and Organization.objects.filter(
             controller_id=organization.controller_id,
             country=cleaned.values.get("country", organization.country),
-            business_id=cleaned.values["business_id"],
+            business_id=cleaned.values.get("business_id", organization.business_id),
         )
         .exclude(pk=organization.pk)
         .exists()

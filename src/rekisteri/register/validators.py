@@ -29,6 +29,10 @@ def normalise_business_id(value: str, country: str) -> str:
     country = (country or "").upper()
     if not value:
         raise InvalidValue("business ID is empty")
+    # Every country's business ID is written in these characters (the API's schema says so);
+    # a Y-tunnus in full-width digits or with a Unicode dash is refused, not guessed at.
+    if not re.fullmatch(r"[A-Za-z0-9 .\-/]{2,40}", value):
+        raise InvalidValue("business ID may hold only letters, digits, spaces, '.', '-' and '/'")
     try:
         if country == "FI":
             return ytunnus.format(ytunnus.validate(value))

@@ -19,7 +19,7 @@ from ninja import Query, Router, Schema
 from rekisteri.access.capabilities import Cap
 from rekisteri.access.gate import requires, scope_of
 from rekisteri.access.selectors import Scope
-from rekisteri.api.errors import errors
+from rekisteri.api.errors import PathId, errors
 from rekisteri.audit.models import AuditAction
 from rekisteri.audit.services import actor_of, audit_record
 from rekisteri.common.client import client_ip
@@ -107,7 +107,7 @@ def request_list(
     summary="One data subject request: its state, deadline and the person records it concerns",
 )
 @requires(Cap.HANDLE_RIGHTS_REQUESTS)
-def request_detail(request: HttpRequest, request_id: int) -> Any:
+def request_detail(request: HttpRequest, request_id: PathId) -> Any:
     scope = scope_of(request)
     r: RightsRequest = request_get(scope=scope, request_id=request_id)
     row = queue_row(r)
