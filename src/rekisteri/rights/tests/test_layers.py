@@ -18,7 +18,15 @@ ROOT = Path(__file__).resolve().parents[2]
 #: lowest first; a name is an app ("rights") or a module of one ("audit.services")
 LAYERS: list[set[str]] = [
     # the erasure ledger; the job queue's table and claiming (marketing queues its sends)
-    {"common", "settings", "backup.ledger", "jobs.models", "jobs.registry", "jobs.queue", "jobs.apps"},
+    {
+        "common",
+        "settings",
+        "backup.ledger",
+        "jobs.models",
+        "jobs.registry",
+        "jobs.queue",
+        "jobs.apps",
+    },
     # the audit trail is written by everything above (models and writing only)
     {"audit.models", "audit.services", "audit.guard", "audit.apps"},
     {"catalogue"},
@@ -41,7 +49,19 @@ LAYERS: list[set[str]] = [
     # retention's work (the sweep deletes the packages of the persons it deletes)
     {"retention", "portal"},
     {"notice", "stats"},
-    {"staff", "api", "urls", "bench", "cli", "wsgi", "testing", "conftest", "health", "backup", "jobs"},
+    {
+        "staff",
+        "api",
+        "urls",
+        "bench",
+        "cli",
+        "wsgi",
+        "testing",
+        "conftest",
+        "health",
+        "backup",
+        "jobs",
+    },
 ]
 
 CHECKED = (
