@@ -21,6 +21,7 @@ from rekisteri.access.selectors import Scope, scope_for
 MAIN = (
     ("register:person_list", _("Persons")),
     ("register:organization_list", _("Organisations")),
+    ("imports:upload", _("Import")),
     ("marketing:home", _("Marketing")),
     ("rights:queue", _("Data subject requests")),
     ("disclosures:list", _("Disclosures")),
