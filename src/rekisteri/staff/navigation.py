@@ -32,6 +32,7 @@ MAIN = (
     ("breaches:report", _("Report a breach")),
     ("retention:status", _("Retention")),
     ("retention:review", _("Review")),
+    ("access:staff_list", _("Staff users")),
 )
 
 #: Links on a person's page to other apps' pages about the same person.
