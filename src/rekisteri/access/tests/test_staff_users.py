@@ -176,3 +176,29 @@ def test_only_roles_covering_staff_management_reach_the_pages(staff: dict[str, A
 def test_pages_are_in_finnish(staff: dict[str, Any]) -> None:
     page = client_for(staff["admin"], "fi").get(reverse("access:staff_list")).content.decode()
     assert "Henkilöstön käyttäjät" in page and "Staff users" not in page
+
+
+def test_staff_command_creates_the_first_administrator(fi_controller: Any) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command(
+        "staff",
+        "create",
+        "paakayttaja",
+        "--roles",
+        "admin",
+        "--companies",
+        "esimerkki-fi",
+        stdout=out,
+    )
+    password = out.getvalue().split("first password ")[1].strip()
+    user = get_user_model().objects.get(username="paakayttaja")
+    assert user.check_password(password)
+    out = StringIO()
+    call_command("staff", "list", stdout=out)
+    assert "paakayttaja\tadmin\tesimerkki-fi\tno-mfa\tactive" in out.getvalue()
+    (event,) = admin_events()
+    assert event.actor == "staff-command" and event.detail["system"] == "staff command"
