@@ -184,3 +184,11 @@ def test_the_menu_offers_import_to_those_who_may_import(
     assert url in client_for(staff["sales"]).get(reverse("staff:home")).content.decode()
     other = make_staff("m2", ["marketing"], [fi_controller])
     assert url not in client_for(other).get(reverse("staff:home")).content.decode()
+
+
+def test_preview_is_in_swedish_for_a_swedish_user(staff: dict[str, Any], make_person: Any) -> None:
+    make_person(first_name="Aino", last_name="Vanha", email="aino@tuonti.fi")
+    page = upload(client_for(staff["sales"], "sv"), GOOD).content.decode()
+    assert "Vad importen skulle göra" in page
+    assert "Rad 2: en person med denna e-postadress finns redan i registret" in page
+    assert "; skipped" not in page and "What the import would do" not in page
