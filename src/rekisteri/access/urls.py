@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rekisteri.access import views
+from rekisteri.access import user_views, views
 
 app_name = "access"
 urlpatterns = [
@@ -12,4 +12,7 @@ urlpatterns = [
         name="identity_code_reveal",
     ),
     path("persons/<int:person_id>/sharing/", views.person_sharing_view, name="person_sharing"),
+    path("users/", user_views.staff_list_view, name="staff_list"),
+    path("users/new/", user_views.staff_create_view, name="staff_create"),
+    path("users/<int:user_id>/", user_views.staff_detail_view, name="staff_detail"),
 ]

@@ -155,7 +155,14 @@ REQUIRED = {"persons": ("last_name",), "organizations": ("name",)}
 
 
 class ReadError(ValueError):
-    """The file as a whole cannot be read: wrong format, unknown or missing column."""
+    """The file as a whole cannot be read: wrong format, unknown or missing column.
+
+    `problems` holds the same in parts, `(kind, {param: value})`, for a page that says it
+    in the user's language (imports.views); the message is the English text."""
+
+    def __init__(self, message: str, *problems: tuple[str, dict[str, Any]]) -> None:
+        super().__init__(message)
+        self.problems = list(problems)
 
 
 def header_key(text: str) -> str:
@@ -198,6 +205,7 @@ def map_headers(kind: str, headers: list[str]) -> tuple[list[str | None], dict[s
     fields: list[str | None] = []
     labels: dict[str, str] = {}
     problems: list[str] = []
+    parts: list[tuple[str, dict[str, Any]]] = []
     for index, header in enumerate(headers):
         text = (header or "").replace("\ufeff", "").strip()
         letter = get_column_letter(index + 1)
@@ -207,10 +215,14 @@ def map_headers(kind: str, headers: list[str]) -> tuple[list[str | None], dict[s
         name = aliases.get(header_key(text))
         if name is None:
             problems.append(f"row 1, column {letter} ({text}): unknown column")
+            parts.append(("unknown_column", {"letter": letter, "header": text}))
         elif name in labels:
             problems.append(
                 f"row 1, column {letter} ({text}): a second column for {name}"
                 f" (the first is {labels[name]})"
+            )
+            parts.append(
+                ("second_column", {"letter": letter, "header": text, "first": labels[name]})
             )
         else:
             labels[name] = text
@@ -218,12 +230,16 @@ def map_headers(kind: str, headers: list[str]) -> tuple[list[str | None], dict[s
     if problems:
         raise ReadError(
             "\n".join(problems) + f"\nknown columns for {kind}: {column_help(kind)}"
-            " (also in Finnish and Swedish, see docs/import.md)"
+            " (also in Finnish and Swedish, see docs/import.md)",
+            *parts,
         )
     missing = [name for name in REQUIRED[kind] if name not in labels]
     if missing:
         forms = ", ".join(f"{m} ({' / '.join(COLUMNS[kind][m][:4])})" for m in missing)
-        raise ReadError(f"row 1: the file has no column for {forms}")
+        raise ReadError(
+            f"row 1: the file has no column for {forms}",
+            *(("missing_column", {"field": m}) for m in missing),
+        )
     return fields, labels
 
 
@@ -314,7 +330,8 @@ def read_csv(path: Path, kind: str) -> Table:
         line = data[: exc.start].count(b"\n") + 1
         raise ReadError(
             f"row {line}: the file is not UTF-8 text; save it as 'CSV UTF-8' "
-            "(Excel: Save as > CSV UTF-8)"
+            "(Excel: Save as > CSV UTF-8)",
+            ("not_utf8", {"row": line}),
         ) from None
     return read_csv_text(text, kind, source_file=path.name)
 

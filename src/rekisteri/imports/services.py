@@ -81,6 +81,21 @@ class RowError:
         return f"row {self.row}, column {self.column}: {self.reason}"
 
 
+class Note(str):
+    """One line of a report about a row that is not an error (a duplicate, a suppressed
+    address): the English line as a string (the command prints it, tests compare it), and
+    its parts for a page that says it in the user's language (imports.views)."""
+
+    row: int
+    kind: str
+    params: dict[str, Any]
+
+    def __new__(cls, row: int, kind: str, text: str, **params: Any) -> Note:
+        note = super().__new__(cls, f"row {row}: {text}")
+        note.row, note.kind, note.params = row, kind, params
+        return note
+
+
 @dataclass
 class ImportReport:
     kind: str
@@ -93,7 +108,7 @@ class ImportReport:
     skipped: int = 0
     suppressed: int = 0
     errors: list[RowError] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
     person_ids: list[int] = field(default_factory=list)
     organization_ids: list[int] = field(default_factory=list)
 
@@ -312,7 +327,7 @@ def _plan_persons(
     for number in sorted(_suppressed(to_create)):
         report.suppressed += 1
         report.notes.append(
-            f"row {number}: on the suppression list; imported, but never marketed to"
+            Note(number, "suppressed", "on the suppression list; imported, but never marketed to")
         )
     report.created = len(to_create)
     return to_create
@@ -381,23 +396,37 @@ def _drop_duplicate_persons(
     for item in items:
         email = item.values.get("email")
         code = hashes.get(item.number)
-        note = ""
+        note: Note | None = None
         if email and email in seen_email:
-            note = f"same email as row {seen_email[email]}"
+            other = seen_email[email]
+            note = Note(
+                item.number, "same_email", f"same email as row {other}; skipped", other=other
+            )
         elif email and email in known_email:
-            note = (
-                f"a person with this email is already in the register (person {known_email[email]})"
+            pid = known_email[email]
+            note = Note(
+                item.number,
+                "known_email",
+                f"a person with this email is already in the register (person {pid}); skipped",
+                record=pid,
             )
         elif code and code in seen_code:
-            note = f"same identity code as row {seen_code[code]}"
-        elif code and code in known_code:
-            note = (
-                "a person with this identity code is already in the register"
-                f" (person {known_code[code]})"
+            other = seen_code[code]
+            note = Note(
+                item.number, "same_code", f"same identity code as row {other}; skipped", other=other
             )
-        if note:
+        elif code and code in known_code:
+            pid = known_code[code]
+            note = Note(
+                item.number,
+                "known_code",
+                "a person with this identity code is already in the register"
+                f" (person {pid}); skipped",
+                record=pid,
+            )
+        if note is not None:
             report.skipped += 1
-            report.notes.append(f"row {item.number}: {note}; skipped")
+            report.notes.append(note)
             continue
         if email:
             seen_email[email] = item.number
@@ -645,10 +674,12 @@ def import_organizations(
         filled, conflicts = _fill(target.values, item.values)
         target.relationships += [k for k in item.relationships if k not in target.relationships]
         report.merged += 1
-        line = f"row {item.number}: same business ID as row {target.number}; merged into it"
+        text = f"same business ID as row {target.number}; merged into it"
         if conflicts:
-            line += f" (kept row {target.number}'s {', '.join(conflicts)})"
-        report.notes.append(line)
+            text += f" (kept row {target.number}'s {', '.join(conflicts)})"
+        report.notes.append(
+            Note(item.number, "merged", text, other=target.number, conflicts=conflicts)
+        )
 
     if dry_run:
         _plan_organizations(controller, unique, report)
@@ -734,14 +765,25 @@ def _plan_organizations(
                 [*(f"filled {n}" for n in filled), *(f"added relationship {k}" for k in kinds)]
             )
             report.notes.append(
-                f"row {item.number}: business ID already in the register (organisation {org.pk});"
-                f" {what}"
+                Note(
+                    item.number,
+                    "completed",
+                    f"business ID already in the register (organisation {org.pk}); {what}",
+                    record=org.pk,
+                    filled=filled,
+                    relationships=kinds,
+                )
             )
         else:
             report.skipped += 1
             report.notes.append(
-                f"row {item.number}: business ID already in the register (organisation {org.pk});"
-                " nothing new, skipped"
+                Note(
+                    item.number,
+                    "nothing_new",
+                    f"business ID already in the register (organisation {org.pk});"
+                    " nothing new, skipped",
+                    record=org.pk,
+                )
             )
     report.created = len(new)
     return new, updates

@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from rekisteri.imports import views
 
 app_name = "imports"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.upload_view, name="upload"),
+    path("confirm/", views.confirm_view, name="confirm"),
+    path("cancel/", views.cancel_view, name="cancel"),
+]

@@ -22,6 +22,7 @@ from rekisteri.access.selectors import Scope, scope_for
 MAIN = (
     ("register:person_list", _("Persons")),
     ("register:organization_list", _("Organisations")),
+    ("imports:upload", _("Import")),
     ("marketing:home", _("Marketing")),
     ("consent:settings", _("Marketing rules")),
     ("rights:queue", _("Data subject requests")),
@@ -35,6 +36,7 @@ MAIN = (
     ("audit:index", _("Audit trail")),
     ("audit:verify", _("Audit chain check")),
     ("breaches:report", _("Report a breach")),
+    ("access:staff_list", _("Staff users")),
     ("mail:failed", _("Messages not sent")),
     ("jobs:status", _("Background work")),
 )
