@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 import zipfile
 
-from rekisteri.rights.report import INTERNAL_FIELDS
-
 import pytest
 
 from rekisteri.common.personal import mapped_fields, personal_models
+from rekisteri.rights.report import INTERNAL_FIELDS
 from rekisteri.rights.selectors import personal_data_collect
 from rekisteri.rights.services import access_package_build
 from rekisteri.rights.tests.rows import fill_every_model
