@@ -48,9 +48,10 @@ from rekisteri.audit.work import work_purpose
 from rekisteri.catalogue.models import LegalBasis, SourceKind
 from rekisteri.catalogue.selectors import Snapshot, catalogue_snapshot
 from rekisteri.common.spreadsheet import neutralise
+from rekisteri.common.text import search_key
 from rekisteri.disclosures.selectors import disclosures_for_person
 from rekisteri.marketing.selectors import segments_for_person
-from rekisteri.register.models import Person, Provenance
+from rekisteri.register.models import Person, Provenance, make_search_name
 from rekisteri.retention.selectors import retention_ends
 from rekisteri.rights.models import Package, PackageKind, RightsRequest
 from rekisteri.rights.selectors import person_check, personal_data_collect
@@ -674,7 +675,8 @@ def _phrases(text: str) -> set[str]:
     """Every run of 2..4 words of the text, lower-cased, joined by one space."""
     import re
 
-    words = [m.group(0).casefold() for m in re.finditer(_WORD, text)]
+    # In the form of the search name (common.text.search_key: no case, no accents).
+    words = [search_key(m.group(0)) for m in re.finditer(_WORD, text)]
     out: set[str] = set()
     for n in range(2, _MAX_NAME_WORDS + 1):
         for i in range(len(words) - n + 1):
@@ -711,7 +713,7 @@ class _Names:
         for username, first, last in get_user_model().objects.values_list(
             "username", "first_name", "last_name"
         ):
-            if first and last and f"{last} {first}".casefold() not in own:
+            if first and last and make_search_name(first, last) not in own:
                 staff |= {f"{first} {last}", f"{last} {first}", f"{last}, {first}"}
             if username:
                 usernames.add(username)
