@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.apps import apps
@@ -253,6 +254,11 @@ def shown_value(item: dict[str, Any], snap: Snapshot, lang: str) -> str:
         return _("kept") if value not in (None, "") else ""
     if f is not None and isinstance(f, models.DateTimeField | models.DateField):
         return when(value, lang)
+    if f is not None and isinstance(f, models.DecimalField) and isinstance(value, str):
+        try:
+            return number_format(Decimal(value))
+        except InvalidOperation:
+            return value
     if isinstance(value, int | float):
         return number_format(value)
     return "" if value is None else str(value)

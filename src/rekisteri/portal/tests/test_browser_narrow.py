@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from rekisteri.testing.browser import TIMEOUT_MS, chromium  # noqa: F401
+from rekisteri.testing.browser import TIMEOUT_MS
 
 pytestmark = pytest.mark.browser
 
@@ -50,7 +50,7 @@ def _too_wide(page: Any) -> str:
 
 
 def test_public_pages_fit_360_px_in_every_language(
-    chromium: Any,  # noqa: F811
+    chromium: Any,
     live_server: Any,
     transactional_db: Any,
     catalogue: Any,

@@ -89,6 +89,8 @@ def test_the_report_is_in_the_persons_language(report):
     fi, sv = _visible(report("fi")), _visible(report("sv"))
     assert "Henkilötietosi" in fi and "Miksi käytämme niitä" in fi
     assert "Dina personuppgifter" in sv
+    # numbers in the language's format too (the test's time entry is 12.50 hours)
+    assert "12,50" in fi and "12,50" in sv
     for english in ("What we hold about you", "Who receives it", "Legal basis", "your consent"):
         assert english not in fi and english not in sv
 
