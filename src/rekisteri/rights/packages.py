@@ -642,8 +642,8 @@ def _store_package(
 # Free text is, by the field map, a mapped TextField in a category the catalogue does not
 # mark sensitive (an identity code is stored encrypted in a TextField: never free text).
 # Other persons are found through the indexed search name (`Person.search_name`, "last
-# first" without case or accents): each run of two to four words in the text is looked up, never the
-# whole register loaded.
+# first" without case or accents): each run of two to four words in the text is looked up,
+# never the whole register loaded.
 
 MASKS = {
     "person": {"fi": "[toinen henkilö]", "sv": "[en annan person]", "en": "[another person]"},
