@@ -254,12 +254,23 @@ def _register(
     city = cities[rng.integers(0, len(cities), O)].tolist()
     counts["organizations"] = insert_model(
         "register.Organization",
-        ("id", "controller", "name", "business_id", "country", "city", "industry", "created_by"),
+        (
+            "id",
+            "controller",
+            "name",
+            "search_name",
+            "business_id",
+            "country",
+            "city",
+            "industry",
+            "created_by",
+        ),
         (
             (
                 i + 1,
                 controller_id,
                 f"Yritys {i + 1} Oy",
+                f"yritys {i + 1} oy",
                 business_ids[i] or f"X{i}",
                 "FI",
                 city[i],

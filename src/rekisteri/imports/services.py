@@ -35,6 +35,7 @@ from rekisteri.audit.models import AuditAction
 from rekisteri.audit.services import Actor, audit_record
 from rekisteri.catalogue.selectors import catalogue_snapshot
 from rekisteri.common.crypto import encrypt_field
+from rekisteri.common.text import search_key
 from rekisteri.imports.bulk import allocate_ids, insert_rows, prepared
 from rekisteri.imports.readers import BROKEN
 from rekisteri.register.inputs import IDENTITY_CODE, clean_organization, clean_person, too_long
@@ -694,7 +695,12 @@ def import_organizations(
             return report
         created = Organization.objects.bulk_create(
             [
-                Organization(controller=controller, created_by=actor.name[:150], **item.values)
+                Organization(
+                    controller=controller,
+                    created_by=actor.name[:150],
+                    search_name=search_key(item.values.get("name", "")),
+                    **item.values,
+                )
                 for item in new
             ],
             batch_size=1000,

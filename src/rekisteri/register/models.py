@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from rekisteri.catalogue.models import SourceKind
 from rekisteri.common.models import TimeStamped
 from rekisteri.common.personal import PersonalData, personal
+from rekisteri.common.text import search_key
 
 
 class Language(models.TextChoices):
@@ -60,6 +61,8 @@ class Organization(TimeStamped):
     website = models.URLField(_("website"), blank=True)
     industry = models.CharField(_("industry"), max_length=100, blank=True)
     created_by = models.CharField(max_length=150, blank=True)
+    #: the name without case or accents (common.text.search_key), kept in step by save()
+    search_name = models.CharField(max_length=255, editable=False, default="")
 
     class Meta:
         ordering = ["name"]
@@ -70,7 +73,18 @@ class Organization(TimeStamped):
                 name="org_unique_business_id",
             )
         ]
-        indexes = [models.Index(fields=["controller", "name"])]
+        indexes = [
+            models.Index(fields=["controller", "name"]),
+            models.Index(fields=["controller", "search_name"]),
+        ]
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        # Derived, not business logic: keep the search key in step with the name.
+        self.search_name = search_key(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_name"}
+        super().save(*args, **kwargs)
 
     def __str__(self) -> str:
         return self.name
@@ -175,7 +189,8 @@ class Person(PersonalData, TimeStamped):
 
 
 def make_search_name(first_name: str, last_name: str) -> str:
-    return f"{last_name} {first_name}".strip().lower()
+    """ "last first" without case or accents: the key the person search compares."""
+    return search_key(f"{last_name} {first_name}")
 
 
 class ContactKind(models.TextChoices):

@@ -39,6 +39,7 @@ from rekisteri.audit.services import Actor, audit_record
 from rekisteri.catalogue.selectors import catalogue_snapshot
 from rekisteri.common.personal import mapped_fields
 from rekisteri.common.prepared import prepared_rows
+from rekisteri.common.text import search_key
 from rekisteri.register.models import (
     Affiliation,
     ContactKind,
@@ -81,8 +82,10 @@ def person_list(*, scope: Scope, q: str = "", limit: int | None = None) -> Query
             emails = ContactPoint.objects.filter(kind="email", **_prefix("value", q))
             qs = qs.filter(pk__in=emails.values("person_id"))
         else:
-            parts = q.split()
-            name_q = Q(**_prefix("search_name", q))
+            # Without case or accents, as the names are stored: "valily" finds "Välilyönti".
+            key = search_key(q)
+            parts = key.split()
+            name_q = Q(**_prefix("search_name", key))
             if len(parts) == 2:
                 # "maija virtanen" as well as "virtanen maija"
                 name_q |= Q(**_prefix("search_name", make_search_name(parts[0], parts[1])))
@@ -108,7 +111,14 @@ def organization_list(*, scope: Scope, q: str = "") -> QuerySet[Organization]:
     )
     q = (q or "").strip()
     if q:
-        qs = qs.filter(Q(name__istartswith=q) | Q(business_id__startswith=q) | Q(name__icontains=q))
+        # A name prefix without case or accents (the indexed key), a business ID prefix, or
+        # a part of the name (a scan, as before), all compared without case or accents.
+        key = search_key(q)
+        qs = qs.filter(
+            Q(**_prefix("search_name", key))
+            | Q(business_id__startswith=q)
+            | Q(search_name__contains=key)
+        )
     return qs.order_by("name", "id")
 
 

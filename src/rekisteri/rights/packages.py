@@ -36,9 +36,6 @@ from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.formats import localize
-from django.utils.html import conditional_escape
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from rekisteri.access.capabilities import Cap
@@ -51,9 +48,10 @@ from rekisteri.audit.work import work_purpose
 from rekisteri.catalogue.models import LegalBasis, SourceKind
 from rekisteri.catalogue.selectors import Snapshot, catalogue_snapshot
 from rekisteri.common.spreadsheet import neutralise
+from rekisteri.common.text import search_key
 from rekisteri.disclosures.selectors import disclosures_for_person
 from rekisteri.marketing.selectors import segments_for_person
-from rekisteri.register.models import Person, Provenance
+from rekisteri.register.models import Person, Provenance, make_search_name
 from rekisteri.retention.selectors import retention_ends
 from rekisteri.rights.models import Package, PackageKind, RightsRequest
 from rekisteri.rights.selectors import person_check, personal_data_collect
@@ -202,39 +200,48 @@ def explained_items(*, person_ids: list[int], lang: str) -> list[dict[str, Any]]
     return out
 
 
-def _report_rows(items: list[dict[str, Any]]) -> SafeString:
-    """The report's table rows for these items, as the template used to render them.
+def _report_html(document: dict[str, Any], items: list[dict[str, Any]], lang: str) -> str:
+    """report.html for the person (rights.report): call under translation.override(lang)."""
+    from rekisteri.rights.report import legal_basis_words, report_sections, texts, when
+    from rekisteri.rights.selectors import supervisory_authorities
 
-    Written here rather than by the template engine (a few dozen nodes per item were a
-    third of a package's time); the cells that depend only on the category (purposes,
-    recipients) are built once per category. Every value is escaped."""
-    per_category: dict[str, tuple[str, str]] = {}
-    rows = []
-    for i in items:
-        cells = per_category.get(i["category"])
-        if cells is None:
-            purposes = "; ".join(
-                f"{conditional_escape(p['name'])} ({conditional_escape(p['legal_basis'])})"
-                for p in i["purposes"]
-            )
-            recipients = "; ".join(str(conditional_escape(r["name"])) for r in i["recipients"])
-            cells = per_category[i["category"]] = (purposes, recipients)
-        source = i["source"]
-        if source:
-            where = (
-                f"{conditional_escape(source['name'])}, "
-                f"{conditional_escape(str(source['collected_at'])[:10])}"
-            )
-        else:
-            where = f'<span class="muted">{conditional_escape(_("not recorded"))}</span>'
-        kept = i["retention_end"] or i["retention_rule"] or _("while the relationship lasts")
-        value = "" if i["value"] is None else localize(i["value"])
-        rows.append(
-            f"<tr>\n<td>{conditional_escape(i['record'])}</td><td>{conditional_escape(i['field'])}"
-            f"</td><td>{conditional_escape(value)}</td>\n<td>{cells[0]}</td>\n<td>{where}</td>\n"
-            f"<td>{cells[1]}</td>\n<td>{conditional_escape(kept)}</td>\n</tr>"
-        )
-    return mark_safe("".join(rows))  # noqa: S308 - every value above is escaped
+    snap = catalogue_snapshot()
+
+    def names(codes: list[str]) -> list[str]:
+        return [texts(snap.categories[c].name, lang, c) for c in codes if c in snap.categories]
+
+    return render_to_string(
+        "rights/package/report.html",
+        {
+            "doc": document,
+            "generated_at": when(document["generated_at"], lang),
+            **report_sections(items, snap, lang),
+            "access_log": [{**e, "at": when(e["at"], lang)} for e in document["access_log"]],
+            "disclosures": [
+                {
+                    "at": when(d["at"], lang),
+                    "recipient": texts(d.get("recipient_name"), lang, _("Recipient")),
+                    "categories": names(d.get("categories") or []),
+                    "basis": legal_basis_words(d.get("basis") or ""),
+                    "reason": d.get("reason") or "",
+                }
+                for d in document["disclosures"]
+            ],
+            "segments": [
+                {
+                    "segment": s["segment"],
+                    "categories": names(s.get("categories") or []),
+                    "computed_at": when(s.get("computed_at"), lang),
+                }
+                for s in document["segments"]
+            ],
+            "authorities": [
+                {"name": texts(a["name"], lang), "url": a["url"]}
+                for a in supervisory_authorities().values()
+            ],
+            "lang": lang,
+        },
+    )
 
 
 def _json_document(document: dict[str, Any]) -> str:
@@ -363,7 +370,7 @@ def access_package_create(
                 {**{k: json_value(v) for k, v in s.items()}, "person_id": pid}
                 for s in segments_for_person(person_id=pid)
             ]
-        from rekisteri.rights.selectors import objected_purposes, supervisory_authorities
+        from rekisteri.rights.selectors import objected_purposes
 
         objections = {pid: sorted(objected_purposes(person_id=pid)) for pid in ids}
         now = timezone.now()
@@ -380,21 +387,8 @@ def access_package_create(
             "objections_upheld": objections,
             "masked": masked,
         }
-        by_category: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for item in items:
-            by_category[item["category_name"]].append(item)
         with translation.override(lang):
-            html = render_to_string(
-                "rights/package/report.html",
-                {
-                    "doc": document,
-                    "by_category": [
-                        (name, _report_rows(rows)) for name, rows in sorted(by_category.items())
-                    ],
-                    "authorities": supervisory_authorities(),
-                    "lang": lang,
-                },
-            )
+            html = _report_html(document, items, lang)
         files: dict[str, str | bytes] = {
             "report.html": html,
             "data.json": _json_document(document),
@@ -648,8 +642,8 @@ def _store_package(
 # Free text is, by the field map, a mapped TextField in a category the catalogue does not
 # mark sensitive (an identity code is stored encrypted in a TextField: never free text).
 # Other persons are found through the indexed search name (`Person.search_name`, "last
-# first" in lower case): each run of two to four words in the text is looked up, never the
-# whole register loaded.
+# first" without case or accents): each run of two to four words in the text is looked up,
+# never the whole register loaded.
 
 MASKS = {
     "person": {"fi": "[toinen henkilö]", "sv": "[en annan person]", "en": "[another person]"},
@@ -681,7 +675,8 @@ def _phrases(text: str) -> set[str]:
     """Every run of 2..4 words of the text, lower-cased, joined by one space."""
     import re
 
-    words = [m.group(0).casefold() for m in re.finditer(_WORD, text)]
+    # In the form of the search name (common.text.search_key: no case, no accents).
+    words = [search_key(m.group(0)) for m in re.finditer(_WORD, text)]
     out: set[str] = set()
     for n in range(2, _MAX_NAME_WORDS + 1):
         for i in range(len(words) - n + 1):
@@ -718,7 +713,7 @@ class _Names:
         for username, first, last in get_user_model().objects.values_list(
             "username", "first_name", "last_name"
         ):
-            if first and last and f"{last} {first}".casefold() not in own:
+            if first and last and make_search_name(first, last) not in own:
                 staff |= {f"{first} {last}", f"{last} {first}", f"{last}, {first}"}
             if username:
                 usernames.add(username)
