@@ -65,6 +65,11 @@ JOBS: dict[str, Task] = {
         _("Reminding the DPO of request deadlines"),
         "daily 07:00",
     ),
+    "import-uploads-sweep": Task(
+        "rekisteri.imports.uploads.upload_sweep",
+        _("Deleting abandoned import uploads"),
+        "every 15m",
+    ),
     "bounces": Task(
         "rekisteri.jobs.tasks.bounces_poll",
         _("Bounce mailbox polling"),
