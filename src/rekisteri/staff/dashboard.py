@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from rekisteri.access.capabilities import Cap
 from rekisteri.access.selectors import Scope
-from rekisteri.audit.selectors import audit_chain_head
+from rekisteri.audit.selectors import audit_chain_head, audit_verification_last
 from rekisteri.audit.services import Actor
 from rekisteri.breaches.selectors import breaches_open
 from rekisteri.interactions.selectors import open_service_requests, recent_interactions
@@ -60,7 +60,11 @@ def dashboard(*, scope: Scope, actor: Actor) -> Dashboard:
     if scope.can(Cap.VERIFY_AUDIT_TRAIL) or scope.can(Cap.READ_AUDIT_TRAIL):
         seq, _head = audit_chain_head()
         d.blocks.append("audit")
-        d.data["audit"] = {"chain_length": seq, "verify": scope.can(Cap.VERIFY_AUDIT_TRAIL)}
+        d.data["audit"] = {
+            "chain_length": seq,
+            "verify": scope.can(Cap.VERIFY_AUDIT_TRAIL),
+            "last": audit_verification_last(),
+        }
     if scope.can(Cap.RECORD_INTERACTIONS):
         d.blocks.append("interactions")
         d.data["interactions"] = {

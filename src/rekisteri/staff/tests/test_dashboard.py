@@ -196,3 +196,13 @@ def test_a_refusal_without_a_reason_of_its_own_is_styled_and_translated(staff: A
         response = permission_denied(request, PermissionDenied())
     assert response.status_code == 403
     assert "Du får inte öppna den här sidan" in response.content.decode()
+
+
+def test_dpo_sees_when_the_audit_chain_was_last_checked(staff: Any) -> None:
+    from django.core.management import call_command
+
+    assert "The chain has never been checked." in home(staff["dpo"])
+    call_command("audit", "verify")
+    html = home(staff["dpo"])
+    assert "Last checked" in html and "intact" in html
+    assert "Viimeksi tarkistettu" in home(staff["dpo"], "fi")
