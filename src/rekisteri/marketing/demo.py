@@ -98,5 +98,5 @@ def load(*, stdout: Any) -> None:
     stdout.write(
         f"marketing demo: list '{lst.name}' ({lst.subscriptions.filter(status='subscribed').count()}"
         f" subscribers), segment '{segment.name}' ({segment.member_count}), draft campaign "
-        f"{draft.pk} ready: rekisteri campaign send {draft.pk}"
+        f"{draft.pk} ready: Marketing → the campaign → Send (the worker sends it)"
     )
