@@ -156,3 +156,19 @@ def test_a_sent_campaign_is_not_offered_for_sending_again(staff: Any, make_perso
     assert f"/staff/marketing/campaigns/{campaign.pk}/send/" not in page
     again = c.get(f"/staff/marketing/campaigns/{campaign.pk}/send/", follow=True)
     assert "already sent or is being sent" in again.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("lang", "question", "preview"),
+    [("fi", "Lähetetäänkö 1 vastaanottajalle?", "Esikatselu"),
+     ("sv", "Skicka till 1 mottagare?", "Förhandsvisning")],
+)  # fmt: skip
+def test_the_confirmation_speaks_the_users_language(
+    staff: Any, make_person: Any, lang: str, question: str, preview: str
+) -> None:
+    make_person(email="asiakas@yritys.fi", is_contact_person=True)
+    c = login(staff["marketing"], lang)
+    c.post(NEW, FORM)
+    campaign = Campaign.objects.get()
+    page = c.get(f"/staff/marketing/campaigns/{campaign.pk}/send/").content.decode()
+    assert question in page and preview in page
