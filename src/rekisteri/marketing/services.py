@@ -34,6 +34,7 @@ from rekisteri.consent.services import (
 )
 from rekisteri.mail.models import MessageKind
 from rekisteri.mail.outbox import enqueue
+from rekisteri.marketing.compose import placeholder_errors, rate_of
 from rekisteri.marketing.models import (
     Campaign,
     CampaignPurpose,
@@ -410,6 +411,12 @@ def campaign_save(
     for name in ("body_fi", "body_sv", "body_en"):
         if BODY_CONTROL_CHARACTER.search(str(data.get(name) or "")):
             errors[name] = "must not contain control characters"
+    errors.update({k: v for k, v in placeholder_errors(data).items() if k not in errors})
+    if "rate" in data:
+        try:
+            data = {**data, "rate": rate_of(data["rate"])}
+        except ValueError as exc:
+            errors["rate"] = str(exc)
     if errors:
         raise MarketingInputError(errors)
     values = {k: data[k] for k in CAMPAIGN_FIELDS if k in data}

@@ -17,5 +17,6 @@ urlpatterns = [
     path(
         "campaigns/<int:campaign_id>/progress/", views.campaign_progress, name="campaign_progress"
     ),
+    path("campaigns/<int:campaign_id>/send/", views.campaign_confirm, name="campaign_confirm"),
     path("campaigns/<int:campaign_id>/queue/", views.campaign_queue, name="campaign_queue"),
 ]

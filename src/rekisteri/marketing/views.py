@@ -27,6 +27,7 @@ from rekisteri.consent.selectors import reason_text
 from rekisteri.jobs.models import Job
 from rekisteri.marketing import selectors, services
 from rekisteri.marketing.audience import campaign_audience, excluded_preview
+from rekisteri.marketing.compose import LANGUAGES, MAX_RATE, PLACEHOLDERS, previews
 from rekisteri.marketing.jobs import campaign_enqueue, campaign_job_key
 from rekisteri.marketing.models import (
     Campaign,
@@ -225,28 +226,24 @@ def _campaign_form(request: HttpRequest, scope: Scope, campaign: Campaign | None
         data = {k: request.POST.get(k, "") for k in services.CAMPAIGN_FIELDS}
         chosen_lists = {int(x) for x in request.POST.getlist("lists") if x.isdigit()}
         chosen_segments = {int(x) for x in request.POST.getlist("segments") if x.isdigit()}
+        # The service checks every field: the rate and the placeholders too.
         try:
-            data["rate"] = max(0, int(data.get("rate") or 0))
-        except ValueError:
-            errors["rate"] = "must be a whole number"
-        if not errors:
-            try:
-                saved = services.campaign_save(
-                    actor=_actor(request, scope, Cap.SEND_DIRECT_MARKETING),
-                    scope=scope,
-                    controller=campaign.controller
-                    if campaign is not None
-                    else _controller_from(request, scope),
-                    data=data,
-                    lists=list(lists.filter(pk__in=chosen_lists)),
-                    segments=list(segments.filter(pk__in=chosen_segments)),
-                    campaign=campaign,
-                )
-                if campaign is not None:
-                    messages.success(request, _("The changes were saved."))
-                return redirect("marketing:campaign_detail", campaign_id=saved.pk)
-            except services.MarketingInputError as exc:
-                errors = exc.errors
+            saved = services.campaign_save(
+                actor=_actor(request, scope, Cap.SEND_DIRECT_MARKETING),
+                scope=scope,
+                controller=campaign.controller
+                if campaign is not None
+                else _controller_from(request, scope),
+                data=data,
+                lists=list(lists.filter(pk__in=chosen_lists)),
+                segments=list(segments.filter(pk__in=chosen_segments)),
+                campaign=campaign,
+            )
+            if campaign is not None:
+                messages.success(request, _("The changes were saved."))
+            return redirect("marketing:campaign_detail", campaign_id=saved.pk)
+        except services.MarketingInputError as exc:
+            errors = exc.errors
     return render(
         request,
         "marketing/campaign_form.html",
@@ -262,8 +259,10 @@ def _campaign_form(request: HttpRequest, scope: Scope, campaign: Campaign | None
             "controllers": selectors.controllers_of(scope=scope),
             "languages": [
                 (code, name, data.get(f"subject_{code}") or "", data.get(f"body_{code}") or "")
-                for code, name in (("fi", "suomi"), ("sv", "svenska"), ("en", "English"))
+                for code, name in LANGUAGES
             ],
+            "placeholders": ["{" + p + "}" for p in PLACEHOLDERS],
+            "max_rate": MAX_RATE,
         },
         status=400 if errors else 200,
     )
@@ -284,7 +283,37 @@ def campaign_detail(request: HttpRequest, scope: Scope, campaign_id: int) -> Htt
             "preview": excluded_preview(campaign) if audience else [],
             "unknown": _unknown(campaign) if not audience else 0,
             "job": _job(campaign),
+            "previews": previews(campaign),
         },
+    )
+
+
+def _send_count(campaign: Campaign) -> int:
+    """How many messages *Send* would send: a draft's audience as it is now; after a
+    sending that stopped, the messages still waiting."""
+    if campaign.status == "draft":
+        return campaign_audience(campaign).included
+    return campaign.recipients.filter(
+        status__in=(RecipientStatus.QUEUED, RecipientStatus.CLAIMED)
+    ).count()
+
+
+def _may_send(campaign: Campaign) -> bool:
+    job = _job(campaign)
+    return campaign.status == "draft" or (job is not None and job.status == "dead")
+
+
+@marketers_only
+def campaign_confirm(request: HttpRequest, scope: Scope, campaign_id: int) -> HttpResponse:
+    """*Send* asks first: to how many recipients, in which languages. Sending is the POST."""
+    campaign = selectors.campaign_get(scope=scope, campaign_id=campaign_id)
+    if not _may_send(campaign):
+        messages.error(request, _("This campaign was already sent or is being sent."))
+        return redirect("marketing:campaign_detail", campaign_id=campaign.pk)
+    return render(
+        request,
+        "marketing/campaign_confirm.html",
+        {"campaign": campaign, "count": _send_count(campaign), "previews": previews(campaign)},
     )
 
 
@@ -312,6 +341,15 @@ def campaign_progress(request: HttpRequest, scope: Scope, campaign_id: int) -> H
 @marketers_only
 def campaign_queue(request: HttpRequest, scope: Scope, campaign_id: int) -> HttpResponse:
     campaign = selectors.campaign_get(scope=scope, campaign_id=campaign_id)
+    count = _send_count(campaign)
+    if request.POST.get("audience") != str(count):
+        # Not confirmed, or the audience changed since: ask again with today's count.
+        if request.POST.get("audience"):
+            messages.warning(
+                request,
+                _("The audience changed since you confirmed: %(n)s recipients now.") % {"n": count},
+            )
+        return redirect("marketing:campaign_confirm", campaign_id=campaign.pk)
     services.campaign_queue(
         actor=_actor(request, scope, Cap.SEND_DIRECT_MARKETING), scope=scope, campaign=campaign
     )

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from rekisteri.access.capabilities import Cap
 from rekisteri.access.gate import may_reach, requires, scope_of
 from rekisteri.access.policy import Operation, ProcessingRefused, check_processing
-from rekisteri.access.selectors import person_categories
+from rekisteri.access.selectors import category_of, person_categories
 from rekisteri.audit.services import Actor, actor_of
 from rekisteri.catalogue.models import SourceKind
 from rekisteri.common.client import client_ip
@@ -33,6 +33,7 @@ from rekisteri.register.forms import (
     translate_message,
 )
 from rekisteri.register.inputs import InputError
+from rekisteri.register.models import Affiliation
 from rekisteri.register.tables import OrganizationTable, PersonTable
 from rekisteri.staff import navigation
 from rekisteri.staff.pagination import capped_count, configure, paginate
@@ -98,8 +99,23 @@ def person_detail_view(request: HttpRequest, person_id: int) -> HttpResponse:
         "related": navigation.links(scope, navigation.PERSON, kwargs={"person_id": person_id}),
         "can_reveal": may_reach(scope, "access:identity_code_reveal"),
         "source_kinds": list(SOURCE_KINDS.items()),
+        # Controls only for what the user may do: another group company's shared person,
+        # or a restricted one, is read-only for them (access.policy decides, as on POST).
+        "can_edit": _may_edit(scope, detail.person),
+        "can_end_affiliation": _may_edit(
+            scope, detail.person, categories={category_of(Affiliation, "end")}
+        ),
     }
     return render(request, "register/person_detail.html", context)
+
+
+def _may_edit(scope: Any, person: Any, categories: set[str] | None = None) -> bool:
+    """Whether the services would let the user change the person (the same check)."""
+    try:
+        check_processing(scope, person, Operation.EDIT, categories=categories)
+    except ProcessingRefused:
+        return False
+    return True
 
 
 @requires(Cap.KEEP_REGISTER)

@@ -416,27 +416,33 @@ def person_check(scope: Scope, person: Person, operation: str) -> None:
     check_processing(scope, person, operation)
 
 
-def assignable_users(*, scope: Scope) -> list[Any]:
-    """Staff users of the user's group companies whose roles handle rights requests."""
+def assignable_users(*, scope: Scope, request: RightsRequest) -> list[Any]:
+    """The users who could open this request and handle it: active staff whose own scope,
+    computed as the gate computes it for them (`access.selectors.scope_for`), covers
+    handling rights requests and shows this request (its group companies are theirs).
+    Only the users who may see the request themselves get a list."""
     from django.contrib.auth import get_user_model
 
     from rekisteri.access.models import StaffProfile
-    from rekisteri.catalogue.selectors import catalogue_snapshot
+    from rekisteri.access.selectors import scope_for
 
-    snap = catalogue_snapshot(scope.catalogue_version)
-    roles = {
-        code
-        for code, role in snap.roles.items()
-        if Cap.HANDLE_RIGHTS_REQUESTS in snap.capabilities_for_purposes(role.purposes)
-    }
-    user_ids = [
-        profile.user_id
-        for profile in StaffProfile.objects.filter(
-            controllers__in=scope.controller_ids, user__is_active=True
-        ).distinct()
-        if roles & set(profile.roles)
-    ]
-    return list(get_user_model().objects.filter(pk__in=user_ids).order_by("username"))
+    one = RightsRequest.objects.filter(pk=request.pk)
+    if not _visible(one, scope).exists():
+        return []
+    candidates = (
+        get_user_model()
+        .objects.filter(
+            pk__in=StaffProfile.objects.filter(controllers__isnull=False).values("user_id"),
+            is_active=True,
+        )
+        .order_by("username")
+    )
+    users = []
+    for user in candidates:
+        theirs = scope_for(user, catalogue_version=scope.catalogue_version)
+        if _handles(theirs) and _visible(one, theirs).exists():
+            users.append(user)
+    return users
 
 
 def overdue_count(*, scope: Scope, today: date | None = None) -> int:

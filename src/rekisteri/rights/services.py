@@ -500,7 +500,7 @@ def request_assign(
     from rekisteri.rights.selectors import assignable_users
 
     request = _handled(scope, request)
-    if user not in assignable_users(scope=scope):
+    if user not in assignable_users(scope=scope, request=request):
         raise RightsError("choose a user of your group company who handles requests", "user")
     with transaction.atomic():
         request.assignee = user

@@ -110,7 +110,7 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
         "fulfil_form": forms.FulfilForm(),
         "rect_form": forms.RectificationForm(initial=rect_initial),
         "packages": selectors.packages_of_request(scope=scope, request=r),
-        "staff_users": selectors.assignable_users(scope=scope),
+        "staff_users": selectors.assignable_users(scope=scope, request=r),
         "balancing": bool(r.objection_purpose)
         and r.kind == RequestKind.OBJECTION
         and r.objection_purpose not in services.absolute_objection_purposes(),

@@ -41,7 +41,9 @@ def test_send_queues_the_worker_which_sends_while_the_page_shows_progress(
 ) -> None:
     c = login(staff["marketing"])
     campaign = _campaign(c, make_person)
-    sent = c.post(f"/staff/marketing/campaigns/{campaign.pk}/queue/", follow=True)
+    sent = c.post(
+        f"/staff/marketing/campaigns/{campaign.pk}/queue/", {"audience": "3"}, follow=True
+    )
     page = sent.content.decode()
     assert "The worker sends them now" in page
     assert "Waiting for the worker to start sending." in page
@@ -65,15 +67,17 @@ def test_a_sending_that_failed_for_good_says_so_and_offers_send_again(
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
     c = login(staff["marketing"])
     campaign = _campaign(c, make_person)
-    c.post(f"/staff/marketing/campaigns/{campaign.pk}/queue/")
+    c.post(f"/staff/marketing/campaigns/{campaign.pk}/queue/", {"audience": "3"})
     Runner(poll=0).run(until_idle=True)
 
     job = Job.objects.get()
     assert job.status == JobStatus.DEAD and job.attempts == 5
     page = c.get(f"/staff/marketing/campaigns/{campaign.pk}/").content.decode()
     assert "Sending stopped: the worker failed to send this campaign 5 times" in page
-    assert f"/staff/marketing/campaigns/{campaign.pk}/queue/" in page  # Send, again
+    assert f"/staff/marketing/campaigns/{campaign.pk}/send/" in page  # Send, again
+    confirm = c.get(f"/staff/marketing/campaigns/{campaign.pk}/send/").content.decode()
+    assert "Send to 3 recipients?" in confirm  # the three still waiting
 
-    c.post(f"/staff/marketing/campaigns/{campaign.pk}/queue/")
+    c.post(f"/staff/marketing/campaigns/{campaign.pk}/queue/", {"audience": "3"})
     job.refresh_from_db()
     assert job.status == JobStatus.QUEUED and job.attempts == 0

@@ -117,6 +117,9 @@ CASES = {
     "marketing:campaign_progress": Case(
         kwargs=lambda w, o: {"campaign_id": _campaign(w, o).pk}, owners=_owners
     ),
+    "marketing:campaign_confirm": Case(
+        kwargs=lambda w, o: {"campaign_id": _campaign(w, o).pk}, owners=_owners
+    ),
     "marketing:campaign_queue": Case(
         kwargs=lambda w, o: {"campaign_id": _campaign(w, o).pk}, owners=_owners, method="POST"
     ),
