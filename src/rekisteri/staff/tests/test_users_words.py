@@ -66,9 +66,10 @@ def test_campaign_form_errors_name_the_field_in_the_users_words(
         {"name": "", "purpose": "marketing", "rate": "50", "controller": fi_controller.pk},
     )
     text = page.content.decode()
-    assert "Nimi: on pakollinen" in text
-    assert "Viesti (suomeksi): anna viesti vähintään yhdellä kielellä" in text
-    assert "name: is required" not in text and "body_fi" not in text
+    errors = text[text.index('class="errorlist"') :].split("</ul>", 1)[0]
+    assert "Nimi: on pakollinen" in errors
+    assert "Viesti (suomeksi): anna viesti vähintään yhdellä kielellä" in errors
+    assert "is required" not in errors and "body_fi" not in errors
 
 
 def test_language_menu_names_each_language_in_itself(staff: dict[str, Any]) -> None:
