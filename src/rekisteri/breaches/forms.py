@@ -44,6 +44,7 @@ class BreachForm(forms.ModelForm):
         self.fields["controller"].queryset = Controller.objects.filter(  # type: ignore[attr-defined]
             pk__in=scope.controller_ids
         ).order_by("name")
+        self.fields["controller"].label = _("Group company")
         lang = (get_language() or "en")[:2]
         self.fields["categories"].choices = [
             (code, c.label(lang)) for code, c in catalogue_snapshot().categories.items()

@@ -15,7 +15,7 @@ from rekisteri.audit.services import actor_of, audit_record
 from rekisteri.audit.work import work_purpose
 from rekisteri.breaches import selectors, services
 from rekisteri.breaches.forms import BreachForm
-from rekisteri.breaches.models import Breach
+from rekisteri.breaches.models import Breach, ClockState
 from rekisteri.common.client import client_ip
 
 
@@ -33,7 +33,12 @@ def breach_list(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request)
     now = timezone.now()
     rows = [
-        {"b": b, "clock": b.clock(now), "hours_left": b.hours_left(now)}
+        {
+            "b": b,
+            "clock": b.clock(now),
+            "clock_label": ClockState(b.clock(now)).label,
+            "hours_left": b.hours_left(now),
+        }
         for b in selectors.breach_list(scope=scope)[:500]
     ]
     return render(request, "breaches/breach_list.html", {"rows": rows})
@@ -91,6 +96,7 @@ def breach_detail(request: HttpRequest, breach_id: int) -> HttpResponse:
             "form": form,
             "breach": breach,
             "clock": breach.clock(now),
+            "clock_label": ClockState(breach.clock(now)).label,
             "hours_left": breach.hours_left(now),
         },
     )

@@ -108,6 +108,9 @@ def reason_text(code: str) -> str:
         Reason.NO_ADDRESS: _("Not possible: no address on this channel."),
         Reason.BOUNCED: _("Not possible: the address bounced and is marked undeliverable."),
         Reason.NO_PERMISSION: _("Not allowed: a consumer needs prior consent, and there is none."),
+        Reason.NOT_SUBSCRIBED: _(
+            "Not in the audience: the person is on none of the campaign's lists or segments."
+        ),
     }.get(code, code)
 
 

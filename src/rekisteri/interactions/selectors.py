@@ -22,8 +22,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.http import Http404
+from django.utils.text import capfirst
+from django.utils.translation import gettext, gettext_lazy
 
 from rekisteri.access.capabilities import Cap
 from rekisteri.access.selectors import (
@@ -47,6 +50,24 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _FRAME = ("id", "controller", "person", "organization", "occurred_at")
 
 
+#: each kind of interaction in the user's words
+KIND_LABELS = {
+    "communication": gettext_lazy("Correspondence, meeting or feedback"),
+    "chat": gettext_lazy("Chat transcript"),
+    "call": gettext_lazy("Call recording"),
+    "ticket": gettext_lazy("Service request"),
+    "event_registration": gettext_lazy("Event registration"),
+    "agreement": gettext_lazy("Order or contract"),
+    "invoice": gettext_lazy("Invoice"),
+    "assignment": gettext_lazy("Project assignment"),
+    "time_entry": gettext_lazy("Time entry"),
+    "service_account": gettext_lazy("Service account"),
+    "web_visit": gettext_lazy("Web visit"),
+    "premises_visit": gettext_lazy("Visit to the premises"),
+    "camera_recording": gettext_lazy("Camera recording"),
+}
+
+
 @dataclass
 class Item:
     kind: str
@@ -59,6 +80,9 @@ class Item:
     organization_id: int | None
     has_file: bool = False
     record: str = ""
+    #: the fields for a reader: (label, value) in the user's words; `fields` keeps the
+    #: field names and stored values (for the API)
+    details: list[tuple[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -77,10 +101,45 @@ def _title(kind: str, obj: Any, readable: Callable[[str], bool]) -> str:
     for name in ("subject", "number", "reference", "service", "camera", "page", "role"):
         value = getattr(obj, name, "")
         if value and readable(name):
-            return f"{obj._meta.verbose_name}: {value}"
+            return f"{KIND_LABELS[kind]}: {value}"
     if kind == "event_registration":
-        return f"{obj._meta.verbose_name}: {obj.event}"
-    return str(obj._meta.verbose_name)
+        return f"{KIND_LABELS[kind]}: {obj.event}"
+    return str(KIND_LABELS[kind])
+
+
+#: fields the timeline does not list (shown otherwise, or bookkeeping)
+_NOT_DETAILS = ("anonymised_at", "recorded_at")
+
+
+#: labels of the fields whose model gives them no name of their own
+_LABELS = {
+    "recorded_by": gettext_lazy("recorded by"),
+    "billing_year": gettext_lazy("billing year"),
+    "closed_at": gettext_lazy("closed"),
+    "ip_address": gettext_lazy("IP address"),
+    "status": gettext_lazy("status"),
+}
+
+
+def _label(f: Any) -> str:
+    return str(capfirst(_LABELS.get(f.name, f.verbose_name)))
+
+
+def _detail(obj: Any, f: Any) -> Any:
+    """A field's value as a reader says it: a choice by its label, yes/no, a user by name;
+    None for what is not worth a line (empty, a file, another record's number)."""
+    value = getattr(obj, f.attname)
+    if value in ("", None) or f.name in _NOT_DETAILS:
+        return None
+    if f.is_relation:
+        if f.related_model is get_user_model():
+            return getattr(obj, f.name).get_username()
+        return None
+    if f.choices:
+        return getattr(obj, f"get_{f.name}_display")()
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    return value
 
 
 def _item(kind: str, obj: Any, categories: frozenset[str]) -> Item:
@@ -92,6 +151,7 @@ def _item(kind: str, obj: Any, categories: frozenset[str]) -> Item:
         return name not in mapped or mapped[name] in categories
 
     fields: dict[str, Any] = {}
+    details: list[tuple[str, Any]] = []
     for f in model._meta.concrete_fields:
         if f.name in _FRAME or not readable(f.name):
             continue
@@ -99,6 +159,9 @@ def _item(kind: str, obj: Any, categories: frozenset[str]) -> Item:
             fields[f.name] = getattr(obj, f.attname)
         else:
             fields[f.name] = getattr(obj, f.name)
+        shown = _detail(obj, f)
+        if shown is not None:
+            details.append((_label(f), shown))
     file_names = [
         f.name
         for f in model._meta.concrete_fields
@@ -117,6 +180,7 @@ def _item(kind: str, obj: Any, categories: frozenset[str]) -> Item:
         organization_id=getattr(obj, "organization_id", None),
         has_file=any(getattr(obj, f + "_id") for f in file_names),
         record=record_key(obj),
+        details=details,
     )
 
 

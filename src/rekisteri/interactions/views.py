@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from rekisteri.access.capabilities import Cap
 from rekisteri.access.gate import requires, scope_of
@@ -25,21 +24,7 @@ from rekisteri.interactions.models import KINDS
 from rekisteri.register.models import record_key
 from rekisteri.register.selectors import person_get_to_change, purpose_for
 
-KIND_LABELS = {
-    "communication": gettext_lazy("Correspondence, meeting or feedback"),
-    "chat": gettext_lazy("Chat transcript"),
-    "call": gettext_lazy("Call recording"),
-    "ticket": gettext_lazy("Service request"),
-    "event_registration": gettext_lazy("Event registration"),
-    "agreement": gettext_lazy("Order or contract"),
-    "invoice": gettext_lazy("Invoice"),
-    "assignment": gettext_lazy("Project assignment"),
-    "time_entry": gettext_lazy("Time entry"),
-    "service_account": gettext_lazy("Service account"),
-    "web_visit": gettext_lazy("Web visit"),
-    "premises_visit": gettext_lazy("Visit to the premises"),
-    "camera_recording": gettext_lazy("Camera recording"),
-}
+KIND_LABELS = selectors.KIND_LABELS
 
 
 def _actor(request: HttpRequest) -> Actor:

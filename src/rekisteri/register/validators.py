@@ -11,7 +11,13 @@ import functools
 import re
 
 import phonenumbers
-from email_validator import EmailNotValidError, validate_email
+from django.utils.translation import gettext_noop
+from email_validator import (
+    EmailNotValidError,
+    EmailSyntaxError,
+    EmailUndeliverableError,
+    validate_email,
+)
 from stdnum import exceptions as stdnum_exc
 from stdnum.fi import hetu, ytunnus
 from stdnum.se import orgnr, personnummer
@@ -104,6 +110,42 @@ def _email_domain(domain: str) -> str | None:
         return None
 
 
+#: email-validator's reasons (English only, worded by the library) → ours, which are
+#: translated (register.forms.translate_message): the first pattern found in its message
+#: wins; an unknown reason falls back to the exception's kind.
+_EMAIL_REASONS = (
+    ("must have an @-sign", gettext_noop("an @ sign is missing")),
+    ("something after the @-sign", gettext_noop("the domain after the @ sign is missing")),
+    ("something before the @-sign", gettext_noop("the name before the @ sign is missing")),
+    ("two periods in a row", gettext_noop("it has two periods in a row")),
+    ("start with a period", gettext_noop("it starts or ends with a period")),
+    ("end with a period", gettext_noop("it starts or ends with a period")),
+    ("should have a period", gettext_noop("the domain after the @ sign has no period")),
+    (
+        "special-use or reserved name",
+        gettext_noop("the domain is reserved and cannot receive email"),
+    ),
+    ("too long", gettext_noop("it is too long")),
+    ("invalid characters", gettext_noop("it contains characters an email address cannot have")),
+)
+_EMAIL_KINDS = {
+    EmailSyntaxError: gettext_noop("it is not written as an email address is"),
+    EmailUndeliverableError: gettext_noop("its domain does not receive email"),
+}
+
+
+def _email_reason(exc: EmailNotValidError) -> str:
+    """Why email-validator refused an address, in our words (English, to be translated)."""
+    text = str(exc)
+    for pattern, reason in _EMAIL_REASONS:
+        if pattern in text:
+            return reason
+    for kind, reason in _EMAIL_KINDS.items():
+        if isinstance(exc, kind):
+            return reason
+    return gettext_noop("it is not written as an email address is")
+
+
 def normalise_email(value: str) -> str:
     text = (value or "").strip()
     local, at, domain = text.rpartition("@")
@@ -120,7 +162,7 @@ def normalise_email(value: str) -> str:
     try:
         result = validate_email(text, check_deliverability=False)
     except EmailNotValidError as exc:
-        raise InvalidValue(f"not a valid email address: {exc}".replace(value or "", "…")) from exc
+        raise InvalidValue(f"not a valid email address: {_email_reason(exc)}") from exc
     return result.normalized.lower()
 
 

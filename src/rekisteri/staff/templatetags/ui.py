@@ -8,6 +8,7 @@ from typing import Any
 from django import template
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
+from django.utils.text import capfirst
 from django.utils.translation import get_language, gettext, gettext_lazy, pgettext_lazy
 
 from rekisteri.catalogue.selectors import catalogue_snapshot
@@ -73,6 +74,19 @@ def record_kind(record: str) -> str:
     return str(RECORD_KINDS.get(label, label))
 
 
+@register.filter
+def record_name(record: str) -> str:
+    """'interactions.Invoice:3' → 'Invoice #3': a record by its kind and number."""
+    label, _sep, pk = (record or "").partition(":")
+    kind = RECORD_KINDS.get(label)
+    if kind is None:
+        try:
+            kind = capfirst(apps.get_model(label)._meta.verbose_name)
+        except (LookupError, ValueError):
+            kind = label.rpartition(".")[2]
+    return f"{kind} #{pk}" if pk else kind
+
+
 # A person's "title" is a job title (FI titteli), not a heading (otsikko): the same English
 # word needs a context of its own in the translations.
 FIELD_LABELS = {
@@ -118,6 +132,27 @@ def provenance_fields(p: Any) -> str:
     """A provenance row's fields by their names: 'first_name, title' → 'first name, title'."""
     record_label = (p.record or "").split(":", 1)[0]
     return ", ".join(_label_of(record_label, name) for name in p.fields or [])
+
+
+@register.filter
+def person_field_label(name: str) -> str:
+    """A person's field by its name in the user's language: 'first_name' → 'First name'."""
+    return capfirst(_label_of("register.Person", name))
+
+
+@register.filter
+def field_label_of(name: str, model_label: str) -> str:
+    """A model's field by its name in the user's language: ('body_fi', 'marketing.Campaign')
+    → 'Message (Finnish)'."""
+    return capfirst(_label_of(model_label, name))
+
+
+@register.filter
+def service_message(message: str) -> str:
+    """A service's error message (English, as raised) in the user's language."""
+    from rekisteri.register.forms import translate_message
+
+    return translate_message(str(message))
 
 
 @register.filter
