@@ -275,3 +275,26 @@ def test_erasure_plan_keeps_kyc_records_for_five_years_and_names_the_law(
     assert "Rahanpesulaki 444/2017" in kept.legal_reference
     assert kept.until == add_period(ended, Period(years=5)).isoformat()
     assert kyc_rows_of_person(person_id=person.pk)["owners"] == [owner]
+
+
+def test_the_access_package_explains_the_persons_kyc_records_with_the_law(
+    compliance, actor, org, make_person
+):
+    from rekisteri.rights.packages import explained_items
+
+    person = make_person()
+    other = make_person()
+    beneficial_owner_record(
+        scope=compliance, actor=actor, organization_id=org.pk, person_id=person.pk, data=OWNER
+    )
+    beneficial_owner_record(
+        scope=compliance, actor=actor, organization_id=org.pk, person_id=other.pk, data=OWNER
+    )
+    items = [
+        i
+        for i in explained_items(person_ids=[person.pk], lang="fi")
+        if i["model"] == "kyc.BeneficialOwner"
+    ]
+    assert {i["field"] for i in items} == {"share_percent", "control", "source", "source_date"}
+    assert {i["person_id"] for i in items} == {person.pk}
+    assert all("rahanpesulaki" in i["retention_rule"] for i in items)
