@@ -62,3 +62,21 @@ def test_sales_sees_no_kyc_link_and_no_kyc_page(client, staff, org):
     url = reverse("kyc:organisation", args=[org.pk])
     assert url not in detail.content.decode()
     assert client.get(url).status_code == 403
+
+
+def test_the_demo_hook_records_one_customers_kyc(fi_controller, make_person, org):
+    import io
+
+    from rekisteri.kyc import demo
+    from rekisteri.kyc.models import PepStatus, RepresentationRight
+
+    for name in ("Omistaja", "Allekirjoittaja"):
+        Affiliation.objects.create(
+            person=make_person(last_name=name), organization=org, start=date(2020, 1, 1)
+        )
+    out = io.StringIO()
+    demo.load(stdout=out)
+    assert f"/staff/kyc/organisations/{org.pk}/" in out.getvalue()
+    assert BeneficialOwner.objects.get().person.is_beneficial_owner
+    assert RepresentationRight.objects.count() == PepStatus.objects.count() == 1
+    assert DueDiligence.objects.get().risk_level == "high"
