@@ -52,7 +52,7 @@ def test_compliance_records_an_owner_and_due_diligence_on_the_page(client, staff
         },
     )
     assert response.status_code == 200
-    assert "the next review is before the check" in response.content.decode()
+    assert "seuraava tarkistus on ennen tarkistusta" in response.content.decode()
     assert not DueDiligence.objects.exists()
 
 
