@@ -121,7 +121,7 @@ def _call(request: HttpRequest, fn: Any, **kwargs: Any) -> Any:
             scope=scope_of(request), actor=actor_of(request.user, ip=client_ip(request)), **kwargs
         )
     except services.KycError as exc:
-        if exc.field in ("organization", "owner"):
+        if exc.field in ("organization", "record"):
             raise Http404 from None
         raise InputError({exc.field: exc.message}) from None
 

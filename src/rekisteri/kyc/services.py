@@ -177,18 +177,33 @@ def beneficial_owner_record(
 
 def beneficial_owner_remove(*, scope: Scope, actor: Any, owner_id: int) -> None:
     """Remove a beneficial-owner record (the person no longer owns or controls)."""
+    _remove(scope, actor, BeneficialOwner, owner_id, "beneficial owner removed")
+
+
+def representation_remove(*, scope: Scope, actor: Any, right_id: int) -> None:
+    """Remove a right to represent that was recorded in error (an ended right keeps its
+    record with `valid_until`)."""
+    _remove(scope, actor, RepresentationRight, right_id, "right to represent removed")
+
+
+def pep_remove(*, scope: Scope, actor: Any, pep_id: int) -> None:
+    """Remove a PEP status that was recorded in error (an ended one keeps `until`)."""
+    _remove(scope, actor, PepStatus, pep_id, "PEP status removed")
+
+
+def _remove(scope: Scope, actor: Any, model: Any, pk: int, reason: str) -> None:
     purpose = _purpose(scope)
     with transaction.atomic():
-        owner = (
-            BeneficialOwner.objects.select_for_update()
-            .filter(pk=owner_id, organization__controller_id__in=scope.controller_ids)
+        row = (
+            model.objects.select_for_update()
+            .filter(pk=pk, person__controller_id__in=scope.controller_ids)
             .first()
         )
-        if owner is None:
-            raise KycError("owner", _("no such beneficial owner in your group company"))
-        person = _person(scope, owner.person_id)
-        key = record_key(owner)
-        owner.delete()
+        if row is None:
+            raise KycError("record", _("no such KYC record in your group company"))
+        person = _person(scope, row.person_id)
+        key = record_key(row)
+        row.delete()
         _derive_owner_flag(person)
         audit_record(
             actor=actor_of(actor),
@@ -197,7 +212,7 @@ def beneficial_owner_remove(*, scope: Scope, actor: Any, owner_id: int) -> None:
             record=key,
             categories=[kyc_category()],
             purpose=purpose,
-            reason="beneficial owner removed",
+            reason=reason,
         )
 
 

@@ -298,3 +298,29 @@ def test_the_access_package_explains_the_persons_kyc_records_with_the_law(
     assert {i["field"] for i in items} == {"share_percent", "control", "source", "source_date"}
     assert {i["person_id"] for i in items} == {person.pk}
     assert all("rahanpesulaki" in i["retention_rule"] for i in items)
+
+
+def test_a_pep_status_recorded_in_error_is_removed_and_audited(compliance, actor, make_person):
+    from rekisteri.kyc.services import pep_remove
+
+    person = make_person()
+    pep = pep_record(
+        scope=compliance,
+        actor=actor,
+        person_id=person.pk,
+        data={
+            "relation": "self",
+            "position": "mayor",
+            "country": "FI",
+            "next_review": "2027-01-01",
+            "source": "public_source",
+            "source_date": "2026-01-10",
+        },
+    )
+    pep_remove(scope=compliance, actor=actor, pep_id=pep.pk)
+    assert not PepStatus.objects.exists()
+    event = AuditEvent.objects.filter(action=AuditAction.DELETE, person_id=person.pk).get()
+    assert event.record == f"kyc.PepStatus:{pep.pk}"
+    with pytest.raises(KycError) as err:
+        pep_remove(scope=compliance, actor=actor, pep_id=pep.pk)
+    assert err.value.field == "record"
