@@ -22,6 +22,7 @@ from rekisteri.register.inputs import InputError
 router = Router()
 KYC = TokenAuth()
 MAX_ID = 2**63 - 1
+TAGS = ["kyc"]  # catalogue-free: the OpenAPI tag of the app, not the category
 OrgId = Annotated[int, Path(ge=1, le=MAX_ID)]
 PersonId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
@@ -132,7 +133,7 @@ def _call(request: HttpRequest, fn: Any, **kwargs: Any) -> Any:
     auth=KYC,
     operation_id="kyc_organization_get",
     summary="An organisation's beneficial owners, representatives, PEP statuses and due diligence",
-    tags=["kyc"],
+    tags=TAGS,
 )
 @requires(Cap.SCREEN_CUSTOMERS)
 def kyc_organization_get(request: HttpRequest, organization_id: OrgId) -> dict[str, Any]:
@@ -152,7 +153,7 @@ def kyc_organization_get(request: HttpRequest, organization_id: OrgId) -> dict[s
     auth=KYC,
     operation_id="kyc_owner_record",
     summary="Record (or correct) a beneficial owner of the organisation",
-    tags=["kyc"],
+    tags=TAGS,
 )
 @requires(Cap.SCREEN_CUSTOMERS)
 def kyc_owner_record(
@@ -175,7 +176,7 @@ def kyc_owner_record(
     auth=KYC,
     operation_id="kyc_representation_record",
     summary="Record a person's right to represent the organisation",
-    tags=["kyc"],
+    tags=TAGS,
 )
 @requires(Cap.SCREEN_CUSTOMERS)
 def kyc_representation_record(
@@ -197,7 +198,7 @@ def kyc_representation_record(
     auth=KYC,
     operation_id="kyc_pep_record",
     summary="Record a person's PEP status",
-    tags=["kyc"],
+    tags=TAGS,
 )
 @requires(Cap.SCREEN_CUSTOMERS)
 def kyc_pep_record(request: HttpRequest, person_id: PersonId, payload: PepIn) -> tuple[int, Any]:
@@ -221,7 +222,7 @@ def kyc_pep_record(request: HttpRequest, person_id: PersonId, payload: PepIn) ->
     auth=KYC,
     operation_id="kyc_due_diligence_record",
     summary="Record customer due diligence of the organisation's customer relationship",
-    tags=["kyc"],
+    tags=TAGS,
 )
 @requires(Cap.SCREEN_CUSTOMERS)
 def kyc_due_diligence_record(
