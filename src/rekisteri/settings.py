@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "rekisteri.rights",
     "rekisteri.notice",
     "rekisteri.disclosures",
+    "rekisteri.kyc",
     "rekisteri.breaches",
     "rekisteri.stats",
     "rekisteri.portal",

@@ -29,6 +29,7 @@ urlpatterns = [
     # The notice app holds both the public /privacy/ pages and its staff pages (one namespace).
     path("", include("rekisteri.notice.urls")),
     path("staff/disclosures/", include("rekisteri.disclosures.urls")),
+    path("staff/kyc/", include("rekisteri.kyc.urls")),
     path("staff/breaches/", include("rekisteri.breaches.urls")),
     path("staff/stats/", include("rekisteri.stats.urls")),
     path("staff/jobs/", include("rekisteri.jobs.urls")),

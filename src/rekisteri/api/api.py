@@ -150,6 +150,7 @@ ROUTED_APPS = [
     ("rights", "rights"),  # catalogue-free: an app's router, not a category
     ("notice", "notice"),
     ("audit", "audit"),
+    ("kyc", "kyc"),  # catalogue-free: an app's router, not a category
 ]
 
 for _app, _prefix in ROUTED_APPS:

@@ -146,6 +146,7 @@ class Person(PersonalData, TimeStamped):
     is_service_user = personal(
         models.BooleanField(_("service user"), default=False), "customer_relationship"
     )
+    # derived: true while the person has a kyc.BeneficialOwner record (kyc.services sets it)
     is_beneficial_owner = personal(models.BooleanField(_("beneficial owner"), default=False), "kyc")
     # Art. 18: set and lifted only by rekisteri.rights; enforced by rekisteri.access.
     restricted_since = personal(models.DateTimeField(null=True, blank=True), "rights")

@@ -259,6 +259,7 @@ def organization_detail_view(request: HttpRequest, organization_id: int) -> Http
         "relationships": org.relationships.all(),
         "page": page,
         "relationship_form": RelationshipForm(),
+        "can_kyc": scope.can(Cap.SCREEN_CUSTOMERS),
     }
     return render(request, "register/organization_detail.html", context)
 

@@ -34,7 +34,7 @@ LAYERS: list[set[str]] = [
     {"register"},
     # reading the trail and describing work (system scopes, purposes of work)
     {"audit"},
-    {"interactions", "consent", "disclosures", "breaches", "imports", "mail"},
+    {"interactions", "consent", "disclosures", "breaches", "imports", "mail", "kyc"},
     {"marketing"},
     # retention's rules: what is due, when a person's data goes, holds in force
     {
@@ -71,6 +71,7 @@ CHECKED = (
     "retention",
     "breaches",
     "disclosures",
+    "kyc",
     "notice",
     "stats",
     "mail",

@@ -31,6 +31,7 @@ HOOK_APPS = (
     "rights",
     "notice",
     "disclosures",
+    "kyc",  # catalogue-free: an app's demo hook, not a category
     "breaches",
 )
 

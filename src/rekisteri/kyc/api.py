@@ -1,0 +1,237 @@
+"""The KYC records in the JSON API: read an organisation's KYC, record owners, rights to
+represent, PEP status and customer due diligence. The same services as the staff pages."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any
+
+from django.http import Http404, HttpRequest
+from ninja import Field, Path, Router, Schema
+
+from rekisteri.access.capabilities import Cap
+from rekisteri.access.gate import requires, scope_of
+from rekisteri.api.auth import TokenAuth
+from rekisteri.api.errors import errors
+from rekisteri.audit.services import actor_of
+from rekisteri.common.client import client_ip
+from rekisteri.kyc import selectors, services
+from rekisteri.register.inputs import InputError
+
+router = Router()
+KYC = TokenAuth()
+MAX_ID = 2**63 - 1
+TAGS = ["kyc"]  # catalogue-free: the OpenAPI tag of the app, not the category
+OrgId = Annotated[int, Path(ge=1, le=MAX_ID)]
+PersonId = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+class Provenance(Schema):
+    source: str = Field(description="own_statement, owner_register, trade_register, …")
+    source_date: date
+
+
+class OwnerIn(Provenance):
+    person_id: int = Field(ge=1, le=MAX_ID)
+    control: str = Field(description="ownership, voting_rights, appoints_board, …")
+    share_percent: Decimal | None = None
+
+
+class RepresentationIn(Provenance):
+    person_id: int = Field(ge=1, le=MAX_ID)
+    kind: str = Field(description="signing_right, procuration or power_of_attorney")
+    evidence: str = Field(max_length=255)
+    valid_from: date | None = None
+    valid_until: date | None = None
+
+
+class PepIn(Provenance):
+    relation: str = Field(description="self, family_member or close_associate")
+    related_to: str = Field("", max_length=200)
+    position: str = Field(max_length=200)
+    country: str = Field(max_length=2)
+    since: date | None = None
+    until: date | None = None
+    next_review: date
+
+
+class DueDiligenceIn(Schema):
+    risk_level: str = Field(description="low, normal or high")
+    checks: list[str]
+    checked_on: date
+    next_review: date
+    note: str = Field("", max_length=500)
+
+
+class OwnerOut(Schema):
+    id: int
+    person_id: int
+    control: str
+    share_percent: Decimal | None
+    source: str
+    source_date: date
+
+
+class RepresentationOut(Schema):
+    id: int
+    person_id: int
+    kind: str
+    evidence: str
+    valid_from: date | None
+    valid_until: date | None
+    source: str
+    source_date: date
+
+
+class PepOut(Schema):
+    id: int
+    person_id: int
+    relation: str
+    related_to: str
+    position: str
+    country: str
+    since: date | None
+    until: date | None
+    next_review: date
+    source: str
+    source_date: date
+
+
+class DueDiligenceOut(Schema):
+    id: int
+    risk_level: str
+    checks: list[str]
+    checked_on: date
+    next_review: date
+    decided_by: str
+    note: str
+
+
+class KycOut(Schema):
+    organization_id: int
+    owners: list[OwnerOut]
+    representatives: list[RepresentationOut]
+    peps: list[PepOut]
+    due_diligence: list[DueDiligenceOut]
+
+
+def _call(request: HttpRequest, fn: Any, **kwargs: Any) -> Any:
+    try:
+        return fn(
+            scope=scope_of(request), actor=actor_of(request.user, ip=client_ip(request)), **kwargs
+        )
+    except services.KycError as exc:
+        if exc.field in ("organization", "record"):
+            raise Http404 from None
+        raise InputError({exc.field: exc.message}) from None
+
+
+@router.get(
+    "/organizations/{organization_id}",
+    response={200: KycOut, **errors()},
+    auth=KYC,
+    operation_id="kyc_organization_get",
+    summary="An organisation's beneficial owners, representatives, PEP statuses and due diligence",
+    tags=TAGS,
+)
+@requires(Cap.SCREEN_CUSTOMERS)
+def kyc_organization_get(request: HttpRequest, organization_id: OrgId) -> dict[str, Any]:
+    shown = _call(request, selectors.kyc_of_organisation, organization_id=organization_id)
+    return {
+        "organization_id": organization_id,
+        "owners": shown["owners"],
+        "representatives": shown["representatives"],
+        "peps": shown["peps"],
+        "due_diligence": shown["due_diligence"],
+    }
+
+
+@router.post(
+    "/organizations/{organization_id}/owners",
+    response={201: OwnerOut, **errors(body=True)},
+    auth=KYC,
+    operation_id="kyc_owner_record",
+    summary="Record (or correct) a beneficial owner of the organisation",
+    tags=TAGS,
+)
+@requires(Cap.SCREEN_CUSTOMERS)
+def kyc_owner_record(
+    request: HttpRequest, organization_id: OrgId, payload: OwnerIn
+) -> tuple[int, Any]:
+    data = payload.dict(exclude={"person_id"})
+    owner = _call(
+        request,
+        services.beneficial_owner_record,
+        organization_id=organization_id,
+        person_id=payload.person_id,
+        data=data,
+    )
+    return 201, owner
+
+
+@router.post(
+    "/organizations/{organization_id}/representatives",
+    response={201: RepresentationOut, **errors(body=True)},
+    auth=KYC,
+    operation_id="kyc_representation_record",
+    summary="Record a person's right to represent the organisation",
+    tags=TAGS,
+)
+@requires(Cap.SCREEN_CUSTOMERS)
+def kyc_representation_record(
+    request: HttpRequest, organization_id: OrgId, payload: RepresentationIn
+) -> tuple[int, Any]:
+    right = _call(
+        request,
+        services.representation_record,
+        organization_id=organization_id,
+        person_id=payload.person_id,
+        data=payload.dict(exclude={"person_id"}),
+    )
+    return 201, right
+
+
+@router.post(
+    "/persons/{person_id}/pep",
+    response={201: PepOut, **errors(body=True)},
+    auth=KYC,
+    operation_id="kyc_pep_record",
+    summary="Record a person's PEP status",
+    tags=TAGS,
+)
+@requires(Cap.SCREEN_CUSTOMERS)
+def kyc_pep_record(request: HttpRequest, person_id: PersonId, payload: PepIn) -> tuple[int, Any]:
+    try:
+        pep = services.pep_record(
+            scope=scope_of(request),
+            actor=actor_of(request.user, ip=client_ip(request)),
+            person_id=person_id,
+            data=payload.dict(),
+        )
+    except services.KycError as exc:
+        if exc.field == "person":
+            raise Http404 from None
+        raise InputError({exc.field: exc.message}) from None
+    return 201, pep
+
+
+@router.post(
+    "/organizations/{organization_id}/due-diligence",
+    response={201: DueDiligenceOut, **errors(body=True)},
+    auth=KYC,
+    operation_id="kyc_due_diligence_record",
+    summary="Record customer due diligence of the organisation's customer relationship",
+    tags=TAGS,
+)
+@requires(Cap.SCREEN_CUSTOMERS)
+def kyc_due_diligence_record(
+    request: HttpRequest, organization_id: OrgId, payload: DueDiligenceIn
+) -> tuple[int, Any]:
+    cdd = _call(
+        request,
+        services.due_diligence_record,
+        organization_id=organization_id,
+        data=payload.dict(),
+    )
+    return 201, cdd

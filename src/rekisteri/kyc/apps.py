@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class KycConfig(AppConfig):
+    name = "rekisteri.kyc"
+    label = "kyc"  # catalogue-free: the app label the staff sidebar names
+    verbose_name = "Know your customer"

@@ -1,0 +1,324 @@
+"""Recording know-your-customer data: the only writers of the KYC records.
+
+Each writer needs the customer-due-diligence capability (`Cap.SCREEN_CUSTOMERS`) through a
+purpose that covers the KYC data category, acts only on organisations and persons of the
+user's own group companies, checks the processing rules for the person (a restricted person
+is refused) and writes the audit trail in the same transaction. Bad input raises `KycError`
+naming the field; nothing is half-written.
+
+`Person.is_beneficial_owner` is derived: it is true exactly while the person has a
+beneficial-owner record of some organisation.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from rekisteri.access.capabilities import Cap
+from rekisteri.access.policy import Operation, check_processing
+from rekisteri.access.selectors import Scope, category_of
+from rekisteri.audit.models import AuditAction
+from rekisteri.audit.services import actor_of, audit_record
+from rekisteri.audit.work import work_purpose
+from rekisteri.kyc.models import (
+    BeneficialOwner,
+    ControlKind,
+    DueDiligence,
+    KycSource,
+    PepRelation,
+    PepStatus,
+    RepresentationKind,
+    RepresentationRight,
+    RiskLevel,
+)
+from rekisteri.register.models import Organization, Person, record_key
+
+
+class KycError(ValueError):
+    """Bad input; `field` names the input that is wrong."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+def kyc_category() -> str:
+    """The KYC data category, from the field map."""
+    return category_of(BeneficialOwner, "control")
+
+
+def _purpose(scope: Scope) -> str:
+    return work_purpose(scope, Cap.SCREEN_CUSTOMERS, [kyc_category()])
+
+
+def _organisation(scope: Scope, organization_id: int) -> Organization:
+    org = (
+        Organization.objects.select_for_update()
+        .filter(pk=organization_id, controller_id__in=scope.controller_ids)
+        .first()
+    )
+    if org is None:
+        raise KycError(
+            "organization", _("no organisation with this id in the register of your group company")
+        )
+    return org
+
+
+def _person(scope: Scope, person_id: int, controller_id: int | None = None) -> Person:
+    qs = Person.objects.select_for_update().filter(
+        pk=person_id, controller_id__in=scope.controller_ids
+    )
+    if controller_id is not None:
+        qs = qs.filter(controller_id=controller_id)
+    person = qs.first()
+    if person is None:
+        raise KycError(
+            "person", _("no person with this id in the register of the organisation's company")
+        )
+    check_processing(scope, person, Operation.EDIT, categories=[kyc_category()])
+    return person
+
+
+def _choice(field: str, value: Any, choices: Any) -> str:
+    if value not in choices.values:
+        raise KycError(field, _("choose one of the offered values"))
+    return str(value)
+
+
+def _date(field: str, value: Any, *, required: bool = True) -> date | None:
+    if value in (None, ""):
+        if required:
+            raise KycError(field, _("give a date"))
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise KycError(field, _("give a date as YYYY-MM-DD")) from None
+
+
+def _text(field: str, value: Any, max_length: int, *, required: bool = True) -> str:
+    text = str(value or "").strip()
+    if required and not text:
+        raise KycError(field, _("this is required"))
+    if len(text) > max_length:
+        raise KycError(field, _("at most %(n)d characters") % {"n": max_length})
+    return text
+
+
+def _provenance(data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "source": _choice("source", data.get("source"), KycSource),
+        "source_date": _date("source_date", data.get("source_date")),
+    }
+
+
+def _audit(*, actor: Any, action: str, person: Person, obj: Any, purpose: str, reason: str) -> None:
+    audit_record(
+        actor=actor,
+        action=action,
+        person_id=person.pk,
+        record=record_key(obj),
+        categories=[kyc_category()],
+        purpose=purpose,
+        reason=reason,
+    )
+
+
+def _derive_owner_flag(person: Person) -> None:
+    owns = BeneficialOwner.objects.filter(person=person).exists()
+    if person.is_beneficial_owner != owns:
+        Person.objects.filter(pk=person.pk).update(is_beneficial_owner=owns)
+
+
+def beneficial_owner_record(
+    *, scope: Scope, actor: Any, organization_id: int, person_id: int, data: dict[str, Any]
+) -> BeneficialOwner:
+    """Record (or correct) that the person is a beneficial owner of the organisation."""
+    purpose = _purpose(scope)
+    values = _provenance(data)
+    values["control"] = _choice("control", data.get("control"), ControlKind)
+    share = data.get("share_percent")
+    if share in (None, ""):
+        values["share_percent"] = None
+    else:
+        try:
+            values["share_percent"] = Decimal(str(share))
+        except InvalidOperation:
+            raise KycError("share_percent", _("give the share as a number")) from None
+        if not Decimal(0) <= values["share_percent"] <= Decimal(100):
+            raise KycError("share_percent", _("the share is between 0 and 100 %"))
+    audit_actor = actor_of(actor)
+    values["recorded_by"] = audit_actor.name[:150]
+    with transaction.atomic():
+        org = _organisation(scope, organization_id)
+        person = _person(scope, person_id, org.controller_id)
+        owner, created = BeneficialOwner.objects.update_or_create(
+            organization=org, person=person, defaults=values
+        )
+        _derive_owner_flag(person)
+        _audit(
+            actor=audit_actor,
+            action=AuditAction.CREATE if created else AuditAction.UPDATE,
+            person=person,
+            obj=owner,
+            purpose=purpose,
+            reason="beneficial owner recorded",
+        )
+    return owner
+
+
+def beneficial_owner_remove(*, scope: Scope, actor: Any, owner_id: int) -> None:
+    """Remove a beneficial-owner record (the person no longer owns or controls)."""
+    _remove(scope, actor, BeneficialOwner, owner_id, "beneficial owner removed")
+
+
+def representation_remove(*, scope: Scope, actor: Any, right_id: int) -> None:
+    """Remove a right to represent that was recorded in error (an ended right keeps its
+    record with `valid_until`)."""
+    _remove(scope, actor, RepresentationRight, right_id, "right to represent removed")
+
+
+def pep_remove(*, scope: Scope, actor: Any, pep_id: int) -> None:
+    """Remove a PEP status that was recorded in error (an ended one keeps `until`)."""
+    _remove(scope, actor, PepStatus, pep_id, "PEP status removed")
+
+
+def _remove(scope: Scope, actor: Any, model: Any, pk: int, reason: str) -> None:
+    purpose = _purpose(scope)
+    with transaction.atomic():
+        row = (
+            model.objects.select_for_update()
+            .filter(pk=pk, person__controller_id__in=scope.controller_ids)
+            .first()
+        )
+        if row is None:
+            raise KycError("record", _("no such KYC record in your group company"))
+        person = _person(scope, row.person_id)
+        key = record_key(row)
+        row.delete()
+        _derive_owner_flag(person)
+        audit_record(
+            actor=actor_of(actor),
+            action=AuditAction.DELETE,
+            person_id=person.pk,
+            record=key,
+            categories=[kyc_category()],
+            purpose=purpose,
+            reason=reason,
+        )
+
+
+def representation_record(
+    *, scope: Scope, actor: Any, organization_id: int, person_id: int, data: dict[str, Any]
+) -> RepresentationRight:
+    """Record a person's right to represent the organisation, with evidence and validity."""
+    purpose = _purpose(scope)
+    values = _provenance(data)
+    values["kind"] = _choice("kind", data.get("kind"), RepresentationKind)
+    values["evidence"] = _text("evidence", data.get("evidence"), 255)
+    values["valid_from"] = _date("valid_from", data.get("valid_from"), required=False)
+    values["valid_until"] = _date("valid_until", data.get("valid_until"), required=False)
+    if (
+        values["valid_from"]
+        and values["valid_until"]
+        and values["valid_until"] < values["valid_from"]
+    ):
+        raise KycError("valid_until", _("the right ends before it begins"))
+    audit_actor = actor_of(actor)
+    with transaction.atomic():
+        org = _organisation(scope, organization_id)
+        person = _person(scope, person_id, org.controller_id)
+        right = RepresentationRight.objects.create(
+            organization=org, person=person, recorded_by=audit_actor.name[:150], **values
+        )
+        _audit(
+            actor=audit_actor,
+            action=AuditAction.CREATE,
+            person=person,
+            obj=right,
+            purpose=purpose,
+            reason="right to represent recorded",
+        )
+    return right
+
+
+def pep_record(*, scope: Scope, actor: Any, person_id: int, data: dict[str, Any]) -> PepStatus:
+    """Record that a person is a PEP, or a family member or close associate of one."""
+    purpose = _purpose(scope)
+    values = _provenance(data)
+    values["relation"] = _choice("relation", data.get("relation"), PepRelation)
+    values["related_to"] = _text(
+        "related_to", data.get("related_to"), 200, required=values["relation"] != PepRelation.SELF
+    )
+    if values["relation"] == PepRelation.SELF:
+        values["related_to"] = ""
+    values["position"] = _text("position", data.get("position"), 200)
+    country = _text("country", data.get("country"), 2).upper()
+    if len(country) != 2 or not country.isalpha():
+        raise KycError("country", _("give the country as a two-letter code, e.g. FI"))
+    values["country"] = country
+    values["since"] = _date("since", data.get("since"), required=False)
+    values["until"] = _date("until", data.get("until"), required=False)
+    if values["since"] and values["until"] and values["until"] < values["since"]:
+        raise KycError("until", _("the position ends before it begins"))
+    values["next_review"] = _date("next_review", data.get("next_review"))
+    audit_actor = actor_of(actor)
+    with transaction.atomic():
+        person = _person(scope, person_id)
+        pep = PepStatus.objects.create(person=person, recorded_by=audit_actor.name[:150], **values)
+        _audit(
+            actor=audit_actor,
+            action=AuditAction.CREATE,
+            person=person,
+            obj=pep,
+            purpose=purpose,
+            reason="PEP status recorded",
+        )
+    return pep
+
+
+def due_diligence_record(
+    *, scope: Scope, actor: Any, organization_id: int, data: dict[str, Any]
+) -> DueDiligence:
+    """Record a customer due diligence decision of the organisation's customer relationship."""
+    _purpose(scope)
+    risk = _choice("risk_level", data.get("risk_level"), RiskLevel)
+    checks = data.get("checks") or []
+    if isinstance(checks, str):
+        checks = [c.strip() for c in checks.splitlines() if c.strip()]
+    checks = [_text("checks", c, 200) for c in checks]
+    if not checks:
+        raise KycError("checks", _("name at least one check that was done"))
+    checked_on = _date("checked_on", data.get("checked_on"))
+    next_review = _date("next_review", data.get("next_review"))
+    assert checked_on is not None and next_review is not None
+    if next_review < checked_on:
+        raise KycError("next_review", _("the next review is before the check"))
+    note = _text("note", data.get("note"), 500, required=False)
+    audit_actor = actor_of(actor)
+    with transaction.atomic():
+        org = _organisation(scope, organization_id)
+        cdd = DueDiligence.objects.create(
+            organization=org,
+            risk_level=risk,
+            checks=checks,
+            checked_on=checked_on,
+            next_review=next_review,
+            decided_by=audit_actor.name[:150],
+            note=note,
+        )
+        audit_record(
+            actor=audit_actor,
+            action=AuditAction.CREATE,
+            record=record_key(cdd),
+            reason=f"customer due diligence recorded ({risk})",
+        )
+    return cdd
