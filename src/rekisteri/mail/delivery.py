@@ -22,9 +22,7 @@ Design (as healthchecks' sendalerts and marketing/sending.py, the database is th
 from __future__ import annotations
 
 import contextlib
-import os
 import smtplib
-import socket
 import uuid
 from dataclasses import asdict, dataclass
 from datetime import timedelta
@@ -38,6 +36,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from rekisteri.common.process import worker_identity, worker_is_dead
 from rekisteri.mail.models import Message, MessageStatus
 from rekisteri.mail.outbox import content_of
 
@@ -68,29 +67,16 @@ class _Stop(Exception):
     """The mail server cannot be used now: end the run, the rest waits."""
 
 
-def _host() -> str:
-    return socket.gethostname()[:40].replace("|", "_")
-
-
 def run_identity() -> str:
-    return f"{_host()}|{os.getpid()}|{uuid.uuid4().hex[:12]}"
+    """This run's name on the rows it claims: the same process identity as the worker's and
+    the campaign sender's (host, pid, the process's start time, a random run id)."""
+    return worker_identity(uuid.uuid4().hex[:12])
 
 
 def run_is_dead(identity: str) -> bool:
-    """The run certainly ended: it ran on this host and its process is gone."""
-    parts = identity.split("|")
-    if len(parts) != 3 or parts[0] != _host() or not parts[1].isdigit():
-        return False
-    pid = int(parts[1])
-    if pid == os.getpid():
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
+    """The run certainly ended: it ran on this host and its process is gone (or its pid now
+    belongs to a later process)."""
+    return worker_is_dead(identity)
 
 
 def backoff(attempts: int) -> timedelta:

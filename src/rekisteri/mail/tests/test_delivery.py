@@ -130,9 +130,9 @@ def test_an_unreachable_server_costs_one_attempt_and_the_rest_wait(fi_controller
 
 def test_what_a_dead_run_left_is_settled_never_sent_twice(smtp, fi_controller):
     # On this host, with a process that no longer exists: recognised at once.
-    import socket
+    from rekisteri.common.process import _host
 
-    dead_run = f"{socket.gethostname()[:40]}|{2**22 + 12345}|deadbeef"
+    dead_run = f"{_host()}|{2**22 + 12345}|1|deadbeef"
     claimed = _queue(fi_controller, to="never-tried@asiakas.fi")
     in_flight = _queue(fi_controller, to="maybe-sent@asiakas.fi")
     now = timezone.now()
@@ -151,9 +151,11 @@ def test_what_a_dead_run_left_is_settled_never_sent_twice(smtp, fi_controller):
 
 def test_a_live_runs_claim_is_left_alone_until_its_lease_ends(smtp, fi_controller):
     import os
-    import socket
 
-    live_run = f"{socket.gethostname()[:40]}|{os.getppid()}|cafebabe"
+    from rekisteri.common.process import _host, _process_started
+
+    parent = os.getppid()
+    live_run = f"{_host()}|{parent}|{_process_started(parent) or ''}|cafebabe"
     row = _queue(fi_controller)
     Message.objects.filter(pk=row.pk).update(
         status=MessageStatus.CLAIMED, claimed_by=live_run, claimed_at=timezone.now()
