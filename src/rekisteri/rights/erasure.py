@@ -54,6 +54,7 @@ from django.db.models.deletion import (
     get_candidate_relations_to_delete,
 )
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from rekisteri.access.capabilities import Cap
 from rekisteri.access.policy import Operation
@@ -97,6 +98,14 @@ _HANDLED_BY_CASCADE = (RequestSubject, Restriction, ObjectionDecision)
 #: that a person with hundreds of thousands of rows in one table is erased like any other.
 #: The batches run inside the one transaction: erasure stays all-or-nothing.
 KEYS_PER_STATEMENT = 900
+
+
+#: Why a person whose records the law keeps stays in the register (stored in English in the
+#: plan; pages show it in the reader's language: `{% translate item.reason %}`).
+NAME_KEPT_REASON = gettext_noop(
+    "the person's name is needed for the records kept by law; "
+    "processing is restricted (Art. 18) until then"
+)
 
 
 def _batches(keys: list[Any]) -> Iterator[list[Any]]:
@@ -325,8 +334,7 @@ def erasure_plan(*, scope: Scope, person: Person, today: date | None = None) -> 
                 categories=sorted(
                     {f.category for f in mapped_fields(Person) if f.name in kept_fields}
                 ),
-                reason="the person's name is needed for the records kept by law; "
-                "processing is restricted (Art. 18) until then",
+                reason=NAME_KEPT_REASON,
                 legal_reference=", ".join(
                     sorted({i.legal_reference for i in plan.keep} | {r for r, _u in own})
                 ),

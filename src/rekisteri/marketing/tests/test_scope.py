@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django.utils import translation
 
 from rekisteri.access.capabilities import Cap
 from rekisteri.access.policy import ProcessingRefused
@@ -185,7 +186,10 @@ def test_sending_fails_closed_when_no_purpose_covers_direct_marketing(
     _load(_catalogue('"send_direct_marketing", ', ""))
     campaign = fi_marketing["campaign"]
 
-    with pytest.raises(CommandError, match="no purpose in the processing catalogue covers"):
+    with (
+        translation.override("en"),
+        pytest.raises(CommandError, match="no purpose in the processing catalogue covers"),
+    ):
         call_command("campaign", "send", str(campaign.pk), "--no-progress")
     with pytest.raises(ProcessingRefused) as refused:
         system_scope("a test", Cap.SEND_DIRECT_MARKETING)
