@@ -1,5 +1,5 @@
 """axe-core finds no serious or critical accessibility problem on the main staff pages, as the
-DPO and as sales, in Finnish."""
+DPO and as sales, in Finnish (for sales some of them are the refusal page)."""
 
 from __future__ import annotations
 
@@ -95,10 +95,8 @@ def test_staff_pages_pass_axe_in_finnish(
     problems: list[str] = []
     for path in paths:
         response = page.goto(path)
-        assert response is not None, path
-        if response.status == 403:
-            continue  # a page this role may not open is not offered to it
-        assert response.status == 200, (role, path, response.status)
+        # a page this role may not open answers with the styled refusal: checked too
+        assert response is not None and response.status in (200, 403), (role, path)
         problems += serious_violations(page, f"{role} fi {path}")
     context.close()
     assert not problems, "\n".join(problems)
