@@ -38,6 +38,8 @@ def _pages(staff: dict[str, Any], make_person: Any, fi_controller: Any, actor: A
         channel="letter",
         received_at=timezone.now() - dt.timedelta(days=10),
         verification_method="signed_letter",
+        requester_name="Aino Saavutettava",
+        person_ids=[person.pk],
     )
     campaign = Campaign.objects.create(
         controller=fi_controller, name="Uutiskirje", subject_fi="Hei", body_fi="Uutisia"
