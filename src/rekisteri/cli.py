@@ -13,6 +13,7 @@ import sys
 EXTRAS: dict[str, tuple[str, tuple[str, ...]]] = {
     "bench": ("bench", ("numpy", "faker", "aiosmtpd")),
     "demo": ("demo", ("faker",)),
+    "screenshots": ("test", ("playwright",)),
 }
 
 

@@ -48,7 +48,12 @@ def test_the_readme_commands_install_the_extras_they_run() -> None:
 
 @pytest.mark.parametrize(
     ("command", "module", "extra"),
-    [("bench", "numpy", "bench"), ("bench", "aiosmtpd", "bench"), ("demo", "faker", "demo")],
+    [
+        ("bench", "numpy", "bench"),
+        ("bench", "aiosmtpd", "bench"),
+        ("demo", "faker", "demo"),
+        ("screenshots", "playwright", "test"),
+    ],
 )
 def test_an_optional_command_without_its_extra_says_which_to_install(
     command: str, module: str, extra: str, monkeypatch: Any, capsys: Any
