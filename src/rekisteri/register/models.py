@@ -149,14 +149,21 @@ class Person(PersonalData, TimeStamped):
     # derived: true while the person has a kyc.BeneficialOwner record (kyc.services sets it)
     is_beneficial_owner = personal(models.BooleanField(_("beneficial owner"), default=False), "kyc")
     # Art. 18: set and lifted only by rekisteri.rights; enforced by rekisteri.access.
-    restricted_since = personal(models.DateTimeField(null=True, blank=True), "rights")
-    restriction_ground = personal(models.CharField(max_length=255, blank=True), "rights")
+    restricted_since = personal(
+        models.DateTimeField(_("restricted since"), null=True, blank=True), "rights"
+    )
+    restriction_ground = personal(
+        models.CharField(_("ground of the restriction"), max_length=255, blank=True), "rights"
+    )
     # Retention anchors recorded by the retention sweep when it deletes the person's last
     # links to organisations (see docs/retention.md): the day their contact ended and the
     # day their relationship with us ended, which the 2-year rule for basic data counts from.
-    contact_ended_on = personal(models.DateField(null=True, blank=True), "customer_relationship")
+    contact_ended_on = personal(
+        models.DateField(_("contact ended on"), null=True, blank=True), "customer_relationship"
+    )
     relationship_ended_on = personal(
-        models.DateField(null=True, blank=True), "customer_relationship"
+        models.DateField(_("relationship ended on"), null=True, blank=True),
+        "customer_relationship",
     )
     created_by = models.CharField(max_length=150, blank=True)
 
