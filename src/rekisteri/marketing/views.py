@@ -279,7 +279,12 @@ def campaign_detail(request: HttpRequest, scope: Scope, campaign_id: int) -> Htt
         {
             "campaign": campaign,
             "audience": audience,
-            "excluded": [(code, n, reason_text(code)) for code, n in excluded.items()],
+            # each reason in words: the codes are the machine's, never shown
+            "excluded": [(reason_text(code), n) for code, n in excluded.items()],
+            "allowed": [
+                (reason_text(code), n)
+                for code, n in (audience.allowed_by if audience else {}).items()
+            ],
             "preview": excluded_preview(campaign) if audience else [],
             "unknown": _unknown(campaign) if not audience else 0,
             "job": _job(campaign),

@@ -1,3 +1,5 @@
+import re
+
 from django.test import Client
 
 from rekisteri.access.selectors import system_scope
@@ -32,6 +34,12 @@ def test_marketer_creates_campaign_and_sees_who_is_left_out_and_why(staff, make_
     page = c.get(f"/staff/marketing/campaigns/{campaign.pk}/").content.decode()
     assert "1 recipient" in page
     assert "Olli" in page and "objected" in page
+    # Each reason in words, never its code (the page showed NO_ADDRESS and "subscribed 24").
+    from rekisteri.consent.selectors import ALLOWED_CODES, EXCLUSION_CODES
+
+    cells = re.findall(r"<t[hd][^>]*>([^<]*)</t[hd]>", page)
+    assert not set(ALLOWED_CODES | set(EXCLUSION_CODES)) & {c.strip() for c in cells}
+    assert "Not possible: no address on this channel." in page
 
 
 def test_sales_cannot_open_marketing_pages_but_sees_the_permission_on_the_person(
