@@ -74,8 +74,8 @@ def _prepare() -> dict[str, Any]:
     if request is None or person is None or campaign is None:
         raise CommandError("the demo has no request, person or campaign to show")
     return {
-        "rights": login(rights),
-        "marketing": login(marketing),
+        "handler": login(rights),
+        "sender": login(marketing),
         "person": person.pk,
         "request": request.pk,
         "campaign": campaign.pk,
@@ -199,7 +199,7 @@ class Command(BaseCommand):
 
         staff = context(DESKTOP)
         page = staff.new_page()
-        login(page, ids["rights"])
+        login(page, ids["handler"])
         shot(page, "/staff/", "dashboard")
         shot(page, f"/staff/register/persons/{ids['person']}/", "person")
         shot(page, f"/staff/rights/{ids['request']}/", "request")
@@ -207,7 +207,7 @@ class Command(BaseCommand):
 
         staff = context(DESKTOP)
         page = staff.new_page()
-        login(page, ids["marketing"])
+        login(page, ids["sender"])
         shot(page, f"/staff/marketing/campaigns/{ids['campaign']}/", "campaign")
         staff.close()
 
