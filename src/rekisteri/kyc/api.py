@@ -116,13 +116,21 @@ class KycOut(Schema):
     due_diligence: list[DueDiligenceOut]
 
 
-def _call(request: HttpRequest, fn: Any, **kwargs: Any) -> Any:
+def _call(
+    request: HttpRequest,
+    fn: Any,
+    *,
+    not_found: tuple[str, ...] = ("organization", "record"),
+    **kwargs: Any,
+) -> Any:
+    """Run a KYC service as the caller; a refused object of the path (`not_found`) is a 404,
+    any other refusal a 422 naming its field."""
     try:
         return fn(
             scope=scope_of(request), actor=actor_of(request.user, ip=client_ip(request)), **kwargs
         )
     except services.KycError as exc:
-        if exc.field in ("organization", "record"):
+        if exc.field in not_found:
             raise Http404 from None
         raise InputError({exc.field: exc.message}) from None
 
@@ -202,17 +210,13 @@ def kyc_representation_record(
 )
 @requires(Cap.SCREEN_CUSTOMERS)
 def kyc_pep_record(request: HttpRequest, person_id: PersonId, payload: PepIn) -> tuple[int, Any]:
-    try:
-        pep = services.pep_record(
-            scope=scope_of(request),
-            actor=actor_of(request.user, ip=client_ip(request)),
-            person_id=person_id,
-            data=payload.dict(),
-        )
-    except services.KycError as exc:
-        if exc.field == "person":
-            raise Http404 from None
-        raise InputError({exc.field: exc.message}) from None
+    pep = _call(
+        request,
+        services.pep_record,
+        not_found=("person",),
+        person_id=person_id,
+        data=payload.dict(),
+    )
     return 201, pep
 
 
