@@ -14,8 +14,10 @@ from django.views.decorators.http import require_http_methods
 
 from rekisteri.access.capabilities import Cap
 from rekisteri.access.gate import requires, scope_of
+from rekisteri.access.selectors import Scope
 from rekisteri.access.users import (
     LANGUAGES,
+    administered_companies,
     staff_create,
     staff_get,
     staff_list,
@@ -27,13 +29,12 @@ from rekisteri.audit.services import actor_of
 from rekisteri.catalogue.selectors import catalogue_snapshot
 from rekisteri.common.client import client_ip
 from rekisteri.register.inputs import InputError
-from rekisteri.register.models import Controller
 
 
-def _choices() -> dict[str, Any]:
+def _choices(scope: Scope) -> dict[str, Any]:
     return {
         "all_roles": sorted(catalogue_snapshot().roles),
-        "all_controllers": list(Controller.objects.order_by("name")),
+        "all_controllers": administered_companies(scope),
         "languages": LANGUAGES,
     }
 
@@ -41,8 +42,8 @@ def _choices() -> dict[str, Any]:
 @require_http_methods(["GET"])
 @requires(Cap.MANAGE_STAFF)
 def staff_list_view(request: HttpRequest) -> HttpResponse:
-    scope_of(request)
-    return render(request, "access/staff_list.html", {"rows": staff_list()})
+    rows = staff_list(scope_of(request))
+    return render(request, "access/staff_list.html", {"rows": rows})
 
 
 @never_cache
@@ -50,7 +51,7 @@ def staff_list_view(request: HttpRequest) -> HttpResponse:
 @requires(Cap.MANAGE_STAFF)
 def staff_create_view(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request)
-    context: dict[str, Any] = {**_choices(), "errors": {}, "values": {}}
+    context: dict[str, Any] = {**_choices(scope), "errors": {}, "values": {}}
     if request.method == "POST":
         post = request.POST
         context["values"] = {
@@ -82,7 +83,7 @@ def staff_create_view(request: HttpRequest) -> HttpResponse:
 @requires(Cap.MANAGE_STAFF)
 def staff_detail_view(request: HttpRequest, user_id: int) -> HttpResponse:
     scope = scope_of(request)
-    row = staff_get(user_id)
+    row = staff_get(scope, user_id)
     errors: dict[str, str] = {}
     if request.method == "POST":
         actor = actor_of(request.user, ip=client_ip(request))
@@ -126,6 +127,6 @@ def staff_detail_view(request: HttpRequest, user_id: int) -> HttpResponse:
         "errors": errors,
         "is_self": row.user.pk == request.user.pk,
         "chosen_controllers": [c.pk for c in row.controllers],
-        **_choices(),
+        **_choices(scope),
     }
     return render(request, "access/staff_detail.html", context, status=400 if errors else 200)

@@ -8,6 +8,10 @@ by id (`auth.User:<id>`); user names are already the actors of the trail.
 Two guards keep the register administrable: nobody deactivates themselves, and no change
 leaves the register without an active user whose roles cover `manage_staff` (the last
 administrator cannot be deactivated or lose that role).
+
+An administrator administers their own group companies only: they see and change the staff
+users all of whose group companies are theirs (another company's staff read as missing),
+and give only their own companies. A group-level administrator holds every company.
 """
 
 from __future__ import annotations
@@ -68,7 +72,18 @@ def _check(scope: Scope) -> None:
         )
 
 
-def staff_list() -> list[StaffRow]:
+def administered_companies(scope: Scope) -> list[Controller]:
+    """The group companies whose staff the scope administers, by name."""
+    return list(Controller.objects.filter(pk__in=scope.controller_ids).order_by("name"))
+
+
+def _administers(scope: Scope, controllers: Iterable[Controller]) -> bool:
+    return all(c.pk in scope.controller_ids for c in controllers)
+
+
+def staff_list(scope: Scope) -> list[StaffRow]:
+    """The staff users the scope administers (all of whose group companies are its own)."""
+    _check(scope)
     admins = roles_covering(Cap.MANAGE_STAFF)
     with_device = {d.user_id for d in _all_devices()}
     profiles = StaffProfile.objects.select_related("user").prefetch_related("controllers")
@@ -81,15 +96,16 @@ def staff_list() -> list[StaffRow]:
             administers=bool(admins & set(p.roles)),
         )
         for p in profiles
+        if _administers(scope, p.controllers.all())
     ]
     return sorted(rows, key=lambda r: r.user.username.casefold())
 
 
-def staff_get(user_id: int) -> StaffRow:
-    """One staff user (Http404 when there is no such staff user)."""
+def staff_get(scope: Scope, user_id: int) -> StaffRow:
+    """One staff user (Http404 when there is no such staff user, or another company's)."""
     from django.http import Http404
 
-    for row in staff_list():
+    for row in staff_list(scope):
         if row.user.pk == user_id:
             return row
     raise Http404
@@ -111,12 +127,23 @@ def _clean_roles(roles: Iterable[str]) -> list[str]:
     return chosen
 
 
-def _clean_controllers(ids: Iterable[int | str]) -> list[Controller]:
+def _clean_controllers(scope: Scope, ids: Iterable[int | str]) -> list[Controller]:
     wanted = {int(i) for i in ids if str(i).isdigit()}
     found = list(Controller.objects.filter(pk__in=wanted))
     if not wanted or len(found) != len(wanted):
         raise InputError({"controllers": _("Choose at least one group company.")})
+    if not _administers(scope, found):
+        raise InputError({"controllers": _("Choose only group companies you administer.")})
     return found
+
+
+def _check_administers(scope: Scope, user: Any) -> None:
+    """Another company's staff user reads as missing, as on the pages."""
+    from django.http import Http404
+
+    profile = StaffProfile.objects.filter(user=user).first()
+    if profile is None or not _administers(scope, profile.controllers.all()):
+        raise Http404
 
 
 def _other_active_admins(user: Any) -> bool:
@@ -168,7 +195,7 @@ def staff_create(
     except InputError as exc:
         errors.update(exc.errors)
     try:
-        controllers = _clean_controllers(controller_ids)
+        controllers = _clean_controllers(scope, controller_ids)
     except InputError as exc:
         errors.update(exc.errors)
     if language not in LANGUAGES:
@@ -201,8 +228,9 @@ def staff_update(
 ) -> None:
     """Give the user these roles and group companies (instead of the ones they had)."""
     _check(scope)
+    _check_administers(scope, user)
     chosen_roles = _clean_roles(roles)
-    controllers = _clean_controllers(controller_ids)
+    controllers = _clean_controllers(scope, controller_ids)
     with transaction.atomic():
         profile = StaffProfile.objects.select_for_update().get(user=user)
         admins = roles_covering(Cap.MANAGE_STAFF)
@@ -229,6 +257,7 @@ def staff_update(
 def staff_set_active(*, actor: Actor, scope: Scope, user: Any, active: bool) -> None:
     """Deactivate (the user can no longer log in or use their API tokens) or reactivate."""
     _check(scope)
+    _check_administers(scope, user)
     if not active and user.username == actor.name:
         raise InputError({"user": _("You cannot deactivate yourself.")})
     with transaction.atomic():

@@ -79,7 +79,8 @@ def test_admin_changes_roles_and_companies(
     staff: dict[str, Any], fi_controller: Any, se_controller: Any
 ) -> None:
     user = staff["sales"]
-    response = client_for(staff["admin"]).post(
+    group_admin = make_staff("group-admin", ["admin"], [fi_controller, se_controller])
+    response = client_for(group_admin).post(
         reverse("access:staff_detail", args=[user.pk]),
         {
             "action": "update",
@@ -94,6 +95,39 @@ def test_admin_changes_roles_and_companies(
     assert set(profile.controllers.values_list("code", flat=True)) == {"esimerkki-fi", "exempel-se"}
     (event,) = admin_events()
     assert event.detail["before"]["roles"] == ["sales"]
+
+
+def test_an_admin_administers_only_their_own_group_companies_staff(
+    staff: dict[str, Any], outsider: Any, fi_controller: Any, se_controller: Any
+) -> None:
+    """The Finnish company's administrator neither sees nor changes the Swedish company's
+    staff, and cannot give anyone the Swedish company."""
+    client = client_for(staff["admin"])
+    page = client.get(reverse("access:staff_list")).content.decode()
+    assert "sales" in page and "outsider" not in page
+    url = reverse("access:staff_detail", args=[outsider.pk])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"action": "deactivate"}).status_code == 404
+    outsider.refresh_from_db()
+    assert outsider.is_active
+    form = client.get(reverse("access:staff_create")).content.decode()
+    assert "Esimerkki" in form and "Exempel" not in form
+    response = client.post(
+        reverse("access:staff_create"),
+        {"username": "spy", "roles": ["dpo"], "controllers": [se_controller.pk], "language": "fi"},
+    )
+    assert response.status_code == 400
+    assert "Choose only group companies you administer." in response.content.decode()
+    response = client.post(
+        reverse("access:staff_detail", args=[staff["admin"].pk]),
+        {"action": "update", "roles": ["admin"], "controllers": [se_controller.pk]},
+    )
+    assert response.status_code == 400
+    assert not get_user_model().objects.filter(username="spy").exists()
+    assert set(
+        StaffProfile.objects.get(user=staff["admin"]).controllers.values_list("pk", flat=True)
+    ) == {fi_controller.pk}
+    assert not admin_events()
 
 
 def test_deactivated_user_cannot_log_in_until_reactivated(staff: dict[str, Any]) -> None:

@@ -47,7 +47,7 @@ class Command(BaseCommand):
         actor = Actor("staff-command")
         action = options["action"]
         if action == "list":
-            for row in staff_list():
+            for row in staff_list(system_scope("staff command", Cap.MANAGE_STAFF)):
                 status = "active" if row.user.is_active else "deactivated"
                 self.stdout.write(
                     "\t".join(
