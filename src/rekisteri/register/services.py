@@ -569,6 +569,19 @@ def person_update(
     _require_visible(scope, person, categories)
     if not changes and not contact_changes:
         return person
+    new_email = contact_changes.get(ContactKind.EMAIL, ("", ""))[1]
+    if new_email:
+        # The create's and the import's rule, under the same register lock: one email is
+        # one person of the group company.
+        lock_register(person.controller)
+        if (
+            ContactPoint.objects.filter(
+                kind=ContactKind.EMAIL, value=new_email, person__controller=person.controller
+            )
+            .exclude(person=person)
+            .exists()
+        ):
+            raise InputError({"email": PERSON_EMAIL_TAKEN})
     purpose = _purpose(scope, categories, purpose or (source.purpose if source else ""), person)
     # Without a stated source: a staff user's edit is the company's own record of it, not
     # data the person provided (which portability exports, Art. 20); only the person's own
