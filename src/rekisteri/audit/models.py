@@ -100,6 +100,16 @@ class AuditKey(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
 
+class ErasedSubject(models.Model):
+    """Whose a person no longer in the register was: their group company, kept when the
+    person's key is destroyed (erasure, the retention sweep), so that the events left under
+    the bare id stay readable only by that company's DPO. No personal data: two ids."""
+
+    person_id = models.BigIntegerField(unique=True)
+    controller_id = models.BigIntegerField()
+    at = models.DateTimeField(auto_now_add=True)
+
+
 class AuditSubject(models.Model):
     """Index: which events name which person (events hold the truth; see module doc)."""
 

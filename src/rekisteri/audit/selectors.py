@@ -27,7 +27,14 @@ from rekisteri.access.capabilities import Cap
 from rekisteri.access.policy import ProcessingRefused
 from rekisteri.access.purpose import purposes_of
 from rekisteri.access.selectors import Scope
-from rekisteri.audit.models import AuditAction, AuditEvent, AuditKey, ChainHead, ChainVerification
+from rekisteri.audit.models import (
+    AuditAction,
+    AuditEvent,
+    AuditKey,
+    ChainHead,
+    ChainVerification,
+    ErasedSubject,
+)
 from rekisteri.audit.services import event_hash
 from rekisteri.common.crypto import decrypt_with
 
@@ -153,11 +160,17 @@ class AccessLogEntry:
     detail: dict[str, Any] = field(default_factory=dict)
 
 
+def _holds_every_company(scope: Scope) -> bool:
+    from rekisteri.register.models import Controller
+
+    return set(Controller.objects.values_list("pk", flat=True)) <= set(scope.controller_ids)
+
+
 def audit_access_log(*, scope: Scope, person_id: int) -> list[AccessLogEntry]:
     """Who accessed or changed this person's data, when, for which purpose: the DPO's view.
 
-    Refused for anyone but the DPO; a DPO sees the persons of their own group companies (and
-    persons already erased, whose events remain under a bare id).
+    Refused for anyone but the DPO; a DPO sees the persons of their own group companies,
+    also once erased (their events remain under a bare id; `ErasedSubject` says whose).
     """
     if not scope.can(Cap.READ_AUDIT_TRAIL):
         raise ProcessingRefused(
@@ -168,6 +181,17 @@ def audit_access_log(*, scope: Scope, person_id: int) -> list[AccessLogEntry]:
     controller_id = (
         Person.objects.filter(pk=person_id).values_list("controller_id", flat=True).first()
     )
+    if controller_id is None:
+        # No longer in the register: whose the person was is kept when they were erased
+        # (`ErasedSubject`). When that is not known (erased before it was kept), only a DPO
+        # of every group company reads the log: fail closed.
+        controller_id = (
+            ErasedSubject.objects.filter(person_id=person_id)
+            .values_list("controller_id", flat=True)
+            .first()
+        )
+        if controller_id is None and not _holds_every_company(scope):
+            raise Http404
     if controller_id is not None and controller_id not in scope.controller_ids:
         raise Http404  # another group company's person does not exist for this user
     labels = dict(AuditAction.choices)

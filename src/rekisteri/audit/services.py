@@ -13,7 +13,14 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from rekisteri.audit.models import AuditEvent, AuditKey, AuditSubject, ChainHead, ChainVerification
+from rekisteri.audit.models import (
+    AuditEvent,
+    AuditKey,
+    AuditSubject,
+    ChainHead,
+    ChainVerification,
+    ErasedSubject,
+)
 from rekisteri.common.crypto import encrypt_with, new_key
 
 
@@ -160,9 +167,21 @@ def audit_record(
     return event
 
 
-def audit_key_destroy(*, person_id: int) -> None:
+def audit_key_destroy(*, person_id: int, controller_id: int) -> None:
     """Crypto-shredding: the person's sealed audit values become unreadable."""
-    AuditKey.objects.filter(person_id=person_id).delete()
+    audit_keys_destroy({person_id: controller_id})
+
+
+def audit_keys_destroy(companies: dict[int, int]) -> None:
+    """`audit_key_destroy` for many persons (person id -> group company id). Whose each
+    person was is kept (`ErasedSubject`): that company's DPO may still read the access log."""
+    if not companies:
+        return
+    AuditKey.objects.filter(person_id__in=list(companies)).delete()
+    ErasedSubject.objects.bulk_create(
+        [ErasedSubject(person_id=p, controller_id=c) for p, c in companies.items()],
+        ignore_conflicts=True,
+    )
 
 
 def audit_verification_record(

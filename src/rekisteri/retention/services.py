@@ -47,7 +47,7 @@ from rekisteri.access.capabilities import Cap
 from rekisteri.access.policy import ProcessingRefused
 from rekisteri.access.selectors import Scope, category_of
 from rekisteri.audit.models import AuditAction
-from rekisteri.audit.services import Actor, audit_key_destroy, audit_record
+from rekisteri.audit.services import Actor, audit_keys_destroy, audit_record
 from rekisteri.audit.work import work_purpose
 from rekisteri.interactions.files import orphan_files_remove, stray_files_remove
 from rekisteri.register.models import Affiliation, Organization, Person
@@ -132,9 +132,9 @@ def _delete_persons(ids: list[int]) -> int:
     # Generated access and portability packages hold the person's data: they go with the
     # person (rows now, files after commit), as in erasure (DESIGN: "purged with the person").
     packages_delete(list(Package.objects.filter(persons__in=ids).distinct()))
+    companies = dict(Person.objects.filter(pk__in=ids).values_list("pk", "controller_id"))
     Person.objects.filter(pk__in=ids).delete()
-    for pid in ids:
-        audit_key_destroy(person_id=pid)
+    audit_keys_destroy(companies)
     return len(ids)
 
 

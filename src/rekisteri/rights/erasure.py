@@ -658,7 +658,7 @@ def erasure_execute(
                 "recipients": [r.get("recipient") or r.get("code") for r in plan.recipients],
             },
         )
-        audit_key_destroy(person_id=pid)
+        audit_key_destroy(person_id=pid, controller_id=person.controller_id)
         transaction.on_commit(_after_commit)
     return ErasureResult(
         person_id=pid,

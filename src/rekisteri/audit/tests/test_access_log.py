@@ -93,3 +93,36 @@ def test_chain_check_page_for_dpo_and_admin(staff):
         assert response.status_code == status
         if status == 200:
             assert "The chain is intact" in response.content.decode()
+
+
+def test_an_erased_persons_log_stays_their_own_companys(
+    staff, make_person, se_controller, fi_controller
+):
+    """Erased, a person's events remain under a bare id: the Finnish company's DPO still
+    reads them, the Swedish company's DPO does not (as while the person was in the
+    register), nor does anyone for a bare id whose company is not known."""
+    from django.http import Http404
+
+    from rekisteri.audit.models import ErasedSubject
+    from rekisteri.rights.erasure import erasure_execute
+    from rekisteri.testing.fixtures import make_staff
+
+    person = make_person()
+    pid = person.pk
+    looked_at_and_changed(staff, person)
+    erasure_execute(scope=scope_for(staff["dpo"]), actor=Actor("dpo"), person=person)
+    swedish_dpo = make_staff("dpo-se", ["dpo"], [se_controller])
+    assert [e.action for e in audit_access_log(scope=scope_for(staff["dpo"]), person_id=pid)][
+        -1
+    ] == "erasure"
+    with pytest.raises(Http404):
+        audit_access_log(scope=scope_for(swedish_dpo), person_id=pid)
+    page = Client()
+    page.force_login(swedish_dpo)
+    assert page.get(reverse("audit:person_log", args=[pid])).status_code == 404
+    # Erased before the company was kept: only a DPO of every group company reads it.
+    ErasedSubject.objects.filter(person_id=pid).delete()
+    with pytest.raises(Http404):
+        audit_access_log(scope=scope_for(staff["dpo"]), person_id=pid)
+    group_dpo = make_staff("dpo-group", ["dpo"], [fi_controller, se_controller])
+    assert audit_access_log(scope=scope_for(group_dpo), person_id=pid)

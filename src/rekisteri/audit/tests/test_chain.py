@@ -135,7 +135,7 @@ def test_an_update_keeps_before_and_after_sealed_until_erasure(actor, make_perso
     assert (event.actor, event.ip, event.purpose) == ("sales", "192.0.2.7", "customer_management")
     assert event.fields == ["last_name"] and event.categories == ["basic"]
     assert audit_unseal(event) == {"last_name": {"before": "Virtanen", "after": "Korhonen"}}
-    audit_key_destroy(person_id=person.pk)
+    audit_key_destroy(person_id=person.pk, controller_id=person.controller_id)
     assert audit_unseal(event) is None
     assert audit_chain_verify()[1] is None  # crypto-shredding leaves the chain whole
 
