@@ -24,6 +24,7 @@ import re
 from collections import deque
 from html.parser import HTMLParser
 from io import StringIO
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -32,6 +33,8 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import Resolver404, resolve
 
+from rekisteri.testing.axe import serious_violations
+from rekisteri.testing.browser import client_context
 from rekisteri.testing.fixtures import ROLES, make_staff
 
 pytestmark = pytest.mark.slow
@@ -281,8 +284,46 @@ def crawl(client: Client) -> tuple[list[str], list[str]]:
     return pages, errors
 
 
+def check_pages(
+    client: Client, browser: Any, pages: list[str], who: str
+) -> tuple[list[str], list[str], list[str]]:
+    """Open every page in every language, through the browser when there is one (axe runs
+    on what it shows), and check its text. (errors, findings, axe problems)"""
+    checker = Checker()
+    errors: list[str] = []
+    findings: list[str] = []
+    problems: list[str] = []
+    for lang in LANGUAGES:
+        client.cookies["django_language"] = lang
+        context = page = None
+        if browser is not None:
+            context, answers = client_context(browser, client, lang)
+            page = context.new_page()
+        try:
+            for path in pages:
+                if page is not None:
+                    page.goto(path)
+                    status, html = answers[path]
+                else:
+                    response = client.get(path, HTTP_ACCEPT_LANGUAGE=lang)
+                    status, html = response.status_code, response.content.decode()
+                if status >= 500:
+                    errors.append(f"{lang} {path}: {status}")
+                    continue
+                lines, _links = visible(html, lang)
+                findings += [f"{lang} {path}: {f}" for f in checker.findings(lines, lang)]
+                if page is not None:
+                    problems += serious_violations(page, f"{who} {lang} {path}")
+        finally:
+            if context is not None:
+                context.close()
+    return errors, findings, problems
+
+
 @pytest.mark.parametrize("role", ROLES)
-def test_every_page_speaks_the_users_words(register: None, role: str) -> None:
+def test_every_page_speaks_the_users_words(
+    optional_chromium: Any, register: None, role: str
+) -> None:
     from rekisteri.register.models import Controller
 
     user = make_staff(
@@ -297,16 +338,10 @@ def test_every_page_speaks_the_users_words(register: None, role: str) -> None:
     pages, errors = crawl(client)
     print("crawl", len(pages), time.time() - t)
     assert len(pages) > 3, pages
-    checker = Checker()
-    findings: list[str] = []
-    for lang in LANGUAGES:
-        client.cookies["django_language"] = lang
-        for path in pages:
-            response = client.get(path, HTTP_ACCEPT_LANGUAGE=lang)
-            if response.status_code >= 500:
-                errors.append(f"{lang} {path}: {response.status_code}")
-                continue
-            lines, _links = visible(response.content.decode(), lang)
-            findings += [f"{lang} {path}: {f}" for f in checker.findings(lines, lang)]
+    t = time.time()
+    more_errors, findings, problems = check_pages(client, optional_chromium, pages, role)
+    print("check", time.time() - t)
+    errors += more_errors
     assert not errors, "\n".join(errors)
     assert not findings, "\n".join(sorted(set(findings)))
+    assert not problems, "\n".join(problems)
