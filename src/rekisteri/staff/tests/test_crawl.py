@@ -700,7 +700,7 @@ def _mails(report: Report) -> int:
     import rekisteri
     from rekisteri.mail.models import Message
     from rekisteri.mail.outbox import content_of
-    from rekisteri.rights.models import Request
+    from rekisteri.rights.models import RightsRequest as Request
     from rekisteri.rights.selectors import supervisory_authorities
 
     request = Request.objects.order_by("pk").first()
