@@ -145,7 +145,7 @@ def event_attendance(controller_ids: Iterable[int], t: int) -> Table:
         .order_by()
     )
     counts = {
-        f"{name} ({date_format(timezone.localtime(starts), 'SHORT_DATE_FORMAT')})": {
+        f"{name} ({date_format(starts, 'SHORT_DATE_FORMAT')})": {
             "registered": reg,
             "attended": att,
         }
