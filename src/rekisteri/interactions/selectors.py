@@ -19,12 +19,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import models
 from django.http import Http404
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_lazy
 
@@ -139,6 +141,11 @@ def _detail(obj: Any, f: Any) -> Any:
         return getattr(obj, f"get_{f.name}_display")()
     if isinstance(value, bool):
         return gettext("yes") if value else gettext("no")
+    # dates in the reader's language's format, never str(datetime)
+    if isinstance(value, datetime):
+        return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+    if isinstance(value, date):
+        return date_format(value, "SHORT_DATE_FORMAT")
     return value
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from rekisteri.common.env import ConfigError, env_int
@@ -144,7 +145,10 @@ def event_attendance(controller_ids: Iterable[int], t: int) -> Table:
         .order_by()
     )
     counts = {
-        f"{name} ({starts:%Y-%m-%d})": {"registered": reg, "attended": att}
+        f"{name} ({date_format(starts, 'SHORT_DATE_FORMAT')})": {
+            "registered": reg,
+            "attended": att,
+        }
         for name, starts, reg, att in rows
     }
     return _table(

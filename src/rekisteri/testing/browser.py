@@ -24,6 +24,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -98,6 +99,18 @@ def _restore(previous: str | None) -> None:
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
+@pytest.fixture(scope="session")
+def optional_chromium(request: pytest.FixtureRequest) -> Any:
+    """The session's Chromium, or None when there is none and none is required: for a test
+    whose checks are worth running without a browser too. Session-scoped, so that Chromium
+    starts before the test's database fixture opens its connection (once Playwright runs,
+    Django keeps its connections per greenlet)."""
+    try:
+        return request.getfixturevalue("chromium")
+    except pytest.skip.Exception:
+        return None
+
+
 @pytest.fixture
 def browser_page(chromium: Any, live_server: Any, transactional_db: Any) -> Iterator[Any]:
     """A fresh page (own cookies) whose relative URLs go to the live server."""
@@ -119,3 +132,68 @@ def login(page: Any, user: Any, password: str = PASSWORD) -> None:
     page.locator("#id_password").fill(password)
     page.locator("main form button[type=submit]").click()
     page.wait_for_url(lambda url: "/staff/login/" not in url)
+
+
+#: The origin of pages served by `client_context`: Django's test client's own host name.
+CLIENT_ORIGIN = "http://testserver"
+
+
+def client_context(chromium: Any, client: Any, lang: str, width: int = 1280) -> tuple[Any, dict]:
+    """A browser context whose requests are answered by Django's test `client` in this
+    thread: no live server, no second thread, and the test's own database transaction (so
+    a test on `db` can load a large register once and have it rolled back, which
+    `transactional_db` would flush table by table). Static files are read from the
+    finders, as `runserver` would.
+
+    Returns the context and a dict of the HTML answers, path to (status, text), so that the
+    test reads the very answer the browser shows."""
+    from django.contrib.staticfiles import finders
+    from django.db import connections
+
+    seen: dict[str, Any] = {}
+    # Playwright runs a route's handler in a greenlet of its own, with its own context
+    # variables, where Django (seeing Playwright's running event loop) would open another
+    # database connection, outside the test's transaction: the handler uses the test's.
+    own = {alias: connections[alias] for alias in connections}
+
+    def answer(route: Any) -> None:
+        for alias, connection in own.items():
+            connections[alias] = connection
+        request = route.request
+        parts = urlsplit(request.url)
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        if parts.path.startswith("/static/"):
+            found = finders.find(parts.path.removeprefix("/static/"))
+            if not found:
+                route.fulfill(status=404, body="")
+                return
+            route.fulfill(path=found)
+            return
+        if request.method == "GET":
+            response = client.get(path, HTTP_ACCEPT_LANGUAGE=lang)
+        else:
+            response = client.generic(
+                request.method,
+                path,
+                request.post_data_buffer or b"",
+                content_type=request.headers.get("content-type", ""),
+                HTTP_ACCEPT_LANGUAGE=lang,
+            )
+        headers = dict(response.items())
+        if getattr(response, "streaming", False):
+            body = b"".join(response.streaming_content)
+        else:
+            body = response.content
+        if "text/html" in headers.get("Content-Type", ""):
+            seen[path] = (response.status_code, body.decode())
+        route.fulfill(status=response.status_code, headers=headers, body=body)
+
+    context = chromium.new_context(
+        base_url=CLIENT_ORIGIN,
+        locale=lang,
+        extra_http_headers={"Accept-Language": lang},
+        viewport={"width": width, "height": 800},
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    context.route("**/*", answer)
+    return context, seen

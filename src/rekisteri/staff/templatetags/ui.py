@@ -113,6 +113,8 @@ def shown_fields(fields: list[Any]) -> list[Any]:
 RECORD_FIELD_LABELS = {
     ("register.ContactPoint", "value"): gettext_lazy("address or number"),
     ("register.IdentityCode", "encrypted"): gettext_lazy("personal identity code"),
+    # a foreign key without a verbose_name is named by its field: "organization" in English
+    ("register.Affiliation", "organization"): gettext_lazy("organisation"),
 }
 
 
