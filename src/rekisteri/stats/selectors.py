@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from rekisteri.common.env import ConfigError, env_int
@@ -129,6 +130,12 @@ def persons_by_relationship(controller_ids: Iterable[int], t: int, today: dt.dat
     )
 
 
+def _when(starts: Any) -> str:
+    if isinstance(starts, dt.datetime):
+        return date_format(timezone.localtime(starts), "DATETIME_FORMAT")
+    return date_format(starts, "DATE_FORMAT")
+
+
 def event_attendance(controller_ids: Iterable[int], t: int) -> Table:
     rows = (
         EventRegistration.objects.filter(
@@ -143,8 +150,10 @@ def event_attendance(controller_ids: Iterable[int], t: int) -> Table:
         )
         .order_by()
     )
+    # The event's time in the reader's format (fi 29.11.2026 klo 21.02, sv 2026-11-29
+    # 21:02, en 29 Nov 2026, 21:02), local time.
     counts = {
-        f"{name} ({starts:%Y-%m-%d})": {"registered": reg, "attended": att}
+        f"{name} ({_when(starts)})": {"registered": reg, "attended": att}
         for name, starts, reg, att in rows
     }
     return _table(

@@ -11,7 +11,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.utils.text import capfirst
 from django.utils.translation import get_language, gettext, gettext_lazy, pgettext_lazy
 
-from rekisteri.catalogue.selectors import catalogue_snapshot
+from rekisteri.catalogue.selectors import catalogue_snapshot, in_language
 from rekisteri.register.models import Language
 
 register = template.Library()
@@ -60,6 +60,38 @@ def role_name(code: str) -> str:
 def recipient_name(code: str) -> str:
     recipient = catalogue_snapshot().recipients.get(code)
     return _localised(recipient.name, code) if recipient else code
+
+
+@register.filter
+def localised(texts: Any) -> str:
+    """A catalogue text {fi, sv, en} (or one text for all) in the user's language."""
+    return in_language(texts, get_language() or "fi")
+
+
+@register.filter
+def iso_date(value: Any) -> str:
+    """A date kept as ISO text ('2026-11-29') in the language's short format."""
+    from datetime import date
+
+    from django.utils.formats import date_format
+
+    try:
+        day = date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return str(value or "")
+    return date_format(day, "SHORT_DATE_FORMAT")
+
+
+@register.filter
+def kept_reason(item: Any) -> str:
+    """Why an erasure plan keeps a record, in the user's language."""
+    return str(item.reason_in(get_language() or "fi"))
+
+
+@register.filter
+def kept_law(item: Any) -> str:
+    """The law that keeps a record of an erasure plan, in the user's language."""
+    return str(item.law_in(get_language() or "fi"))
 
 
 @register.filter
