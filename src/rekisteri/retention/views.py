@@ -27,7 +27,7 @@ from rekisteri.common.client import client_ip
 from rekisteri.register.models import Organization, Person
 from rekisteri.retention import review, selectors, services
 from rekisteri.retention.models import ReviewDecision, SweepRun
-from rekisteri.rights.report import retention_words
+from rekisteri.rights.report import RECORD_NAMES, retention_words
 
 
 def _actor(request: HttpRequest) -> Actor:
@@ -58,7 +58,18 @@ def _rule_words(lang: str) -> dict[str, RuleWords]:
     return out
 
 
+#: the staff's names of records where the person's report says "your …"
+STAFF_RECORD_NAMES = {
+    "register.Person": gettext_lazy("Person"),
+    "rights.RightsRequest": gettext_lazy("Data subject request"),
+}
+
+
 def _model_words(label: str) -> str:
+    """A kind of record in the user's language (the models' own names are English)."""
+    name = STAFF_RECORD_NAMES.get(label) or RECORD_NAMES.get(label)
+    if name:
+        return str(name)
     try:
         return str(capfirst(apps.get_model(label)._meta.verbose_name_plural))
     except (LookupError, ValueError):

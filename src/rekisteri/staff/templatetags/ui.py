@@ -28,6 +28,7 @@ RECORD_KINDS = {
     "register.ContactPoint": gettext_lazy("Contact details"),
     "register.Affiliation": pgettext_lazy("record", "Organisation link"),
     "register.IdentityCode": gettext_lazy("Personal identity code"),
+    "rights.RightsRequest": gettext_lazy("Data subject request"),
 }
 
 
@@ -106,11 +107,17 @@ def record_kind(record: str) -> str:
     return str(RECORD_KINDS.get(label, label))
 
 
+def _report_names() -> dict[str, Any]:
+    from rekisteri.rights.report import RECORD_NAMES
+
+    return RECORD_NAMES
+
+
 @register.filter
 def record_name(record: str) -> str:
     """'interactions.Invoice:3' → 'Invoice #3': a record by its kind and number."""
     label, _sep, pk = (record or "").partition(":")
-    kind = RECORD_KINDS.get(label)
+    kind = RECORD_KINDS.get(label) or _report_names().get(label)
     if kind is None:
         try:
             kind = capfirst(apps.get_model(label)._meta.verbose_name)
