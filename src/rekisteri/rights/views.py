@@ -218,7 +218,7 @@ def _assign_in_list(request: HttpRequest, scope: Scope, r: Any, actor: Actor) ->
         services.request_assign(scope=scope, actor=actor, request=r, user=user)
         message = _("Assigned to %(user)s.") % {"user": user.get_username()}
     except services.RightsError as exc:
-        failed, message = True, str(exc)
+        failed, message = True, _(str(exc))  # the service's message, translated when known
     except ProcessingRefused as exc:
         failed, message = True, exc.reason
     if not request.htmx:
