@@ -157,7 +157,10 @@ class Command(BaseCommand):
             self.stdout.write(f"wrote {path}")
 
     def _wait(self, base: str, server: subprocess.Popen[bytes]) -> None:
-        for _ in range(120):
+        # Three minutes by the clock: on a busy machine the server's start alone can take
+        # more than the one minute that used to be counted in tries.
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
             if server.poll() is not None:
                 raise CommandError("the demo server stopped before it answered")
             try:
@@ -165,7 +168,7 @@ class Command(BaseCommand):
                     return
             except OSError:
                 time.sleep(0.5)
-        raise CommandError("the demo server did not answer within a minute")
+        raise CommandError("the demo server did not answer within three minutes")
 
     def _shoot(self, browser: Any, base: str, ids: dict[str, Any], out: Path) -> list[Path]:
         written: list[Path] = []
