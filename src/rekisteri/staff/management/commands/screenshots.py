@@ -151,7 +151,11 @@ class Command(BaseCommand):
         finally:
             if server is not None:
                 server.terminate()
-                server.wait(timeout=20)
+                try:
+                    server.wait(timeout=20)
+                except subprocess.TimeoutExpired:  # a busy machine: do not leave it running
+                    server.kill()
+                    server.wait()
             shutil.rmtree(home, ignore_errors=True)
         for path in written:
             self.stdout.write(f"wrote {path}")
