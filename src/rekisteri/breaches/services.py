@@ -187,6 +187,27 @@ def breach_update(
     return breach
 
 
+def breach_authority_told(
+    *,
+    scope: Scope,
+    actor: Any,
+    breach: Breach,
+    reference: str = "",
+    delay_reason: str = "",
+    now: dt.datetime | None = None,
+) -> Breach:
+    """The authority was told of the breach now (the step the 72-hour clock waits for), with
+    its reference if it gave one; told after the deadline, the reasons for the delay are
+    required (Art. 33(1)). The same checks and audit as any change of the breach."""
+    now = now or timezone.now()
+    data = {
+        "authority_notified_at": now,
+        "authority_reference": (reference or "").strip()[:100] or breach.authority_reference,
+        "delay_reason": (delay_reason or "").strip() or breach.delay_reason,
+    }
+    return breach_update(scope=scope, actor=actor, breach=breach, data=data, now=now)
+
+
 @transaction.atomic
 def breach_estimate(*, scope: Scope, actor: Any, breach: Breach) -> Breach:
     """Set the approximate numbers of people and records from the register itself (counts

@@ -5,8 +5,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from rekisteri.access.capabilities import Cap
 from rekisteri.access.gate import requires, scope_of, staff
@@ -14,9 +17,12 @@ from rekisteri.audit.models import AuditAction
 from rekisteri.audit.services import actor_of, audit_record
 from rekisteri.audit.work import work_purpose
 from rekisteri.breaches import selectors, services
+from rekisteri.breaches.filters import BreachFilter
 from rekisteri.breaches.forms import BreachForm
 from rekisteri.breaches.models import Breach, ClockState
+from rekisteri.breaches.tables import BreachTable
 from rekisteri.common.client import client_ip
+from rekisteri.common.pagination import capped_count, configure
 
 
 def _actor(request: HttpRequest):  # type: ignore[no-untyped-def]
@@ -30,18 +36,55 @@ def _show_errors(form: BreachForm, exc: services.BreachError) -> None:
 
 @requires(Cap.KEEP_BREACH_REGISTER)
 def breach_list(request: HttpRequest) -> HttpResponse:
+    """The register: filtered by the clock and the risk, newest first, a page at a time;
+    a breach whose clock runs can be marked told in place."""
     scope = scope_of(request)
-    now = timezone.now()
-    rows = [
-        {
-            "b": b,
-            "clock": b.clock(now),
-            "clock_label": ClockState(b.clock(now)).label,
-            "hours_left": b.hours_left(now),
-        }
-        for b in selectors.breach_list(scope=scope)[:500]
-    ]
-    return render(request, "breaches/breach_list.html", {"rows": rows})
+    found = BreachFilter(request.GET, selectors.breach_list(scope=scope))
+    table = BreachTable(found.qs)
+    if any(found.form.data.get(k) for k in found.filters):
+        table.empty_text = _("No breaches match the filters.")
+    configure(request, table)
+    context = {"table": table, "filter": found, "count": capped_count(found.qs)}
+    return render(request, "breaches/breach_list.html", context)
+
+
+@require_POST
+@requires(Cap.KEEP_BREACH_REGISTER)
+def breach_authority_told(request: HttpRequest, breach_id: int) -> HttpResponse:
+    """Mark the authority told now, from the list: with htmx the clock cell comes back in
+    place with the outcome; without JavaScript the list is shown again with a message."""
+    scope = scope_of(request)
+    try:
+        breach = selectors.breach_get(scope=scope, breach_id=breach_id)
+    except Breach.DoesNotExist as exc:
+        raise Http404 from exc
+    failed = False
+    try:
+        services.breach_authority_told(
+            scope=scope,
+            actor=_actor(request),
+            breach=breach,
+            reference=request.POST.get("authority_reference", ""),
+            delay_reason=request.POST.get("delay_reason", ""),
+        )
+        message = _("The authority is marked told.")
+    except services.BreachError as exc:
+        failed = True
+        message = " ".join(str(m) for m in exc.errors.values())
+    if not request.htmx:
+        (messages.error if failed else messages.success)(request, f"{breach.title}: {message}")
+        nxt = request.POST.get("next") or ""
+        if not url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
+            nxt = reverse("breaches:list")
+        return redirect(nxt)
+    breach.refresh_from_db()
+    context = {
+        "record": breach,
+        "message": message,
+        "failed": failed,
+        "next": request.POST.get("next") or "",
+    }
+    return render(request, "breaches/partials/clock_cell.html", context)
 
 
 @staff

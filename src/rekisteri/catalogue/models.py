@@ -152,7 +152,8 @@ class RetentionRule(models.Model):
     period_months = models.PositiveIntegerField(default=0)
     period_years = models.PositiveIntegerField(default=0)
     action = models.CharField(max_length=16, choices=RetentionAction.choices)
-    legal_reference = models.CharField(max_length=255, blank=True)
+    #: the law that requires keeping the data, {fi, sv, en} ({} if none)
+    legal_reference = models.JSONField(default=dict, blank=True)
     description = models.JSONField(default=dict, blank=True)
 
     class Meta:

@@ -557,7 +557,8 @@ class RetentionRule(_Model):
     #: data is kept whatever the period says
     while_any: tuple[Condition, ...] = ()
     action: Annotated[str, _choice(RetentionAction, "an action")] = RetentionAction.DELETE.value
-    legal_reference: str = ""
+    #: the law, {fi, sv, en} like a name (or one text for all three languages)
+    legal_reference: LooseTexts = {}
     description: LooseTexts = {}
 
     @field_validator("period", mode="before")

@@ -40,6 +40,16 @@ from rekisteri.catalogue.schema import (
 )
 
 
+def in_language(texts: Any, lang: str) -> str:
+    """A catalogue text ({fi, sv, en}, or an old single string) in the language: its own
+    text, else English, else any ("" for none)."""
+    if isinstance(texts, str):
+        return texts
+    if not texts:
+        return ""
+    return texts.get(lang[:2]) or texts.get("en") or next(iter(texts.values()), "")
+
+
 @dataclass(frozen=True)
 class PurposeInfo:
     code: str
@@ -107,9 +117,18 @@ class RuleInfo:
     period: Period
     while_any: tuple[str, ...]
     action: str
-    legal_reference: str
+    #: the law that requires keeping the data {fi, sv, en} ({} if none)
+    legal_reference: dict[str, str]
     #: the rule in the company's words {fi, sv, en} ({} if none)
     description: dict[str, str]
+
+    def law(self, lang: str) -> str:
+        """The legal reference in the language ("" if the rule names no law)."""
+        return in_language(self.legal_reference, lang)
+
+    def words(self, lang: str) -> str:
+        """The rule's own description in the language ("" if it has none)."""
+        return in_language(self.description, lang)
 
     @property
     def is_combined(self) -> bool:

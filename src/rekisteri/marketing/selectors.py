@@ -97,6 +97,19 @@ class CampaignResult:
     clicked: int
 
 
+def campaign_page_results(*, scope: Scope, campaign_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Sent, opened and clicked for a page of the list's campaigns (the user's own group
+    companies' only): counts of recipients, never a person."""
+    out: dict[int, dict[str, int]] = {}
+    for c in campaign_list(scope=scope).filter(pk__in=campaign_ids):
+        out[c.pk] = c.recipients.aggregate(
+            sent=Count("pk", filter=Q(status=RecipientStatus.SENT), distinct=True),
+            opened=Count("pk", filter=Q(events__kind=TrackingKind.OPEN), distinct=True),
+            clicked=Count("pk", filter=Q(events__kind=TrackingKind.CLICK), distinct=True),
+        )
+    return out
+
+
 def campaign_results(*, scope: Scope, limit: int = 5) -> list[CampaignResult]:
     """The latest campaigns of the user's group companies with their results: messages sent
     and how many recipients opened one or clicked a link (counts only, no person)."""

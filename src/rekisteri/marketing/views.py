@@ -23,11 +23,13 @@ from rekisteri.access.gate import requires, scope_of
 from rekisteri.access.selectors import Scope
 from rekisteri.audit.services import actor_of
 from rekisteri.common.client import client_ip
+from rekisteri.common.pagination import capped_count, configure
 from rekisteri.consent.selectors import reason_text
 from rekisteri.jobs.models import Job
 from rekisteri.marketing import selectors, services
 from rekisteri.marketing.audience import campaign_audience, excluded_preview
 from rekisteri.marketing.compose import LANGUAGES, MAX_RATE, PLACEHOLDERS, previews
+from rekisteri.marketing.filters import CampaignFilter
 from rekisteri.marketing.jobs import campaign_enqueue, campaign_job_key
 from rekisteri.marketing.models import (
     Campaign,
@@ -38,6 +40,7 @@ from rekisteri.marketing.models import (
 )
 from rekisteri.marketing.processing import purpose_of
 from rekisteri.marketing.segments import RULES
+from rekisteri.marketing.tables import CampaignTable
 from rekisteri.register.models import Controller
 
 
@@ -191,8 +194,23 @@ def segment_compute(request: HttpRequest, scope: Scope, segment_id: int) -> Http
 
 @marketers_only
 def campaign_list(request: HttpRequest, scope: Scope) -> HttpResponse:
-    campaigns = selectors.campaign_list(scope=scope)
-    return render(request, "marketing/campaign_list.html", {"campaigns": campaigns})
+    """The campaigns of the user's group companies: filtered, sorted (newest first unless a
+    header says otherwise), a page at a time, with each campaign's results."""
+    found = CampaignFilter(
+        request.GET,
+        selectors.campaign_list(scope=scope)
+        .select_related("controller")
+        .order_by("-created_at", "-id"),
+        scope=scope,
+    )
+    table = CampaignTable(found.qs, several_companies=found.several_companies)
+    if any(found.form.data.get(k) for k in found.filters):
+        table.empty_text = _("No campaigns match the filters.")
+    configure(request, table)
+    ids = [row.record.pk for row in table.page.object_list]
+    table.results = selectors.campaign_page_results(scope=scope, campaign_ids=ids)
+    context = {"table": table, "filter": found, "count": capped_count(found.qs)}
+    return render(request, "marketing/campaign_list.html", context)
 
 
 @marketers_only

@@ -142,6 +142,15 @@ def notice_content(source: str | Catalogue) -> dict[str, Any]:
     }
 
 
+def _one_or_texts(texts: dict[str, str]) -> str | dict[str, str]:
+    """One text when every language has the same (as notices published before references
+    had languages stored it, so their digest stays), else the {fi, sv, en} table."""
+    values = set(texts.values())
+    if len(values) <= 1 and set(texts) in (set(LANGS), set()):
+        return next(iter(values), "")
+    return dict(texts)
+
+
 def _retention(r: RetentionRule) -> dict[str, Any]:
     item: dict[str, Any] = {
         "code": r.code,
@@ -149,7 +158,7 @@ def _retention(r: RetentionRule) -> dict[str, Any]:
         "anchor": r.anchor.combine or r.anchor.anchors[0],
         "period": {"years": r.period.years, "months": r.period.months, "days": r.period.days},
         "action": r.action,
-        "legal_reference": r.legal_reference,
+        "legal_reference": _one_or_texts(r.legal_reference),
     }
     if r.anchor.combine or r.while_any:
         item.update(anchors=list(r.anchor.anchors), while_any=list(r.while_any))
@@ -253,6 +262,8 @@ def content_problems(content: dict[str, Any]) -> list[str]:
             need(f"retention.{r['code']}.description", r["description"])
         elif r["anchor"] not in texts.ANCHOR:
             problems.append(f"retention.{r['code']}.anchor: {r['anchor']!r} has no wording")
+        if isinstance(r["legal_reference"], dict):
+            need(f"retention.{r['code']}.legal_reference", r["legal_reference"], optional=True)
     for i, m in enumerate(content["security"]):
         need(f"security.measures[{i}]", m)
     return problems

@@ -42,7 +42,9 @@ def format_date(day: dt.date, lang: str) -> str:
     return f"{day.day} {texts.MONTHS_EN[day.month - 1]} {day.year}"
 
 
-def _t(value: dict[str, str], lang: str) -> str:
+def _t(value: dict[str, str] | str, lang: str) -> str:
+    if isinstance(value, str):  # a text the catalogue gave once for every language
+        return value
     return value.get(lang) or value.get("en") or ""
 
 
@@ -315,7 +317,7 @@ def notice_document(
         for r in rules:
             line = f"{_t(c['name'], lang)}: {retention_text(r, lang)}"
             if r["legal_reference"]:
-                line += f" ({T['legal_ref']}: {r['legal_reference']})"
+                line += f" ({T['legal_ref']}: {_t(r['legal_reference'], lang)})"
             items.append([line + "."])
     doc.append(Block("ul", items))
 

@@ -102,7 +102,7 @@ def ropa_rows(content: dict[str, Any], lang: str = "en") -> list[dict[str, str]]
                 if rule["category"] == code:
                     text = f"{_t(cats[code]['name'], lang)}: {retention_text(rule, lang)}"
                     if rule["legal_reference"]:
-                        text += f" ({rule['legal_reference']})"
+                        text += f" ({_t(rule['legal_reference'], lang)})"
                     erasure.append(text)
         rows.append(
             {

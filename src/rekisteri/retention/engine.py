@@ -42,7 +42,7 @@ import contextlib
 import functools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, TypeVar
 
@@ -84,7 +84,8 @@ class Target:
     period: Period
     action: str
     model: type[models.Model]
-    legal_reference: str = ""
+    #: the law that keeps the data, {fi, sv, en} ({} if none)
+    legal_reference: dict[str, str] = field(default_factory=dict)
     #: the anchors whose days start the period (one, unless `combine` is set)
     anchors: tuple[str, ...] = ()
     #: "", "later_of" or "earlier_of"

@@ -49,7 +49,8 @@ class Evaluation:
     rule_code: str
     category: str
     action: str
-    legal_reference: str
+    #: the law that keeps the data, {fi, sv, en} ({} if none)
+    legal_reference: dict[str, str]
     #: whether the person has data this rule dates (False: the rule says nothing here)
     present: bool
     #: the day the period starts from; None: not yet (an anchor has not happened)

@@ -6,11 +6,15 @@ releasing it is 404, as if it did not exist."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
+from django.apps import apps
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.text import capfirst
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,24 +22,91 @@ from rekisteri.access.capabilities import Cap
 from rekisteri.access.gate import requires, scope_of
 from rekisteri.access.policy import ProcessingRefused
 from rekisteri.audit.services import Actor, actor_of
+from rekisteri.catalogue.selectors import catalogue_snapshot, in_language
 from rekisteri.common.client import client_ip
 from rekisteri.register.models import Organization, Person
 from rekisteri.retention import review, selectors, services
 from rekisteri.retention.models import ReviewDecision, SweepRun
+from rekisteri.rights.report import RECORD_NAMES, retention_words
 
 
 def _actor(request: HttpRequest) -> Actor:
     return actor_of(request.user, ip=client_ip(request))
 
 
+ACTIONS = {"delete": gettext_lazy("Delete"), "anonymise": gettext_lazy("Anonymise")}
+
+
+@dataclass(frozen=True)
+class RuleWords:
+    """A catalogue retention rule as a page says it: its data category and its rule in the
+    catalogue's words (or the period in words), never its code."""
+
+    category: str
+    rule: str
+    law: str
+
+
+def _rule_words(lang: str) -> dict[str, RuleWords]:
+    snap = catalogue_snapshot()
+    out = {}
+    for category, rules in snap.retention.items():
+        c = snap.categories.get(category)
+        name = in_language(c.name, lang) if c else category
+        for rule in rules:
+            out[rule.code] = RuleWords(name, retention_words(rule, lang), rule.law(lang))
+    return out
+
+
+#: the staff's names of records where the person's report says "your …"
+STAFF_RECORD_NAMES = {
+    "register.Person": gettext_lazy("Person"),
+    "rights.RightsRequest": gettext_lazy("Data subject request"),
+}
+
+
+def _model_words(label: str) -> str:
+    """A kind of record in the user's language (the models' own names are English)."""
+    name = STAFF_RECORD_NAMES.get(label) or RECORD_NAMES.get(label)
+    if name:
+        return str(name)
+    try:
+        return str(capfirst(apps.get_model(label)._meta.verbose_name_plural))
+    except (LookupError, ValueError):
+        return label
+
+
 @requires(Cap.VIEW_RETENTION_STATUS)
 def status(request: HttpRequest) -> HttpResponse:
     runs = list(SweepRun.objects.order_by("-started_at", "-id")[:20])
     plan = selectors.retention_plan(horizon_days=30)
+    words = _rule_words(get_language() or "fi")
+    last = services.latest_run()
+    lines = [
+        {
+            "rule": words.get(line.rule_code),
+            "model": _model_words(line.model),
+            "action": ACTIONS.get(line.action, line.action),
+            "due_now": line.due_now,
+            "due_next": line.due_next,
+        }
+        for line in plan.lines
+    ]
+    swept = [
+        {
+            "rule": words.get(code),
+            "deleted": c.get("deleted", 0),
+            "anonymised": c.get("anonymised", 0),
+        }
+        for code, c in (last.counts.items() if last else [])
+        if code != "_by_model" and isinstance(c, dict)
+    ]
     context = {
-        "last": services.latest_run(),
+        "last": last,
         "runs": runs,
         "plan": plan,
+        "lines": lines,
+        "swept": swept,
         "rules": plan.by_rule(),
     }
     return render(request, "retention/status.html", context)

@@ -53,7 +53,7 @@ from django.db.models.deletion import (
     RestrictedError,
     get_candidate_relations_to_delete,
 )
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
 
 from rekisteri.access.capabilities import Cap
@@ -64,7 +64,7 @@ from rekisteri.audit.services import Actor, audit_key_destroy, audit_record
 from rekisteri.audit.work import work_purpose
 from rekisteri.backup.ledger import erasure_ledger_append
 from rekisteri.catalogue.models import LegalBasis
-from rekisteri.catalogue.selectors import catalogue_snapshot
+from rekisteri.catalogue.selectors import catalogue_snapshot, in_language
 from rekisteri.common.crypto import keyed_hash
 from rekisteri.common.personal import mapped_fields, personal_models
 from rekisteri.consent.services import suppression_add
@@ -127,6 +127,20 @@ class PlanItem:
     legal_reference: str = ""
     until: str | None = None  # ISO date; None: no fixed end yet (e.g. relationship active)
     detach: bool = False
+    #: the reason and the law in every language ({fi, sv, en}): the catalogue's own words
+    #: for a rule; `reason` and `legal_reference` are their English, for the record
+    reason_texts: dict[str, str] = field(default_factory=dict)
+    legal_reference_texts: dict[str, str] = field(default_factory=dict)
+
+    def reason_in(self, lang: str) -> str:
+        """Why the record is kept, in the language (a catalogue text, or ours translated)."""
+        if self.reason_texts:
+            return in_language(self.reason_texts, lang)
+        with translation.override(lang):
+            return translation.gettext(self.reason) if self.reason else ""
+
+    def law_in(self, lang: str) -> str:
+        return in_language(self.legal_reference_texts, lang) or self.legal_reference
 
 
 @dataclass
@@ -142,7 +156,9 @@ class ErasurePlan:
     packages: int = 0
     requests_minimised: int = 0
     suppression: dict[str, int] = field(default_factory=dict)
+    #: in English, for the record; `also_kept_texts` has each line {fi, sv, en}
     also_kept: list[str] = field(default_factory=list)
+    also_kept_texts: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def kept_records(self) -> set[str]:
@@ -158,10 +174,11 @@ class ErasurePlan:
         return {**asdict(self), "fingerprint": self.fingerprint()}
 
 
-def legally_kept_categories() -> dict[str, tuple[str, str]]:
-    """category → (legal reference, description): kept under a legal obligation."""
+def legally_kept_categories() -> dict[str, tuple[dict[str, str], dict[str, str]]]:
+    """category → (legal reference, description), each {fi, sv, en}: kept under a legal
+    obligation."""
     snap = catalogue_snapshot()
-    out: dict[str, tuple[str, str]] = {}
+    out: dict[str, tuple[dict[str, str], dict[str, str]]] = {}
     obligated = {
         c
         for p in snap.purposes.values()
@@ -173,8 +190,7 @@ def legally_kept_categories() -> dict[str, tuple[str, str]]:
             continue
         for rule in rules:
             if rule.legal_reference:
-                desc = rule.description.get("en", "") if isinstance(rule.description, dict) else ""
-                out[category] = (rule.legal_reference, desc)
+                out[category] = (dict(rule.legal_reference), dict(rule.description or {}))
     return out
 
 
@@ -193,17 +209,49 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if isinstance(value, date) else None
 
 
+LANGS = ("fi", "sv", "en")
+KEPT_UNDER = gettext_noop("kept under %(law)s")
+HOLD_REASON = gettext_noop("legal hold: %(reason)s")
+HOLD_LAW = gettext_noop("GDPR Art. 17(3)(e)")
+
+
+@dataclass(frozen=True)
+class Kept:
+    """Why a record is kept: in English for the record, and {fi, sv, en} for the pages."""
+
+    reason: dict[str, str]
+    law: dict[str, str]
+    until: str | None
+
+    def apply(self, item: PlanItem) -> None:
+        item.reason, item.legal_reference = self.reason["en"], self.law["en"]
+        item.reason_texts, item.legal_reference_texts = self.reason, self.law
+        item.until = self.until
+
+
+def _in_every_language(message: str, **values: Any) -> dict[str, str]:
+    """One of our messages in each language, with values that may differ by language."""
+    out = {}
+    for lang in LANGS:
+        with translation.override(lang):
+            words = {k: in_language(v, lang) for k, v in values.items()}
+            out[lang] = (
+                translation.gettext(message) % words if words else translation.gettext(message)
+            )
+    return out
+
+
 def _kept_by_law(
     categories: list[str],
-    kept_rules: dict[str, tuple[str, str]],
+    kept_rules: dict[str, tuple[dict[str, str], dict[str, str]]],
     *,
     person_id: int,
     today: date,
     memo: Memo,
     record: Any = None,
-) -> tuple[str, str, str | None] | None:
-    """(reason, legal reference, until) if a rule naming a law still keeps data of these
-    categories (of one record, or the person's own fields); None if none does."""
+) -> Kept | None:
+    """Why and until when, if a rule naming a law still keeps data of these categories (of
+    one record, or the person's own fields); None if none does."""
     for category in categories:
         if category not in kept_rules:
             continue
@@ -219,8 +267,16 @@ def _kept_by_law(
         ends = [e.end for e in found]
         until = None if any(d is None for d in ends) else max(ends)  # type: ignore[type-var]
         _ref, desc = kept_rules[category]
-        ref = "; ".join(dict.fromkeys(e.legal_reference for e in found))
-        return (desc or f"kept under {ref}", ref, _iso(until))
+        law = {
+            lang: "; ".join(dict.fromkeys(in_language(e.legal_reference, lang) for e in found))
+            for lang in LANGS
+        }
+        reason = (
+            {lang: in_language(desc, lang) for lang in LANGS}
+            if desc
+            else _in_every_language(KEPT_UNDER, law=law)
+        )
+        return Kept(reason, law, _iso(until))
     return None
 
 
@@ -277,12 +333,12 @@ def erasure_plan(*, scope: Scope, person: Person, today: date | None = None) -> 
         for pk, row in rows:
             key = f"{label}:{pk}"  # record_key() without the instance
             item = PlanItem(model=label, record=key, pk=pk, categories=categories)
-            keep_reason: tuple[str, str, str | None] | None = None
+            keep_reason: Kept | None = None
             if person_hold is not None or key in held_records:
                 hold = person_hold or next(h for h in holds if h.get("record") == key)
-                keep_reason = (
-                    "legal hold: " + str(hold.get("reason", "")),
-                    "GDPR Art. 17(3)(e)",
+                keep_reason = Kept(
+                    _in_every_language(HOLD_REASON, reason=str(hold.get("reason", ""))),
+                    _in_every_language(HOLD_LAW),
                     _iso(hold.get("until")),
                 )
             else:
@@ -292,7 +348,7 @@ def erasure_plan(*, scope: Scope, person: Person, today: date | None = None) -> 
             if keep_reason is None:
                 plan.delete.append(item)
                 continue
-            item.reason, item.legal_reference, item.until = keep_reason
+            keep_reason.apply(item)
             # Under a hold on the person nothing is detached: the evidence stays whole.
             item.detach = bool(person_hold is None and link is not None and link.null)
             plan.keep.append(item)
@@ -302,7 +358,7 @@ def erasure_plan(*, scope: Scope, person: Person, today: date | None = None) -> 
 
     # The person's own fields of a legally kept category (the beneficial-owner flag):
     # kept, with the person, while their rule keeps them.
-    own: list[tuple[str, str | None]] = []
+    own: list[tuple[dict[str, str], str | None]] = []
     if person_hold is None:
         for category in _person_field_categories(person):
             kept = _kept_by_law(
@@ -311,11 +367,15 @@ def erasure_plan(*, scope: Scope, person: Person, today: date | None = None) -> 
             if kept is not None:
                 must_keep_person = True
                 kept_person_categories.add(category)
-                own.append((kept[1], kept[2]))
+                own.append((kept.law, kept.until))
     if person_hold is not None:
         must_keep_person = True
         kept_person_categories.update(f.category for f in mapped_fields(Person))
     kept_until = [i.until for i in plan.keep] + [u for _r, u in own]
+    laws = [i.legal_reference_texts for i in plan.keep] + [r for r, _u in own]
+    person_law = {
+        lang: ", ".join(sorted({in_language(t, lang) for t in laws if t})) for lang in LANGS
+    }
     if must_keep_person:
         kept_fields = [
             f.name
@@ -335,9 +395,8 @@ def erasure_plan(*, scope: Scope, person: Person, today: date | None = None) -> 
                     {f.category for f in mapped_fields(Person) if f.name in kept_fields}
                 ),
                 reason=NAME_KEPT_REASON,
-                legal_reference=", ".join(
-                    sorted({i.legal_reference for i in plan.keep} | {r for r, _u in own})
-                ),
+                legal_reference=person_law["en"],
+                legal_reference_texts=person_law,
                 until=max((u for u in kept_until if u), default=None) if all(kept_until) else None,
             )
         )
@@ -362,31 +421,47 @@ def erasure_plan(*, scope: Scope, person: Person, today: date | None = None) -> 
         "email": sum(1 for k in kinds if k == ContactKind.EMAIL),
         "phone": sum(1 for k in kinds if k == ContactKind.PHONE),
     }
-    plan.also_kept = [
-        "audit trail events: no personal data in clear; sealed values become unreadable "
-        "when the person's audit key is destroyed",
-        "suppression list: a keyed hash of the email address and phone number, so that "
-        "marketing never starts again (Art. 21(3))",
+    plan.also_kept_texts = [
+        _in_every_language(ALSO_KEPT_AUDIT),
+        _in_every_language(ALSO_KEPT_SUPPRESSION),
         _requests_kept(),
     ]
+    plan.also_kept = [t["en"] for t in plan.also_kept_texts]
     return plan
 
 
-def _requests_kept() -> str:
-    """What the plan says of the requests kept as proof: the catalogue's own rule for their
-    category, with the law it names (a Swedish company's catalogue names Swedish law)."""
-    from rekisteri.catalogue.selectors import catalogue_snapshot
+ALSO_KEPT_AUDIT = gettext_noop(
+    "audit trail events: no personal data in clear; sealed values become unreadable "
+    "when the person's audit key is destroyed"
+)
+ALSO_KEPT_SUPPRESSION = gettext_noop(
+    "suppression list: a keyed hash of the email address and phone number, so that "
+    "marketing never starts again (Art. 21(3))"
+)
+REQUESTS_KEPT = gettext_noop("the rights requests themselves, without contact details")
+
+
+def _requests_kept() -> dict[str, str]:
+    """What the plan says of the requests kept as proof, {fi, sv, en}: the catalogue's own
+    rule for their category, with the law it names (a Swedish company's catalogue names
+    Swedish law)."""
     from rekisteri.rights.models import RightsRequest
+    from rekisteri.rights.report import retention_words
 
     snap = catalogue_snapshot()
     categories = sorted({f.category for f in mapped_fields(RightsRequest)})
     rules = [r for c in categories for r in snap.retention.get(c, [])]
-    text = "the rights requests themselves, without contact details"
+    texts = _in_every_language(REQUESTS_KEPT)
     if not rules:
-        return text
+        return texts
     rule = rules[0]
-    kept = rule.description.get("en") or str(rule.period)
-    return f"{text}: {kept}" + (f" ({rule.legal_reference})" if rule.legal_reference else "")
+    out = {}
+    for lang in LANGS:
+        with translation.override(lang):
+            kept = retention_words(rule, lang).rstrip(".")
+        law = rule.law(lang)
+        out[lang] = f"{texts[lang]}: {kept}" + (f" ({law})" if law else "")
+    return out
 
 
 @dataclass

@@ -142,19 +142,10 @@ class _Explainer:
 
     def retention_rule(self, category: str) -> str:
         rules = self.snap.retention.get(category, [])
-        texts = []
-        for rule in rules:
-            desc = rule.description.get(self.lang) if isinstance(rule.description, dict) else ""
-            period = ", ".join(
-                f"{n} {unit}"
-                for n, unit in (
-                    (rule.period_years, "years"),
-                    (rule.period_months, "months"),
-                    (rule.period_days, "days"),
-                )
-                if n
-            )
-            texts.append(desc or f"{rule.get_anchor_display()} + {period or '0 days'}")
+        from rekisteri.rights.report import retention_words
+
+        with translation.override(self.lang):
+            texts = [retention_words(rule, self.lang).rstrip(".") for rule in rules]
         return "; ".join(t for t in texts if t)
 
     def prefetch_retention_ends(self, categories: dict[int, set[str]]) -> None:

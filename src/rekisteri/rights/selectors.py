@@ -25,6 +25,7 @@ from typing import Any
 
 from django.db import connections, router
 from django.db.models import Exists, F, Model, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -337,6 +338,73 @@ def request_queue(*, scope: Scope, show: str = "open", today: date | None = None
     rows = [queue_row(r, today=today) for r in qs.order_by("due_date", "id")[:500]]
     rows.sort(key=lambda row: (not row.overdue, row.request.deadline or date.max))
     return rows
+
+
+SHOW = ("open", "overdue", "unverified", "closed", "all")
+
+
+def request_list(*, scope: Scope, show: str = "open", today: date | None = None) -> QuerySet:
+    """The queue as a queryset for the list's table: the requests the user handles, in one
+    of the queue's views (`SHOW`), with their deadline (`deadline_on`: the extended due date
+    if any) to sort by. Soonest deadline first; overdue ones are simply the earliest."""
+    today = today or timezone.localdate()
+    qs = _visible(RightsRequest.objects.select_related("assignee"), scope).annotate(
+        deadline_on=Coalesce("extended_due_date", "due_date")
+    )
+    if show == "open":
+        qs = qs.filter(status=RequestStatus.OPEN)
+    elif show == "unverified":
+        qs = qs.filter(status=RequestStatus.UNVERIFIED)
+    elif show == "overdue":
+        qs = qs.filter(status=RequestStatus.OPEN, deadline_on__lt=today)
+    elif show == "closed":
+        qs = qs.filter(status__in=[RequestStatus.COMPLETED, RequestStatus.REFUSED])
+    return qs.order_by(F("deadline_on").asc(nulls_last=True), "id")
+
+
+def assignable_users_many(*, scope: Scope, request_ids: list[int]) -> dict[int, list[Any]]:
+    """`assignable_users` for a page of requests at once: each candidate's scope is computed
+    once, and one query per candidate tells which of the page's requests they could open."""
+    from django.contrib.auth import get_user_model
+
+    from rekisteri.access.models import StaffProfile
+    from rekisteri.access.selectors import scope_for
+
+    mine = list(
+        _visible(RightsRequest.objects.filter(pk__in=request_ids), scope).values_list(
+            "pk", flat=True
+        )
+    )
+    out: dict[int, list[Any]] = {pk: [] for pk in mine}
+    if not mine:
+        return out
+    candidates = (
+        get_user_model()
+        .objects.filter(
+            pk__in=StaffProfile.objects.filter(controllers__isnull=False).values("user_id"),
+            is_active=True,
+        )
+        .order_by("username")
+    )
+    for user in candidates:
+        theirs = scope_for(user, catalogue_version=scope.catalogue_version)
+        if not _handles(theirs):
+            continue
+        for pk in _visible(RightsRequest.objects.filter(pk__in=mine), theirs).values_list(
+            "pk", flat=True
+        ):
+            out[pk].append(user)
+    return out
+
+
+def queue_assignees(*, scope: Scope) -> list[Any]:
+    """The users the queue can be filtered by: whoever is assigned a request the user sees."""
+    from django.contrib.auth import get_user_model
+
+    ids = _visible(RightsRequest.objects.filter(assignee__isnull=False), scope).values(
+        "assignee_id"
+    )
+    return list(get_user_model().objects.filter(pk__in=ids).order_by("username"))
 
 
 def request_get(*, scope: Scope, request_id: int) -> RightsRequest:

@@ -13,6 +13,8 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -24,10 +26,13 @@ from rekisteri.access.selectors import Scope
 from rekisteri.audit.services import Actor, actor_of
 from rekisteri.catalogue.selectors import catalogue_snapshot
 from rekisteri.common.client import client_ip
+from rekisteri.common.pagination import capped_count, configure
 from rekisteri.register.models import Person
 from rekisteri.rights import forms, selectors, services
+from rekisteri.rights.filters import RequestFilter
 from rekisteri.rights.models import RequestKind, RequestStatus
 from rekisteri.rights.packages import masking_preview, package_path
+from rekisteri.rights.tables import RequestTable
 
 
 def _actor(request: HttpRequest, scope: Scope) -> Actor:
@@ -36,19 +41,32 @@ def _actor(request: HttpRequest, scope: Scope) -> Actor:
 
 @requires(Cap.HANDLE_RIGHTS_REQUESTS)
 def queue(request: HttpRequest) -> HttpResponse:
+    """The queue: a view (tab) of the requests the user handles, narrowed by the filters,
+    sorted by the headers, a page at a time; each open request can be assigned in place."""
     scope = scope_of(request)
     show = request.GET.get("show", "open")
-    if show not in ("open", "overdue", "unverified", "closed", "all"):
+    if show not in selectors.SHOW:
         show = "open"
-    rows = selectors.request_queue(scope=scope, show=show)
-    overdue = selectors.overdue_count(scope=scope)
-    # the queue lists at most 500 requests (selectors.request_queue)
-    count = {"n": len(rows), "more": len(rows) >= 500}
-    return render(
-        request,
-        "rights/queue.html",
-        {"rows": rows, "show": show, "overdue_count": overdue, "count": count},
+    found = RequestFilter(
+        request.GET,
+        selectors.request_list(scope=scope, show=show),
+        user=request.user,
+        assignees=selectors.queue_assignees(scope=scope),
     )
+    table = RequestTable(found.qs)
+    if any(found.form.data.get(k) for k in found.filters):
+        table.empty_text = _("No requests match the filters.")
+    configure(request, table)
+    ids = [row.record.pk for row in table.page.object_list]
+    table.assignable = selectors.assignable_users_many(scope=scope, request_ids=ids)
+    context = {
+        "table": table,
+        "filter": found,
+        "show": show,
+        "overdue_count": selectors.overdue_count(scope=scope),
+        "count": capped_count(found.qs),
+    }
+    return render(request, "rights/queue.html", context)
 
 
 @requires(Cap.HANDLE_RIGHTS_REQUESTS)
@@ -130,6 +148,8 @@ def request_action(request: HttpRequest, request_id: int, action: str) -> HttpRe
     scope = scope_of(request)
     r = selectors.request_get(scope=scope, request_id=request_id)
     actor = _actor(request, scope)
+    if action == "assign" and (request.htmx or request.POST.get("next")):
+        return _assign_in_list(request, scope, r, actor)
     back = redirect("rights:request_detail", request_id=r.pk)
     try:
         if action == "assign":
@@ -182,6 +202,41 @@ def request_action(request: HttpRequest, request_id: int, action: str) -> HttpRe
     if action != "fulfil":
         messages.success(request, _("Saved."))
     return back
+
+
+def _assign_in_list(request: HttpRequest, scope: Scope, r: Any, actor: Actor) -> HttpResponse:
+    """Assign from the queue: with htmx the row's cell comes back in place (with the outcome
+    said in it); without JavaScript the queue is shown again where the user was."""
+    raw = request.POST.get("user") or ""
+    user = get_user_model().objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+    failed = False
+    try:
+        if user is None:
+            raise services.RightsError(
+                _("choose a user of your group company who handles requests")
+            )
+        services.request_assign(scope=scope, actor=actor, request=r, user=user)
+        message = _("Assigned to %(user)s.") % {"user": user.get_username()}
+    except services.RightsError as exc:
+        failed, message = True, _(str(exc))  # the service's message, translated when known
+    except ProcessingRefused as exc:
+        failed, message = True, exc.reason
+    if not request.htmx:
+        (messages.error if failed else messages.success)(request, f"{r.reference}: {message}")
+        nxt = request.POST.get("next") or ""
+        if not url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
+            nxt = reverse("rights:queue")
+        return redirect(nxt)
+    r.refresh_from_db()
+    users = selectors.assignable_users(scope=scope, request=r)
+    context = {
+        "record": r,
+        "table": {"assignable": {r.pk: users}},
+        "message": message,
+        "failed": failed,
+        "next": request.POST.get("next") or "",
+    }
+    return render(request, "rights/partials/assign_cell.html", context)
 
 
 def _fulfil(request: HttpRequest, scope: Scope, r: Any, actor: Actor) -> None:

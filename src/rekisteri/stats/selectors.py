@@ -130,6 +130,12 @@ def persons_by_relationship(controller_ids: Iterable[int], t: int, today: dt.dat
     )
 
 
+def _when(starts: Any) -> str:
+    if isinstance(starts, dt.datetime):
+        return date_format(timezone.localtime(starts), "DATETIME_FORMAT")
+    return date_format(starts, "DATE_FORMAT")
+
+
 def event_attendance(controller_ids: Iterable[int], t: int) -> Table:
     rows = (
         EventRegistration.objects.filter(
@@ -144,11 +150,10 @@ def event_attendance(controller_ids: Iterable[int], t: int) -> Table:
         )
         .order_by()
     )
+    # The event's time in the reader's format (fi 29.11.2026 klo 21.02, sv 2026-11-29
+    # 21:02, en 29 Nov 2026, 21:02), local time.
     counts = {
-        f"{name} ({date_format(starts, 'SHORT_DATE_FORMAT')})": {
-            "registered": reg,
-            "attended": att,
-        }
+        f"{name} ({_when(starts)})": {"registered": reg, "attended": att}
         for name, starts, reg, att in rows
     }
     return _table(

@@ -200,3 +200,55 @@ def test_another_companys_breach_cannot_be_reached_or_recorded_for(
     )
     assert response.status_code == 200 and "controller" in response.context["form"].errors
     assert not Breach.objects.filter(title="Wrong company").exists()
+
+
+def test_breach_list_filters_by_clock_and_marks_the_authority_told(client, staff, dpo, actor):
+    """The register's table: the running clocks filter; "Authority told now" from the list
+    (a plain POST back to the list, or htmx's cell) goes through the same checks and audit:
+    after the 72 hours it asks for the reasons of the delay."""
+    now = timezone.now()
+    running = breach_record(scope=dpo, actor=actor, data=_data(discovered_at=now), now=now)
+    late = breach_record(
+        scope=dpo,
+        actor=actor,
+        data=_data(title="Old one", discovered_at=now - dt.timedelta(hours=80)),
+        now=now,
+    )
+    client.force_login(staff["dpo"])
+    html = client.get("/staff/breaches/", {"clock": "running"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert "2 found" in html.content.decode()
+    assert "Authority told now" in html.content.decode()
+    assert "Reasons for the delay" in html.content.decode()  # only the late one asks
+
+    response = client.post(
+        f"/staff/breaches/{running.pk}/authority-told/",
+        {"authority_reference": "TSV-1", "next": "/staff/breaches/?clock=running"},
+    )
+    assert response.status_code == 302 and response["Location"] == "/staff/breaches/?clock=running"
+    running.refresh_from_db()
+    assert running.clock() == ClockState.NOTIFIED and running.authority_reference == "TSV-1"
+    assert AuditEvent.objects.filter(
+        record=f"breaches.Breach:{running.pk}", reason="personal data breach updated"
+    ).exists()
+
+    response = client.post(
+        f"/staff/breaches/{late.pk}/authority-told/",
+        {"authority_reference": ""},
+        HTTP_HX_REQUEST="true",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    cell = response.content.decode()
+    assert "<html" not in cell and "give the reasons for the delay" in cell
+    late.refresh_from_db()
+    assert late.authority_notified_at is None
+    response = client.post(
+        f"/staff/breaches/{late.pk}/authority-told/",
+        {"delay_reason": "The weekend."},
+        HTTP_HX_REQUEST="true",
+        HTTP_ACCEPT_LANGUAGE="fi",
+    )
+    assert "Ilmoitus viranomaiselle on kirjattu." in response.content.decode()
+    late.refresh_from_db()
+    assert late.clock() == ClockState.NOTIFIED_LATE
+    told = client.get("/staff/breaches/", {"clock": "running"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert "No breaches match the filters." in told.content.decode()

@@ -272,7 +272,7 @@ def test_erasure_plan_keeps_kyc_records_for_five_years_and_names_the_law(
     plan = erasure_plan(scope=scope_for(staff["dpo"]), person=person)
     kept = next(i for i in plan.keep if i.model == "kyc.BeneficialOwner")
     assert kept.pk == owner.pk
-    assert "Rahanpesulaki 444/2017" in kept.legal_reference
+    assert "Rahanpesulaki 444/2017" in kept.law_in("fi")
     assert kept.until == add_period(ended, Period(years=5)).isoformat()
     assert kyc_rows_of_person(person_id=person.pk)["owners"] == [owner]
 

@@ -40,4 +40,5 @@ CASES = {
     "breaches:report": Case(),
     "breaches:detail": Case(kwargs=_breach, owners=(OWN, OTHER)),
     "breaches:affected": Case(kwargs=_breach, owners=(OWN, OTHER)),
+    "breaches:authority_told": Case(kwargs=_breach, owners=(OWN, OTHER), method="POST"),
 }

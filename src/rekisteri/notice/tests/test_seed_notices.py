@@ -85,7 +85,7 @@ def stated(snap: Snapshot, lang: str) -> list[str]:
                 out.append(_period_text(rule.period.model_dump(), lang))
             out += [c.text[lang] for c in rule.conditions]
             if rule.legal_reference:
-                out.append(rule.legal_reference)
+                out.append(rule.law(lang))
     for section in snap.notice.sections:
         out.append(section.title[lang])
         out += [p.strip() for p in section.body[lang].split("\n\n") if p.strip()]

@@ -49,7 +49,8 @@ def test_erasure_keeps_beneficial_owner_flag_for_five_years_after_the_relationsh
     assert "is_beneficial_owner" in plan.person_kept_fields
     kept_person = next(i for i in plan.keep if i.model == "register.Person")
     assert kept_person.until == add_period(ended, Period(years=5)).isoformat()
-    assert "Rahanpesulaki 444/2017" in kept_person.legal_reference
+    assert "Rahanpesulaki 444/2017" in kept_person.law_in("fi")
+    assert "penningtvättslagen (rahanpesulaki 444/2017)" in kept_person.law_in("sv")
     with django_capture_on_commit_callbacks(execute=True):
         erasure_execute(scope=dpo, actor=actor, person=person, plan=plan)
     person.refresh_from_db()

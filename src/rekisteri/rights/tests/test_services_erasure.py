@@ -8,6 +8,7 @@ import pytest
 
 from rekisteri.access.selectors import system_scope
 from rekisteri.audit.models import AuditEvent, AuditKey
+from rekisteri.catalogue.selectors import in_language
 from rekisteri.register.models import ContactPoint, Person
 from rekisteri.register.services import person_create, person_update
 from rekisteri.rights.services import (
@@ -238,10 +239,29 @@ def test_the_plan_cites_the_law_the_catalogue_names_for_kept_requests(make_perso
     assert any("728/2003" in line for line in finnish.also_kept)
 
     text = DEMO_CATALOGUE.read_text(encoding="utf-8").replace(
-        'legal_reference = "Vanhentumislaki 728/2003 4 §"',
+        'legal_reference = { fi = "Vanhentumislaki 728/2003 4 §", sv = "Finska preskriptionslagen '
+        '(vanhentumislaki 728/2003) 4 §", en = "Finnish Limitation Act 728/2003, s. 4" }',
         'legal_reference = "preskriptionslagen (1981:130) 2 §"',
     )
     catalogue_load(text=text, source_name="swedish law", actor=Actor("test"))
     swedish = erasure_plan(scope=dpo, person=person)
     assert any("1981:130" in line for line in swedish.also_kept)
     assert not any("728/2003" in line for line in swedish.also_kept)
+
+
+def test_plan_says_why_a_record_is_kept_in_the_readers_language(make_person, dpo):
+    """The reason and the law of a kept invoice are the catalogue's own words in Finnish,
+    Swedish and English (the Swedish page cited the Finnish law's Finnish name and the
+    English description before), and the lines on what else is kept are translated."""
+    person = make_person(**NAMES, email=EMAIL)
+    invoice = _invoice(person, date.today().year - 1)
+    plan = erasure_plan(scope=dpo, person=person)
+    item = next(i for i in plan.keep if i.record == f"interactions.Invoice:{invoice.pk}")
+    assert item.reason_in("sv").startswith("Under kundrelationen och 10 år")
+    assert item.reason_in("fi").startswith("Asiakassuhteen ajan ja 10 vuotta")
+    assert item.law_in("sv").startswith("Finska bokföringslagen (kirjanpitolaki 1336/1997)")
+    assert item.law_in("en").startswith("Finnish Accounting Act 1336/1997")
+    assert item.legal_reference == item.law_in("en")  # the record keeps the English
+    swedish = [in_language(t, "sv") for t in plan.also_kept_texts]
+    assert swedish[-1].endswith("(Finska preskriptionslagen (vanhentumislaki 728/2003) 4 §)")
+    assert not any("audit trail" in line or "suppression list" in line for line in swedish)

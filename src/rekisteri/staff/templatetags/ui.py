@@ -11,7 +11,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.utils.text import capfirst
 from django.utils.translation import get_language, gettext, gettext_lazy, pgettext_lazy
 
-from rekisteri.catalogue.selectors import catalogue_snapshot
+from rekisteri.catalogue.selectors import catalogue_snapshot, in_language
 from rekisteri.register.models import Language
 
 register = template.Library()
@@ -28,6 +28,7 @@ RECORD_KINDS = {
     "register.ContactPoint": gettext_lazy("Contact details"),
     "register.Affiliation": pgettext_lazy("record", "Organisation link"),
     "register.IdentityCode": gettext_lazy("Personal identity code"),
+    "rights.RightsRequest": gettext_lazy("Data subject request"),
 }
 
 
@@ -63,6 +64,38 @@ def recipient_name(code: str) -> str:
 
 
 @register.filter
+def localised(texts: Any) -> str:
+    """A catalogue text {fi, sv, en} (or one text for all) in the user's language."""
+    return in_language(texts, get_language() or "fi")
+
+
+@register.filter
+def iso_date(value: Any) -> str:
+    """A date kept as ISO text ('2026-11-29') in the language's short format."""
+    from datetime import date
+
+    from django.utils.formats import date_format
+
+    try:
+        day = date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return str(value or "")
+    return date_format(day, "SHORT_DATE_FORMAT")
+
+
+@register.filter
+def kept_reason(item: Any) -> str:
+    """Why an erasure plan keeps a record, in the user's language."""
+    return str(item.reason_in(get_language() or "fi"))
+
+
+@register.filter
+def kept_law(item: Any) -> str:
+    """The law that keeps a record of an erasure plan, in the user's language."""
+    return str(item.law_in(get_language() or "fi"))
+
+
+@register.filter
 def source_kind(code: str) -> str:
     return str(SOURCE_KINDS.get(code, code))
 
@@ -74,11 +107,17 @@ def record_kind(record: str) -> str:
     return str(RECORD_KINDS.get(label, label))
 
 
+def _report_names() -> dict[str, Any]:
+    from rekisteri.rights.report import RECORD_NAMES
+
+    return RECORD_NAMES
+
+
 @register.filter
 def record_name(record: str) -> str:
     """'interactions.Invoice:3' → 'Invoice #3': a record by its kind and number."""
     label, _sep, pk = (record or "").partition(":")
-    kind = RECORD_KINDS.get(label)
+    kind = RECORD_KINDS.get(label) or _report_names().get(label)
     if kind is None:
         try:
             kind = capfirst(apps.get_model(label)._meta.verbose_name)
