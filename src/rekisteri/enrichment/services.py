@@ -60,7 +60,7 @@ WHY_TEXT = {
     Why.REGISTER_AGAIN: "our value came from the register too",
     Why.REGISTER_NEWER: "the register's value (since {since}) is newer than ours (from {ours})",
     Why.OVERWRITE: "overwrite was asked",
-    Why.OURS_NEWER: "the value the company gave us on {ours} is newer than the register's{since_text}",
+    Why.OURS_NEWER: "our value from {ours} is newer than the register's{since_text}",
     Why.NOT_ACCEPTED: "the register's value is not a valid value here ({error})",
 }
 

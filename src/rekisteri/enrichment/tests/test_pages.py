@@ -47,7 +47,11 @@ def test_a_dissolved_company_is_flagged_on_its_page_and_in_the_review_list(staff
 
 
 def test_the_pages_are_in_finnish_and_swedish(staff, ended) -> None:
-    fi = login(staff["sales"], "fi").get(f"/staff/register/organizations/{ended.pk}/").content.decode()
+    fi = (
+        login(staff["sales"], "fi")
+        .get(f"/staff/register/organizations/{ended.pk}/")
+        .content.decode()
+    )
     assert "Kaupparekisteri" in fi and "Vaatii tarkistuksen" in fi
     assert "Päivitä kaupparekisteristä" in fi
     sv = login(staff["sales"], "sv").get("/staff/trade-register/review/").content.decode()

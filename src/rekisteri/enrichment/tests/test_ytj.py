@@ -93,7 +93,7 @@ def test_a_value_the_company_gave_later_is_kept_unless_overwrite_is_asked(
     org.refresh_from_db()
     assert org.street == "Uusikatu 5"
     assert org.postal_code == "00100"  # ours was older than the register's: replaced
-    assert "kept: street: the value the company gave us on" in out
+    assert "kept: street: our value from" in out
     assert "is newer than the register's (since 2025-10-01)" in out
     assert "postal_code: the register's value (since 2025-10-01) is newer than ours" in out
 
@@ -209,3 +209,27 @@ def test_a_business_id_not_in_our_register_is_reported_and_a_dry_run_writes_noth
     assert "dry run, nothing written" in out and "flagged for review" in out
     org.refresh_from_db()
     assert org.name == "Vanha Satama" and not TradeRegisterRecord.objects.exists()
+
+
+def test_an_imported_organisation_records_where_its_fields_came_from(
+    fi_controller, tmp_path
+) -> None:
+    csv = tmp_path / "orgs.csv"
+    csv.write_text("name,business_id,city\nPohjoistuuli Oy,3012345-8,Espoo\n", encoding="utf-8")
+    call_command(
+        "import",
+        "organizations",
+        str(csv),
+        "--controller",
+        fi_controller.code,
+        stdout=io.StringIO(),
+    )
+    org = Organization.objects.get(business_id="3012345-8")
+    row = OrganizationProvenance.objects.get(organization=org)
+    assert row.source_kind == SourceKind.THIRD_PARTY and "city" in row.fields
+
+    out = run("ytj", ACTIVE)  # the import is today: newer than the register's address
+    org.refresh_from_db()
+    assert (
+        org.city == "Espoo" and "kept: " in out and "city: our value from" in out
+    )
