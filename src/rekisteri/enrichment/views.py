@@ -17,19 +17,22 @@ from rekisteri.common.client import client_ip
 from rekisteri.enrichment import selectors, services
 from rekisteri.enrichment.jobs import update_enqueue
 from rekisteri.register.selectors import organization_get
-from rekisteri.staff.pagination import paginate
+
+SHOWN = 500
 
 
 @requires(Cap.KEEP_REGISTER)
 def review_list_view(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request)
     found = selectors.review_list(scope=scope)
-    page = paginate(found, request)
+    # Few organisations end at a time; the list shows the first SHOWN of them with the count
+    # of all (no pager: staff.pagination sits above this app's layer).
     return render(
         request,
         "enrichment/review.html",
         {
-            "page": page,
+            "records": found[:SHOWN],
+            "shown": SHOWN,
             "count": found.count(),
             "can_update": scope.can(Cap.UPDATE_FROM_TRADE_REGISTER),
         },

@@ -230,6 +230,4 @@ def test_an_imported_organisation_records_where_its_fields_came_from(
 
     out = run("ytj", ACTIVE)  # the import is today: newer than the register's address
     org.refresh_from_db()
-    assert (
-        org.city == "Espoo" and "kept: " in out and "city: our value from" in out
-    )
+    assert org.city == "Espoo" and "kept: " in out and "city: our value from" in out
