@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "rekisteri.notice",
     "rekisteri.disclosures",
     "rekisteri.kyc",
+    "rekisteri.enrichment",
     "rekisteri.breaches",
     "rekisteri.stats",
     "rekisteri.portal",
@@ -291,3 +292,10 @@ NINJA_PAGINATION_PER_PAGE = 50
 JOBS_SCHEDULE = env_str("REKISTERI_SCHEDULE")
 BOUNCE_MAILBOX = env_str("REKISTERI_BOUNCE_MAILBOX")
 JOBS_RETRY_BASE_SECONDS = env_int("REKISTERI_RETRY_SECONDS", 30)
+
+# Enrichment from the trade register (docs/enrichment.md): PRH's open data API v3 (or a
+# mirror of it), and how many seconds one request may take.
+YTJ_URL = env_str("REKISTERI_YTJ_URL", "https://avoindata.prh.fi/opendata-ytj-api/v3").rstrip("/")
+YTJ_TIMEOUT = env_int("REKISTERI_YTJ_TIMEOUT", 10)
+if YTJ_TIMEOUT < 1:
+    raise ConfigError("REKISTERI_YTJ_TIMEOUT must be at least 1 (seconds)")

@@ -42,6 +42,7 @@ class Cap:
     SCREEN_CUSTOMERS = "screen_customers"
     MANAGE_STAFF = "manage_staff"
     MANAGE_MAIL_OUTBOX = "manage_mail_outbox"
+    UPDATE_FROM_TRADE_REGISTER = "update_from_trade_register"
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,9 @@ CAPABILITIES: dict[str, Capability] = {
         Capability(Cap.SCREEN_CUSTOMERS, _("screen customers (know your customer)")),
         Capability(Cap.MANAGE_STAFF, _("manage staff users and their roles"), personal=False),
         Capability(Cap.MANAGE_MAIL_OUTBOX, _("resend or discard messages that could not be sent")),
+        Capability(
+            Cap.UPDATE_FROM_TRADE_REGISTER, _("update organisations from the trade register")
+        ),
     )
 }
 

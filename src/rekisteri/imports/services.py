@@ -51,6 +51,7 @@ from rekisteri.register.models import (
     Controller,
     IdentityCode,
     Organization,
+    OrganizationProvenance,
     OrganizationRelationship,
     Person,
     Provenance,
@@ -880,6 +881,30 @@ def import_organizations(
                 OrganizationRelationship(organization=org, kind=k, start=today) for k in kinds
             ]
         OrganizationRelationship.objects.bulk_create(relationships, batch_size=1000)
+        # Where each organisation field came from (enrichment compares it with the trade
+        # register's dates, docs/enrichment.md): the import's source, for what it set.
+        now = timezone.now()
+        OrganizationProvenance.objects.bulk_create(
+            [
+                OrganizationProvenance(
+                    organization=org,
+                    fields=sorted(fields),
+                    source_kind=source.kind,
+                    source_name=source.name[:255],
+                    collected_at=now,
+                    recorded_by=actor.name[:150],
+                )
+                for org, fields in [
+                    *(
+                        (o, [k for k, v in i.values.items() if v])
+                        for o, i in zip(created, new, strict=True)
+                    ),
+                    *((o, filled) for o, filled, _ in updates),
+                ]
+                if fields
+            ],
+            batch_size=1000,
+        )
         report.organization_ids = [o.pk for o in created] + [o.pk for o, _, _ in updates]
         audit_record(
             actor=actor,

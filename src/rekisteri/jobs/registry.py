@@ -70,6 +70,12 @@ JOBS: dict[str, Task] = {
         _("Deleting abandoned import uploads"),
         "every 15m",
     ),
+    # the "Update from the trade register" action (docs/enrichment.md)
+    "trade-register-update": Task(
+        "rekisteri.enrichment.jobs.trade_register_update_job",
+        _("Updating an organisation from the trade register"),
+        max_attempts=3,
+    ),
     "bounces": Task(
         "rekisteri.jobs.tasks.bounces_poll",
         _("Bounce mailbox polling"),

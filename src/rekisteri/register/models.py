@@ -312,6 +312,26 @@ class Provenance(PersonalData, models.Model):
         indexes = [models.Index(fields=["person", "record"])]
 
 
+class OrganizationProvenance(models.Model):
+    """Where an organisation's fields came from: the company itself, our own staff, a public
+    register (rekisteri.enrichment). Organisations are not personal data, but enrichment
+    must know whether a value the company gave is newer than the register's, field by field
+    (docs/enrichment.md), so every write to an organisation records one row here."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="provenance"
+    )
+    fields = models.JSONField(default=list)
+    source_kind = models.CharField(max_length=32, choices=SourceKind.choices)
+    source_name = models.CharField(max_length=255, blank=True)
+    collected_at = models.DateTimeField()
+    recorded_by = models.CharField(max_length=150, help_text="staff user name or process")
+
+    class Meta:
+        ordering = ["-collected_at", "-id"]
+        indexes = [models.Index(fields=["organization", "collected_at"])]
+
+
 def record_key(obj: models.Model) -> str:
     return f"{obj._meta.label}:{obj.pk}"
 
@@ -324,6 +344,7 @@ __all__ = [
     "IdentityCode",
     "Language",
     "Organization",
+    "OrganizationProvenance",
     "OrganizationRelationship",
     "Person",
     "Provenance",

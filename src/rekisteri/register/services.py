@@ -41,6 +41,7 @@ from rekisteri.register.models import (
     Controller,
     IdentityCode,
     Organization,
+    OrganizationProvenance,
     OrganizationRelationship,
     Person,
     Provenance,
@@ -103,6 +104,28 @@ def provenance_add(
     )
 
 
+def organization_provenance_add(
+    *,
+    organization: Organization,
+    fields: list[str],
+    source: SourceRef,
+    actor: Actor,
+    at: Any = None,
+) -> OrganizationProvenance | None:
+    """Record where these fields of an organisation came from (nothing when none changed).
+    Enrichment from a public register compares these dates with the register's own."""
+    if not fields:
+        return None
+    return OrganizationProvenance.objects.create(
+        organization=organization,
+        fields=sorted(fields),
+        source_kind=source.kind,
+        source_name=source.name,
+        collected_at=at or timezone.now(),
+        recorded_by=actor.name,
+    )
+
+
 def identity_code_hash(code: str) -> str:
     return keyed_hash(code, purpose="identity-code")
 
@@ -162,6 +185,12 @@ def organization_create(
     org = Organization.objects.create(
         controller=controller, created_by=actor.name, **{k: v[k] for k in ORG_EDITABLE if k in v}
     )
+    organization_provenance_add(
+        organization=org,
+        fields=[k for k in ORG_EDITABLE if v.get(k)],
+        source=source or SourceRef(),
+        actor=actor,
+    )
     today = timezone.localdate()
     for kind in v.get("relationship", []):
         OrganizationRelationship.objects.create(organization=org, kind=kind, start=today)
@@ -177,8 +206,16 @@ def organization_create(
 
 @transaction.atomic
 def organization_update(
-    *, actor: Actor, organization: Organization, data: dict[str, Any], scope: Scope
+    *,
+    actor: Actor,
+    organization: Organization,
+    data: dict[str, Any],
+    scope: Scope,
+    source: SourceRef | None = None,
+    reason: str = "",
 ) -> Organization:
+    """Change an organisation's details. Without a stated source, a staff user's edit is the
+    company's own record (`generated`), as for a person; enrichment states its register."""
     _require(scope, organization.controller_id, set())
     cleaned = clean_organization(
         {**{k: getattr(organization, k) for k in ORG_EDITABLE}, **data}, partial=True
@@ -209,11 +246,18 @@ def organization_update(
         setattr(organization, k, cleaned.values[k])
     if changed:
         organization.save(update_fields=[*changed, "updated_at"])
+        organization_provenance_add(
+            organization=organization,
+            fields=changed,
+            source=source or SourceRef(kind=SourceKind.GENERATED),
+            actor=actor,
+        )
         audit_record(
             actor=actor,
             action=AuditAction.UPDATE,
             record=record_key(organization),
             fields=changed,
+            reason=reason,
             detail=scope.audit_detail(),
         )
     return organization

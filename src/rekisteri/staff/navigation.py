@@ -22,6 +22,7 @@ from rekisteri.access.selectors import Scope, scope_for
 MAIN = (
     ("register:person_list", _("Persons")),
     ("register:organization_list", _("Organisations")),
+    ("enrichment:review", _("Trade register review")),
     ("imports:upload", _("Import")),
     ("marketing:home", _("Marketing")),
     ("consent:settings", _("Marketing rules")),
@@ -55,7 +56,7 @@ class Group:
 #: The sidebar's work areas, in order. An app not named here falls in the last one. The
 #: keys and app labels are the code's names of work areas and apps, not catalogue codes.
 GROUPS = (
-    Group("register", _("Register"), "outline/address-book", ("register", "imports")),
+    Group("register", _("Register"), "outline/address-book", ("register", "imports", "enrichment")),
     Group("interactions", _("Interactions"), "outline/messages", ("interactions",)),
     # catalogue-free: the marketing app and its work area
     Group("marketing", _("Marketing"), "outline/speakerphone", ("marketing", "consent")),

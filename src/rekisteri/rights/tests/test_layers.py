@@ -34,7 +34,7 @@ LAYERS: list[set[str]] = [
     {"register"},
     # reading the trail and describing work (system scopes, purposes of work)
     {"audit"},
-    {"interactions", "consent", "disclosures", "breaches", "imports", "mail", "kyc"},
+    {"interactions", "consent", "disclosures", "breaches", "imports", "mail", "kyc", "enrichment"},
     {"marketing"},
     # retention's rules: what is due, when a person's data goes, holds in force
     {
@@ -72,6 +72,7 @@ CHECKED = (
     "breaches",
     "disclosures",
     "kyc",
+    "enrichment",
     "notice",
     "stats",
     "mail",
