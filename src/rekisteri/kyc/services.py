@@ -26,9 +26,11 @@ from rekisteri.audit.models import AuditAction
 from rekisteri.audit.services import actor_of, audit_record
 from rekisteri.audit.work import work_purpose
 from rekisteri.kyc.models import (
+    AmlInvestigation,
     BeneficialOwner,
     ControlKind,
     DueDiligence,
+    InvestigationOutcome,
     KycSource,
     PepRelation,
     PepStatus,
@@ -322,3 +324,69 @@ def due_diligence_record(
             reason=f"customer due diligence recorded ({risk})",
         )
     return cdd
+
+
+# --- AML investigations: exempt from the right of access ----------------------------------
+
+
+def aml_category() -> str:
+    """The AML investigation data category, from the field map (the catalogue declares it
+    exempt from the right of access; see docs/kyc.md)."""
+    return category_of(AmlInvestigation, "grounds")
+
+
+def aml_investigation_record(
+    *,
+    scope: Scope,
+    actor: Any,
+    person_id: int,
+    data: dict[str, Any],
+    organization_id: int | None = None,
+    investigation_id: int | None = None,
+) -> AmlInvestigation:
+    """Record (or, with `investigation_id`, update) an examination of a person's
+    transactions: grounds, outcome and when it was reported to the FIU."""
+    purpose = work_purpose(scope, Cap.SCREEN_CUSTOMERS, [aml_category()])
+    values: dict[str, Any] = {
+        "opened_on": _date("opened_on", data.get("opened_on")),
+        "grounds": _text("grounds", data.get("grounds"), 1000),
+        "outcome": _choice(
+            "outcome", data.get("outcome") or InvestigationOutcome.OPEN, InvestigationOutcome
+        ),
+        "reported_on": _date("reported_on", data.get("reported_on"), required=False),
+    }
+    if values["outcome"] == InvestigationOutcome.REPORTED and values["reported_on"] is None:
+        raise KycError("reported_on", _("give the date it was reported"))
+    if values["outcome"] != InvestigationOutcome.REPORTED:
+        values["reported_on"] = None
+    audit_actor = actor_of(actor)
+    with transaction.atomic():
+        org = _organisation(scope, organization_id) if organization_id else None
+        person = _person(scope, person_id, org.controller_id if org else None)
+        if investigation_id is None:
+            row = AmlInvestigation.objects.create(
+                person=person, organization=org, recorded_by=audit_actor.name[:150], **values
+            )
+            action = AuditAction.CREATE
+        else:
+            row = (
+                AmlInvestigation.objects.select_for_update()
+                .filter(pk=investigation_id, person=person)
+                .first()
+            )
+            if row is None:
+                raise KycError("record", _("no such KYC record in your group company"))
+            for key, value in values.items():
+                setattr(row, key, value)
+            row.save(update_fields=[*values, "updated_at"])
+            action = AuditAction.UPDATE
+        audit_record(
+            actor=audit_actor,
+            action=action,
+            person_id=person.pk,
+            record=record_key(row),
+            categories=[aml_category()],
+            purpose=purpose,
+            reason="AML investigation recorded",
+        )
+    return row
