@@ -400,3 +400,100 @@ def kyc_due_diligence_remove(
     request: HttpRequest, organization_id: OrgId, record_id: RecordId
 ) -> tuple[int, None]:
     return _removed(request, organization_id, "due_diligence", record_id), None
+
+
+# --- A consumer customer's due diligence (the person is the customer) -----------------------
+
+
+class PersonDueDiligenceOut(DueDiligenceOut):
+    person_id: int
+
+
+class PersonKycOut(Schema):
+    person_id: int
+    peps: list[PepOut]
+    due_diligence: list[PersonDueDiligenceOut]
+
+
+@router.get(
+    "/persons/{person_id}",
+    response={200: PersonKycOut, **errors()},
+    auth=KYC,
+    operation_id="kyc_person_get",
+    summary="A consumer customer's PEP statuses and customer due diligence",
+    tags=TAGS,
+)
+@requires(Cap.SCREEN_CUSTOMERS)
+def kyc_person_get(request: HttpRequest, person_id: PersonId) -> dict[str, Any]:
+    shown = _call(request, selectors.kyc_of_person, not_found=("person",), person_id=person_id)
+    return {
+        "person_id": person_id,
+        "peps": shown["peps"],
+        "due_diligence": shown["due_diligence"],
+    }
+
+
+@router.post(
+    "/persons/{person_id}/due-diligence",
+    response={201: PersonDueDiligenceOut, **errors(body=True)},
+    auth=KYC,
+    operation_id="kyc_person_due_diligence_record",
+    summary="Record customer due diligence of a consumer customer",
+    tags=TAGS,
+)
+@requires(Cap.SCREEN_CUSTOMERS)
+def kyc_person_due_diligence_record(
+    request: HttpRequest, person_id: PersonId, payload: DueDiligenceIn
+) -> tuple[int, Any]:
+    cdd = _call(
+        request,
+        services.person_due_diligence_record,
+        not_found=("person",),
+        person_id=person_id,
+        data=payload.dict(),
+    )
+    return 201, cdd
+
+
+@router.put(
+    "/persons/{person_id}/due-diligence/{record_id}",
+    response={200: PersonDueDiligenceOut, **errors(body=True)},
+    auth=KYC,
+    operation_id="kyc_person_due_diligence_update",
+    summary="Correct a consumer customer's due diligence",
+    tags=TAGS,
+)
+@requires(Cap.SCREEN_CUSTOMERS)
+def kyc_person_due_diligence_update(
+    request: HttpRequest, person_id: PersonId, record_id: RecordId, payload: DueDiligenceIn
+) -> Any:
+    return _call(
+        request,
+        services.person_due_diligence_record,
+        not_found=("person", "record"),
+        person_id=person_id,
+        due_diligence_id=record_id,
+        data=payload.dict(),
+    )
+
+
+@router.delete(
+    "/persons/{person_id}/due-diligence/{record_id}",
+    response={204: None, **errors()},
+    auth=KYC,
+    operation_id="kyc_person_due_diligence_remove",
+    summary="Remove a consumer customer's due diligence recorded in error",
+    tags=TAGS,
+)
+@requires(Cap.SCREEN_CUSTOMERS)
+def kyc_person_due_diligence_remove(
+    request: HttpRequest, person_id: PersonId, record_id: RecordId
+) -> tuple[int, None]:
+    _call(
+        request,
+        services.person_due_diligence_remove,
+        not_found=("person", "record"),
+        person_id=person_id,
+        due_diligence_id=record_id,
+    )
+    return 204, None

@@ -234,3 +234,28 @@ class AmlInvestigation(PersonalData, TimeStamped):
 
     class Meta:
         ordering = ["person", "-opened_on", "-id"]
+
+
+class PersonDueDiligence(PersonalData, models.Model):
+    """Customer due diligence of a consumer customer: the person is the customer.
+
+    Unlike `DueDiligence` (about a company), this is the person's own data, in the KYC
+    category: it is in their access package and kept by the KYC retention rule."""
+
+    subject_path = "person"
+    non_personal_fields = ("id", "created_at", "person", "decided_by")
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="due_diligence")
+    risk_level = personal(
+        models.CharField(_("risk level"), max_length=16, choices=RiskLevel.choices), "kyc"
+    )
+    checks = personal(models.JSONField(_("checks done"), default=list), "kyc")
+    checked_on = personal(models.DateField(_("checked on")), "kyc")
+    next_review = personal(models.DateField(_("next review")), "kyc")
+    note = personal(models.CharField(_("note"), max_length=500, blank=True), "kyc")
+    #: the staff user who decided (ours, not the person's data)
+    decided_by = models.CharField(_("decided by"), max_length=150)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["person", "-checked_on", "-id"]

@@ -13,13 +13,20 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from rekisteri.access.capabilities import Cap
+from rekisteri.access.policy import Operation, check_processing
 from rekisteri.access.selectors import Scope
 from rekisteri.audit.models import AuditAction
 from rekisteri.audit.services import actor_of, audit_record
 from rekisteri.audit.work import work_purpose
-from rekisteri.kyc.models import BeneficialOwner, DueDiligence, PepStatus, RepresentationRight
+from rekisteri.kyc.models import (
+    BeneficialOwner,
+    DueDiligence,
+    PepStatus,
+    PersonDueDiligence,
+    RepresentationRight,
+)
 from rekisteri.kyc.services import KycError, kyc_category
-from rekisteri.register.models import Organization
+from rekisteri.register.models import Organization, Person
 
 
 def kyc_of_organisation(*, scope: Scope, actor: Any, organization_id: int) -> dict[str, Any]:
@@ -112,3 +119,28 @@ def kyc_record_of_organisation(
             reason="KYC record opened to correct or remove it",
         )
     return row
+
+
+def kyc_of_person(*, scope: Scope, actor: Any, person_id: int) -> dict[str, Any]:
+    """A consumer customer's KYC: their PEP statuses and customer due diligence (the
+    person of the user's own group companies; others raise KycError("person"))."""
+    purpose = work_purpose(scope, Cap.SCREEN_CUSTOMERS, [kyc_category()])
+    person = Person.objects.filter(pk=person_id, controller_id__in=scope.controller_ids).first()
+    if person is None:
+        raise KycError("person", _("no person with this id in the register of your group company"))
+    check_processing(scope, person, Operation.VIEW, categories=[kyc_category()])
+    shown = {
+        "person": person,
+        "peps": list(PepStatus.objects.filter(person=person)),
+        "due_diligence": list(PersonDueDiligence.objects.filter(person=person)),
+    }
+    audit_record(
+        actor=actor_of(actor),
+        action=AuditAction.VIEW,
+        person_id=person.pk,
+        record=f"{person._meta.label}:{person.pk}",
+        categories=[kyc_category()],
+        purpose=purpose,
+        reason="KYC records of a consumer customer",
+    )
+    return shown

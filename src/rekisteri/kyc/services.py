@@ -34,6 +34,7 @@ from rekisteri.kyc.models import (
     KycSource,
     PepRelation,
     PepStatus,
+    PersonDueDiligence,
     RepresentationKind,
     RepresentationRight,
     RiskLevel,
@@ -556,3 +557,55 @@ def aml_investigation_record(
             reason="AML investigation recorded",
         )
     return row
+
+
+# --- Consumer customers: due diligence of a person ------------------------------------------
+
+
+def person_due_diligence_record(
+    *,
+    scope: Scope,
+    actor: Any,
+    person_id: int,
+    data: dict[str, Any],
+    due_diligence_id: int | None = None,
+) -> PersonDueDiligence:
+    """Record (or, with `due_diligence_id`, correct) customer due diligence of a consumer
+    customer: the person is the customer, so the record is their KYC data."""
+    purpose = _purpose(scope)
+    values = _due_diligence_values(data)
+    audit_actor = actor_of(actor)
+    values["decided_by"] = audit_actor.name[:150]
+    with transaction.atomic():
+        person = _person(scope, person_id)
+        if due_diligence_id is None:
+            row = PersonDueDiligence.objects.create(person=person, **values)
+            action = AuditAction.CREATE
+        else:
+            row = (
+                PersonDueDiligence.objects.select_for_update()
+                .filter(pk=due_diligence_id, person=person)
+                .first()
+            )
+            if row is None:
+                raise KycError("record", _("no such KYC record in your group company"))
+            _update(row, values)
+            action = AuditAction.UPDATE
+        _audit(
+            actor=audit_actor,
+            action=action,
+            person=person,
+            obj=row,
+            purpose=purpose,
+            reason=f"customer due diligence of a consumer recorded ({values['risk_level']})",
+        )
+    return row
+
+
+def person_due_diligence_remove(
+    *, scope: Scope, actor: Any, person_id: int, due_diligence_id: int
+) -> None:
+    """Remove a consumer's due diligence recorded in error (audited)."""
+    if not PersonDueDiligence.objects.filter(pk=due_diligence_id, person_id=person_id).exists():
+        raise KycError("record", _("no such KYC record in your group company"))
+    _remove(scope, actor, PersonDueDiligence, due_diligence_id, "customer due diligence removed")

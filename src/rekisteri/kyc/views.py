@@ -265,3 +265,56 @@ def row_organization(row: Any, organization_id: int) -> Any:
     if org is not None:
         return org
     return Organization.objects.get(pk=organization_id)
+
+
+# --- A consumer customer (the person is the customer) ---------------------------------------
+
+
+@requires(Cap.SCREEN_CUSTOMERS)
+def person_kyc(request: HttpRequest, person_id: int) -> HttpResponse:
+    """A consumer customer's KYC: PEP status and customer due diligence, with the form that
+    records due diligence and a confirmed removal of one recorded in error."""
+    scope = scope_of(request)
+    actor = actor_of(request.user, ip=client_ip(request))
+    try:
+        shown = selectors.kyc_of_person(scope=scope, actor=actor, person_id=person_id)
+    except services.KycError:
+        raise Http404 from None
+    form = DueDiligenceForm(
+        request.POST if request.POST.get("form") == "due_diligence" else None,
+        prefix="due_diligence",
+    )
+    remove_id = request.POST.get("remove", "") if request.method == "POST" else ""
+    if remove_id:
+        try:
+            services.person_due_diligence_remove(
+                scope=scope,
+                actor=actor,
+                person_id=person_id,
+                due_diligence_id=int(remove_id) if remove_id.isdigit() else 0,
+            )
+        except services.KycError:
+            raise Http404 from None
+        except ProcessingRefused as exc:
+            messages.error(request, exc.reason)
+        else:
+            messages.success(request, KINDS["due_diligence"][3])
+        return redirect("kyc:person", person_id=person_id)
+    if form.is_bound and form.is_valid():
+        try:
+            services.person_due_diligence_record(
+                scope=scope, actor=actor, person_id=person_id, data=dict(form.cleaned_data)
+            )
+        except services.KycError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        except ProcessingRefused as exc:
+            form.add_error(None, exc.reason)
+        else:
+            messages.success(request, FORMS["due_diligence"][1])
+            return redirect("kyc:person", person_id=person_id)
+    confirm = request.GET.get("remove", "")
+    return render(
+        request,
+        "kyc/person.html",
+        {**shown, "form": form, "confirm": int(confirm) if confirm.isdigit() else None},
+    )

@@ -100,6 +100,32 @@ def _pep_kwargs(w: World, owner: str) -> dict[str, Any]:
     return {"person_id": w.person(owner).pk, "record_id": _row(w, owner, "pep").pk}
 
 
+_CDD = {
+    "risk_level": "low",
+    "checks": ["identity document"],
+    "checked_on": "2026-01-15",
+    "next_review": "2028-01-15",
+}
+
+
+def _person_cdd_kwargs(w: World, owner: str) -> dict[str, Any]:
+    from rekisteri.kyc.models import PersonDueDiligence
+
+    person = w.person(owner)
+    row = w.once(
+        f"kyc-person-cdd-{owner}",
+        lambda: PersonDueDiligence.objects.create(
+            person=person,
+            risk_level="low",
+            checks=["identity document"],
+            checked_on=date(2026, 1, 15),
+            next_review=date(2028, 1, 15),
+            decided_by="matrix",
+        ),
+    )
+    return {"person_id": person.pk, "record_id": row.pk}
+
+
 _PEP = {
     "relation": "self",
     "position": "minister",
@@ -180,5 +206,16 @@ CASES = {
     ),
     "api:kyc_due_diligence_remove": Case(
         kwargs=_api_kwargs("due_diligence"), owners=_org_owners, method="DELETE"
+    ),
+    "kyc:person": Case(kwargs=person_kwargs, shared="refused"),
+    "api:kyc_person_get": Case(kwargs=person_kwargs, shared="refused"),
+    "api:kyc_person_due_diligence_record": Case(
+        kwargs=person_kwargs, method="POST", shared="refused", data=lambda w, o: _CDD
+    ),
+    "api:kyc_person_due_diligence_update": Case(
+        kwargs=_person_cdd_kwargs, method="PUT", shared="refused", data=lambda w, o: _CDD
+    ),
+    "api:kyc_person_due_diligence_remove": Case(
+        kwargs=_person_cdd_kwargs, method="DELETE", shared="refused"
     ),
 }
