@@ -13,13 +13,20 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from rekisteri.access.capabilities import Cap
+from rekisteri.access.policy import Operation, check_processing
 from rekisteri.access.selectors import Scope
 from rekisteri.audit.models import AuditAction
 from rekisteri.audit.services import actor_of, audit_record
 from rekisteri.audit.work import work_purpose
-from rekisteri.kyc.models import BeneficialOwner, DueDiligence, PepStatus, RepresentationRight
+from rekisteri.kyc.models import (
+    BeneficialOwner,
+    DueDiligence,
+    PepStatus,
+    PersonDueDiligence,
+    RepresentationRight,
+)
 from rekisteri.kyc.services import KycError, kyc_category
-from rekisteri.register.models import Organization
+from rekisteri.register.models import Organization, Person
 
 
 def kyc_of_organisation(*, scope: Scope, actor: Any, organization_id: int) -> dict[str, Any]:
@@ -68,3 +75,72 @@ def kyc_rows_of_person(*, person_id: int) -> dict[str, list[Any]]:
         ),
         "peps": list(PepStatus.objects.filter(person_id=person_id)),
     }
+
+
+def kyc_record_of_organisation(
+    *, scope: Scope, actor: Any, organization_id: int, kind: str, record_id: int
+) -> Any:
+    """One record of the organisation's KYC, to correct or remove it (`kind`: owner,
+    representation, pep, due_diligence); a record of another organisation or company
+    raises KycError("record"). Reading a person's record is in the access log."""
+    purpose = work_purpose(scope, Cap.SCREEN_CUSTOMERS, [kyc_category()])
+    org = Organization.objects.filter(
+        pk=organization_id, controller_id__in=scope.controller_ids
+    ).first()
+    missing = KycError("record", _("no such KYC record in your group company"))
+    if org is None:
+        raise missing
+    if kind == "owner":
+        row = BeneficialOwner.objects.filter(pk=record_id, organization=org).first()
+    elif kind == "representation":
+        row = RepresentationRight.objects.filter(pk=record_id, organization=org).first()
+    elif kind == "due_diligence":
+        row = DueDiligence.objects.filter(pk=record_id, organization=org).first()
+    elif kind == "pep":
+        linked = set(
+            BeneficialOwner.objects.filter(organization=org).values_list("person_id", flat=True)
+        ) | set(
+            RepresentationRight.objects.filter(organization=org).values_list("person_id", flat=True)
+        )
+        row = PepStatus.objects.filter(pk=record_id, person_id__in=linked).first()
+    else:
+        row = None
+    if row is None:
+        raise missing
+    person_id = getattr(row, "person_id", None)
+    if person_id is not None:
+        audit_record(
+            actor=actor_of(actor),
+            action=AuditAction.VIEW,
+            person_id=person_id,
+            record=f"{row._meta.label}:{row.pk}",
+            categories=[kyc_category()],
+            purpose=purpose,
+            reason="KYC record opened to correct or remove it",
+        )
+    return row
+
+
+def kyc_of_person(*, scope: Scope, actor: Any, person_id: int) -> dict[str, Any]:
+    """A consumer customer's KYC: their PEP statuses and customer due diligence (the
+    person of the user's own group companies; others raise KycError("person"))."""
+    purpose = work_purpose(scope, Cap.SCREEN_CUSTOMERS, [kyc_category()])
+    person = Person.objects.filter(pk=person_id, controller_id__in=scope.controller_ids).first()
+    if person is None:
+        raise KycError("person", _("no person with this id in the register of your group company"))
+    check_processing(scope, person, Operation.VIEW, categories=[kyc_category()])
+    shown = {
+        "person": person,
+        "peps": list(PepStatus.objects.filter(person=person)),
+        "due_diligence": list(PersonDueDiligence.objects.filter(person=person)),
+    }
+    audit_record(
+        actor=actor_of(actor),
+        action=AuditAction.VIEW,
+        person_id=person.pk,
+        record=f"{person._meta.label}:{person.pk}",
+        categories=[kyc_category()],
+        purpose=purpose,
+        reason="KYC records of a consumer customer",
+    )
+    return shown

@@ -80,6 +80,7 @@ PERSON = (
     ("rights:person_rights", _("Rights and restriction")),
     ("audit:person_log", _("Who accessed the data")),
     ("access:person_sharing", _("Sharing within the group")),
+    ("kyc:person", _("Know your customer")),
 )
 
 
