@@ -185,7 +185,8 @@ def _blocks(index: Any, subjects: list[Any]) -> list[tuple[tuple[str, ...], list
     out = []
     for s in subjects:
         tokens = name_tokens(s.names[0], s.kind != "person")  # catalogue-free: kind
-        out.append((tokens, sorted(index.candidates(tokens)) if tokens else []))
+        person = s.kind == "person"  # catalogue-free: kind
+        out.append((tokens, list(index.candidates(tokens, person)) if tokens else []))
     return out
 
 

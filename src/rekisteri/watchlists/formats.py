@@ -140,7 +140,9 @@ def read_ftm(path: Path) -> Iterator[ParsedEntry]:
                     _("%(where)s: an entity needs an id and a schema") % {"where": where}
                 )
             try:
-                proxy = model.get_proxy(data, cleaned=False)
+                # cleaned: a list file holds clean values; the schema and the property
+                # names are still checked (an unknown one is InvalidData)
+                proxy = model.get_proxy(data, cleaned=True)
             except (InvalidData, TypeError, ValueError, AttributeError) as exc:
                 raise ListFileError(
                     _("%(where)s: not a FollowTheMoney entity (%(error)s)")

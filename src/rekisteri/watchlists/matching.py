@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -104,8 +105,12 @@ class Index:
         self.name_pos: list[int] = []
         self.name_tokens: list[tuple[str, ...]] = []
         self.name_codes: list[tuple[str, ...]] = []
-        self.blocks: dict[str, list[int]] = {}
-        self.tokens: dict[str, list[int]] = {}
+        #: per kind (True: person entries, False: organisations and others), so that an
+        #: organisation's lookup never walks the persons' blocks
+        self.blocks: dict[bool, dict[str, list[int]]] = {True: {}, False: {}}
+        self.tokens: dict[bool, dict[str, list[int]]] = {True: {}, False: {}}
+        #: blocks found per normalised name, since a register repeats its names
+        self._found: dict[tuple[bool, tuple[str, ...]], list[int]] = {}
         for row in rows:
             self._add(*row)
 
@@ -136,7 +141,8 @@ class Index:
         self.birth_dates.append(tuple(birth_dates))
         self.countries.append(frozenset(countries))
         self.names.append(names)
-        blocks, singles = self.blocks, self.tokens
+        person = schema == EntitySchema.PERSON
+        blocks, singles = self.blocks[person], self.tokens[person]
         for pos, (toks, cods) in enumerate(zip(tokens, codes, strict=False)):
             if not toks:
                 continue
@@ -151,21 +157,28 @@ class Index:
             for k in keys:
                 blocks.setdefault(k, []).append(n)
 
-    def candidates(self, tokens: tuple[str, ...]) -> set[int]:
-        """Names that share a block with this name (indices into the name arrays)."""
+    def candidates(self, tokens: tuple[str, ...], person: bool = True) -> list[int]:
+        """Names of person entries (or of the others) that share a block with this name
+        (indices into the name arrays)."""
+        cached = self._found.get((person, tokens))
+        if cached is not None:
+            return cached
         tokens = tokens[:MAX_TOKENS]
         found: set[int] = set()
-        get = self.blocks.get
+        get = self.blocks[person].get
         for key in block_keys(tokens, tuple(code(t) for t in tokens)):
             hit = get(key)
             if hit:
                 found.update(hit)
         if len(tokens) == 1:  # one word: every name that has it
-            found.update(self.tokens.get(code(tokens[0]), ()))
+            found.update(self.tokens[person].get(code(tokens[0]), ()))
         else:  # an entry known by one word ("Hamas") is found by any of ours
             for t in tokens:
                 found.update(get(code(t), ()))
-        return found
+        out = sorted(found)
+        if len(self._found) < 200_000:
+            self._found[(person, tokens)] = out
+        return out
 
 
 def block_keys(tokens: tuple[str, ...], codes: tuple[str, ...]) -> set[str]:
@@ -186,6 +199,10 @@ def block_keys(tokens: tuple[str, ...], codes: tuple[str, ...]) -> set[str]:
 
 
 _INDEX: Index | None = None
+_CHECKED_AT = 0.0
+#: seconds a process trusts its index before it asks the database for the fingerprint
+#: again (a load in this process forgets the index at once: `forget_index`)
+CHECK_EVERY = 1.0
 
 
 def _rows() -> Iterator[tuple[Any, ...]]:
@@ -207,11 +224,21 @@ def _rows() -> Iterator[tuple[Any, ...]]:
 
 def current_index() -> Index:
     """The index of the current versions, rebuilt when a current version has changed."""
-    global _INDEX
+    global _INDEX, _CHECKED_AT
+    now = time.monotonic()
+    if _INDEX is not None and now - _CHECKED_AT < CHECK_EVERY:
+        return _INDEX
     fingerprint = lists_fingerprint()
     if _INDEX is None or _INDEX.fingerprint != fingerprint:
         _INDEX = Index(fingerprint, _rows())
+    _CHECKED_AT = now
     return _INDEX
+
+
+def forget_index() -> None:
+    """The next match reads the current versions again (after a load; between tests)."""
+    global _INDEX
+    _INDEX = None
 
 
 # --- scoring --------------------------------------------------------------------------------
@@ -359,11 +386,8 @@ def _match(index: Index, subject: Subject, threshold: float) -> list[Candidate]:
             subject_names.append((text, toks))
     by_entity: dict[int, list[int]] = {}
     for _text, toks in subject_names:
-        for n in index.candidates(toks):
-            e = index.name_entity[n]
-            if index.is_person[e] == organisation:
-                continue
-            by_entity.setdefault(e, []).append(n)
+        for n in index.candidates(toks, not organisation):
+            by_entity.setdefault(index.name_entity[n], []).append(n)
     out = []
     for e, names in by_entity.items():
         score, reasons = _score(index, subject_names, subject, e, names, threshold)

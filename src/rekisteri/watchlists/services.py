@@ -26,6 +26,7 @@ from rekisteri.watchlists.formats import (
     read_entries,
     unknown_format,
 )
+from rekisteri.watchlists.matching import forget_index
 from rekisteri.watchlists.models import (
     EntitySchema,
     ListEntity,
@@ -141,4 +142,7 @@ def load_list(
                 "replaced_versions": previous,
             },
         )
+    # this process matches against the new version at once (others within CHECK_EVERY)
+    transaction.on_commit(forget_index)
+    forget_index()
     return version

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from rekisteri.audit.models import AuditEvent
 from rekisteri.watchlists import services
@@ -20,6 +22,13 @@ FIXTURES = Path(__file__).parent / "fixtures"
 FTM = FIXTURES / "entities.ftm.json"
 EU = FIXTURES / "eu_fsf.xml"
 UN = FIXTURES / "un_consolidated.xml"
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    """The messages are asserted in English; the Finnish one is checked once below."""
+    with translation.override("en"):
+        yield
 
 
 def entity(key: str) -> ListEntity:
@@ -253,3 +262,14 @@ def test_an_empty_file_loads_nothing(tmp_path: Path) -> None:
     with pytest.raises(ListFileError):
         load_list(empty, format="ftm")
     assert not ListVersion.objects.exists()
+
+
+def test_the_message_is_in_the_users_language(tmp_path: Path) -> None:
+    bad = tmp_path / "entities.ftm.json"
+    bad.write_text('{"id": "x"\n')
+    with translation.override("fi"), pytest.raises(ListFileError) as err:
+        load_list(bad)
+    assert str(err.value).startswith("rivi 1: ei ole JSON-objekti")
+    with translation.override("sv"), pytest.raises(ListFileError) as err:
+        load_list(bad, format="csv")
+    assert "format som stöds: ftm, eu-fsf, un" in str(err.value)
