@@ -2,13 +2,14 @@
 
 Two steps, so that one screening against a 50,000-entry list stays within milliseconds:
 
-1. **Blocking.** An in-memory index maps phonetic keys to the names of the entries. A
-   name of two or more tokens is found by any *pair* of its tokens' codes (sorted, so word
-   order does not matter; any pair, so a missing middle name does not either); a name of
-   one token by its code. A subject looks up the pairs of its own tokens, plus, for an
-   initial ("J. Smith"), every name that has its other tokens. The index is built from the
-   precomputed tokens and codes of the current versions (no normalisation at build time),
-   kept per process and rebuilt when `lists_fingerprint()` changes.
+1. **Blocking.** An in-memory index maps keys to the names of the entries, persons apart
+   from organisations: each pair of a name's token codes (sorted, so word order does not
+   matter; any pair, so a missing middle name does not either), and each code with another
+   token's first letter (an initial, "J. Smith", or a typo after the first letter); a name
+   of one token is its code. A subject looks up the same keys of its own names. The index
+   is built from the precomputed tokens and codes of the current versions (no
+   normalisation at build time), kept per process, and rebuilt when `lists_fingerprint()`
+   changes (asked at most once a second; a load in this process forgets it at once).
 2. **Scoring** each candidate name: tokens are aligned one to one (best first) by their
    edit similarity (rapidfuzz's optimal string alignment), where a typo still counts, a
    transliteration variant with the same phonetic code counts almost fully, and an initial
