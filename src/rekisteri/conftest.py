@@ -3,6 +3,7 @@ from rekisteri.testing.browser import browser_page, chromium, optional_chromium 
 from rekisteri.testing.fixtures import (  # noqa: F401
     _fast_password_hashing,
     _force_login_passes_second_factor,
+    _fresh_match_index,
     actor,
     catalogue,
     fi_controller,

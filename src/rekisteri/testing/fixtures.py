@@ -151,3 +151,14 @@ def _fast_password_hashing() -> Any:
 
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_match_index() -> Any:
+    """Each test matches against its own database's lists: the matcher's in-memory index
+    (watchlists.matching) is trusted for a second, and a test's lists are rolled back."""
+    from rekisteri.watchlists.matching import forget_index
+
+    forget_index()
+    yield
+    forget_index()
