@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "rekisteri.notice",
     "rekisteri.disclosures",
     "rekisteri.kyc",
+    "rekisteri.screening",
     "rekisteri.breaches",
     "rekisteri.stats",
     "rekisteri.portal",

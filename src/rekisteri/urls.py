@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("rekisteri.notice.urls")),
     path("staff/disclosures/", include("rekisteri.disclosures.urls")),
     path("staff/kyc/", include("rekisteri.kyc.urls")),
+    path("staff/screening/", include("rekisteri.screening.urls")),
     path("staff/breaches/", include("rekisteri.breaches.urls")),
     path("staff/stats/", include("rekisteri.stats.urls")),
     path("staff/jobs/", include("rekisteri.jobs.urls")),

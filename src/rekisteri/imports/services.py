@@ -60,7 +60,7 @@ from rekisteri.register.policies import (
     person_input_category,
     register_policy_errors,
 )
-from rekisteri.register.services import SourceRef, identity_code_hash
+from rekisteri.register.services import SourceRef, identity_code_hash, screening_queue
 from rekisteri.register.validators import InvalidValue, mask_identity_code, normalise_country
 
 Rows = Iterable[tuple[int, Mapping[str, str]]]
@@ -294,6 +294,7 @@ def import_persons(
         report.person_ids = _write_persons(
             actor=actor, controller=controller, items=to_create, source=source
         )
+        screening_queue(person_ids=report.person_ids)
         # What was written, by the field map: the person row always, the rest as given.
         categories = {person_input_category("last_name"), person_input_category("is_consumer")}
         for name in ("email", "phone", IDENTITY_CODE):
@@ -718,6 +719,11 @@ def import_organizations(
             ]
         OrganizationRelationship.objects.bulk_create(relationships, batch_size=1000)
         report.organization_ids = [o.pk for o in created] + [o.pk for o, _, _ in updates]
+        # New organisations, and those whose name the import filled in, are screened.
+        screening_queue(
+            organization_ids=[o.pk for o in created]
+            + [o.pk for o, filled, _ in updates if "name" in filled]
+        )
         audit_record(
             actor=actor,
             action=AuditAction.IMPORT,

@@ -35,7 +35,7 @@ LAYERS: list[set[str]] = [
     # reading the trail and describing work (system scopes, purposes of work)
     {"audit"},
     {"interactions", "consent", "disclosures", "breaches", "imports", "mail", "kyc"},
-    {"marketing"},
+    {"marketing", "screening"},
     # retention's rules: what is due, when a person's data goes, holds in force
     {
         "retention.models",
@@ -72,6 +72,7 @@ CHECKED = (
     "breaches",
     "disclosures",
     "kyc",
+    "screening",
     "notice",
     "stats",
     "mail",
