@@ -45,7 +45,7 @@ class SubjectKind(models.TextChoices):
 class Hit(TimeStamped):
     """What every hit has; see the module's docstring."""
 
-    list_name = models.CharField(_("list"), max_length=200)
+    list_name = models.CharField(_("sanctions or PEP list"), max_length=200)
     #: the watchlists.ListVersion the hit was last found in (an id, not a link: an old
     #: version may be removed while the decision must stay)
     list_version_id = models.BigIntegerField()

@@ -55,10 +55,14 @@ def why(reasons: list[dict[str, Any]]) -> list[str]:
         alike = round(float(r.get("similarity") or 0) * 100)
         values = {"ours": ours, "theirs": theirs, "alike": alike}
         if kind == "name":
-            out.append(_("Name “%(ours)s” is on the list as “%(theirs)s” (%(alike)d %% alike).") % values)
+            out.append(
+                _("Name “%(ours)s” is on the list as “%(theirs)s” (%(alike)d %% alike).") % values
+            )
         elif kind == "alias":
             out.append(
-                _("Name “%(ours)s” matches the entry's other name “%(theirs)s” (%(alike)d %% alike).")
+                _(
+                    "Name “%(ours)s” matches the entry's other name “%(theirs)s” (%(alike)d %% alike)."
+                )
                 % values
             )
         elif kind == "birth_date":
@@ -72,7 +76,9 @@ def why(reasons: list[dict[str, Any]]) -> list[str]:
         elif kind == "country":
             out.append(_("Country %(ours)s is the entry's country %(theirs)s.") % values)
         else:
-            out.append(_("“%(ours)s” matches the entry's “%(theirs)s” (%(alike)d %% alike).") % values)
+            out.append(
+                _("“%(ours)s” matches the entry's “%(theirs)s” (%(alike)d %% alike).") % values
+            )
     return out
 
 

@@ -272,7 +272,9 @@ def screen_persons(*, scope: Scope, actor: Any, person_ids: Iterable[int]) -> Ou
                 action=AuditAction.VIEW,
                 person_ids=ids,
                 record="screening:persons",
-                categories=sorted({basic, screening_category(), *([code_category] if born else [])}),
+                categories=sorted(
+                    {basic, screening_category(), *([code_category] if born else [])}
+                ),
                 purpose=purpose,
                 reason="screened against the sanctions and PEP lists",
             )
@@ -338,9 +340,7 @@ def rescreen(*, scope: Scope, actor: Any, everyone: bool = False) -> ScreeningRu
     run.persons, run.organisations = out.persons, out.organisations
     run.opened, run.withdrawn = out.opened, out.withdrawn
     run.finished_at = timezone.now()
-    run.save(
-        update_fields=["persons", "organisations", "opened", "withdrawn", "finished_at"]
-    )
+    run.save(update_fields=["persons", "organisations", "opened", "withdrawn", "finished_at"])
     return run
 
 

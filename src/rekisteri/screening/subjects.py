@@ -45,18 +45,16 @@ def birth_date_of(code: str, country: str) -> date | None:
 def birth_dates(person_ids: Iterable[int]) -> dict[int, date]:
     """Each person's birth date from their identity code (decrypted here, never stored)."""
     out: dict[int, date] = {}
-    for pid, country, token in IdentityCode.objects.filter(person_id__in=list(person_ids)).values_list(
-        "person_id", "country", "encrypted"
-    ):
+    for pid, country, token in IdentityCode.objects.filter(
+        person_id__in=list(person_ids)
+    ).values_list("person_id", "country", "encrypted"):
         born = birth_date_of(decrypt_field(token), country)
         if born is not None:
             out.setdefault(pid, born)
     return out
 
 
-def person_subject(
-    first_name: str, last_name: str, nationality: str, born: date | None
-) -> Subject:
+def person_subject(first_name: str, last_name: str, nationality: str, born: date | None) -> Subject:
     name = " ".join(f"{first_name} {last_name}".split())
     return Subject(
         kind=PERSON,
