@@ -10,7 +10,6 @@ import pytest
 from rekisteri.access.capabilities import Cap
 from rekisteri.access.selectors import system_scope as register_scope
 from rekisteri.audit.models import AuditEvent
-from rekisteri.audit.services import Actor
 from rekisteri.audit.work import system_scope
 from rekisteri.jobs.models import Job
 from rekisteri.register.models import Organization
