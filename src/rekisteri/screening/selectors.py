@@ -74,6 +74,7 @@ def why(reasons: list[dict[str, Any]]) -> list[str]:
                     _("Birth date %(ours)s is close to the entry's birth date %(theirs)s.") % values
                 )
         elif kind == "country":
+            values.update(ours=ours.upper(), theirs=theirs.upper())
             out.append(_("Country %(ours)s is the entry's country %(theirs)s.") % values)
         else:
             out.append(

@@ -56,6 +56,7 @@ from rekisteri.screening.subjects import (
     subject_fingerprint,
 )
 from rekisteri.watchlists.matching import Candidate, Subject, match_many
+from rekisteri.watchlists.models import ListEntity
 from rekisteri.watchlists.selectors import lists_fingerprint
 
 #: subjects screened per transaction (and per audit event)
@@ -105,16 +106,28 @@ class Outcome:
         self.hits += other.hits
 
 
-def entry_fingerprint(candidate: Candidate) -> str:
-    """A hash of the list entry as the matcher returned it: its list, key, main name and the
-    values of it that were compared (a changed entry asks a decided hit again)."""
-    data = {
-        "list": candidate.list_name,
-        "key": candidate.entity_key,
-        "caption": candidate.caption,
-        "theirs": sorted({f"{r.kind}:{r.theirs}" for r in candidate.reasons}),
-    }
-    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+def entry_fingerprints(candidates: Iterable[Candidate]) -> dict[int, str]:
+    """A hash of each candidate's list entry as the list holds it (its list, key, kind, main
+    name, every name, birth dates and countries), by the entry's id: when the entry changes
+    in a new list version, a decided hit of it is asked again."""
+    by_id = {c.entity_id: c for c in candidates}
+    out: dict[int, str] = {}
+    rows = ListEntity.objects.filter(pk__in=list(by_id)).values_list(
+        "pk", "schema", "caption", "names", "birth_dates", "countries"
+    )
+    for pk, schema, caption, names, born, countries in rows:
+        c = by_id[pk]
+        data = {
+            "list": c.list_name,
+            "key": c.entity_key,
+            "schema": schema,
+            "caption": caption,
+            "names": sorted(names or []),
+            "birth_dates": sorted(born or []),
+            "countries": sorted(countries or []),
+        }
+        out[pk] = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+    return out
 
 
 def _reasons(candidate: Candidate) -> list[dict[str, Any]]:
@@ -179,12 +192,13 @@ class _Writer:
         candidates: list[Candidate],
         hits: list[Hit],
         out: Outcome,
+        entries: dict[int, str],
     ) -> None:
         sub_fp = subject_fingerprint(subject)
         found = _best(candidates)
         open_hits = {(h.list_name, h.entity_key): h for h in hits if h.status == HitStatus.OPEN}
         for key, cand in found.items():
-            ent_fp = entry_fingerprint(cand)
+            ent_fp = entries.get(cand.entity_id, "")
             values = {
                 "list_version_id": cand.list_version_id,
                 "caption": cand.caption[:500],
@@ -262,10 +276,10 @@ def screen_persons(*, scope: Scope, actor: Any, person_ids: Iterable[int]) -> Ou
             born = birth_dates(ids) if code_category in scope.categories else {}
             subjects = [person_subject(f, ln, nat, born.get(pid)) for pid, f, ln, nat in rows]
             existing = writer.existing(ids)
-            for (pid, *_rest), subject, candidates in zip(
-                rows, subjects, match_many(subjects), strict=True
-            ):
-                writer.apply(pid, subject, candidates, existing.get(pid, []), out)
+            found = list(match_many(subjects))
+            entries = entry_fingerprints(c for cands in found for c in cands)
+            for (pid, *_rest), subject, candidates in zip(rows, subjects, found, strict=True):
+                writer.apply(pid, subject, candidates, existing.get(pid, []), out, entries)
             out.persons += len(rows)
             audit_record(
                 actor=actor_of(actor),
@@ -297,10 +311,10 @@ def screen_organisations(*, scope: Scope, actor: Any, organization_ids: Iterable
                 continue
             subjects = [organisation_subject(name, country) for _pk, name, country in rows]
             existing = writer.existing([r[0] for r in rows])
-            for (oid, *_rest), subject, candidates in zip(
-                rows, subjects, match_many(subjects), strict=True
-            ):
-                writer.apply(oid, subject, candidates, existing.get(oid, []), out)
+            found = list(match_many(subjects))
+            entries = entry_fingerprints(c for cands in found for c in cands)
+            for (oid, *_rest), subject, candidates in zip(rows, subjects, found, strict=True):
+                writer.apply(oid, subject, candidates, existing.get(oid, []), out, entries)
             out.organisations += len(rows)
     return out
 

@@ -119,7 +119,7 @@ def test_the_api_refuses_sales(client, staff, hit):
 
 def test_another_companys_hit_is_not_found(client, staff, load, work, make_person, se_controller):
     load()
-    person = make_person(controller=se_controller, **PERSON)
+    person = make_person(controller=se_controller, **{**PERSON, "identity_code": "610417-1001"})
     work()
     hit = PersonHit.objects.get(person=person)
     client.force_login(staff["compliance"])

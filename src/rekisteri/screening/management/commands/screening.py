@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
 
 from rekisteri.access.capabilities import Cap
 from rekisteri.access.policy import ProcessingRefused
@@ -68,13 +69,10 @@ class Command(BaseCommand):
             version = load_list(path, format=opts["format"], name=opts["name"])
         except ListFileError as exc:
             raise CommandError(str(exc)) from None
-        name = getattr(version, "list_name", None) or getattr(version, "name", "")
-        count = getattr(version, "entity_count", None)
         self.stdout.write(
-            f"Loaded {name!s} as version {version.pk}"
-            + (f" ({count} entries)" if count is not None else "")
-            + ". It is current now; `rekisteri screening run` (or the worker within minutes) "
-            "screens everyone against it."
+            f"Loaded {version.watchlist.name} as version {version.pk} "
+            f"({version.entity_count} entries). It is current now; `rekisteri screening run` "
+            "(or the worker within minutes) screens everyone against it."
         )
 
     def _run(self, *, everyone: bool) -> None:
@@ -93,7 +91,8 @@ class Command(BaseCommand):
 
     def _hits(self, *, as_json: bool) -> None:
         scope = self._scope("listing open screening hits (rekisteri screening hits)")
-        rows = selectors.hits_for_command(scope=scope, actor=Actor(ACTOR))
+        with translation.override("en"):  # the command speaks English, as its other lines
+            rows = selectors.hits_for_command(scope=scope, actor=Actor(ACTOR))
         if as_json:
             self.stdout.write(
                 json.dumps(
