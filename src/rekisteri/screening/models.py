@@ -9,7 +9,7 @@ nationality or country) and `entry_fingerprint` (a hash of the entry's data). A 
 is not asked again while both stay the same; when either changes, screening opens a new
 hit beside the decided one, which stays as the record of that decision.
 
-`PersonHit` is personal data of its person in the screening data category (`"screening"`
+`PersonHit` is personal data of its person in the screening data category (`"sanctions_screening"`
 below is the field map's code): only the purposes that cover customer due diligence see it,
 it is kept five years after the customer relationship ends (the catalogue's rule names the
 AML acts), and the access package withholds it under the AML acts (docs/screening.md).
@@ -74,17 +74,23 @@ class PersonHit(PersonalData, Hit):
     kind = SubjectKind.PERSON
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="screening_hits")
 
-    list_name = personal(Hit._meta.get_field("list_name").clone(), "screening")
-    entity_key = personal(Hit._meta.get_field("entity_key").clone(), "screening")
-    caption = personal(Hit._meta.get_field("caption").clone(), "screening")
-    score = personal(Hit._meta.get_field("score").clone(), "screening")
-    reasons = personal(Hit._meta.get_field("reasons").clone(), "screening")
-    subject_fingerprint = personal(Hit._meta.get_field("subject_fingerprint").clone(), "screening")
-    entry_fingerprint = personal(Hit._meta.get_field("entry_fingerprint").clone(), "screening")
-    status = personal(Hit._meta.get_field("status").clone(), "screening")
-    decision_reason = personal(Hit._meta.get_field("decision_reason").clone(), "screening")
-    decided_by = personal(Hit._meta.get_field("decided_by").clone(), "screening")
-    decided_at = personal(Hit._meta.get_field("decided_at").clone(), "screening")
+    list_name = personal(Hit._meta.get_field("list_name").clone(), "sanctions_screening")
+    entity_key = personal(Hit._meta.get_field("entity_key").clone(), "sanctions_screening")
+    caption = personal(Hit._meta.get_field("caption").clone(), "sanctions_screening")
+    score = personal(Hit._meta.get_field("score").clone(), "sanctions_screening")
+    reasons = personal(Hit._meta.get_field("reasons").clone(), "sanctions_screening")
+    subject_fingerprint = personal(
+        Hit._meta.get_field("subject_fingerprint").clone(), "sanctions_screening"
+    )
+    entry_fingerprint = personal(
+        Hit._meta.get_field("entry_fingerprint").clone(), "sanctions_screening"
+    )
+    status = personal(Hit._meta.get_field("status").clone(), "sanctions_screening")
+    decision_reason = personal(
+        Hit._meta.get_field("decision_reason").clone(), "sanctions_screening"
+    )
+    decided_by = personal(Hit._meta.get_field("decided_by").clone(), "sanctions_screening")
+    decided_at = personal(Hit._meta.get_field("decided_at").clone(), "sanctions_screening")
 
     class Meta:
         ordering = ["-created_at", "-id"]

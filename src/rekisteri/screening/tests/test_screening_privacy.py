@@ -65,3 +65,39 @@ def test_the_demo_loads_a_synthetic_list_and_shows_one_open_hit(catalogue):
     assert f"/staff/screening/hits/person/{hits[0].pk}/" in out.getvalue()
     demo.load(stdout=StringIO())  # again: nothing added
     assert PersonHit.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("lang", "name", "law"),
+    [
+        ("fi", "Pakote- ja PEP-listatarkistukset", "444/2017"),
+        ("sv", "Kontroller mot sanktions- och PEP-listor", "2017:630"),
+        ("en", "Sanctions and PEP list screening", "444/2017"),
+    ],
+)
+def test_the_access_package_withholds_the_screening_and_says_why(
+    staff, hit, settings, tmp_path, lang, name, law
+):
+    import json
+    import zipfile
+
+    from rekisteri.audit.services import Actor
+    from rekisteri.rights.packages import access_package_build
+
+    settings.PACKAGES_DIR = tmp_path
+    path = access_package_build(
+        scope=scope_for(staff["dpo"]), actor=Actor("dpo"), person_ids=[hit.person_id], lang=lang
+    )
+    with zipfile.ZipFile(path) as zf:
+        files = {n: zf.read(n).decode("utf-8") for n in zf.namelist()}
+    document = json.loads(files["data.json"])
+    assert not [i for i in document["items"] if i["model"] == "screening.PersonHit"]
+    for text in files.values():
+        assert "Veikko Ilmari Tarvaskoski" not in text  # the list entry's name
+        assert hit.entity_key not in text
+    withheld = {w["category_name"]: w for w in document["withheld"]}
+    assert name in withheld and law in withheld[name]["law"]
+    assert name in files["report.html"] and law in files["report.html"]
+    assert law in files["README.txt"]
+    # the person's own basic data is still there
+    assert any(i["field"] == "last_name" and i["value"] == "Tarvaskoski" for i in document["items"])
