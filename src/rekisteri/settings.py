@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "rekisteri.catalogue",
     "rekisteri.audit",
     "rekisteri.register",
+    "rekisteri.watchlists",
     "rekisteri.access",
     "rekisteri.imports",
     "rekisteri.interactions",
