@@ -345,6 +345,9 @@ def _nested_model(model: type[BaseModel], key: str) -> tuple[str, type[BaseModel
     for _ in range(3):  # unwrap Annotated / Optional
         if typing.get_origin(annotation) is Annotated:
             annotation = typing.get_args(annotation)[0]
+        args = typing.get_args(annotation)
+        if type(None) in args and len(args) == 2:  # X | None
+            annotation = next(a for a in args if a is not type(None))
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return "one", annotation
     origin, args = typing.get_origin(annotation), typing.get_args(annotation)

@@ -313,6 +313,22 @@ class Controller(_Named):
         return bool(self.dpo_name or self.dpo_email or self.dpo_address)
 
 
+class AccessExemption(_Model):
+    """A law that takes a category's data out of the data subject's right of access.
+
+    GDPR Art. 23 lets a national law restrict Art. 15; the anti-money-laundering acts do so
+    for what a firm gathers to examine and report suspicious transactions (the person must
+    not be tipped off). The access package leaves such a category's data out and says, in
+    these words, that it did and under which law; the notice and the Art. 30 record say it
+    too. See docs/kyc.md.
+    """
+
+    #: the provision, as the person should read it (e.g. "Rahanpesulaki 444/2017 …")
+    law: Texts
+    #: why the data is withheld, in plain words for the person
+    reason: Texts
+
+
 class Category(_Named):
     code: Code
     name: Texts
@@ -320,6 +336,8 @@ class Category(_Named):
     sensitive: StrictBool = False
     #: kinds of data subjects: a name the notice words (texts.SUBJECTS) or a {fi, sv, en} table
     subjects: tuple[Subject, ...] = ()
+    #: a law exempts this category from the right of access (Art. 15; see AccessExemption)
+    access_exemption: AccessExemption | None = None
 
 
 class LegalBasisEntry(_Model):

@@ -7,6 +7,8 @@ the catalogue (no module parses the TOML again or keeps defaults of its own).
 What readers use:
 - `snap.categories` — the categories the company declares it processes (a category the
   field map knows but the catalogue does not declare is off);
+- `snap.exempt_from_access(category)` — the law (schema.AccessExemption: `law`, `reason`)
+  that takes a category out of the right of access, or None; `snap.access_exemptions`;
 - `snap.purposes[code]` — PurposeInfo: categories, capabilities, `legal_bases` (every basis
   with what it applies to), `legal_basis` (the first one), objection, flags;
 - `snap.roles[code]` — RoleInfo: its purposes;
@@ -25,6 +27,7 @@ from typing import Any
 from rekisteri.catalogue import models as m
 from rekisteri.catalogue.conditions import WHILE_CONDITIONS, Condition
 from rekisteri.catalogue.schema import (
+    AccessExemption,
     Authority,
     Catalogue,
     Category,
@@ -200,6 +203,23 @@ class Snapshot:
 
         covered = self.capabilities_for_purposes(set(self.purposes))
         return [code for code in CAPABILITIES if code not in covered]
+
+    def exempt_from_access(self, category: str) -> AccessExemption | None:
+        """The law that exempts this category from the right of access (Art. 15), or None.
+
+        The access package leaves out the data of an exempt category and says so with the
+        exemption's `law` and `reason` ({fi, sv, en} texts); see docs/kyc.md."""
+        c = self.categories.get(category)
+        return c.access_exemption if c is not None else None
+
+    @property
+    def access_exemptions(self) -> dict[str, AccessExemption]:
+        """Every declared category a law exempts from the right of access, by code."""
+        return {
+            code: c.access_exemption
+            for code, c in self.categories.items()
+            if c.access_exemption is not None
+        }
 
     def identity_code_country(self, controller_code: str) -> str:
         """Whose identity codes a person of this controller has when none is given: the

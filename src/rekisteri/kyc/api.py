@@ -25,6 +25,7 @@ MAX_ID = 2**63 - 1
 TAGS = ["kyc"]  # catalogue-free: the OpenAPI tag of the app, not the category
 OrgId = Annotated[int, Path(ge=1, le=MAX_ID)]
 PersonId = Annotated[int, Path(ge=1, le=MAX_ID)]
+RecordId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 class Provenance(Schema):
@@ -40,6 +41,13 @@ class OwnerIn(Provenance):
 
 class RepresentationIn(Provenance):
     person_id: int = Field(ge=1, le=MAX_ID)
+    kind: str = Field(description="signing_right, procuration or power_of_attorney")
+    evidence: str = Field(max_length=255)
+    valid_from: date | None = None
+    valid_until: date | None = None
+
+
+class RepresentationChange(Provenance):
     kind: str = Field(description="signing_right, procuration or power_of_attorney")
     evidence: str = Field(max_length=255)
     valid_from: date | None = None
@@ -239,3 +247,156 @@ def kyc_due_diligence_record(
         data=payload.dict(),
     )
     return 201, cdd
+
+
+# --- Correcting and removing (a record recorded in error) -----------------------------------
+
+
+def _removed(request: HttpRequest, organization_id: int, kind: str, record_id: int) -> int:
+    _call(
+        request,
+        services.kyc_record_remove,
+        not_found=("organization", "record", "person"),
+        organization_id=organization_id,
+        kind=kind,
+        record_id=record_id,
+    )
+    return 204
+
+
+@router.delete(
+    "/organizations/{organization_id}/owners/{record_id}",
+    response={204: None, **errors()},
+    auth=KYC,
+    operation_id="kyc_owner_remove",
+    summary="Remove a beneficial owner recorded in error",
+    tags=TAGS,
+)
+@requires(Cap.SCREEN_CUSTOMERS)
+def kyc_owner_remove(
+    request: HttpRequest, organization_id: OrgId, record_id: RecordId
+) -> tuple[int, None]:
+    return _removed(request, organization_id, "owner", record_id), None
+
+
+@router.put(
+    "/organizations/{organization_id}/representatives/{record_id}",
+    response={200: RepresentationOut, **errors(body=True)},
+    auth=KYC,
+    operation_id="kyc_representation_update",
+    summary="Correct a right to represent",
+    tags=TAGS,
+)
+@requires(Cap.SCREEN_CUSTOMERS)
+def kyc_representation_update(
+    request: HttpRequest, organization_id: OrgId, record_id: RecordId, payload: RepresentationChange
+) -> Any:
+    return _call(
+        request,
+        services.representation_update,
+        organization_id=organization_id,
+        right_id=record_id,
+        data=payload.dict(),
+    )
+
+
+@router.delete(
+    "/organizations/{organization_id}/representatives/{record_id}",
+    response={204: None, **errors()},
+    auth=KYC,
+    operation_id="kyc_representation_remove",
+    summary="Remove a right to represent recorded in error",
+    tags=TAGS,
+)
+@requires(Cap.SCREEN_CUSTOMERS)
+def kyc_representation_remove(
+    request: HttpRequest, organization_id: OrgId, record_id: RecordId
+) -> tuple[int, None]:
+    return _removed(request, organization_id, "representation", record_id), None
+
+
+@router.put(
+    "/persons/{person_id}/pep/{record_id}",
+    response={200: PepOut, **errors(body=True)},
+    auth=KYC,
+    operation_id="kyc_pep_update",
+    summary="Correct a person's PEP status",
+    tags=TAGS,
+)
+@requires(Cap.SCREEN_CUSTOMERS)
+def kyc_pep_update(
+    request: HttpRequest, person_id: PersonId, record_id: RecordId, payload: PepIn
+) -> Any:
+    _pep_of(request, person_id, record_id)
+    return _call(
+        request,
+        services.pep_update,
+        not_found=("person", "record"),
+        pep_id=record_id,
+        data=payload.dict(),
+    )
+
+
+@router.delete(
+    "/persons/{person_id}/pep/{record_id}",
+    response={204: None, **errors()},
+    auth=KYC,
+    operation_id="kyc_pep_remove",
+    summary="Remove a PEP status recorded in error",
+    tags=TAGS,
+)
+@requires(Cap.SCREEN_CUSTOMERS)
+def kyc_pep_remove(
+    request: HttpRequest, person_id: PersonId, record_id: RecordId
+) -> tuple[int, None]:
+    _pep_of(request, person_id, record_id)
+    _call(request, services.pep_remove, not_found=("person", "record"), pep_id=record_id)
+    return 204, None
+
+
+def _pep_of(request: HttpRequest, person_id: int, record_id: int) -> None:
+    """The PEP status must be this person's (of the caller's companies): else 404."""
+    from rekisteri.kyc.models import PepStatus
+
+    if not PepStatus.objects.filter(
+        pk=record_id,
+        person_id=person_id,
+        person__controller_id__in=scope_of(request).controller_ids,
+    ).exists():
+        raise Http404
+
+
+@router.put(
+    "/organizations/{organization_id}/due-diligence/{record_id}",
+    response={200: DueDiligenceOut, **errors(body=True)},
+    auth=KYC,
+    operation_id="kyc_due_diligence_update",
+    summary="Correct a customer due diligence decision",
+    tags=TAGS,
+)
+@requires(Cap.SCREEN_CUSTOMERS)
+def kyc_due_diligence_update(
+    request: HttpRequest, organization_id: OrgId, record_id: RecordId, payload: DueDiligenceIn
+) -> Any:
+    return _call(
+        request,
+        services.due_diligence_update,
+        organization_id=organization_id,
+        due_diligence_id=record_id,
+        data=payload.dict(),
+    )
+
+
+@router.delete(
+    "/organizations/{organization_id}/due-diligence/{record_id}",
+    response={204: None, **errors()},
+    auth=KYC,
+    operation_id="kyc_due_diligence_remove",
+    summary="Remove a customer due diligence decision recorded in error",
+    tags=TAGS,
+)
+@requires(Cap.SCREEN_CUSTOMERS)
+def kyc_due_diligence_remove(
+    request: HttpRequest, organization_id: OrgId, record_id: RecordId
+) -> tuple[int, None]:
+    return _removed(request, organization_id, "due_diligence", record_id), None

@@ -1,5 +1,6 @@
 """Demo hook: one customer company's beneficial owner, signatory, a PEP relation and its
-customer due diligence (see the organisation's "Know your customer" page)."""
+customer due diligence, and an AML investigation of the owner, which the owner's access
+package withholds (see the organisation's "Know your customer" page)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from rekisteri.audit.services import Actor
 from rekisteri.audit.work import system_scope
 from rekisteri.kyc.models import BeneficialOwner
 from rekisteri.kyc.services import (
+    aml_investigation_record,
     beneficial_owner_record,
     due_diligence_record,
     pep_record,
@@ -95,6 +97,18 @@ def load(*, stdout: Any) -> None:
             "checks": ["identity of the representative", "beneficial owners", "PEP status"],
             "checked_on": today - timedelta(days=30),
             "next_review": today + timedelta(days=335),
+        },
+    )
+    # What the AML acts withhold from access: the owner's access package says so, without it.
+    aml_investigation_record(
+        scope=scope,
+        actor=actor,
+        person_id=owner,
+        organization_id=org_id,
+        data={
+            "opened_on": today - timedelta(days=10),
+            "grounds": "Large cash deposits that do not fit the customer's business",
+            "outcome": "open",
         },
     )
     stdout.write(f"kyc demo: KYC records of one customer (see /staff/kyc/organisations/{org_id}/)")

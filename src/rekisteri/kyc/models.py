@@ -7,7 +7,11 @@
 - `PepStatus`: a person is a politically exposed person, or a family member or close
   associate of one (of whom), with the position, country, since/until and next review;
 - `DueDiligence`: customer due diligence of one customer relationship (an organisation of
-  ours): risk level, the checks done and when, the next review and who decided.
+  ours): risk level, the checks done and when, the next review and who decided;
+- `AmlInvestigation`: an examination of a person's transactions for money laundering (the
+  grounds, the outcome, when it was reported to the financial intelligence unit). Its fields
+  are in the catalogue's AML investigation category, which a law exempts from the right of
+  access: the access package leaves it out and says why (docs/kyc.md).
 
 Every personal field is in the KYC data category of the catalogue (`"kyc"` below is
 the field map's code, as `register.models` writes its own); only the purposes that cover
@@ -181,3 +185,52 @@ class DueDiligence(models.Model):
 
     class Meta:
         ordering = ["organization", "-checked_on", "-id"]
+
+
+class InvestigationOutcome(models.TextChoices):
+    OPEN = "open", _("being examined")
+    NO_SUSPICION = "no_suspicion", _("no grounds for suspicion")
+    REPORTED = "reported", _("reported to the financial intelligence unit")
+
+
+class AmlInvestigation(PersonalData, TimeStamped):
+    """An examination of a person's transactions under the AML acts (FI 444/2017 4 luku;
+    SE 2017:630 4 kap.): never shown to the person (see the category's access exemption)."""
+
+    subject_path = "person"
+    non_personal_fields = (
+        "id",
+        "created_at",
+        "updated_at",
+        "person",
+        "organization",
+        "recorded_by",
+    )
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="aml_investigations")
+    #: the customer relationship the transactions belong to, if an organisation's
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="aml_investigations",
+    )
+    opened_on = personal(models.DateField(_("opened on")), "aml_investigation")
+    grounds = personal(models.CharField(_("grounds"), max_length=1000), "aml_investigation")
+    outcome = personal(
+        models.CharField(
+            _("outcome"),
+            max_length=32,
+            choices=InvestigationOutcome.choices,
+            default=InvestigationOutcome.OPEN,
+        ),
+        "aml_investigation",
+    )
+    reported_on = personal(
+        models.DateField(_("reported on"), null=True, blank=True), "aml_investigation"
+    )
+    recorded_by = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["person", "-opened_on", "-id"]

@@ -68,3 +68,47 @@ def kyc_rows_of_person(*, person_id: int) -> dict[str, list[Any]]:
         ),
         "peps": list(PepStatus.objects.filter(person_id=person_id)),
     }
+
+
+def kyc_record_of_organisation(
+    *, scope: Scope, actor: Any, organization_id: int, kind: str, record_id: int
+) -> Any:
+    """One record of the organisation's KYC, to correct or remove it (`kind`: owner,
+    representation, pep, due_diligence); a record of another organisation or company
+    raises KycError("record"). Reading a person's record is in the access log."""
+    purpose = work_purpose(scope, Cap.SCREEN_CUSTOMERS, [kyc_category()])
+    org = Organization.objects.filter(
+        pk=organization_id, controller_id__in=scope.controller_ids
+    ).first()
+    missing = KycError("record", _("no such KYC record in your group company"))
+    if org is None:
+        raise missing
+    if kind == "owner":
+        row = BeneficialOwner.objects.filter(pk=record_id, organization=org).first()
+    elif kind == "representation":
+        row = RepresentationRight.objects.filter(pk=record_id, organization=org).first()
+    elif kind == "due_diligence":
+        row = DueDiligence.objects.filter(pk=record_id, organization=org).first()
+    elif kind == "pep":
+        linked = set(
+            BeneficialOwner.objects.filter(organization=org).values_list("person_id", flat=True)
+        ) | set(
+            RepresentationRight.objects.filter(organization=org).values_list("person_id", flat=True)
+        )
+        row = PepStatus.objects.filter(pk=record_id, person_id__in=linked).first()
+    else:
+        row = None
+    if row is None:
+        raise missing
+    person_id = getattr(row, "person_id", None)
+    if person_id is not None:
+        audit_record(
+            actor=actor_of(actor),
+            action=AuditAction.VIEW,
+            person_id=person_id,
+            record=f"{row._meta.label}:{row.pk}",
+            categories=[kyc_category()],
+            purpose=purpose,
+            reason="KYC record opened to correct or remove it",
+        )
+    return row

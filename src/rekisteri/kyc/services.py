@@ -26,9 +26,11 @@ from rekisteri.audit.models import AuditAction
 from rekisteri.audit.services import actor_of, audit_record
 from rekisteri.audit.work import work_purpose
 from rekisteri.kyc.models import (
+    AmlInvestigation,
     BeneficialOwner,
     ControlKind,
     DueDiligence,
+    InvestigationOutcome,
     KycSource,
     PepRelation,
     PepStatus,
@@ -216,11 +218,7 @@ def _remove(scope: Scope, actor: Any, model: Any, pk: int, reason: str) -> None:
         )
 
 
-def representation_record(
-    *, scope: Scope, actor: Any, organization_id: int, person_id: int, data: dict[str, Any]
-) -> RepresentationRight:
-    """Record a person's right to represent the organisation, with evidence and validity."""
-    purpose = _purpose(scope)
+def _representation_values(data: dict[str, Any]) -> dict[str, Any]:
     values = _provenance(data)
     values["kind"] = _choice("kind", data.get("kind"), RepresentationKind)
     values["evidence"] = _text("evidence", data.get("evidence"), 255)
@@ -232,6 +230,15 @@ def representation_record(
         and values["valid_until"] < values["valid_from"]
     ):
         raise KycError("valid_until", _("the right ends before it begins"))
+    return values
+
+
+def representation_record(
+    *, scope: Scope, actor: Any, organization_id: int, person_id: int, data: dict[str, Any]
+) -> RepresentationRight:
+    """Record a person's right to represent the organisation, with evidence and validity."""
+    purpose = _purpose(scope)
+    values = _representation_values(data)
     audit_actor = actor_of(actor)
     with transaction.atomic():
         org = _organisation(scope, organization_id)
@@ -253,6 +260,23 @@ def representation_record(
 def pep_record(*, scope: Scope, actor: Any, person_id: int, data: dict[str, Any]) -> PepStatus:
     """Record that a person is a PEP, or a family member or close associate of one."""
     purpose = _purpose(scope)
+    values = _pep_values(data)
+    audit_actor = actor_of(actor)
+    with transaction.atomic():
+        person = _person(scope, person_id)
+        pep = PepStatus.objects.create(person=person, recorded_by=audit_actor.name[:150], **values)
+        _audit(
+            actor=audit_actor,
+            action=AuditAction.CREATE,
+            person=person,
+            obj=pep,
+            purpose=purpose,
+            reason="PEP status recorded",
+        )
+    return pep
+
+
+def _pep_values(data: dict[str, Any]) -> dict[str, Any]:
     values = _provenance(data)
     values["relation"] = _choice("relation", data.get("relation"), PepRelation)
     values["related_to"] = _text(
@@ -270,19 +294,7 @@ def pep_record(*, scope: Scope, actor: Any, person_id: int, data: dict[str, Any]
     if values["since"] and values["until"] and values["until"] < values["since"]:
         raise KycError("until", _("the position ends before it begins"))
     values["next_review"] = _date("next_review", data.get("next_review"))
-    audit_actor = actor_of(actor)
-    with transaction.atomic():
-        person = _person(scope, person_id)
-        pep = PepStatus.objects.create(person=person, recorded_by=audit_actor.name[:150], **values)
-        _audit(
-            actor=audit_actor,
-            action=AuditAction.CREATE,
-            person=person,
-            obj=pep,
-            purpose=purpose,
-            reason="PEP status recorded",
-        )
-    return pep
+    return values
 
 
 def due_diligence_record(
@@ -290,6 +302,23 @@ def due_diligence_record(
 ) -> DueDiligence:
     """Record a customer due diligence decision of the organisation's customer relationship."""
     _purpose(scope)
+    values = _due_diligence_values(data)
+    audit_actor = actor_of(actor)
+    with transaction.atomic():
+        org = _organisation(scope, organization_id)
+        cdd = DueDiligence.objects.create(
+            organization=org, decided_by=audit_actor.name[:150], **values
+        )
+        audit_record(
+            actor=audit_actor,
+            action=AuditAction.CREATE,
+            record=record_key(cdd),
+            reason=f"customer due diligence recorded ({values['risk_level']})",
+        )
+    return cdd
+
+
+def _due_diligence_values(data: dict[str, Any]) -> dict[str, Any]:
     risk = _choice("risk_level", data.get("risk_level"), RiskLevel)
     checks = data.get("checks") or []
     if isinstance(checks, str):
@@ -303,22 +332,227 @@ def due_diligence_record(
     if next_review < checked_on:
         raise KycError("next_review", _("the next review is before the check"))
     note = _text("note", data.get("note"), 500, required=False)
+    return {
+        "risk_level": risk,
+        "checks": checks,
+        "checked_on": checked_on,
+        "next_review": next_review,
+        "note": note,
+    }
+
+
+# --- Correcting and removing a record ------------------------------------------------------
+#
+# A record is corrected in place (its id stays; the audit trail has the UPDATE) or removed
+# when it was recorded in error (the DELETE is audited; an ended right or PEP status keeps
+# its record with its end date instead). Each is reached through the organisation it belongs
+# to: a row of another organisation, or of another group company, reads as missing.
+
+
+def _row_of_organisation(scope: Scope, model: Any, organization_id: int, pk: int) -> Any:
+    org = _organisation(scope, organization_id)
+    qs = model.objects.select_for_update().filter(pk=pk)
+    if model is PepStatus:
+        linked = set(
+            BeneficialOwner.objects.filter(organization=org).values_list("person_id", flat=True)
+        ) | set(
+            RepresentationRight.objects.filter(organization=org).values_list("person_id", flat=True)
+        )
+        row = qs.filter(person_id__in=linked).first()
+    else:
+        row = qs.filter(organization=org).first()
+    if row is None:
+        raise KycError("record", _("no such KYC record in your group company"))
+    return row
+
+
+def representation_update(
+    *, scope: Scope, actor: Any, organization_id: int, right_id: int, data: dict[str, Any]
+) -> RepresentationRight:
+    """Correct a right to represent (its kind, evidence, validity or source)."""
+    purpose = _purpose(scope)
+    values = _representation_values(data)
     audit_actor = actor_of(actor)
     with transaction.atomic():
-        org = _organisation(scope, organization_id)
-        cdd = DueDiligence.objects.create(
-            organization=org,
-            risk_level=risk,
-            checks=checks,
-            checked_on=checked_on,
-            next_review=next_review,
-            decided_by=audit_actor.name[:150],
-            note=note,
+        right = _row_of_organisation(scope, RepresentationRight, organization_id, right_id)
+        person = _person(scope, right.person_id)
+        _update(right, values)
+        _audit(
+            actor=audit_actor,
+            action=AuditAction.UPDATE,
+            person=person,
+            obj=right,
+            purpose=purpose,
+            reason="right to represent corrected",
         )
+    return right
+
+
+def pep_update(
+    *,
+    scope: Scope,
+    actor: Any,
+    pep_id: int,
+    data: dict[str, Any],
+    organization_id: int | None = None,
+) -> PepStatus:
+    """Correct a PEP status; through an organisation (the page) or the person (the API)."""
+    purpose = _purpose(scope)
+    values = _pep_values(data)
+    audit_actor = actor_of(actor)
+    with transaction.atomic():
+        if organization_id is not None:
+            pep = _row_of_organisation(scope, PepStatus, organization_id, pep_id)
+        else:
+            pep = (
+                PepStatus.objects.select_for_update()
+                .filter(pk=pep_id, person__controller_id__in=scope.controller_ids)
+                .first()
+            )
+            if pep is None:
+                raise KycError("record", _("no such KYC record in your group company"))
+        person = _person(scope, pep.person_id)
+        _update(pep, values)
+        _audit(
+            actor=audit_actor,
+            action=AuditAction.UPDATE,
+            person=person,
+            obj=pep,
+            purpose=purpose,
+            reason="PEP status corrected",
+        )
+    return pep
+
+
+def due_diligence_update(
+    *, scope: Scope, actor: Any, organization_id: int, due_diligence_id: int, data: dict[str, Any]
+) -> DueDiligence:
+    """Correct a customer due diligence decision; who corrected it becomes who decided."""
+    _purpose(scope)
+    values = _due_diligence_values(data)
+    audit_actor = actor_of(actor)
+    with transaction.atomic():
+        cdd = _row_of_organisation(scope, DueDiligence, organization_id, due_diligence_id)
+        _update(cdd, {**values, "decided_by": audit_actor.name[:150]})
         audit_record(
             actor=audit_actor,
-            action=AuditAction.CREATE,
+            action=AuditAction.UPDATE,
             record=record_key(cdd),
-            reason=f"customer due diligence recorded ({risk})",
+            reason=f"customer due diligence corrected ({values['risk_level']})",
         )
     return cdd
+
+
+def due_diligence_remove(
+    *, scope: Scope, actor: Any, organization_id: int, due_diligence_id: int
+) -> None:
+    """Remove a customer due diligence decision recorded in error."""
+    _purpose(scope)
+    with transaction.atomic():
+        cdd = _row_of_organisation(scope, DueDiligence, organization_id, due_diligence_id)
+        key = record_key(cdd)
+        cdd.delete()
+        audit_record(
+            actor=actor_of(actor),
+            action=AuditAction.DELETE,
+            record=key,
+            reason="customer due diligence removed",
+        )
+
+
+def kyc_record_remove(
+    *, scope: Scope, actor: Any, organization_id: int, kind: str, record_id: int
+) -> None:
+    """Remove one record of the organisation's KYC (`kind`: owner, representation, pep,
+    due_diligence) recorded in error; a record of another organisation reads as missing."""
+    if kind == "due_diligence":
+        due_diligence_remove(
+            scope=scope, actor=actor, organization_id=organization_id, due_diligence_id=record_id
+        )
+        return
+    models_ = {"owner": BeneficialOwner, "representation": RepresentationRight, "pep": PepStatus}
+    if kind not in models_:
+        raise KycError("record", _("no such KYC record in your group company"))
+    with transaction.atomic():
+        row = _row_of_organisation(scope, models_[kind], organization_id, record_id)
+        reasons = {
+            "owner": "beneficial owner removed",
+            "representation": "right to represent removed",
+            "pep": "PEP status removed",
+        }
+        _remove(scope, actor, models_[kind], row.pk, reasons[kind])
+
+
+def _update(row: Any, values: dict[str, Any]) -> None:
+    for key, value in values.items():
+        setattr(row, key, value)
+    fields = [*values]
+    if any(f.name == "updated_at" for f in row._meta.concrete_fields):
+        fields.append("updated_at")
+    row.save(update_fields=fields)
+
+
+# --- AML investigations: exempt from the right of access ----------------------------------
+
+
+def aml_category() -> str:
+    """The AML investigation data category, from the field map (the catalogue declares it
+    exempt from the right of access; see docs/kyc.md)."""
+    return category_of(AmlInvestigation, "grounds")
+
+
+def aml_investigation_record(
+    *,
+    scope: Scope,
+    actor: Any,
+    person_id: int,
+    data: dict[str, Any],
+    organization_id: int | None = None,
+    investigation_id: int | None = None,
+) -> AmlInvestigation:
+    """Record (or, with `investigation_id`, update) an examination of a person's
+    transactions: grounds, outcome and when it was reported to the FIU."""
+    purpose = work_purpose(scope, Cap.SCREEN_CUSTOMERS, [aml_category()])
+    values: dict[str, Any] = {
+        "opened_on": _date("opened_on", data.get("opened_on")),
+        "grounds": _text("grounds", data.get("grounds"), 1000),
+        "outcome": _choice(
+            "outcome", data.get("outcome") or InvestigationOutcome.OPEN, InvestigationOutcome
+        ),
+        "reported_on": _date("reported_on", data.get("reported_on"), required=False),
+    }
+    if values["outcome"] == InvestigationOutcome.REPORTED and values["reported_on"] is None:
+        raise KycError("reported_on", _("give the date it was reported"))
+    if values["outcome"] != InvestigationOutcome.REPORTED:
+        values["reported_on"] = None
+    audit_actor = actor_of(actor)
+    with transaction.atomic():
+        org = _organisation(scope, organization_id) if organization_id else None
+        person = _person(scope, person_id, org.controller_id if org else None)
+        if investigation_id is None:
+            row = AmlInvestigation.objects.create(
+                person=person, organization=org, recorded_by=audit_actor.name[:150], **values
+            )
+            action = AuditAction.CREATE
+        else:
+            row = (
+                AmlInvestigation.objects.select_for_update()
+                .filter(pk=investigation_id, person=person)
+                .first()
+            )
+            if row is None:
+                raise KycError("record", _("no such KYC record in your group company"))
+            for key, value in values.items():
+                setattr(row, key, value)
+            row.save(update_fields=[*values, "updated_at"])
+            action = AuditAction.UPDATE
+        audit_record(
+            actor=audit_actor,
+            action=action,
+            person_id=person.pk,
+            record=record_key(row),
+            categories=[aml_category()],
+            purpose=purpose,
+            reason="AML investigation recorded",
+        )
+    return row

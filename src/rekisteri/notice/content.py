@@ -60,6 +60,11 @@ def notice_content(source: str | Catalogue) -> dict[str, Any]:
             "description": dict(c.description),
             "sensitive": c.sensitive,
             "subjects": list(c.subjects),
+            "access_exemption": (
+                {"law": dict(c.access_exemption.law), "reason": dict(c.access_exemption.reason)}
+                if c.access_exemption
+                else None
+            ),
         }
         for c in cat.categories
     ]

@@ -327,7 +327,20 @@ def notice_document(
     def names(selected: list[dict[str, Any]]) -> str:
         return ", ".join(_t(p["name"], lang) for p in selected) or T["none"]
 
-    items = [[T["right_access"]], [T["right_rectification"]], [T["right_erasure"]]]
+    items = [[T["right_access"]]]
+    for c in content["categories"]:
+        exemption = c.get("access_exemption")
+        if exemption:  # Art. 23: a law takes this category out of the right of access
+            items.append(
+                [
+                    T["right_access_exempt"].format(
+                        category=_t(c["name"], lang),
+                        reason=_t(exemption["reason"], lang),
+                        law=_t(exemption["law"], lang),
+                    )
+                ]
+            )
+    items += [[T["right_rectification"]], [T["right_erasure"]]]
     items.append([T["right_restriction"]])
     balancing = [p for p in purposes if p["objection"] == "balancing"]
     if balancing:

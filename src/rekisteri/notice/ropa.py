@@ -48,6 +48,16 @@ def _t(value: Any, lang: str) -> str:
     return str(value or "")
 
 
+def _category_cell(category: dict[str, Any], lang: str) -> str:
+    """A category's name, and the law that exempts it from the right of access if one does."""
+    name = _t(category["name"], lang)
+    exemption = category.get("access_exemption")
+    if not exemption:
+        return name
+    short = texts.T.get(lang, texts.T["en"])["access_exempt_short"]
+    return f"{name} ({short.format(law=_t(exemption['law'], lang))})"
+
+
 def ropa_rows(content: dict[str, Any], lang: str = "en") -> list[dict[str, str]]:
     controllers = {c["code"]: c for c in content["controllers"]}
     cats = {c["code"]: c for c in content["categories"]}
@@ -125,7 +135,7 @@ def ropa_rows(content: dict[str, Any], lang: str = "en") -> list[dict[str, str]]
                 ),
                 "data_subjects": "; ".join(subject_names),
                 "data_categories": "; ".join(
-                    _t(cats[c]["name"], lang) for c in p["categories"] if c in cats
+                    _category_cell(cats[c], lang) for c in p["categories"] if c in cats
                 ),
                 "sources": "; ".join(
                     _t(sources[s]["name"], lang) for s in p["sources"] if s in sources

@@ -116,6 +116,10 @@ T: dict[str, dict[str, str]] = {
             "jatkaa aikaa kahdella kuukaudella, ja kerromme silloin syyn. Oikeuksien "
             "käyttäminen on maksutonta."
         ),
+        "right_access_exempt": (
+            "Oikeus saada pääsy tietoihin ei koske tietoryhmää {category}: {reason} ({law})."
+        ),
+        "access_exempt_short": "ei tarkastusoikeutta: {law}",
         "right_access": (
             "Oikeus saada pääsy tietoihin: voit pyytää kopion tiedoistasi sekä tiedon siitä, "
             "mihin tarkoituksiin niitä käytetään, mistä ne on saatu, kenelle niitä on "
@@ -290,6 +294,10 @@ T: dict[str, dict[str, str]] = {
             "eller ändrar uppgifter. Vi svarar inom en månad; i svåra fall kan tiden förlängas "
             "med två månader, och då berättar vi varför. Det kostar ingenting."
         ),
+        "right_access_exempt": (
+            "Rätten till tillgång gäller inte uppgiftskategorin {category}: {reason} ({law})."
+        ),
+        "access_exempt_short": "ingen rätt till tillgång: {law}",
         "right_access": (
             "Rätt till tillgång: du kan begära en kopia av dina uppgifter och få veta för vilka "
             "ändamål de används, var de kommer ifrån, vem som har fått dem och hur länge de "
@@ -462,6 +470,10 @@ T: dict[str, dict[str, str]] = {
             "data. We answer within one month; in complex cases we may extend this by two "
             "months, and we tell you why. Using your rights is free of charge."
         ),
+        "right_access_exempt": (
+            "The right of access does not cover the data category {category}: {reason} ({law})."
+        ),
+        "access_exempt_short": "no right of access: {law}",
         "right_access": (
             "Right of access: you can ask for a copy of your data and be told for which "
             "purposes it is used, where it came from, who has received it and how long it is "

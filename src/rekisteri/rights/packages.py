@@ -10,6 +10,14 @@ staff user names in the access log (rekisteri.audit.selectors.audit_access_log_f
 are replaced by "staff" — the person gets when, why and which categories, not which
 colleague (CJEU C-579/21, Pankki S).
 
+Exemptions by law (Art. 23): a category the catalogue declares exempt from the right of
+access (`Snapshot.exempt_from_access`, e.g. anti-money-laundering investigation data) is left
+out of the items, the access log and the disclosures, and every access package says in its
+`withheld` section (report.html, data.json, README) what kind of data is withheld, why and
+under which law. The section is in every package of a catalogue with such a category,
+whether or not the person has data in it: saying "withheld" only to those who have some
+would tell them they are being examined, which the law forbids (see docs/kyc.md).
+
 Only for persons of the user's own group companies: `person_check` refuses any other, here,
 whatever the caller checked (a package never holds another company's person).
 
@@ -171,12 +179,57 @@ class _Explainer:
         return self._retention[key]
 
 
+def withheld_categories(snap: Snapshot, lang: str) -> list[dict[str, str]]:
+    """The categories a law exempts from the right of access, in the person's words:
+    [{category, category_name, description, law, reason}] (the same in every package)."""
+    out = []
+    for code, exemption in snap.access_exemptions.items():
+        category = snap.categories[code]
+        description = category.description or {}
+        out.append(
+            {
+                "category": code,
+                "category_name": _name(category, lang),
+                "description": description.get(lang) or description.get("en", ""),
+                "law": exemption.law.get(lang) or exemption.law["en"],
+                "reason": exemption.reason.get(lang) or exemption.reason["en"],
+            }
+        )
+    return out
+
+
+def _without_exempt(entries: list[dict[str, Any]], exempt: set[str]) -> list[dict[str, Any]]:
+    """Log and disclosure entries without the exempt categories; an entry that named only
+    exempt categories is left out whole (its time and purpose would tell the same)."""
+    if not exempt:
+        return entries
+    out = []
+    for entry in entries:
+        categories = list(entry.get("categories") or [])
+        if not categories or not set(categories) & exempt:
+            out.append(entry)
+            continue
+        keep = [i for i, c in enumerate(categories) if c not in exempt]
+        if not keep:
+            continue
+        entry = {**entry, "categories": [categories[i] for i in keep]}
+        if "category_names" in entry:
+            entry["category_names"] = [entry["category_names"][i] for i in keep]
+        out.append(entry)
+    return out
+
+
 def explained_items(*, person_ids: list[int], lang: str) -> list[dict[str, Any]]:
+    """The person's data for the access package, each item explained; the data of a
+    category exempt from the right of access is not among them."""
     snap = catalogue_snapshot()
     ex = _Explainer(snap, lang)
     prov = _provenance_index(person_ids)
     out = []
-    collected = personal_data_collect(person_ids=person_ids)
+    exempt = set(snap.access_exemptions)
+    collected = [
+        i for i in personal_data_collect(person_ids=person_ids) if i["category"] not in exempt
+    ]
     needed: dict[int, set[str]] = defaultdict(set)
     for item in collected:
         needed[item["person_id"]].add(item["category"])
@@ -239,6 +292,7 @@ def _report_html(document: dict[str, Any], items: list[dict[str, Any]], lang: st
                 {"name": texts(a["name"], lang), "url": a["url"]}
                 for a in supervisory_authorities().values()
             ],
+            "withheld": document.get("withheld") or [],
             "lang": lang,
         },
     )
@@ -372,6 +426,11 @@ def access_package_create(
             ]
         from rekisteri.rights.selectors import objected_purposes
 
+        snap = catalogue_snapshot()
+        exempt = set(snap.access_exemptions)
+        access_log = _without_exempt(access_log, exempt)
+        disclosures = _without_exempt(disclosures, exempt)
+        withheld = withheld_categories(snap, lang)
         objections = {pid: sorted(objected_purposes(person_id=pid)) for pid in ids}
         now = timezone.now()
         document = {
@@ -386,6 +445,7 @@ def access_package_create(
             "segments": segments,
             "objections_upheld": objections,
             "masked": masked,
+            "withheld": withheld,
         }
         with translation.override(lang):
             html = _report_html(document, items, lang)
@@ -435,7 +495,7 @@ def access_package_create(
                 disclosures,
                 ["person_id", "at", "recipient", "categories", "basis", "reason"],
             ),
-            "README.txt": _readme(lang),
+            "README.txt": _readme(lang, withheld),
         }
         package = _store_package(
             actor=actor,
@@ -477,8 +537,11 @@ def portable_items(*, person_ids: list[int]) -> list[dict[str, Any]]:
         if kind == SourceKind.DATA_SUBJECT:
             provided[record].add(name)
     out = []
+    exempt = set(snap.access_exemptions)
     for item in personal_data_collect(person_ids=ids):
         if item["field"] not in provided.get(item["record"], ()):
+            continue
+        if item["category"] in exempt:  # withheld from access, so from portability too
             continue
         bases = {p.legal_basis for p in snap.purposes_for_category(item["category"])}
         if not bases & PORTABLE_BASES:
@@ -564,7 +627,7 @@ def packages_purge_expired(*, now: datetime | None = None) -> int:
     return count
 
 
-def _readme(lang: str) -> str:
+def _readme(lang: str, withheld: list[dict[str, str]] | None = None) -> str:
     texts = {
         "fi": (
             "Tämä paketti sisältää kopion sinua koskevista henkilötiedoista (tietosuoja-asetus 15 art.).\n"
@@ -591,7 +654,17 @@ def _readme(lang: str) -> str:
             "(') added in front, so that a spreadsheet program does not run it as a formula.\n"
         ),
     }
-    return texts.get(lang, texts["en"])
+    out = texts.get(lang, texts["en"])
+    if withheld:
+        head = {
+            "fi": "Tästä kopiosta on lain nojalla jätetty pois seuraavat tiedot, jos niitä on:",
+            "sv": "Följande uppgifter, om sådana finns, har med stöd av lag utelämnats ur kopian:",
+            "en": "By law, the following data, if we hold any, is left out of this copy:",
+        }
+        out += "\n" + head.get(lang, head["en"]) + "\n"
+        for w in withheld:
+            out += f"- {w['category_name']}: {w['reason']} ({w['law']})\n"
+    return out
 
 
 def _store_package(
