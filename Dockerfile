@@ -17,7 +17,15 @@ RUN groupadd --system --gid 10001 rekisteri \
 WORKDIR /build
 COPY pyproject.toml README.md ./
 COPY src ./src
-RUN pip install . && rm -rf /build
+# PyICU (rigour and followthemoney transliterate names through normality, which needs it)
+# has no wheel on PyPI: it is compiled against libicu here, and only the library stays.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends g++ pkg-config libicu-dev \
+ && pip install . \
+ && apt-mark manual "$(dpkg-query -W -f='${Package}\n' 'libicu[0-9]*' | head -n 1)" \
+ && apt-get purge -y g++ pkg-config libicu-dev \
+ && apt-get autoremove -y \
+ && rm -rf /var/lib/apt/lists/* /build
 
 RUN mkdir -p /data/secrets && chown -R rekisteri:rekisteri /data && chmod 0700 /data/secrets
 USER rekisteri:rekisteri

@@ -74,6 +74,8 @@ def run_parent(options: dict[str, Any], stdout: Any) -> dict[str, Any]:
             str(options["import_rows"]),
             "--seconds",
             str(options["seconds"]),
+            "--list-entities",
+            str(options.get("list_entities") or 50_000),
         ]
         if options.get("only"):
             args += ["--only", options["only"]]

@@ -38,6 +38,7 @@ class Context:
     import_rows: int
     seconds: float
     rng: np.random.Generator
+    list_entities: int = 50_000
     controller: Any = None
     user: Any = None
     scope: Any = None
@@ -227,7 +228,7 @@ def op_api_get(ctx: Context, result: Result) -> Result:
 # --- operations that other capabilities own: timed once their services exist ------------
 
 # registers the remaining operations, then the worker's
-from rekisteri.bench import ops_more, ops_worker  # noqa: E402,F401
+from rekisteri.bench import ops_more, ops_screening, ops_worker  # noqa: E402,F401
 
 
 def run_worker(options: dict[str, Any], stdout: Any) -> dict[str, Any]:
@@ -252,6 +253,7 @@ def run_worker(options: dict[str, Any], stdout: Any) -> dict[str, Any]:
         import_rows=options["import_rows"],
         seconds=options["seconds"],
         rng=np.random.default_rng(11),
+        list_entities=options.get("list_entities") or 50_000,
     )
     ctx.controller = Controller.objects.get(code="esimerkki-fi")
     ctx.user = get_user_model().objects.create_user(username="bench-dpo", password=None)

@@ -29,20 +29,21 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from itertools import combinations, islice
 from typing import Any
 
 from rapidfuzz.distance import OSA
 
 from rekisteri.watchlists.models import EntitySchema, ListEntity
-from rekisteri.watchlists.normalize import code, name_tokens, skeleton
+from rekisteri.watchlists.normalize import code, consonants, initial, name_tokens, skeleton
 from rekisteri.watchlists.selectors import lists_fingerprint
 
 PERSON = "person"  # catalogue-free: a subject's kind in the matching contract
 ORGANISATION = "organisation"
 
 #: the score at or above which a candidate is a potential match (docs/screening.md)
-DEFAULT_THRESHOLD: float = 0.85
+DEFAULT_THRESHOLD: float = 0.80
 
 #: token similarity below this does not count as the same token
 TOKEN_FLOOR = 0.75
@@ -144,10 +145,7 @@ class Index:
             self.name_pos.append(pos)
             self.name_tokens.append(tuple(toks))
             self.name_codes.append(tuple(cods))
-            cods = cods[:MAX_TOKENS]
-            keys = {_pair(a, b) for a, b in combinations(cods, 2)} if len(cods) > 1 else set()
-            if len(cods) == 1:
-                keys.add(cods[0])
+            keys = block_keys(tuple(toks[:MAX_TOKENS]), tuple(cods[:MAX_TOKENS]))
             for c in set(cods):
                 singles.setdefault(c, []).append(n)
             for k in keys:
@@ -156,34 +154,35 @@ class Index:
     def candidates(self, tokens: tuple[str, ...]) -> set[int]:
         """Names that share a block with this name (indices into the name arrays)."""
         tokens = tokens[:MAX_TOKENS]
-        codes = [code(t) for t in tokens]
-        initials = [t[0] for t in tokens]
         found: set[int] = set()
         get = self.blocks.get
-        for c in set(codes):
-            hit = get(c)  # entries with a one-token name
+        for key in block_keys(tokens, tuple(code(t) for t in tokens)):
+            hit = get(key)
             if hit:
                 found.update(hit)
-        if len(tokens) == 1:
-            hit = self.tokens.get(codes[0])
-            if hit:
-                found.update(hit)
-            return found
-        for i, j in combinations(range(len(codes)), 2):
-            for key in (
-                _pair(codes[i], codes[j]),
-                _pair(initials[i], codes[j]),
-                _pair(codes[i], initials[j]),
-            ):
-                hit = get(key)
-                if hit:
-                    found.update(hit)
-        for i, t in enumerate(tokens):
-            if len(t) == 1:  # an initial: every name with one of the other tokens
-                for j, c in enumerate(codes):
-                    if j != i and len(tokens[j]) > 1:
-                        found.update(self.tokens.get(c, ()))
+        if len(tokens) == 1:  # one word: every name that has it
+            found.update(self.tokens.get(code(tokens[0]), ()))
+        else:  # an entry known by one word ("Hamas") is found by any of ours
+            for t in tokens:
+                found.update(get(code(t), ()))
         return found
+
+
+def block_keys(tokens: tuple[str, ...], codes: tuple[str, ...]) -> set[str]:
+    """The blocking keys of one name: each pair of its tokens' codes (sorted: word order
+    does not matter; any pair: a missing middle name does not either), and each code with
+    another token's first letter (an initial, or a typo after the first letter); a name of
+    one token is its code."""
+    if len(codes) == 1:
+        return {codes[0]}
+    keys = {_pair(a, b) for a, b in combinations(codes, 2)}
+    firsts = [initial(t) for t in tokens]
+    for i, c in enumerate(codes):
+        if len(c) > 1 or len(tokens[i]) > 1:
+            for j, f in enumerate(firsts):
+                if j != i:
+                    keys.add(f"{c}|{f}")
+    return keys
 
 
 _INDEX: Index | None = None
@@ -218,7 +217,9 @@ def current_index() -> Index:
 # --- scoring --------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=300_000)
 def token_similarity(a: str, b: str) -> float:
+    """0..1; cached, because a register and a list repeat their first and last names."""
     if a == b:
         return 1.0
     if len(a) == 1 or len(b) == 1:  # an initial stands for the name it begins
@@ -231,11 +232,14 @@ def token_similarity(a: str, b: str) -> float:
             sim = max(sim, 0.95)
         elif min(len(sa), len(sb)) >= 4:
             sim = max(sim, 0.97 * (1.0 - OSA.distance(sa, sb) / max(len(sa), len(sb))))
+    if sim < 0.85 and len(a) >= 4 and len(b) >= 4 and consonants(a) == consonants(b):
+        sim = 0.85  # vowels written differently: Umar / Omar, Nasir / Nasser
     if sim < 0.9 and min(len(a), len(b)) >= 4 and a[0] == b[0] and code(a) == code(b):
         sim = 0.9  # a transliteration variant: Mohammed, Muhammad
     return sim if sim >= TOKEN_FLOOR else 0.0
 
 
+@lru_cache(maxsize=200_000)
 def name_similarity(ours: tuple[str, ...], theirs: tuple[str, ...]) -> float:
     """The weighted share of the shorter name matched one to one, less for leftovers."""
     if not ours or not theirs:
@@ -293,29 +297,31 @@ def date_similarity(ours: date, theirs: str) -> float:
     return 0.0
 
 
+#: the most dates and countries can add to a name's score (see _score)
+_MAX_BONUS = 0.09
+
+
 def _score(
     index: Index,
     subject_names: list[tuple[str, tuple[str, ...]]],
     subject: Subject,
     e: int,
     names: list[int],
+    threshold: float,
 ) -> tuple[float, list[Reason]]:
-    best, best_reason = 0.0, None
+    best, best_n, best_text = 0.0, -1, ""
     for n in sorted(names):  # the main name first: an alias wins only by a better score
         theirs = index.name_tokens[n]
         for ours_text, ours in subject_names:
             s = name_similarity(ours, theirs)
             if s > best:
-                pos = index.name_pos[n]
-                best = s
-                best_reason = Reason(
-                    "name" if pos == 0 else "alias",
-                    ours_text,
-                    index.names[e][pos],
-                    round(s, 3),
-                )
-    if best_reason is None:
+                best, best_n, best_text = s, n, ours_text
+    if best_n < 0 or best + _MAX_BONUS < threshold:
         return 0.0, []
+    pos = index.name_pos[best_n]
+    best_reason = Reason(
+        "name" if pos == 0 else "alias", best_text, index.names[e][pos], round(best, 3)
+    )
     reasons = [best_reason]
     score = best
     dates = index.birth_dates[e]
@@ -360,7 +366,7 @@ def _match(index: Index, subject: Subject, threshold: float) -> list[Candidate]:
             by_entity.setdefault(e, []).append(n)
     out = []
     for e, names in by_entity.items():
-        score, reasons = _score(index, subject_names, subject, e, names)
+        score, reasons = _score(index, subject_names, subject, e, names, threshold)
         if score >= threshold:
             out.append(
                 Candidate(

@@ -51,7 +51,14 @@ def code(token: str) -> str:
     that transliteration variants share it; digits and initials stay as they are."""
     if len(token) == 1 or token.isdigit():
         return token
-    return metaphone(skeleton(token)) or token
+    out = metaphone(skeleton(token)) or token
+    # metaphone keeps a leading vowel as written: Usama / Osama, Ebrahim / Ibrahim
+    return "A" + out[1:] if out[0] in "AEIOU" else out
+
+
+def initial(token: str) -> str:
+    """A token's first letter as a blocking key (every vowel the same, as in `code`)."""
+    return "~a" if token[0] in "aeiouy" else "~" + token[0]
 
 
 @lru_cache(maxsize=200_000)
@@ -62,10 +69,13 @@ def name_tokens(name: str, organisation: bool = False) -> tuple[str, ...]:
         return ()
     text = remove_org_types(text) if organisation else remove_person_prefixes(text)
     tokens = []
-    for raw in tokenize_name(to_ascii(text)):
-        token = "".join(c for c in raw.lower() if c.isalnum())
-        if token:
-            tokens.append(token)
+    # token by token: a register or a list repeats its first and last names, so each is
+    # transliterated once (to_ascii is cached) however many full names it appears in
+    for raw in tokenize_name(text):
+        for part in to_ascii(raw).split():
+            token = "".join(c for c in part if c.isalnum())
+            if token:
+                tokens.append(token)
     if not tokens and organisation:  # the name was only a legal form ("Oy Ab")
         return name_tokens(name, False)
     return tuple(tokens)
@@ -122,3 +132,12 @@ def entry_tokens(names: list[str], organisation: bool) -> tuple[list[list[str]],
     """What the matcher stores per entry: each name's tokens and their blocking codes."""
     tokens = [list(name_tokens(n, organisation)) for n in names]
     return tokens, [[code(t) for t in toks] for toks in tokens]
+
+
+@lru_cache(maxsize=200_000)
+def consonants(token: str) -> str:
+    """The skeleton without its vowels (a leading vowel kept as "a"): Arabic names written
+    in Latin letters differ mostly in their vowels (Umar / Omar, Nasir / Nasser)."""
+    sk = skeleton(token)
+    head = "a" if sk[:1] in ("a", "e", "i", "o", "u") else sk[:1]
+    return head + "".join(c for c in sk[1:] if c not in "aeiou")

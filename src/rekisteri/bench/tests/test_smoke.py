@@ -29,6 +29,8 @@ OPERATIONS = {
     "retention_sweep",
     "worker_send",
     "job_pickup",
+    "screening_one",
+    "rescreen",
 }
 
 
@@ -51,6 +53,8 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> dict:
         "20",
         "--seconds",
         "1",
+        "--list-entities",
+        "1000",
         "--out",
         str(out),
     ]

@@ -31,6 +31,12 @@ class Command(BaseCommand):
             "--database",
             help="PostgreSQL server URL to make the throwaway database on (default: DATABASE_URL, else SQLite)",
         )
+        parser.add_argument(
+            "--list-entities",
+            type=int,
+            default=50_000,
+            help="entries of the synthetic sanctions list the screening operations match against",
+        )
         parser.add_argument("--out", help="write the JSON report here")
         parser.add_argument("--only", help="comma-separated operation names")
         parser.add_argument(
