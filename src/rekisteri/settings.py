@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "rekisteri.disclosures",
     "rekisteri.kyc",
     "rekisteri.enrichment",
+    "rekisteri.screening",
     "rekisteri.breaches",
     "rekisteri.stats",
     "rekisteri.portal",

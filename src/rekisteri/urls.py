@@ -31,6 +31,7 @@ urlpatterns = [
     path("staff/disclosures/", include("rekisteri.disclosures.urls")),
     path("staff/kyc/", include("rekisteri.kyc.urls")),
     path("staff/trade-register/", include("rekisteri.enrichment.urls")),
+    path("staff/screening/", include("rekisteri.screening.urls")),
     path("staff/breaches/", include("rekisteri.breaches.urls")),
     path("staff/stats/", include("rekisteri.stats.urls")),
     path("staff/jobs/", include("rekisteri.jobs.urls")),

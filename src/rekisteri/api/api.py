@@ -151,6 +151,7 @@ ROUTED_APPS = [
     ("notice", "notice"),
     ("audit", "audit"),
     ("kyc", "kyc"),  # catalogue-free: an app's router, not a category
+    ("screening", "screening"),  # catalogue-free: an app's router, not a category
 ]
 
 for _app, _prefix in ROUTED_APPS:

@@ -65,7 +65,7 @@ from rekisteri.register.policies import (
     identity_country_of,
     person_input_category,
 )
-from rekisteri.register.services import SourceRef, identity_code_hash
+from rekisteri.register.services import SourceRef, identity_code_hash, screening_queue
 from rekisteri.register.validators import InvalidValue, mask_identity_code, normalise_country
 
 Rows = Iterable[tuple[int, Mapping[str, str]]]
@@ -422,6 +422,7 @@ def import_persons(
             return report
         report.person_ids = written
         created = [i for i in valid if i.number not in report.skipped_rows]
+        screening_queue(person_ids=report.person_ids)
         # What was written, by the field map: the person row always, the rest as given.
         categories = {person_input_category("last_name"), person_input_category("is_consumer")}
         for name in ("email", "phone", IDENTITY_CODE):
@@ -906,6 +907,11 @@ def import_organizations(
             batch_size=1000,
         )
         report.organization_ids = [o.pk for o in created] + [o.pk for o, _, _ in updates]
+        # New organisations, and those whose name the import filled in, are screened.
+        screening_queue(
+            organization_ids=[o.pk for o in created]
+            + [o.pk for o, filled, _ in updates if "name" in filled]
+        )
         audit_record(
             actor=actor,
             action=AuditAction.IMPORT,

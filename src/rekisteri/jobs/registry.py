@@ -76,6 +76,17 @@ JOBS: dict[str, Task] = {
         _("Updating an organisation from the trade register"),
         max_attempts=3,
     ),
+    # screening (docs/screening.md): queued by the register's and the import's services
+    "screening-subjects": Task(
+        "rekisteri.screening.jobs.screen_subjects",
+        _("Screening new or changed persons and organisations"),
+    ),
+    "screening-lists-changed": Task(
+        "rekisteri.screening.jobs.rescreen_when_lists_changed",
+        _("Re-screening everyone when a sanctions or PEP list changed"),
+        "every 5m",
+        1,
+    ),
     "bounces": Task(
         "rekisteri.jobs.tasks.bounces_poll",
         _("Bounce mailbox polling"),

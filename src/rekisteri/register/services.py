@@ -26,6 +26,7 @@ from rekisteri.catalogue.models import SourceKind
 from rekisteri.catalogue.selectors import catalogue_snapshot
 from rekisteri.common.crypto import encrypt_field, keyed_hash
 from rekisteri.common.personal import mapped_fields
+from rekisteri.jobs.queue import enqueue
 from rekisteri.register.inputs import (
     IDENTITY_CODE,
     Cleaned,
@@ -73,6 +74,27 @@ ORG_EDITABLE = (
     "website",
     "industry",
 )
+
+
+#: The worker's job that screens persons and organisations against the sanctions and PEP
+#: lists (rekisteri.screening sits above the register, so the register queues it by name).
+SCREENING_JOB = "screening-subjects"
+#: ids per queued screening job (an import of many persons queues several)
+SCREENING_BATCH = 1000
+#: the data whose change asks for a new screening (names, nationality; the identity code,
+#: which states the birth date, is queued by identity_code_set)
+PERSON_SCREENED = frozenset({"first_name", "last_name", "nationality"})
+ORG_SCREENED = frozenset({"name", "country"})
+
+
+def screening_queue(*, person_ids: Any = (), organization_ids: Any = ()) -> None:
+    """Queue screening of these persons and organisations for the worker, in the caller's
+    transaction: a write that is rolled back queues nothing (docs/screening.md)."""
+    persons, orgs = sorted(set(person_ids)), sorted(set(organization_ids))
+    for i in range(0, len(persons), SCREENING_BATCH):
+        enqueue(SCREENING_JOB, kwargs={"person_ids": persons[i : i + SCREENING_BATCH]})
+    for i in range(0, len(orgs), SCREENING_BATCH):
+        enqueue(SCREENING_JOB, kwargs={"organization_ids": orgs[i : i + SCREENING_BATCH]})
 
 
 @dataclass(frozen=True)
@@ -201,6 +223,7 @@ def organization_create(
         reason=f"organisation created ({(source or SourceRef()).kind})",
         detail=scope.audit_detail(),
     )
+    screening_queue(organization_ids=[org.pk])
     return org
 
 
@@ -260,6 +283,8 @@ def organization_update(
             reason=reason,
             detail=scope.audit_detail(),
         )
+        if ORG_SCREENED & set(changed):
+            screening_queue(organization_ids=[organization.pk])
     return organization
 
 
@@ -538,6 +563,7 @@ def person_create(
             reason=f"created from {source.kind}",
             detail=scope.audit_detail(),
         )
+    screening_queue(person_ids=[person.pk])
     return person
 
 
@@ -565,6 +591,7 @@ def identity_code_set(
             },
         )
         provenance_add(person=person, obj=obj, fields=["encrypted"], source=source, actor=actor)
+        screening_queue(person_ids=[person.pk])  # the code states the birth date
         if audit:
             audit_record(
                 actor=actor,
@@ -664,6 +691,8 @@ def person_update(
         sealed=sealed,
         detail=scope.audit_detail(),
     )
+    if PERSON_SCREENED & set(changes):
+        screening_queue(person_ids=[person.pk])
     return person
 
 

@@ -18,6 +18,7 @@ from rekisteri.interactions.selectors import open_service_requests, recent_inter
 from rekisteri.marketing.selectors import campaign_results
 from rekisteri.retention.review import review_list
 from rekisteri.rights.selectors import request_queue
+from rekisteri.screening.selectors import open_hit_count
 
 #: rows listed in a block; the counts are of everything
 SHOWN = 8
@@ -57,6 +58,9 @@ def dashboard(*, scope: Scope, actor: Actor) -> Dashboard:
         items = review_list(scope=scope, limit=REVIEW_COUNTED)
         d.blocks.append("review")
         d.data["review"] = {"count": len(items), "more": len(items) >= REVIEW_COUNTED}
+    if scope.can(Cap.SCREEN_CUSTOMERS):
+        d.blocks.append("screening")  # catalogue-free: the dashboard block's key
+        d.data["screening"] = {"open": open_hit_count(scope=scope)}  # catalogue-free: ditto
     if scope.can(Cap.VERIFY_AUDIT_TRAIL) or scope.can(Cap.READ_AUDIT_TRAIL):
         seq, _head = audit_chain_head()
         d.blocks.append("audit")

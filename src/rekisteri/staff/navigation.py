@@ -29,6 +29,7 @@ MAIN = (
     ("rights:queue", _("Data subject requests")),
     ("disclosures:list", _("Disclosures")),
     ("breaches:list", _("Breaches")),
+    ("screening:queue", _("Screening hits")),
     ("retention:review", _("Review")),
     ("retention:status", _("Retention")),
     ("retention:holds", _("Legal holds")),
@@ -67,8 +68,8 @@ GROUPS = (
         "compliance",
         _("Compliance"),
         "outline/scale",
-        # catalogue-free: app labels (kyc: the screening app, when it is installed)
-        ("disclosures", "breaches", "retention", "notice", "stats", "kyc"),
+        # catalogue-free: app labels
+        ("disclosures", "breaches", "retention", "notice", "stats", "kyc", "screening"),
     ),
     Group("administration", _("Administration"), "outline/settings", ()),
 )

@@ -36,7 +36,7 @@ LAYERS: list[set[str]] = [
     # reading the trail and describing work (system scopes, purposes of work)
     {"audit"},
     {"interactions", "consent", "disclosures", "breaches", "imports", "mail", "kyc", "enrichment"},
-    {"marketing"},
+    {"marketing", "screening"},
     # retention's rules: what is due, when a person's data goes, holds in force
     {
         "retention.models",
@@ -74,6 +74,7 @@ CHECKED = (
     "disclosures",
     "kyc",
     "enrichment",
+    "screening",
     "notice",
     "stats",
     "mail",
