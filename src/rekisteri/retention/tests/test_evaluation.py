@@ -32,7 +32,7 @@ anchor = "billing_year_end"
 period = "10 years"
 while_any = ["has_open_relationship"]
 action = "delete"
-legal_reference = "Kirjanpitolaki 1336/1997 2:10 §; bokföringslagen 1999:1078 7 kap. 2 §"
+legal_reference = { fi = "Kirjanpitolaki 1336/1997 2:10 §; Ruotsin kirjanpitolaki (bokföringslagen 1999:1078) 7 luku 2 §", sv = "Finska bokföringslagen (kirjanpitolaki 1336/1997) 2 kap. 10 §; bokföringslagen 1999:1078 7 kap. 2 §", en = "Finnish Accounting Act 1336/1997, ch. 2, s. 10; Swedish Accounting Act 1999:1078, ch. 7, s. 2" }
 """
 BILLING_JESOY = f"""[[retention]]
 code = "billing-10-years"

@@ -38,7 +38,12 @@ def test_dpo_sees_when_the_sweep_last_ran_and_what_it_removed(staff, make_person
     sweep()
     client = login(staff["dpo"])
     html = client.get("/staff/retention/", headers={"accept-language": "en"}).content.decode()
-    assert "chat-3-months</td><td>1</td>" in html
+    # The rule by its data category and its own words, never its code.
+    assert (
+        "<td>Chat transcripts</td><td>Customer service chat transcripts: 3 months.</td><td>1</td>"
+        in html
+    )
+    assert "chat-3-months" not in html
     assert "1 records removed" in html
 
 
