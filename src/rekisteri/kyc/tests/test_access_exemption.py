@@ -72,7 +72,9 @@ def test_the_catalogue_names_the_exempt_category_and_its_law(catalogue: Any) -> 
     assert exemption is not None
     assert "444/2017" in exemption.law["fi"] and "2017:630" in exemption.law["sv"]
     assert catalogue.exempt_from_access(kyc_category()) is None
-    assert set(catalogue.access_exemptions) == {aml_category()}
+    # the AML investigation and the sanctions screening review (rekisteri.screening)
+    assert aml_category() in set(catalogue.access_exemptions)
+    assert kyc_category() not in set(catalogue.access_exemptions)
 
 
 @pytest.mark.django_db
@@ -91,7 +93,7 @@ def test_the_package_withholds_the_investigation_and_says_why(
     assert CATEGORY[lang] in report and LAW[lang] in report
     assert CATEGORY[lang] in readme and LAW[lang] in readme
     doc = json.loads(data)
-    assert [w["category_name"] for w in doc["withheld"]] == [CATEGORY[lang]]
+    assert CATEGORY[lang] in [w["category_name"] for w in doc["withheld"]]
     assert LAW[lang] in doc["withheld"][0]["law"] and doc["withheld"][0]["reason"]
     # the person's own KYC records are not exempt: the ownership stays in
     assert {i["model"] for i in doc["items"]} >= {"kyc.BeneficialOwner"}
