@@ -578,12 +578,14 @@ def check_foreign(client: Client, pages: list[str], role: str, report: Report) -
     """The object pages the Finnish user opened, asked for by the same role of the Swedish
     group company: refused (403) or not found (404) in the user's words, never 5xx, and
     nothing of the object on the page. Returns how many pages."""
+    from rekisteri.breaches.models import Breach
     from rekisteri.register.models import Controller
 
-    from rekisteri.breaches.models import Breach
-
     # a breach without a group company is the whole group's: every DPO keeps it
-    group_wide = {f"/staff/breaches/{pk}/" for pk in Breach.objects.filter(controller=None).values_list("pk", flat=True)}
+    group_wide = {
+        f"/staff/breaches/{pk}/"
+        for pk in Breach.objects.filter(controller=None).values_list("pk", flat=True)
+    }
     owner_lines = {}
     for path in pages:
         if re.search(r"/\d+/", path) and not path.startswith(tuple(group_wide)):
