@@ -229,13 +229,18 @@ def field_name(model_label: str, name: str) -> str:
 
 def record_name(model_label: str) -> str:
     label = RECORD_NAMES.get(model_label)
+    named = True
     if label is None:
         try:
-            label = apps.get_model(model_label)._meta.verbose_name
+            meta = apps.get_model(model_label)._meta
+            label = meta.verbose_name
+            # a name Django made of the class ("message") is English: translated here
+            named = "verbose_name" in meta.original_attrs
         except (LookupError, ValueError):
             label = _("Record")
     text = str(label)
-    return text[:1].upper() + text[1:]
+    text = text[:1].upper() + text[1:]
+    return text if named else _(text)
 
 
 def shown_value(item: dict[str, Any], snap: Snapshot, lang: str) -> str:
