@@ -215,22 +215,32 @@ def _field(model_label: str, name: str) -> models.Field | None:
 
 def field_name(model_label: str, name: str) -> str:
     label = FIELD_NAMES.get((model_label, name))
+    named = label is not None
     if label is None:
         f = _field(model_label, name)
         label = f.verbose_name if f is not None else name.replace("_", " ")
+        # a verbose_name of its own is translated; one Django made of the field's name
+        # ("subject", "message") is English: our catalogue has most of them capitalised
+        named = f is not None and str(f.verbose_name) != name.replace("_", " ")
     text = str(label)
-    return text[:1].upper() + text[1:]
+    text = text[:1].upper() + text[1:]
+    return text if named else _(text)
 
 
 def record_name(model_label: str) -> str:
     label = RECORD_NAMES.get(model_label)
+    named = True
     if label is None:
         try:
-            label = apps.get_model(model_label)._meta.verbose_name
+            meta = apps.get_model(model_label)._meta
+            label = meta.verbose_name
+            # a name Django made of the class ("message") is English: translated here
+            named = "verbose_name" in meta.original_attrs
         except (LookupError, ValueError):
             label = _("Record")
     text = str(label)
-    return text[:1].upper() + text[1:]
+    text = text[:1].upper() + text[1:]
+    return text if named else _(text)
 
 
 def shown_value(item: dict[str, Any], snap: Snapshot, lang: str) -> str:

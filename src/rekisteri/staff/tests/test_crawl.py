@@ -274,8 +274,9 @@ class Checker:
                     labels = " ".join(self.choice_words[code][lang]).lower().split()
                     if code not in labels:
                         found.append(f"code {code!r} in {line!r}")
-            elif line in self.words or (
-                line in self.choice_words and line not in self.choice_words[line]["en"]
+            elif line not in self.messages and (
+                line in self.words
+                or (line in self.choice_words and line not in self.choice_words[line]["en"])
             ):
                 found.append(f"code {line!r} where its label belongs")
             if wrong := WRONG_DATES[lang].search(line):
@@ -577,11 +578,17 @@ def check_foreign(client: Client, pages: list[str], role: str, report: Report) -
     """The object pages the Finnish user opened, asked for by the same role of the Swedish
     group company: refused (403) or not found (404) in the user's words, never 5xx, and
     nothing of the object on the page. Returns how many pages."""
+    from rekisteri.breaches.models import Breach
     from rekisteri.register.models import Controller
 
+    # a breach without a group company is the whole group's: every DPO keeps it
+    group_wide = {
+        f"/staff/breaches/{pk}/"
+        for pk in Breach.objects.filter(controller=None).values_list("pk", flat=True)
+    }
     owner_lines = {}
     for path in pages:
-        if re.search(r"/\d+/", path):
+        if re.search(r"/\d+/", path) and not path.startswith(tuple(group_wide)):
             client.cookies["django_language"] = "en"
             lines, _links = visible(client.get(path).content.decode())
             owner_lines[path] = set(lines)
@@ -735,9 +742,11 @@ def _mails(report: Report) -> int:
     for message in Message.objects.all()[:200]:
         subject, body = content_of(message)
         lines = [" ".join(line.split()) for line in [subject, *body.splitlines()] if line.strip()]
+        # in the recipient's language: looked at for codes and reprs, not for dates
         report.findings += [
             f"outbox message {message.pk} ({message.kind}): {f}"
             for f in report.checker.findings(lines, "en")
+            if not f.startswith("date or time")
         ]
         count += 1
     return len(templates) + count
