@@ -6,6 +6,8 @@ running it; on a hot path (the person page, the API's GET) that was most of the 
 runs its SQL with the sentinel replaced by the value and makes the model instances as the
 ORM would (its converters; one level of `select_related`). A queryset whose compiled
 parameters do not hold the sentinel exactly once is simply run through the ORM.
+`prepared_page` does the same for a query with several values (a search's range bounds)
+and a page of it (LIMIT/OFFSET as parameters, so that every page shares one compiled query).
 """
 
 from __future__ import annotations
@@ -14,11 +16,14 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Model, QuerySet
 
 #: a value no real id has: where it lands in the parameters is where the value goes
 SENTINEL = -918273645
+#: sentinels for text values (never sent to the database: only compiled)
+TEXT_SENTINEL = "\ue000rk-prepared-{}\ue000"
 
 _MAX = 512
 
@@ -37,7 +42,7 @@ class _Related:
 class _Prepared:
     sql: str
     params: list[Any]
-    position: int
+    positions: list[int]
     db: str
     model: type[Model]
     columns: list[int]
@@ -49,12 +54,15 @@ class _Prepared:
 _CACHE: dict[Hashable, _Prepared | None] = {}
 
 
-def _prepare(qs: QuerySet) -> _Prepared | None:
+def _prepare(qs: QuerySet, sentinels: list[Any]) -> _Prepared | None:
     compiler = qs.query.get_compiler(using=qs.db)
-    sql, params = compiler.as_sql()
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:  # a filter that can match nothing: the ORM answers without SQL
+        return None
     params = list(params)
     info = compiler.klass_info
-    if params.count(SENTINEL) != 1 or info is None or compiler.annotation_col_map:
+    if any(params.count(s) != 1 for s in sentinels) or info is None or compiler.annotation_col_map:
         return None
     select = compiler.select[: compiler.col_count]
     names = [getattr(getattr(col, "target", None), "attname", None) for col, _, _ in select]
@@ -79,7 +87,7 @@ def _prepare(qs: QuerySet) -> _Prepared | None:
     return _Prepared(
         sql=sql,
         params=params,
-        position=params.index(SENTINEL),
+        positions=[params.index(s) for s in sentinels],
         db=qs.db,
         model=qs.model,
         columns=columns,
@@ -89,27 +97,69 @@ def _prepare(qs: QuerySet) -> _Prepared | None:
     )
 
 
+def _get(key: Hashable, build: Callable[..., QuerySet], sentinels: list[Any]) -> _Prepared | None:
+    if key in _CACHE:
+        return _CACHE[key]
+    if len(_CACHE) >= _MAX:
+        _CACHE.clear()
+    prepared = _CACHE[key] = _prepare(build(*sentinels), sentinels)
+    return prepared
+
+
 def prepared_rows(key: Hashable, build: Callable[[Any], QuerySet], value: Any) -> list[Any]:
     """`list(build(value))`, with the query compiled once per `key`.
 
     `key` must name everything besides `value` that changes the query's shape or its other
     parameters (a user's controllers, say).
     """
-    if key in _CACHE:
-        prepared = _CACHE[key]
-    else:
-        if len(_CACHE) >= _MAX:
-            _CACHE.clear()
-        prepared = _CACHE[key] = _prepare(build(SENTINEL))
+    prepared = _get(key, build, [SENTINEL])
     if prepared is None:
         return list(build(value))
+    return _run(prepared, [value])
+
+
+def _sentinel(n: int, value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise TypeError("prepared_page takes int and str values")
+    return TEXT_SENTINEL.format(n) if isinstance(value, str) else SENTINEL - n
+
+
+def prepared_page(
+    key: Hashable,
+    build: Callable[..., QuerySet],
+    values: tuple[Any, ...],
+    *,
+    limit: int,
+    offset: int = 0,
+) -> list[Any]:
+    """`list(build(*values)[offset:offset + limit])`, the query compiled once per `key` and
+    the shapes of `values` (ints and strings; each must land in the parameters once).
+
+    `build` returns the ordered, unsliced queryset; the page is added as LIMIT/OFFSET
+    parameters, so that every page and every value share one compiled query.
+    """
+    sentinels = [_sentinel(n, v) for n, v in enumerate(values)]
+    prepared = _get((key, tuple(type(v) for v in values)), build, sentinels)
+    if prepared is None or limit < 0 or offset < 0:
+        return list(build(*values)[offset : offset + limit])
+    return _run(prepared, list(values), page=(int(limit), int(offset)))
+
+
+def _run(prepared: _Prepared, values: list[Any], page: tuple[int, int] | None = None) -> list[Any]:
     params = list(prepared.params)
-    params[prepared.position] = value
+    for position, value in zip(prepared.positions, values, strict=True):
+        params[position] = value
+    sql = prepared.sql
+    if page is not None:
+        sql += " LIMIT %s OFFSET %s"
+        params += list(page)
     connection = connections[prepared.db]
     with connection.cursor() as cursor:
-        cursor.execute(prepared.sql, params)
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
     out = []
+    # A related row that several rows share (the persons' group company) is made once.
+    related_seen: list[dict[Any, Any]] = [{} for _ in prepared.related]
     for row in rows:
         values = list(row)
         # As SQLCompiler.apply_converters, with this thread's connection.
@@ -121,13 +171,16 @@ def prepared_rows(key: Hashable, build: Callable[[Any], QuerySet], value: Any) -
         obj = prepared.model.from_db(
             prepared.db, prepared.names, [values[i] for i in prepared.columns]
         )
-        for rel in prepared.related:
-            rel_values = [values[i] for i in rel.columns]
-            rel_obj = (
-                None
-                if rel_values[rel.pk_index] is None
-                else rel.model.from_db(prepared.db, rel.names, rel_values)
-            )
+        for rel, seen in zip(prepared.related, related_seen, strict=True):
+            rel_pk = values[rel.columns[rel.pk_index]]
+            if rel_pk is None:
+                rel_obj = None
+            elif page is not None and rel_pk in seen:
+                rel_obj = seen[rel_pk]
+            else:
+                rel_obj = seen[rel_pk] = rel.model.from_db(
+                    prepared.db, rel.names, [values[i] for i in rel.columns]
+                )
             rel.local_setter(obj, rel_obj)
             if rel_obj is not None:
                 rel.remote_setter(rel_obj, obj)
