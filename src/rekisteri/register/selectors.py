@@ -14,7 +14,7 @@ shared). Which category a field belongs to comes from the field map
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,7 +38,7 @@ from rekisteri.audit.models import AuditAction
 from rekisteri.audit.services import Actor, audit_record
 from rekisteri.catalogue.selectors import catalogue_snapshot
 from rekisteri.common.personal import mapped_fields
-from rekisteri.common.prepared import prepared_page, prepared_rows
+from rekisteri.common.prepared import prepared_page, prepared_rows, prepared_rows_many
 from rekisteri.common.text import search_key
 from rekisteri.register.models import (
     Affiliation,
@@ -327,15 +327,22 @@ def person_detail(
     ]
     detail = PersonDetail(person=person, fields=fields, categories=categories)
     contact, link, code = (category_of(m) for m in (ContactPoint, Affiliation, IdentityCode))
-    if contact in categories:
-        detail.contact_points = _rows_of_person(ContactPoint, person)
-    if link in categories:
-        detail.affiliations = _rows_of_person(Affiliation, person, "organization")
-    if code in categories:
-        detail.identity_codes = _rows_of_person(IdentityCode, person)
-    detail.provenance = [
-        p for p in _rows_of_person(Provenance, person) if _provenance_visible(p, categories)
+    lists: list[tuple[str, type[Model], tuple[str, ...]]] = [
+        (name, model, related)
+        for name, model, related, category in (
+            ("contact_points", ContactPoint, (), contact),
+            ("affiliations", Affiliation, ("organization",), link),
+            ("identity_codes", IdentityCode, (), code),
+            ("provenance", Provenance, (), None),
+        )
+        if category is None or category in categories
     ]
+    # The lists the user may read, in one round trip on PostgreSQL.
+    for (name, _model, _related), rows in zip(
+        lists, _rows_of_person_many([(m, r) for _n, m, r in lists], person), strict=True
+    ):
+        setattr(detail, name, rows)
+    detail.provenance = [p for p in detail.provenance if _provenance_visible(p, categories)]
     all_categories = {m.category for m in mapped_fields(Person)} | {contact, link, code}
     detail.hidden_categories = sorted(all_categories - set(categories))
     shown = sorted(
@@ -359,17 +366,34 @@ def person_detail(
 def _rows_of_person(model: type[Model], person: Person, *related: str) -> list[Any]:
     """`list(model.objects.filter(person=person).select_related(*related))`, in the model's
     order, with the query compiled once per process (common.prepared)."""
+    return _rows_of_person_many([(model, related)], person)[0]
 
-    def build(person_id: int) -> QuerySet:
-        qs = model._default_manager.filter(person_id=person_id)
-        # (select_related() without names would follow every foreign key)
-        return qs.select_related(*related) if related else qs
 
-    rows = prepared_rows(("register.person_rows", model._meta.label, related), build, person.pk)
-    person_field = model._meta.get_field("person")
-    for obj in rows:
-        person_field.set_cached_value(obj, person)  # as the related manager does
-    return rows
+def _rows_of_person_many(
+    jobs: list[tuple[type[Model], tuple[str, ...]]], person: Person
+) -> list[list[Any]]:
+    """`_rows_of_person` for several models (one pipeline on PostgreSQL)."""
+
+    def builder(model: type[Model], related: tuple[str, ...]) -> Callable[[int], QuerySet]:
+        def build(person_id: int) -> QuerySet:
+            qs = model._default_manager.filter(person_id=person_id)
+            # (select_related() without names would follow every foreign key)
+            return qs.select_related(*related) if related else qs
+
+        return build
+
+    out = prepared_rows_many(
+        [
+            (("register.person_rows", model._meta.label, related), builder(model, related))
+            for model, related in jobs
+        ],
+        person.pk,
+    )
+    for (model, _related), rows in zip(jobs, out, strict=True):
+        person_field = model._meta.get_field("person")
+        for obj in rows:
+            person_field.set_cached_value(obj, person)  # as the related manager does
+    return out
 
 
 def _provenance_visible(p: Provenance, categories: frozenset[str]) -> bool:
