@@ -19,6 +19,7 @@ from typing import Any
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Model, QuerySet
+from django.db.models.base import ModelState
 
 #: a value no real id has: where it lands in the parameters is where the value goes
 SENTINEL = -918273645
@@ -49,6 +50,9 @@ class _Prepared:
     names: list[str]
     related: list[_Related]
     converters: dict[int, Any]
+    #: the row has every concrete field of the model (and of each related model): its
+    #: instances can be made without Model.__init__ (see `_instance`)
+    complete: bool = False
 
 
 _CACHE: dict[Hashable, _Prepared | None] = {}
@@ -69,10 +73,12 @@ def _prepare(qs: QuerySet, sentinels: list[Any]) -> _Prepared | None:
     if None in names:
         return None
     related = []
+    complete = True
     for rel in info.get("related_klass_infos", []):
         if rel.get("related_klass_infos"):
             return None  # deeper select_related: not handled here
         rel_names = [names[i] for i in rel["select_fields"]]
+        complete = complete and _all_fields(rel["model"], rel_names)
         related.append(
             _Related(
                 model=rel["model"],
@@ -94,7 +100,30 @@ def _prepare(qs: QuerySet, sentinels: list[Any]) -> _Prepared | None:
         names=[names[i] for i in columns],
         related=related,
         converters=compiler.get_converters([col for col, _, _ in select]),
+        complete=complete and _all_fields(qs.model, [names[i] for i in columns]),
     )
+
+
+def _from_db(model: type[Model], db: str, names: list[str], values: list[Any]) -> Any:
+    return model.from_db(db, names, values)
+
+
+def _all_fields(model: type[Model], names: list[str]) -> bool:
+    return names == [f.attname for f in model._meta.concrete_fields]
+
+
+def _instance(model: type[Model], db: str, names: list[str], values: list[Any]) -> Any:
+    """`model.from_db(db, names, values)` for a row of every concrete field, without
+    Model.__init__, whose per-field work (defaults, descriptors, signals) was most of the
+    cost of a page of search results. Models here define no __init__ and no signal
+    receivers of their own; what from_db leaves behind is the same: the field values, and
+    a saved state in this database."""
+    obj = model.__new__(model)
+    obj.__dict__.update(zip(names, values, strict=True))
+    state = obj._state = ModelState()
+    state.adding = False
+    state.db = db
+    return obj
 
 
 def _get(key: Hashable, build: Callable[..., QuerySet], sentinels: list[Any]) -> _Prepared | None:
@@ -233,8 +262,9 @@ def _objects(prepared: _Prepared, rows: list[Any], *, share_related: bool = Fals
             for func in funcs:
                 v = func(v, expression, connection)
             values[pos] = v
-        obj = prepared.model.from_db(
-            prepared.db, prepared.names, [values[i] for i in prepared.columns]
+        make = _instance if prepared.complete else _from_db
+        obj = make(
+            prepared.model, prepared.db, prepared.names, [values[i] for i in prepared.columns]
         )
         for rel, seen in zip(prepared.related, related_seen, strict=True):
             rel_pk = values[rel.columns[rel.pk_index]]
@@ -243,8 +273,8 @@ def _objects(prepared: _Prepared, rows: list[Any], *, share_related: bool = Fals
             elif share_related and rel_pk in seen:
                 rel_obj = seen[rel_pk]
             else:
-                rel_obj = seen[rel_pk] = rel.model.from_db(
-                    prepared.db, rel.names, [values[i] for i in rel.columns]
+                rel_obj = seen[rel_pk] = make(
+                    rel.model, prepared.db, rel.names, [values[i] for i in rel.columns]
                 )
             rel.local_setter(obj, rel_obj)
             if rel_obj is not None:
