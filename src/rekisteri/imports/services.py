@@ -23,8 +23,12 @@ Design:
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import sys
-from collections.abc import Iterable, Mapping
+from collections import deque
+from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -56,9 +60,9 @@ from rekisteri.register.policies import (
     NO,
     NOT_PROCESSED,
     YES,
+    RegisterPolicy,
     identity_country_of,
     person_input_category,
-    register_policy_errors,
 )
 from rekisteri.register.services import SourceRef, identity_code_hash
 from rekisteri.register.validators import InvalidValue, mask_identity_code, normalise_country
@@ -67,7 +71,8 @@ Rows = Iterable[tuple[int, Mapping[str, str]]]
 
 LANGUAGE_OF_COUNTRY = {"FI": "fi", "SE": "sv"}
 ORG_FILLABLE = ("name", "street", "postal_code", "city", "website", "industry")
-LOOKUP_CHUNK = 500
+#: Values per look-up query (IN list): a chunk of rows is one query per table.
+LOOKUP_CHUNK = 5000
 
 
 @dataclass(frozen=True)
@@ -112,6 +117,7 @@ class ImportReport:
     notes: list[Note] = field(default_factory=list)
     person_ids: list[int] = field(default_factory=list)
     organization_ids: list[int] = field(default_factory=list)
+    skipped_rows: set[int] = field(default_factory=set, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -189,20 +195,15 @@ def _unprocessed_columns(labels: Mapping[str, str], snap: Any) -> list[RowError]
     ]
 
 
-def _check_policy(cleaned: Any, data: dict[str, Any], snap: Any) -> None:
-    """The catalogue's register policies on one row: `is_consumer` is yes or no, and no
-    consumer in a register that keeps business contacts only."""
-    if "is_consumer" in data:
-        answer = str(data["is_consumer"] or "").strip().casefold()
-        if answer not in YES | NO:
-            cleaned.errors["is_consumer"] = "must be yes or no"
-            return
-        cleaned.values["is_consumer"] = answer in YES
-    for name, message in register_policy_errors(data, snap).items():
-        cleaned.errors.setdefault(name, message)
-
-
 # --- persons ----------------------------------------------------------------------------
+
+#: Rows per chunk: validated as one task (in a worker process for a large file), and looked
+#: up (organisations, duplicates, suppression) and written with one statement per table.
+CHUNK_ROWS = 5000
+#: From this many rows, validation runs in worker processes (below it, starting them costs
+#: more than it saves). REKISTERI_IMPORT_WORKERS sets how many (1: always in-process).
+PARALLEL_MIN_ROWS = 10_000
+YES_OR_NO = YES | NO
 
 
 @dataclass
@@ -214,37 +215,46 @@ class _PersonRow:
     role: str = ""
 
 
-def import_persons(
-    *,
-    actor: Actor,
-    controller: Controller,
-    rows: Rows,
-    source: SourceRef,
-    dry_run: bool = False,
-    labels: Mapping[str, str] | None = None,
-    progress: bool = False,
-) -> ImportReport:
-    """Validate all rows, then create the persons with provenance, or write nothing."""
-    labels = _labels(rows, labels)
-    report = ImportReport(kind="persons", source=source, dry_run=dry_run)
+@dataclass(frozen=True)
+class _PersonRules:
+    """What is the same for every row of one file, worked out once: the group company's
+    region and languages, the column labels, the catalogue's answers. Plain values only, so
+    it goes to the validating processes as it is."""
 
-    def column(name: str) -> str:
-        return labels.get(name, name)
+    region: str
+    default_language: str
+    identity_country: str
+    policy: RegisterPolicy
+    labels: dict[str, str]
 
-    region = controller.country or "FI"
-    default_language = LANGUAGE_OF_COUNTRY.get(region, "en")
-    valid: list[_PersonRow] = []
-    errors = report.errors
-    snap = catalogue_snapshot()
-    identity_country = identity_country_of(snap, controller.code)
-    errors.extend(_unprocessed_columns(labels, snap))
-    if errors:
-        return report
-    total = getattr(rows, "total", None)
-    for number, row in _progress(rows, enabled=progress, total=total, desc="validating"):
-        report.rows += 1
+    def column(self, name: str) -> str:
+        return self.labels.get(name, name)
+
+
+@dataclass
+class _Checked:
+    """One chunk's rows after validation: the valid ones as (row, values, department,
+    role), the errors, the rows read, and whether the reader stopped (an unreadable row)."""
+
+    valid: list[tuple[int, dict[str, Any], str, str]]
+    errors: list[RowError]
+    rows: int = 0
+    stopped: bool = False
+
+
+def _validate_chunk(rules: _PersonRules, chunk: list[tuple[int, Mapping[str, str]]]) -> _Checked:
+    """Validate rows with the same rules as the UI and the API (register.inputs). Runs in a
+    worker process for a large file: nothing here may touch the database."""
+    out = _Checked([], [])
+    errors = out.errors
+    column = rules.column
+    region, identity_country = rules.region, rules.identity_country
+    policy_errors = rules.policy.errors
+    for number, row in chunk:
+        out.rows += 1
         if BROKEN in row:
             errors.append(RowError(number, "", row[BROKEN]))
+            out.stopped = True
             break
         if "__unnamed__" in row:
             errors.append(
@@ -260,46 +270,163 @@ def import_persons(
                 errors.append(RowError(number, column("organization_country"), str(exc)))
                 continue
         cleaned = clean_person(data, default_region=region, identity_country=identity_country)
-        _check_policy(cleaned, data, snap)
+        # The catalogue's register policies: `is_consumer` is yes or no, and no consumer in
+        # a register that keeps business contacts only.
+        answered = True
+        if "is_consumer" in data:
+            answer = str(data["is_consumer"] or "").strip().casefold()
+            if answer not in YES_OR_NO:
+                cleaned.errors["is_consumer"] = "must be yes or no"
+                answered = False
+            else:
+                cleaned.values["is_consumer"] = answer in YES
+        if answered:
+            for name, message in policy_errors(data).items():
+                cleaned.errors.setdefault(name, message)
         if cleaned.errors:
             errors.extend(RowError(number, column(k), m) for k, m in cleaned.errors.items())
             continue
         values = cleaned.values
         if not (data.get("language") or "").strip():
-            values["language"] = default_language
+            values["language"] = rules.default_language
         if values.get("organization_business_id"):
             values["organization_country"] = data.get("organization_country") or region
-        item = _PersonRow(number, values)
-        for name, limit in (("department", 150), ("role", 100)):
-            text = (data.get(name) or "").strip()
-            if len(text) > limit:
-                errors.append(RowError(number, column(name), too_long(limit)))
-            setattr(item, name, text)
-        valid.append(item)
+        department = (data.get("department") or "").strip()
+        role = (data.get("role") or "").strip()
+        if len(department) > 150:
+            errors.append(RowError(number, column("department"), too_long(150)))
+        if len(role) > 100:
+            errors.append(RowError(number, column("role"), too_long(100)))
+        out.valid.append((number, values, department, role))
+    return out
 
-    _resolve_organizations(controller, valid, report, column)
+
+def _row_chunks(rows: Rows, size: int) -> Iterator[list[tuple[int, Mapping[str, str]]]]:
+    chunk: list[tuple[int, Mapping[str, str]]] = []
+    for item in rows:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _worker_count(total: int | None, workers: int | None) -> int:
+    if workers is None:
+        configured = os.environ.get("REKISTERI_IMPORT_WORKERS", "")
+        if configured.strip():
+            workers = int(configured)
+        elif total is None or total < PARALLEL_MIN_ROWS:
+            return 1
+        else:
+            workers = os.cpu_count() or 1
+    return max(1, workers)
+
+
+def _validated(
+    rules: _PersonRules, rows: Rows, *, total: int | None, workers: int | None, chunk_rows: int
+) -> Iterator[_Checked]:
+    """Each chunk's validation, in the file's order.
+
+    A large file is validated in worker processes (fork: they start with this process's
+    modules and catalogue loaded, and touch no database), a few chunks in flight ahead of
+    the one being merged, so the file is never all in memory twice. A small file stays in
+    this process: no pool to start."""
+    chunks = _row_chunks(rows, chunk_rows)
+    count = _worker_count(total, workers)
+    if count <= 1:
+        for chunk in chunks:
+            yield _validate_chunk(rules, chunk)
+        return
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
+        pending: deque[Future[_Checked]] = deque()
+        for chunk in chunks:
+            pending.append(pool.submit(_validate_chunk, rules, chunk))
+            while len(pending) > 2 * count:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
+def import_persons(
+    *,
+    actor: Actor,
+    controller: Controller,
+    rows: Rows,
+    source: SourceRef,
+    dry_run: bool = False,
+    labels: Mapping[str, str] | None = None,
+    progress: bool = False,
+    workers: int | None = None,
+    chunk_rows: int = CHUNK_ROWS,
+) -> ImportReport:
+    """Validate all rows, then create the persons with provenance, or write nothing.
+
+    `workers`: validating processes (default: the machine's cores for a file of
+    PARALLEL_MIN_ROWS rows or more, else none); `chunk_rows`: rows per chunk."""
+    labels = _labels(rows, labels)
+    report = ImportReport(kind="persons", source=source, dry_run=dry_run)
+    region = controller.country or "FI"
+    errors = report.errors
+    snap = catalogue_snapshot()
+    errors.extend(_unprocessed_columns(labels, snap))
+    if errors:
+        return report
+    rules = _PersonRules(
+        region=region,
+        default_language=LANGUAGE_OF_COUNTRY.get(region, "en"),
+        identity_country=identity_country_of(snap, controller.code),
+        policy=RegisterPolicy.of(snap),
+        labels=dict(labels),
+    )
+    total = getattr(rows, "total", None)
+    valid: list[_PersonRow] = []
+    orgs: dict[tuple[str, str], int | None] = {}
+    for checked in _validated(
+        rules,
+        _progress(rows, enabled=progress, total=total, desc="validating"),
+        total=total,
+        workers=workers,
+        chunk_rows=chunk_rows,
+    ):
+        report.rows += checked.rows
+        errors.extend(checked.errors)
+        items = [_PersonRow(n, v, None, d, r) for n, v, d, r in checked.valid]
+        # One query per chunk, while the workers validate the next ones.
+        _resolve_organizations(controller, items, report, rules.column, orgs)
+        valid.extend(items)
+        if checked.stopped:
+            break
     if errors:
         errors.sort(key=lambda e: e.row)
         return report
 
     if dry_run:
-        _plan_persons(controller, valid, report)
+        _plan_persons(controller, valid, report, chunk_rows)
         return report
     with transaction.atomic():
-        # The check for duplicates and the writes under one lock, in one transaction.
+        # The check for duplicates and the writes under one lock, in one transaction: the
+        # whole file or nothing; each chunk is checked and written with one statement per
+        # table.
         lock_register(controller)
-        to_create = _plan_persons(controller, valid, report)
-        if not to_create:
+        written: list[int] = []
+        for _chunk, to_create in _planned(controller, valid, report, chunk_rows):
+            if to_create:
+                written += _write_persons(
+                    actor=actor, controller=controller, items=to_create, source=source
+                )
+        if not written:
             return report
-        report.person_ids = _write_persons(
-            actor=actor, controller=controller, items=to_create, source=source
-        )
+        report.person_ids = written
+        created = [i for i in valid if i.number not in report.skipped_rows]
         # What was written, by the field map: the person row always, the rest as given.
         categories = {person_input_category("last_name"), person_input_category("is_consumer")}
         for name in ("email", "phone", IDENTITY_CODE):
-            if any(i.values.get(name) for i in to_create):
+            if any(i.values.get(name) for i in created):
                 categories.add(person_input_category(name))
-        if any(i.organization_id for i in to_create):
+        if any(i.organization_id for i in created):
             categories.add(person_input_category("organization_business_id"))
         categories.discard(None)
         audit_record(
@@ -320,37 +447,66 @@ def import_persons(
     return report
 
 
+@dataclass
+class _Seen:
+    """The emails and identity codes of the rows kept so far, across chunks."""
+
+    email: dict[str, int] = field(default_factory=dict)
+    code: dict[str, int] = field(default_factory=dict)
+
+
+def _planned(
+    controller: Controller, valid: list[_PersonRow], report: ImportReport, chunk_rows: int
+) -> Iterator[tuple[list[_PersonRow], list[_PersonRow]]]:
+    """Each chunk with its rows to create: duplicates (of an earlier row in any chunk, or of
+    the register) left out, suppressed addresses noted. The notes are in the report as one
+    list, duplicates first, each kind in row order, as for a file of one chunk."""
+    seen = _Seen()
+    suppressed: list[Note] = []
+    for chunk in _chunks(valid, chunk_rows):
+        to_create = _drop_duplicate_persons(controller, chunk, report, seen)
+        for number in sorted(_suppressed(to_create)):
+            report.suppressed += 1
+            suppressed.append(
+                Note(
+                    number, "suppressed", "on the suppression list; imported, but never marketed to"
+                )
+            )
+        report.created += len(to_create)
+        yield chunk, to_create
+    report.notes.extend(suppressed)
+
+
 def _plan_persons(
-    controller: Controller, valid: list[_PersonRow], report: ImportReport
-) -> list[_PersonRow]:
-    """The rows to create: duplicates left out, suppressed addresses noted."""
-    to_create = _drop_duplicate_persons(controller, valid, report)
-    for number in sorted(_suppressed(to_create)):
-        report.suppressed += 1
-        report.notes.append(
-            Note(number, "suppressed", "on the suppression list; imported, but never marketed to")
-        )
-    report.created = len(to_create)
-    return to_create
+    controller: Controller, valid: list[_PersonRow], report: ImportReport, chunk_rows: int
+) -> None:
+    """A dry run: what would be created, skipped and noted, nothing written."""
+    for _chunk in _planned(controller, valid, report, chunk_rows):
+        pass
 
 
 def _resolve_organizations(
-    controller: Controller, items: list[_PersonRow], report: ImportReport, column: Any
+    controller: Controller,
+    items: list[_PersonRow],
+    report: ImportReport,
+    column: Any,
+    found: dict[tuple[str, str], int | None],
 ) -> None:
+    """Each row's organisation by business ID: what `found` (earlier chunks) does not know
+    is read with one query."""
     wanted = {
         (i.values["organization_country"], i.values["organization_business_id"])
         for i in items
         if i.values.get("organization_business_id")
     }
-    if not wanted:
-        return
-    found: dict[tuple[str, str], int] = {}
-    bids = sorted({bid for _, bid in wanted})
-    for chunk in _chunks(bids):
+    unknown = sorted({bid for key in wanted if key not in found for bid in key[1:]})
+    for chunk in _chunks(unknown):
         for pk, country, bid in Organization.objects.filter(
             controller=controller, business_id__in=chunk
         ).values_list("pk", "country", "business_id"):
             found[(country, bid)] = pk
+    for key in wanted:
+        found.setdefault(key, None)
     for item in items:
         bid = item.values.get("organization_business_id")
         if not bid:
@@ -369,8 +525,15 @@ def _resolve_organizations(
 
 
 def _drop_duplicate_persons(
-    controller: Controller, items: list[_PersonRow], report: ImportReport
+    controller: Controller,
+    items: list[_PersonRow],
+    report: ImportReport,
+    seen: _Seen | None = None,
 ) -> list[_PersonRow]:
+    """The rows of one chunk that are no one already: not the same email or identity code
+    as an earlier row (`seen`, across chunks) or a person in the register (one query per
+    chunk for each). Skipped rows get a note and count in the report."""
+    seen = seen if seen is not None else _Seen()
     emails = sorted({i.values["email"] for i in items if i.values.get("email")})
     known_email: dict[str, int] = {}
     for chunk in _chunks(emails):
@@ -391,8 +554,7 @@ def _drop_duplicate_persons(
                 lookup_hash__in=chunk, person__controller=controller
             ).values_list("lookup_hash", "person_id")
         )
-    seen_email: dict[str, int] = {}
-    seen_code: dict[str, int] = {}
+    seen_email, seen_code = seen.email, seen.code
     keep: list[_PersonRow] = []
     for item in items:
         email = item.values.get("email")
@@ -427,6 +589,7 @@ def _drop_duplicate_persons(
             )
         if note is not None:
             report.skipped += 1
+            report.skipped_rows.add(item.number)
             report.notes.append(note)
             continue
         if email:

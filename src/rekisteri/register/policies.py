@@ -74,15 +74,40 @@ def register_policy_errors(data: dict[str, Any], snap: Any) -> dict[str, str]:
 
     `snap` is the catalogue snapshot: a field given a value whose category it does not
     declare is refused (NOT_PROCESSED), and under `b2b_only` a consumer (NO_CONSUMERS)."""
-    errors: dict[str, str] = {}
-    declared = snap.categories
-    for name, value in data.items():
-        category = person_input_category(name)
-        if category is not None and _given(value) and category not in declared:
-            errors[name] = NOT_PROCESSED
-    if snap.register.b2b_only and "is_consumer" not in errors and _yes(data.get("is_consumer")):
-        errors["is_consumer"] = NO_CONSUMERS
-    return errors
+    return RegisterPolicy.of(snap).errors(data)
+
+
+class RegisterPolicy:
+    """`register_policy_errors` with the catalogue's answers looked up once.
+
+    The import checks every row against the same snapshot: asking the field map and the
+    catalogue for each field of each row cost more than the row's own validation
+    (docs/performance.md, "Import profile"). Made once per file; holds only strings, so it
+    can be sent to the import's validating processes."""
+
+    def __init__(self, undeclared: frozenset[str], b2b_only: bool) -> None:
+        self.undeclared = undeclared  # input fields whose category the catalogue lacks
+        self.b2b_only = b2b_only
+
+    @classmethod
+    def of(cls, snap: Any) -> RegisterPolicy:
+        declared = snap.categories
+        undeclared = frozenset(
+            name
+            for name in PERSON_INPUT_STORED_IN
+            if (category := person_input_category(name)) is not None and category not in declared
+        )
+        return cls(undeclared, bool(snap.register.b2b_only))
+
+    def errors(self, data: dict[str, Any]) -> dict[str, str]:
+        errors: dict[str, str] = {}
+        if self.undeclared:
+            for name, value in data.items():
+                if name in self.undeclared and _given(value):
+                    errors[name] = NOT_PROCESSED
+        if self.b2b_only and "is_consumer" not in errors and _yes(data.get("is_consumer")):
+            errors["is_consumer"] = NO_CONSUMERS
+        return errors
 
 
 def identity_country_of(snap: Any, controller_code: str) -> str:
