@@ -214,7 +214,9 @@ def pipelined(connection: Any, statements: list[tuple[str, list[Any]]]) -> list[
     connection.ensure_connection()
     raw = connection.connection
     cursors = []
-    with raw.pipeline():
+    # As Django's own cursors: a driver error becomes django.db's (a lock timeout is an
+    # OperationalError that the busy-database handling answers with 503).
+    with connection.wrap_database_errors, raw.pipeline():
         for sql, params in statements:
             # A server-binding cursor: pipeline mode needs the extended protocol.
             cursor = psycopg.Cursor(raw)
@@ -223,9 +225,10 @@ def pipelined(connection: Any, statements: list[tuple[str, list[Any]]]) -> list[
             cursor.execute(sql, params, prepare=True)
             cursors.append(cursor)
     out = []
-    for cursor in cursors:
-        with cursor:
-            out.append(cursor.fetchall() if cursor.description is not None else [])
+    with connection.wrap_database_errors:
+        for cursor in cursors:
+            with cursor:
+                out.append(cursor.fetchall() if cursor.description is not None else [])
     return out
 
 

@@ -207,7 +207,7 @@ def _subject_rows_many(
         default.ensure_connection()
         raw = default.connection
         cursors = []
-        with raw.pipeline():
+        with default.wrap_database_errors, raw.pipeline():
             for _model, (sql, _columns, _converters) in batch:
                 # A server-binding cursor: pipeline mode needs the extended protocol.
                 cursor = psycopg.Cursor(raw)
