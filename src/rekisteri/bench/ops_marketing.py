@@ -192,10 +192,17 @@ def op_send(ctx: Context, result: Result) -> Result:
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
     try:
         scope, actor = _system()
-        campaign = _campaign(ctx, "Bench: newsletter", lists=list(MailingList.objects.filter(pk=1)))
+        lists = list(MailingList.objects.filter(pk=1))
+        # A first campaign to the same list, untimed: the timed one does not pay for the
+        # first use of the code paths, the SMTP peer and the rows' pages (the floor too is
+        # run once before it is timed).
+        warm = _campaign(ctx, "Bench: newsletter (warm-up)", lists=lists)
+        campaign_send(actor=actor, scope=scope, campaign=warm, rate=0)
+        campaign = _campaign(ctx, "Bench: newsletter", lists=lists)
         prepare_seconds, _ = timed(
             lambda: campaign_prepare(actor=actor, scope=scope, campaign=campaign)
         )
+        sink.count = 0
         seconds, report = timed(
             lambda: campaign_send(actor=actor, scope=scope, campaign=campaign, rate=0)
         )
@@ -221,6 +228,7 @@ def op_send(ctx: Context, result: Result) -> Result:
                 smtp.sendmail(sender, to, data)
             smtp.quit()
 
+        floor()  # warm, untimed
         fseconds, _ = timed(floor)
     finally:
         for k, v in saved.items():
@@ -245,7 +253,7 @@ def op_send(ctx: Context, result: Result) -> Result:
         "a campaign to a list, over one SMTP connection to a local aiosmtpd peer: rows claimed in batches, each "
         "batch re-checked against the rules and the suppression list, each message built (fi/sv/en text, HTML, "
         "one-click unsubscribe headers) and its row marked sent; floor: smtplib sending the same already built "
-        "messages over one connection"
+        "messages over one connection; both run once untimed first (ours: a campaign to the same list)"
     )
     if received != report.sent:
         result.status = "error"

@@ -183,7 +183,7 @@ def address_subquery(kind: str = "email") -> Subquery:
     )
 
 
-def _in(qs: QuerySet, column: str = "person_id") -> Q:
+def _in_set(qs: QuerySet, column: str = "person_id") -> Q:
     """Membership in a small set, as an uncorrelated IN: the database builds it once."""
     return Q(pk__in=qs.values(column))
 
@@ -196,8 +196,13 @@ def permission_annotate(
     service: bool = False,
     list_ids: list[int] | None = None,
     membership: Q | None = None,
+    only: list[int] | None = None,
 ) -> QuerySet[Person]:
     """Annotate `reason_code` (see the module docstring) on a queryset of persons.
+
+    `only`: the persons the caller will ask about (a sending batch re-checked). The small
+    sets are then read for them alone, by index, instead of whole: at a million persons the
+    suppression list alone meant thousands of probes for every batch of a hundred.
 
     `membership`, for a campaign to lists: a condition that the person is (still) on one of
     the lists or in one of the segments; when it fails the reason is `not_subscribed`.
@@ -207,6 +212,9 @@ def permission_annotate(
     affiliation of a person not marked as a contact person).
     """
     from rekisteri.marketing.models import Subscription, SubscriptionStatus
+
+    def _in(qs: QuerySet, column: str = "person_id") -> Q:
+        return _in_set(qs if only is None else qs.filter(**{f"{column}__in": only}), column)
 
     cfg = controller_settings(controller_id)
     kind = _contact_kind(channel) or "email"

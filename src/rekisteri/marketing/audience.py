@@ -59,7 +59,9 @@ def audience_base(
     return qs.filter(cond)
 
 
-def annotated(campaign: Campaign) -> QuerySet[Person]:
+def annotated(campaign: Campaign, *, only: list[int] | None = None) -> QuerySet[Person]:
+    """Everyone the campaign is addressed to, with their `reason_code`; `only`: just these
+    persons (a batch being re-checked before sending)."""
     list_ids = list(campaign.lists.values_list("pk", flat=True))
     segment_ids = list(campaign.segments.values_list("pk", flat=True))
     base = audience_base(
@@ -85,7 +87,8 @@ def annotated(campaign: Campaign) -> QuerySet[Person]:
         service=campaign.is_service,
         list_ids=list_ids or None,
         membership=membership,
-    )
+        only=only,
+    ).filter(**({} if only is None else {"pk__in": only}))
 
 
 def campaign_audience(campaign: Campaign) -> Audience:

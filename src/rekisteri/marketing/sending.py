@@ -422,7 +422,7 @@ class SendReport:
 def _recheck(campaign: Campaign, rows: list[CampaignRecipient]) -> dict[int, str]:
     """Why each row may no longer be sent (changes since the campaign was prepared)."""
     person_ids = [r.person_id for r in rows]
-    codes = dict(annotated(campaign).filter(pk__in=person_ids).values_list("pk", "reason_code"))
+    codes = dict(annotated(campaign, only=person_ids).values_list("pk", "reason_code"))
     skip = {r.pk: codes.get(r.person_id, "erased") for r in rows}
     skip = {pk: code for pk, code in skip.items() if code not in ALLOWED_CODES}
     for row in rows:

@@ -216,7 +216,7 @@ def person_list(
     qs = selectors.person_list(scope=scope, q=q)
     with transaction.atomic():
         count = qs.count()
-        page = list(qs[offset : offset + limit])
+        page = selectors.person_search(scope=scope, q=q, limit=limit, offset=offset)
         if page:
             # Names shown in a list are a read too: record whose, not what was searched.
             names = [selectors.name_category()]

@@ -14,7 +14,7 @@ shared). Which category a field belongs to comes from the field map
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,7 +38,7 @@ from rekisteri.audit.models import AuditAction
 from rekisteri.audit.services import Actor, audit_record
 from rekisteri.catalogue.selectors import catalogue_snapshot
 from rekisteri.common.personal import mapped_fields
-from rekisteri.common.prepared import prepared_rows
+from rekisteri.common.prepared import prepared_page, prepared_rows, prepared_rows_many
 from rekisteri.common.text import search_key
 from rekisteri.register.models import (
     Affiliation,
@@ -63,35 +63,86 @@ def name_category() -> str:
 
 def person_list(*, scope: Scope, q: str = "", limit: int | None = None) -> QuerySet[Person]:
     """Persons the user may see; `q` is a name prefix ("virtanen", "virtanen m") or email prefix."""
+    terms = _search_terms(scope, q)
+    if terms is None:
+        return Person.objects.none()
+    qs = _person_search_query(scope, terms[0], *terms[1])
+    return qs[:limit] if limit else qs
+
+
+def person_search(*, scope: Scope, q: str = "", limit: int = 20, offset: int = 0) -> list[Person]:
+    """A page of `person_list` (the same persons, in the same order), with the query compiled
+    once per kind of search and scope (common.prepared): building it through the ORM cost
+    ten times running it (docs/performance.md, search)."""
+    terms = _search_terms(scope, q)
+    if terms is None:
+        return []
+    kind, values = terms
+    key = (
+        "register.person_search",
+        kind,
+        scope.is_staff,
+        scope.categories,
+        scope.controller_ids,
+        scope.shared_controller_ids,
+        scope.shared_purposes,
+        scope.catalogue_version,
+    )
+    return prepared_page(
+        key,
+        lambda *v: _person_search_query(scope, kind, *v),
+        values,
+        limit=limit,
+        offset=offset,
+    )
+
+
+def _search_terms(scope: Scope, q: str) -> tuple[str, tuple[str, ...]] | None:
+    """What kind of search `q` is and the bounds of its prefix ranges; None: nothing."""
     names = name_category()
     if not scope.is_staff or not scope.can_read(names):
-        return Person.objects.none()
+        return None
+    q = " ".join((q or "").strip().lower().split())
+    if not q:
+        return "all", ()
+    contact = category_of(ContactPoint)
+    if "@" in q or (scope.can_read(contact) and "." in q and " " not in q):
+        if not scope.can_read(contact):
+            return None
+        return "email", _bounds(q)
+    # Without case or accents, as the names are stored: "valily" finds "Välilyönti".
+    key = search_key(q)
+    parts = key.split()
+    if len(parts) == 2:
+        # "maija virtanen" as well as "virtanen maija"
+        return "name2", (*_bounds(key), *_bounds(make_search_name(parts[0], parts[1])))
+    return "name", _bounds(key)
+
+
+def _bounds(prefix: str) -> tuple[str, str]:
+    bounds = _prefix("v", prefix)
+    return bounds["v__gte"], bounds["v__lt"]
+
+
+def _person_search_query(scope: Scope, kind: str, *values: str) -> QuerySet[Person]:
     # Own group companies' persons, and those another group company shares under a purpose
     # covering their names (access.selectors).
-    qs = persons_visible(Person.objects.all(), scope, categories={names}).select_related(
+    qs = persons_visible(Person.objects.all(), scope, categories={name_category()}).select_related(
         "controller"
     )
-    q = " ".join((q or "").strip().lower().split())
-    if q:
-        contact = category_of(ContactPoint)
-        if "@" in q or (scope.can_read(contact) and "." in q and " " not in q):
-            if not scope.can_read(contact):
-                return Person.objects.none()
-            # Persons found from the (kind, value) index first: walking persons in name
-            # order and probing each for a matching email would scan the whole register.
-            emails = ContactPoint.objects.filter(kind="email", **_prefix("value", q))
-            qs = qs.filter(pk__in=emails.values("person_id"))
-        else:
-            # Without case or accents, as the names are stored: "valily" finds "Välilyönti".
-            key = search_key(q)
-            parts = key.split()
-            name_q = Q(**_prefix("search_name", key))
-            if len(parts) == 2:
-                # "maija virtanen" as well as "virtanen maija"
-                name_q |= Q(**_prefix("search_name", make_search_name(parts[0], parts[1])))
-            qs = qs.filter(name_q)
-    qs = qs.order_by("search_name", "id")
-    return qs[:limit] if limit else qs
+    if kind == "email":
+        # Persons found from the (kind, value) index first: walking persons in name
+        # order and probing each for a matching email would scan the whole register.
+        emails = ContactPoint.objects.filter(
+            kind="email", value__gte=values[0], value__lt=values[1]
+        )
+        qs = qs.filter(pk__in=emails.values("person_id"))
+    elif kind in ("name", "name2"):
+        name_q = Q(search_name__gte=values[0], search_name__lt=values[1])
+        if kind == "name2":
+            name_q |= Q(search_name__gte=values[2], search_name__lt=values[3])
+        qs = qs.filter(name_q)
+    return qs.order_by("search_name", "id")
 
 
 def _prefix(field: str, prefix: str) -> dict[str, str]:
@@ -276,15 +327,22 @@ def person_detail(
     ]
     detail = PersonDetail(person=person, fields=fields, categories=categories)
     contact, link, code = (category_of(m) for m in (ContactPoint, Affiliation, IdentityCode))
-    if contact in categories:
-        detail.contact_points = _rows_of_person(ContactPoint, person)
-    if link in categories:
-        detail.affiliations = _rows_of_person(Affiliation, person, "organization")
-    if code in categories:
-        detail.identity_codes = _rows_of_person(IdentityCode, person)
-    detail.provenance = [
-        p for p in _rows_of_person(Provenance, person) if _provenance_visible(p, categories)
+    lists: list[tuple[str, type[Model], tuple[str, ...]]] = [
+        (name, model, related)
+        for name, model, related, category in (
+            ("contact_points", ContactPoint, (), contact),
+            ("affiliations", Affiliation, ("organization",), link),
+            ("identity_codes", IdentityCode, (), code),
+            ("provenance", Provenance, (), None),
+        )
+        if category is None or category in categories
     ]
+    # The lists the user may read, in one round trip on PostgreSQL.
+    for (name, _model, _related), rows in zip(
+        lists, _rows_of_person_many([(m, r) for _n, m, r in lists], person), strict=True
+    ):
+        setattr(detail, name, rows)
+    detail.provenance = [p for p in detail.provenance if _provenance_visible(p, categories)]
     all_categories = {m.category for m in mapped_fields(Person)} | {contact, link, code}
     detail.hidden_categories = sorted(all_categories - set(categories))
     shown = sorted(
@@ -308,17 +366,34 @@ def person_detail(
 def _rows_of_person(model: type[Model], person: Person, *related: str) -> list[Any]:
     """`list(model.objects.filter(person=person).select_related(*related))`, in the model's
     order, with the query compiled once per process (common.prepared)."""
+    return _rows_of_person_many([(model, related)], person)[0]
 
-    def build(person_id: int) -> QuerySet:
-        qs = model._default_manager.filter(person_id=person_id)
-        # (select_related() without names would follow every foreign key)
-        return qs.select_related(*related) if related else qs
 
-    rows = prepared_rows(("register.person_rows", model._meta.label, related), build, person.pk)
-    person_field = model._meta.get_field("person")
-    for obj in rows:
-        person_field.set_cached_value(obj, person)  # as the related manager does
-    return rows
+def _rows_of_person_many(
+    jobs: list[tuple[type[Model], tuple[str, ...]]], person: Person
+) -> list[list[Any]]:
+    """`_rows_of_person` for several models (one pipeline on PostgreSQL)."""
+
+    def builder(model: type[Model], related: tuple[str, ...]) -> Callable[[int], QuerySet]:
+        def build(person_id: int) -> QuerySet:
+            qs = model._default_manager.filter(person_id=person_id)
+            # (select_related() without names would follow every foreign key)
+            return qs.select_related(*related) if related else qs
+
+        return build
+
+    out = prepared_rows_many(
+        [
+            (("register.person_rows", model._meta.label, related), builder(model, related))
+            for model, related in jobs
+        ],
+        person.pk,
+    )
+    for (model, _related), rows in zip(jobs, out, strict=True):
+        person_field = model._meta.get_field("person")
+        for obj in rows:
+            person_field.set_cached_value(obj, person)  # as the related manager does
+    return out
 
 
 def _provenance_visible(p: Provenance, categories: frozenset[str]) -> bool:

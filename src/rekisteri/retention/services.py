@@ -4,7 +4,8 @@ Design, after Zulip's zerver/lib/retention.py:
 
 - Each rule is applied to each of its models in chunks of CHUNK rows. The chunks are
   planned once per rule and model: the database numbers the due ids in id order and returns
-  every CHUNK-th one (_boundaries), so a chunk is the window `last < id <= hi`.
+  every CHUNK-th one and the last (_boundaries), so a chunk is the window `last < id <= hi`;
+  a rule and model with nothing due gets no chunk.
 - A chunk is one transaction, and it applies the whole due condition (anchor, legal holds,
   Art. 18 restriction) to its window again: a row that gained a hold or a restriction after
   the chunks were planned is not touched. A model without children or files is then deleted
@@ -38,7 +39,7 @@ from datetime import date
 from typing import Any
 
 from django.db import connection, models, router, transaction
-from django.db.models import F, Max
+from django.db.models import F
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -167,20 +168,19 @@ def _needs_ids(target: engine.Target) -> bool:
 
 def _boundaries(due: models.QuerySet, chunk: int) -> list[int]:
     """The upper id of each chunk of the rows due now: every chunk-th due id in id order,
-    numbered by the database in one pass (no id travels to Python), and then the table's
-    highest id, which closes the last, partial chunk."""
+    and the last due id, which closes the last, partial chunk; numbered by the database in
+    one pass (no id travels to Python). Nothing due: no chunk at all (a rule under which
+    nothing is due, such as an ended relationship in a register of open ones, used to get
+    one chunk over the whole table that applied its whole condition again)."""
     sql, params = due.order_by().values("pk").query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT b.pk FROM (SELECT q.pk AS pk, ROW_NUMBER() OVER (ORDER BY q.pk) AS rn "  # noqa: S608 - the ORM's own SQL
-            f"FROM ({sql}) q) b WHERE b.rn %% {int(chunk)} = 0 ORDER BY b.pk",
+            "SELECT b.pk FROM (SELECT q.pk AS pk, ROW_NUMBER() OVER (ORDER BY q.pk) AS rn, "  # noqa: S608 - the ORM's own SQL
+            f"COUNT(*) OVER () AS n FROM ({sql}) q) b "
+            f"WHERE b.rn %% {int(chunk)} = 0 OR b.rn = b.n ORDER BY b.pk",
             params,
         )
-        out = [row[0] for row in cursor.fetchall()]
-    top = due.model._default_manager.aggregate(m=Max("pk"))["m"]
-    if top is not None and (not out or top > out[-1]):
-        out.append(top)
-    return out
+        return [row[0] for row in cursor.fetchall()]
 
 
 #: The ids of the chunk being swept, written by the database itself (INSERT … SELECT with the
