@@ -10,7 +10,7 @@ from ninja import Router, Schema
 
 from rekisteri.access.capabilities import Cap
 from rekisteri.access.gate import requires, scope_of
-from rekisteri.api.errors import ERRORS_NO_404, PathId
+from rekisteri.api.errors import ERRORS, ERRORS_NO_404, PathId
 from rekisteri.audit.selectors import audit_access_log, audit_chain_head
 from rekisteri.audit.verification import audit_chain_check
 
@@ -41,7 +41,7 @@ class ChainOut(Schema):
 
 @router.get(
     "/persons/{person_id}/access-log",
-    response={200: list[AccessLogEntryOut], **ERRORS_NO_404},
+    response={200: list[AccessLogEntryOut], **ERRORS},
     operation_id="audit_access_log",
     summary="Who accessed or changed a person's data, when and why (DPO only)",
 )

@@ -126,11 +126,15 @@ def notify(request: HttpRequest, number: int) -> HttpResponse:
 def ropa(request: HttpRequest) -> HttpResponse:
     lang = _lang(request)
     rows = selectors.ropa_table(lang=lang)
-    table = [[row[key] for key, _ in COLUMNS] for row in rows]
+    # The page speaks the reader's words: the purpose code column is for the exports,
+    # which tie the record to the catalogue.
+    shown = [i for i, (key, _) in enumerate(COLUMNS) if key != "purpose_code"]
+    names = headers(lang)
+    table = [[row[COLUMNS[i][0]] for i in shown] for row in rows]
     return render(
         request,
         "notice/ropa.html",
-        {"headers": headers(lang), "table": table, "lang": lang},
+        {"headers": [names[i] for i in shown], "table": table, "lang": lang},
     )
 
 

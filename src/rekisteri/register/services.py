@@ -89,8 +89,14 @@ ORG_SCREENED = frozenset({"name", "country"})
 
 def screening_queue(*, person_ids: Any = (), organization_ids: Any = ()) -> None:
     """Queue screening of these persons and organisations for the worker, in the caller's
-    transaction: a write that is rolled back queues nothing (docs/screening.md)."""
+    transaction: a write that is rolled back queues nothing (docs/screening.md). With no
+    list loaded there is nothing to screen against: nothing is queued, and loading a list
+    re-screens everyone (the lists-changed job)."""
+    from rekisteri.watchlists.models import ListVersion
+
     persons, orgs = sorted(set(person_ids)), sorted(set(organization_ids))
+    if not (persons or orgs) or not ListVersion.objects.filter(is_current=True).exists():
+        return
     for i in range(0, len(persons), SCREENING_BATCH):
         enqueue(SCREENING_JOB, kwargs={"person_ids": persons[i : i + SCREENING_BATCH]})
     for i in range(0, len(orgs), SCREENING_BATCH):

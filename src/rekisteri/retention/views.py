@@ -101,6 +101,11 @@ def status(request: HttpRequest) -> HttpResponse:
         for code, c in (last.counts.items() if last else [])
         if code != "_by_model" and isinstance(c, dict)
     ]
+    from rekisteri.audit.selectors import PROCESS_ACTORS
+
+    # Who ran a sweep: a staff user by name, the system's own runs in words.
+    for run in runs:
+        run.actor_words = str(PROCESS_ACTORS.get(run.actor, run.actor))
     context = {
         "last": last,
         "runs": runs,
@@ -130,15 +135,19 @@ def holds(request: HttpRequest) -> HttpResponse:
             record = ""
             if kind == "person" and ident.isdigit():
                 person = Person.objects.filter(pk=int(ident)).first()
-            elif kind == "organization" and ident.isdigit():
+            elif kind in ("organisation", "organization") and ident.isdigit():
                 organization = Organization.objects.filter(pk=int(ident)).first()
             elif kind == "record" and ":" in ident:
                 record = ident
             else:
                 raise services.HoldError(
-                    _("target: give person:ID, organization:ID or record:app.Model:ID")
+                    _("target: give person:ID, organisation:ID or record:app.Model:ID")
                 )
-            if kind in ("person", "organization") and person is None and organization is None:
+            if (
+                kind in ("person", "organisation", "organization")
+                and person is None
+                and organization is None
+            ):
                 raise services.HoldError(
                     _("target: no such record in the register of your group company")
                 )

@@ -133,9 +133,11 @@ def test_any_text_in_an_xlsx_cell_is_read_back_exactly(rows: list[tuple[str, str
         book.save(path)
         got = list(read_table(path, "persons"))
 
-    # XML reads a carriage return as a line feed; both are refused by the register anyway.
+    # XML parsers may read a carriage return as a line feed (the standard library's does,
+    # lxml keeps an escaped one); both are refused by the register anyway.
     def as_xml(v: str) -> str:
         return v.replace("\r\n", "\n").replace("\r", "\n")
 
     expected = numbered([tuple(as_xml(v) for v in row) for row in rows])  # type: ignore[misc]
-    assert got == [(n, dict(zip(FIELDS, row, strict=True))) for n, row in expected]
+    read = [(n, {k: as_xml(v) for k, v in values.items()}) for n, values in got]
+    assert read == [(n, dict(zip(FIELDS, row, strict=True))) for n, row in expected]

@@ -52,6 +52,23 @@ def category_name(code: str) -> str:
 
 
 @register.filter
+def purpose_names(codes: str) -> str:
+    """Purposes as an audit event records them (one code, or several joined by commas)."""
+    return ", ".join(purpose_name(c.strip()) for c in (codes or "").split(",") if c.strip())
+
+
+@register.filter
+def category_names(codes: Any) -> str:
+    return ", ".join(category_name(c) for c in codes or ())
+
+
+@register.filter
+def field_names(names: Any) -> str:
+    """Model field names as the pages label them."""
+    return ", ".join(str(FIELD_LABELS.get(n) or n) for n in names or ())
+
+
+@register.filter
 def role_name(code: str) -> str:
     role = catalogue_snapshot().roles.get(code)
     return _localised(role.name, code) if role else code

@@ -279,8 +279,12 @@ class Checker:
                 or (line in self.choice_words and line not in self.choice_words[line]["en"])
             ):
                 found.append(f"code {line!r} where its label belongs")
-            if wrong := WRONG_DATES[lang].search(line):
-                found.append(f"date or time in another format {wrong.group(0)!r} in {line!r}")
+            # A text the users typed that looks like a date (a catalogue version "2026-11-01")
+            # is their word, not a date we formatted.
+            for wrong in WRONG_DATES[lang].finditer(line):
+                if wrong.group(0).strip() not in self.user_data:
+                    found.append(f"date or time in another format {wrong.group(0)!r} in {line!r}")
+                    break
             if line.rstrip(":").strip() not in self.messages and (match := REPR.search(line)):
                 found.append(f"Python repr {match.group(0)!r} in {line!r}")
             if lang != "en" and line not in self.catalogue[lang]:
