@@ -27,7 +27,12 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from rekisteri.catalogue.conditions import WHILE_CONDITIONS
 from rekisteri.interactions.models import ServiceAccount, ServiceRequest
-from rekisteri.register.models import Affiliation, Organization, Person
+from rekisteri.register.models import (
+    Affiliation,
+    Organization,
+    OrganizationRelationship,
+    Person,
+)
 
 
 def live_affiliations(day: date) -> QuerySet[Affiliation]:
@@ -50,10 +55,16 @@ def _is_contact_person(person: Any, day: date) -> Exists:
 
 
 def _has_open_relationship(person: Any, day: date) -> Exists:
+    # Correlated with each link's organisation (two index look-ups per link), not
+    # `organization__in=ended_organizations(day)`: that evaluated every organisation's
+    # relationships for each person asked (0.15 s per person at 200,000 organisations).
+    org = OuterRef("organization_id")
+    relationships = OrganizationRelationship.objects.filter(organization_id=org)
+    open_relationship = relationships.filter(Q(end__isnull=True) | Q(end__gt=day))
     return Exists(
         live_affiliations(day)
         .filter(person_id=person)
-        .exclude(organization__in=ended_organizations(day))
+        .filter(~Exists(relationships) | Exists(open_relationship))
     )
 
 
