@@ -284,6 +284,9 @@ def op_import(ctx: Context, result: Result) -> Result:
         "floor_rows": fn,
         "columns": IMPORT_COLUMNS,
         "provenance_rows_per_person": ">= 1 per record",
+        # where our time went: reading + validating (in worker processes), duplicate
+        # check + writing under the register lock, the audit event; seconds
+        "phases": {k: round(v, 3) for k, v in report.timings.items()},
     }
     result.note = (
         "CSV read + full validation (email, phone, language, business ID) in worker processes + duplicate check "

@@ -26,6 +26,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -119,6 +120,9 @@ class ImportReport:
     person_ids: list[int] = field(default_factory=list)
     organization_ids: list[int] = field(default_factory=list)
     skipped_rows: set[int] = field(default_factory=set, repr=False)
+    #: seconds per phase (reading and validating, checking duplicates and writing, the
+    #: audit event), for `rekisteri bench` and the command's progress
+    timings: dict[str, float] = field(default_factory=dict, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -383,6 +387,7 @@ def import_persons(
         labels=dict(labels),
     )
     total = getattr(rows, "total", None)
+    started = time.perf_counter()
     valid: list[_PersonRow] = []
     orgs: dict[tuple[str, str], int | None] = {}
     for checked in _validated(
@@ -400,6 +405,7 @@ def import_persons(
         valid.extend(items)
         if checked.stopped:
             break
+    report.timings["validate"] = time.perf_counter() - started
     if errors:
         errors.sort(key=lambda e: e.row)
         return report
@@ -418,6 +424,7 @@ def import_persons(
                 written += _write_persons(
                     actor=actor, controller=controller, items=to_create, source=source
                 )
+        report.timings["write"] = time.perf_counter() - started - report.timings["validate"]
         if not written:
             return report
         report.person_ids = written
@@ -445,6 +452,9 @@ def import_persons(
                 "skipped": report.skipped,
                 "suppressed": report.suppressed,
             },
+        )
+        report.timings["audit"] = (
+            time.perf_counter() - started - report.timings["validate"] - report.timings["write"]
         )
     return report
 
