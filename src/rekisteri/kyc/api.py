@@ -497,3 +497,97 @@ def kyc_person_due_diligence_remove(
         due_diligence_id=record_id,
     )
     return 204, None
+
+
+# --- AML investigations (capability investigate_transactions; exempt from access) ----------
+
+
+class InvestigationIn(Schema):
+    opened_on: date
+    grounds: str = Field(max_length=1000)
+    organization_id: int | None = Field(None, ge=1, le=MAX_ID)
+
+
+class InvestigationClose(Schema):
+    outcome: str = Field(description="no_suspicion or reported")
+    reported_on: date | None = Field(None, description="when reported to the FIU")
+
+
+class InvestigationOut(Schema):
+    id: int
+    person_id: int
+    organization_id: int | None
+    opened_on: date
+    grounds: str
+    outcome: str
+    reported_on: date | None
+
+
+@router.get(
+    "/investigations",
+    response={200: list[InvestigationOut], **errors()},
+    auth=KYC,
+    operation_id="kyc_investigations_list",
+    summary="AML investigations of your group companies (the open ones, or all)",
+    tags=TAGS,
+)
+@requires(Cap.INVESTIGATE_TRANSACTIONS)
+def kyc_investigations_list(request: HttpRequest, all: bool = False) -> Any:  # noqa: A002
+    return _call(request, selectors.aml_investigations, only_open=not all)
+
+
+@router.get(
+    "/investigations/{investigation_id}",
+    response={200: InvestigationOut, **errors()},
+    auth=KYC,
+    operation_id="kyc_investigation_get",
+    summary="One AML investigation",
+    tags=TAGS,
+)
+@requires(Cap.INVESTIGATE_TRANSACTIONS)
+def kyc_investigation_get(request: HttpRequest, investigation_id: RecordId) -> Any:
+    return _call(request, selectors.aml_investigation_get, investigation_id=investigation_id)
+
+
+@router.post(
+    "/persons/{person_id}/investigations",
+    response={201: InvestigationOut, **errors(body=True)},
+    auth=KYC,
+    operation_id="kyc_investigation_open",
+    summary="Open an AML investigation of a person's transactions",
+    tags=TAGS,
+)
+@requires(Cap.INVESTIGATE_TRANSACTIONS)
+def kyc_investigation_open(
+    request: HttpRequest, person_id: PersonId, payload: InvestigationIn
+) -> tuple[int, Any]:
+    row = _call(
+        request,
+        services.aml_investigation_record,
+        not_found=("person",),
+        person_id=person_id,
+        organization_id=payload.organization_id,
+        data=payload.dict(exclude={"organization_id"}),
+    )
+    return 201, row
+
+
+@router.post(
+    "/investigations/{investigation_id}/close",
+    response={200: InvestigationOut, **errors(body=True)},
+    auth=KYC,
+    operation_id="kyc_investigation_close",
+    summary="Close an AML investigation: no grounds for suspicion, or reported to the FIU",
+    tags=TAGS,
+)
+@requires(Cap.INVESTIGATE_TRANSACTIONS)
+def kyc_investigation_close(
+    request: HttpRequest, investigation_id: RecordId, payload: InvestigationClose
+) -> Any:
+    return _call(
+        request,
+        services.aml_investigation_close,
+        not_found=("record", "person"),
+        investigation_id=investigation_id,
+        data=payload.dict(),
+    )
