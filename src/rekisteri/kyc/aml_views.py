@@ -13,30 +13,17 @@ from django.utils.translation import gettext as _
 
 from rekisteri.access.capabilities import Cap
 from rekisteri.access.gate import requires, scope_of
-from rekisteri.access.policy import ProcessingRefused
 from rekisteri.audit.services import actor_of
 from rekisteri.common.client import client_ip
 from rekisteri.kyc import selectors, services
 from rekisteri.kyc.forms import AmlCloseForm, AmlInvestigationForm
 from rekisteri.kyc.models import InvestigationOutcome
+from rekisteri.kyc.views import run_step
 from rekisteri.register.models import Affiliation, Person
 
 
 def _actor(request: HttpRequest) -> Any:
     return actor_of(request.user, ip=client_ip(request))
-
-
-def run_step(request: HttpRequest, form: Any, step: Any, **kwargs: Any) -> bool:
-    """Run a service step as the user; a refusal goes on the form. True when it was done."""
-    try:
-        step(scope=scope_of(request), actor=_actor(request), **kwargs)
-    except services.KycError as exc:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-    except ProcessingRefused as exc:
-        form.add_error(None, exc.reason)
-    else:
-        return True
-    return False
 
 
 @requires(Cap.INVESTIGATE_TRANSACTIONS)

@@ -178,6 +178,22 @@ def beneficial_owner_record(
     return owner
 
 
+def beneficial_owner_update(
+    *, scope: Scope, actor: Any, organization_id: int, owner_id: int, data: dict[str, Any]
+) -> BeneficialOwner:
+    """Correct the organisation's beneficial-owner record (the person stays the same)."""
+    _purpose(scope)
+    with transaction.atomic():
+        row = _row_of_organisation(scope, BeneficialOwner, organization_id, owner_id)
+        return beneficial_owner_record(
+            scope=scope,
+            actor=actor,
+            organization_id=organization_id,
+            person_id=row.person_id,
+            data=data,
+        )
+
+
 def beneficial_owner_remove(*, scope: Scope, actor: Any, owner_id: int) -> None:
     """Remove a beneficial-owner record (the person no longer owns or controls)."""
     _remove(scope, actor, BeneficialOwner, owner_id, "beneficial owner removed")
