@@ -161,10 +161,12 @@ def _aml_view(actor: Any, purpose: str, person_ids: list[int], record: str, reas
     from rekisteri.kyc.services import aml_category
 
     if person_ids:
+        one = person_ids[0] if len(person_ids) == 1 else None
         audit_record(
             actor=actor_of(actor),
             action=AuditAction.VIEW,
-            person_ids=person_ids,
+            person_id=one,
+            person_ids=() if one is not None else person_ids,
             record=record,
             categories=[aml_category()],
             purpose=purpose,

@@ -21,6 +21,7 @@ from rekisteri.register.models import Organization, Person
 
 HETU = "131052-308T"
 YTUNNUS = "0112038-9"
+CONTROLLER = ("--controller", "esimerkki-fi")
 
 
 def write_csv(path: Path, rows: list[list[str]], delimiter: str = ";") -> Path:
@@ -39,7 +40,7 @@ def write_xlsx(path: Path, rows: list[list[Any]]) -> Path:
 
 def run(*args: str) -> tuple[str, str]:
     out, err = StringIO(), StringIO()
-    call_command("kyc", "import", *args, stdout=out, stderr=err)
+    call_command("kyc", "import", *args, *CONTROLLER, stdout=out, stderr=err)
     return out.getvalue(), err.getvalue()
 
 
@@ -214,7 +215,9 @@ def test_a_bad_file_names_row_and_column_and_writes_nothing(
     assert AuditEvent.objects.count() - events == 1
     out, err = StringIO(), StringIO()
     with pytest.raises(CommandError):
-        call_command("kyc", "import", str(path), "--kind", "owners", stdout=out, stderr=err)
+        call_command(
+            "kyc", "import", str(path), "--kind", "owners", *CONTROLLER, stdout=out, stderr=err
+        )
     lines = err.getvalue().splitlines()
     assert lines[0] == "row 3, column Määräysvalta: choose one of the offered values"
     assert lines[1].startswith("row 4, column Sähköposti: no person with this email")
@@ -311,7 +314,9 @@ def test_a_missing_person_column_or_source_is_named_before_any_row(
     path = write_csv(tmp_path / "o.csv", [["Y-tunnus", "Määräysvalta"], [YTUNNUS, "ownership"]])
     _out, err = StringIO(), StringIO()
     with pytest.raises(CommandError):
-        call_command("kyc", "import", str(path), "--kind", "owners", stdout=_out, stderr=err)
+        call_command(
+            "kyc", "import", str(path), "--kind", "owners", *CONTROLLER, stdout=_out, stderr=err
+        )
     text = err.getvalue()
     assert "the file has no column for the person" in text
     assert "--source-date" in text
