@@ -46,7 +46,7 @@ from rekisteri.imports.readers import (
     PERSON_COLUMNS,
     register_columns,
 )
-from rekisteri.imports.services import Note, RowError
+from rekisteri.imports.services import ImportReport, Note, RowError
 from rekisteri.kyc import services
 from rekisteri.kyc.models import (
     BeneficialOwner,
@@ -66,7 +66,7 @@ from rekisteri.register.models import (
     Organization,
 )
 from rekisteri.register.policies import identity_country_of
-from rekisteri.register.services import identity_code_hash
+from rekisteri.register.services import SourceRef, identity_code_hash
 from rekisteri.register.validators import (
     InvalidValue,
     normalise_business_id,
@@ -177,26 +177,16 @@ def register() -> None:
 
 
 @dataclass
-class KycImportReport:
-    kind: str
-    dry_run: bool = False
-    rows: int = 0
-    created: int = 0
-    corrected: int = 0
-    skipped: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    notes: list[Note] = field(default_factory=list)
-    record_ids: list[int] = field(default_factory=list)
+class KycImportReport(ImportReport):
+    """The register import's report (errors, notes, counts) with the KYC import's own
+    counts: records corrected, and the ids of the records written."""
 
-    @property
-    def ok(self) -> bool:
-        return not self.errors
+    corrected: int = 0
+    record_ids: list[int] = field(default_factory=list)
 
     def summary(self) -> str:
         if self.errors:
-            return f"{len(self.errors)} error(s) in {self.rows} row(s); nothing was imported" + (
-                " (dry run)" if self.dry_run else ""
-            )
+            return super().summary()
         verb = "would be" if self.dry_run else "were"
         return (
             f"{self.rows} row(s) read, {self.created} {verb} created, {self.corrected} {verb}"
@@ -472,7 +462,7 @@ def import_kyc(
     if kind not in KYC_COLUMNS:
         raise ValueError(f"unknown KYC import kind {kind!r}: use {', '.join(KINDS)}")
     labels = labels if labels is not None else getattr(rows, "labels", {})
-    report = KycImportReport(kind=kind, dry_run=dry_run)
+    report = KycImportReport(kind=kind, source=SourceRef(name=source_file), dry_run=dry_run)
     if "email" not in labels and IDENTITY_CODE not in labels:
         report.errors.append(
             RowError(1, "", "the file has no column for the person: email or identity_code")
