@@ -43,6 +43,7 @@ class Cap:
     MANAGE_STAFF = "manage_staff"
     MANAGE_MAIL_OUTBOX = "manage_mail_outbox"
     UPDATE_FROM_TRADE_REGISTER = "update_from_trade_register"
+    INVESTIGATE_TRANSACTIONS = "investigate_transactions"
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,10 @@ CAPABILITIES: dict[str, Capability] = {
         Capability(Cap.MANAGE_MAIL_OUTBOX, _("resend or discard messages that could not be sent")),
         Capability(
             Cap.UPDATE_FROM_TRADE_REGISTER, _("update organisations from the trade register")
+        ),
+        Capability(
+            Cap.INVESTIGATE_TRANSACTIONS,
+            _("examine transactions for money laundering (AML investigations)"),
         ),
     )
 }

@@ -154,6 +154,20 @@ COLUMNS = {"persons": PERSON_COLUMNS, "organizations": ORGANIZATION_COLUMNS}
 REQUIRED = {"persons": ("last_name",), "organizations": ("name",)}
 
 
+def register_columns(
+    kind: str, columns: dict[str, tuple[str, ...]], required: tuple[str, ...] = ()
+) -> None:
+    """Let another app read its own kind of file with these readers (the KYC import's
+    owners, representatives and PEP statuses: kyc/importer.py): its columns with their
+    English, Finnish and Swedish headers, and the ones every file of the kind must have."""
+    COLUMNS[kind] = columns
+    REQUIRED[kind] = required
+
+
+def _kinds() -> str:
+    return ", ".join(COLUMNS)
+
+
 class ReadError(ValueError):
     """The file as a whole cannot be read: wrong format, unknown or missing column.
 
@@ -200,7 +214,7 @@ class Table:
 def map_headers(kind: str, headers: list[str]) -> tuple[list[str | None], dict[str, str]]:
     """Map each header to a field name; None for an empty header. Raise on unknown columns."""
     if kind not in COLUMNS:
-        raise ReadError(f"unknown import kind {kind!r}: use persons or organizations")
+        raise ReadError(f"unknown import kind {kind!r}: use {_kinds()}")
     aliases = _aliases(kind)
     fields: list[str | None] = []
     labels: dict[str, str] = {}
@@ -391,7 +405,7 @@ def read_table(path: str | Path, kind: str) -> Table:
     if not path.exists():
         raise ReadError(f"{path}: no such file")
     if kind not in COLUMNS:
-        raise ReadError(f"unknown import kind {kind!r}: use persons or organizations")
+        raise ReadError(f"unknown import kind {kind!r}: use {_kinds()}")
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         return read_xlsx(path, kind)

@@ -3,6 +3,7 @@ represent, PEP status and customer due diligence. The same services as the staff
 
 from __future__ import annotations
 
+import inspect
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
@@ -17,6 +18,7 @@ from rekisteri.api.errors import errors
 from rekisteri.audit.services import actor_of
 from rekisteri.common.client import client_ip
 from rekisteri.kyc import selectors, services
+from rekisteri.kyc.kinds import KINDS, RecordKind
 from rekisteri.register.inputs import InputError
 
 router = Router()
@@ -249,109 +251,20 @@ def kyc_due_diligence_record(
     return 201, cdd
 
 
-# --- Correcting and removing (a record recorded in error) -----------------------------------
+# --- Correcting and removing (a record recorded in error): one operation pair per kind ----
+#
+# Generated from kyc.kinds.KINDS: PUT (correct; not for a beneficial owner, which is
+# corrected by posting it again) and DELETE (remove) of `kind.api_path`, with the operation
+# ids kyc_<api_name>_update / kyc_<api_name>_remove. A PEP status is reached through its
+# person, the others through their organisation.
 
-
-def _removed(request: HttpRequest, organization_id: int, kind: str, record_id: int) -> int:
-    _call(
-        request,
-        services.kyc_record_remove,
-        not_found=("organization", "record", "person"),
-        organization_id=organization_id,
-        kind=kind,
-        record_id=record_id,
-    )
-    return 204
-
-
-@router.delete(
-    "/organizations/{organization_id}/owners/{record_id}",
-    response={204: None, **errors()},
-    auth=KYC,
-    operation_id="kyc_owner_remove",
-    summary="Remove a beneficial owner recorded in error",
-    tags=TAGS,
-)
-@requires(Cap.SCREEN_CUSTOMERS)
-def kyc_owner_remove(
-    request: HttpRequest, organization_id: OrgId, record_id: RecordId
-) -> tuple[int, None]:
-    return _removed(request, organization_id, "owner", record_id), None
-
-
-@router.put(
-    "/organizations/{organization_id}/representatives/{record_id}",
-    response={200: RepresentationOut, **errors(body=True)},
-    auth=KYC,
-    operation_id="kyc_representation_update",
-    summary="Correct a right to represent",
-    tags=TAGS,
-)
-@requires(Cap.SCREEN_CUSTOMERS)
-def kyc_representation_update(
-    request: HttpRequest, organization_id: OrgId, record_id: RecordId, payload: RepresentationChange
-) -> Any:
-    return _call(
-        request,
-        services.representation_update,
-        organization_id=organization_id,
-        right_id=record_id,
-        data=payload.dict(),
-    )
-
-
-@router.delete(
-    "/organizations/{organization_id}/representatives/{record_id}",
-    response={204: None, **errors()},
-    auth=KYC,
-    operation_id="kyc_representation_remove",
-    summary="Remove a right to represent recorded in error",
-    tags=TAGS,
-)
-@requires(Cap.SCREEN_CUSTOMERS)
-def kyc_representation_remove(
-    request: HttpRequest, organization_id: OrgId, record_id: RecordId
-) -> tuple[int, None]:
-    return _removed(request, organization_id, "representation", record_id), None
-
-
-@router.put(
-    "/persons/{person_id}/pep/{record_id}",
-    response={200: PepOut, **errors(body=True)},
-    auth=KYC,
-    operation_id="kyc_pep_update",
-    summary="Correct a person's PEP status",
-    tags=TAGS,
-)
-@requires(Cap.SCREEN_CUSTOMERS)
-def kyc_pep_update(
-    request: HttpRequest, person_id: PersonId, record_id: RecordId, payload: PepIn
-) -> Any:
-    _pep_of(request, person_id, record_id)
-    return _call(
-        request,
-        services.pep_update,
-        not_found=("person", "record"),
-        pep_id=record_id,
-        data=payload.dict(),
-    )
-
-
-@router.delete(
-    "/persons/{person_id}/pep/{record_id}",
-    response={204: None, **errors()},
-    auth=KYC,
-    operation_id="kyc_pep_remove",
-    summary="Remove a PEP status recorded in error",
-    tags=TAGS,
-)
-@requires(Cap.SCREEN_CUSTOMERS)
-def kyc_pep_remove(
-    request: HttpRequest, person_id: PersonId, record_id: RecordId
-) -> tuple[int, None]:
-    _pep_of(request, person_id, record_id)
-    _call(request, services.pep_remove, not_found=("person", "record"), pep_id=record_id)
-    return 204, None
+#: the PUT body and the answer of each kind
+_SCHEMAS: dict[str, tuple[type[Schema], type[Schema]]] = {
+    "owner": (OwnerIn, OwnerOut),
+    "representation": (RepresentationChange, RepresentationOut),
+    "pep": (PepIn, PepOut),
+    "due_diligence": (DueDiligenceIn, DueDiligenceOut),
+}
 
 
 def _pep_of(request: HttpRequest, person_id: int, record_id: int) -> None:
@@ -366,40 +279,86 @@ def _pep_of(request: HttpRequest, person_id: int, record_id: int) -> None:
         raise Http404
 
 
-@router.put(
-    "/organizations/{organization_id}/due-diligence/{record_id}",
-    response={200: DueDiligenceOut, **errors(body=True)},
-    auth=KYC,
-    operation_id="kyc_due_diligence_update",
-    summary="Correct a customer due diligence decision",
-    tags=TAGS,
-)
-@requires(Cap.SCREEN_CUSTOMERS)
-def kyc_due_diligence_update(
-    request: HttpRequest, organization_id: OrgId, record_id: RecordId, payload: DueDiligenceIn
-) -> Any:
-    return _call(
-        request,
-        services.due_diligence_update,
-        organization_id=organization_id,
-        due_diligence_id=record_id,
-        data=payload.dict(),
+def _parent(request: HttpRequest, kind: RecordKind, record_id: int, path: dict[str, int]) -> Any:
+    """The record's organisation id, or None for one reached through its person (checked)."""
+    if kind.by_person:
+        _pep_of(request, path["person_id"], record_id)
+        return None
+    return path["organization_id"]
+
+
+def _signature(kind: RecordKind, payload: type[Schema] | None = None) -> inspect.Signature:
+    parent = ("person_id", PersonId) if kind.by_person else ("organization_id", OrgId)
+    params = [("request", HttpRequest), parent, ("record_id", RecordId)]
+    if payload is not None:
+        params.append(("payload", payload))
+    return inspect.Signature(
+        [
+            inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=a)
+            for n, a in params
+        ]
     )
 
 
-@router.delete(
-    "/organizations/{organization_id}/due-diligence/{record_id}",
-    response={204: None, **errors()},
-    auth=KYC,
-    operation_id="kyc_due_diligence_remove",
-    summary="Remove a customer due diligence decision recorded in error",
-    tags=TAGS,
-)
-@requires(Cap.SCREEN_CUSTOMERS)
-def kyc_due_diligence_remove(
-    request: HttpRequest, organization_id: OrgId, record_id: RecordId
-) -> tuple[int, None]:
-    return _removed(request, organization_id, "due_diligence", record_id), None
+def _update_operation(kind: RecordKind, payload: type[Schema]) -> Any:
+    not_found = ("person", "record") if kind.by_person else ("organization", "record")
+
+    def operation(request: HttpRequest, record_id: int, payload: Schema, **path: int) -> Any:
+        return _call(
+            request,
+            kind.update,
+            not_found=not_found,
+            organization_id=_parent(request, kind, record_id, path),
+            record_id=record_id,
+            data=payload.dict(),
+        )
+
+    operation.__signature__ = _signature(kind, payload)  # type: ignore[attr-defined]
+    operation.__name__ = f"kyc_{kind.api_name}_update"
+    return requires(kind.capability)(operation)
+
+
+def _remove_operation(kind: RecordKind) -> Any:
+    not_found = ("person", "record") if kind.by_person else ("organization", "record", "person")
+
+    def operation(request: HttpRequest, record_id: int, **path: int) -> tuple[int, None]:
+        _call(
+            request,
+            kind.remove,
+            not_found=not_found,
+            organization_id=_parent(request, kind, record_id, path),
+            record_id=record_id,
+        )
+        return 204, None
+
+    operation.__signature__ = _signature(kind)  # type: ignore[attr-defined]
+    operation.__name__ = f"kyc_{kind.api_name}_remove"
+    return requires(kind.capability)(operation)
+
+
+for _kind in KINDS.values():
+    _payload, _out = _SCHEMAS[_kind.slug]
+    if _kind.api_correctable:
+        router.add_api_operation(
+            _kind.api_path,
+            ["PUT"],
+            _update_operation(_kind, _payload),
+            response={200: _out, **errors(body=True)},
+            auth=KYC,
+            operation_id=f"kyc_{_kind.api_name}_update",
+            summary=f"Correct {_kind.api_what}",
+            tags=TAGS,
+        )
+    router.add_api_operation(
+        _kind.api_path,
+        ["DELETE"],
+        _remove_operation(_kind),
+        response={204: None, **errors()},
+        auth=KYC,
+        operation_id=f"kyc_{_kind.api_name}_remove",
+        summary=f"Remove {_kind.api_what} recorded in error",
+        tags=TAGS,
+    )
 
 
 # --- A consumer customer's due diligence (the person is the customer) -----------------------
@@ -497,3 +456,97 @@ def kyc_person_due_diligence_remove(
         due_diligence_id=record_id,
     )
     return 204, None
+
+
+# --- AML investigations (capability investigate_transactions; exempt from access) ----------
+
+
+class InvestigationIn(Schema):
+    opened_on: date
+    grounds: str = Field(max_length=1000)
+    organization_id: int | None = Field(None, ge=1, le=MAX_ID)
+
+
+class InvestigationClose(Schema):
+    outcome: str = Field(description="no_suspicion or reported")
+    reported_on: date | None = Field(None, description="when reported to the FIU")
+
+
+class InvestigationOut(Schema):
+    id: int
+    person_id: int
+    organization_id: int | None
+    opened_on: date
+    grounds: str
+    outcome: str
+    reported_on: date | None
+
+
+@router.get(
+    "/investigations",
+    response={200: list[InvestigationOut], **errors()},
+    auth=KYC,
+    operation_id="kyc_investigations_list",
+    summary="AML investigations of your group companies (the open ones, or all)",
+    tags=TAGS,
+)
+@requires(Cap.INVESTIGATE_TRANSACTIONS)
+def kyc_investigations_list(request: HttpRequest, all: bool = False) -> Any:  # noqa: A002
+    return _call(request, selectors.aml_investigations, only_open=not all)
+
+
+@router.get(
+    "/investigations/{investigation_id}",
+    response={200: InvestigationOut, **errors()},
+    auth=KYC,
+    operation_id="kyc_investigation_get",
+    summary="One AML investigation",
+    tags=TAGS,
+)
+@requires(Cap.INVESTIGATE_TRANSACTIONS)
+def kyc_investigation_get(request: HttpRequest, investigation_id: RecordId) -> Any:
+    return _call(request, selectors.aml_investigation_get, investigation_id=investigation_id)
+
+
+@router.post(
+    "/persons/{person_id}/investigations",
+    response={201: InvestigationOut, **errors(body=True)},
+    auth=KYC,
+    operation_id="kyc_investigation_open",
+    summary="Open an AML investigation of a person's transactions",
+    tags=TAGS,
+)
+@requires(Cap.INVESTIGATE_TRANSACTIONS)
+def kyc_investigation_open(
+    request: HttpRequest, person_id: PersonId, payload: InvestigationIn
+) -> tuple[int, Any]:
+    row = _call(
+        request,
+        services.aml_investigation_record,
+        not_found=("person",),
+        person_id=person_id,
+        organization_id=payload.organization_id,
+        data=payload.dict(exclude={"organization_id"}),
+    )
+    return 201, row
+
+
+@router.post(
+    "/investigations/{investigation_id}/close",
+    response={200: InvestigationOut, **errors(body=True)},
+    auth=KYC,
+    operation_id="kyc_investigation_close",
+    summary="Close an AML investigation: no grounds for suspicion, or reported to the FIU",
+    tags=TAGS,
+)
+@requires(Cap.INVESTIGATE_TRANSACTIONS)
+def kyc_investigation_close(
+    request: HttpRequest, investigation_id: RecordId, payload: InvestigationClose
+) -> Any:
+    return _call(
+        request,
+        services.aml_investigation_close,
+        not_found=("record", "person"),
+        investigation_id=investigation_id,
+        data=payload.dict(),
+    )

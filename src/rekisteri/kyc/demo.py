@@ -45,7 +45,7 @@ def load(*, stdout: Any) -> None:
     scope = system_scope(
         "demo data: KYC records of one customer",
         actor=actor.name,
-        capabilities=[Cap.SCREEN_CUSTOMERS],
+        capabilities=[Cap.SCREEN_CUSTOMERS, Cap.INVESTIGATE_TRANSACTIONS],
     )
     source = {"source_date": today - timedelta(days=30)}
     beneficial_owner_record(

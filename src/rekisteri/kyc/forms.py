@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rekisteri.kyc.models import (
     ControlKind,
+    InvestigationOutcome,
     KycSource,
     PepRelation,
     RepresentationKind,
@@ -62,3 +63,37 @@ class DueDiligenceForm(forms.Form):
     checked_on = forms.DateField(label=_("Checked on"), widget=DATE)
     next_review = forms.DateField(label=_("Next review"), widget=DATE)
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class AmlInvestigationForm(forms.Form):
+    """Open an examination of a person's transactions (AML investigation)."""
+
+    organization = forms.TypedChoiceField(
+        label=_("Customer relationship (organisation)"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
+    opened_on = forms.DateField(label=_("Opened on"), widget=DATE)
+    grounds = forms.CharField(
+        label=_("Grounds"), max_length=1000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args: Any, organizations: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].choices = [("", _("none (the person's own)")), *organizations]
+
+
+class AmlCloseForm(forms.Form):
+    """Close an investigation: no grounds for suspicion, or reported to the FIU."""
+
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=[
+            (InvestigationOutcome.NO_SUSPICION, InvestigationOutcome.NO_SUSPICION.label),
+            (InvestigationOutcome.REPORTED, InvestigationOutcome.REPORTED.label),
+        ],
+    )
+    reported_on = forms.DateField(
+        label=_("Reported on (when reported)"), required=False, widget=DATE
+    )

@@ -19,8 +19,10 @@ from rekisteri.audit.models import AuditAction
 from rekisteri.audit.services import actor_of, audit_record
 from rekisteri.audit.work import work_purpose
 from rekisteri.kyc.models import (
+    AmlInvestigation,
     BeneficialOwner,
     DueDiligence,
+    InvestigationOutcome,
     PepStatus,
     PersonDueDiligence,
     RepresentationRight,
@@ -144,3 +146,75 @@ def kyc_of_person(*, scope: Scope, actor: Any, person_id: int) -> dict[str, Any]
         reason="KYC records of a consumer customer",
     )
     return shown
+
+
+# --- AML investigations (exempt from the right of access) ----------------------------------
+
+
+def _aml_purpose(scope: Scope) -> str:
+    from rekisteri.kyc.services import aml_category
+
+    return work_purpose(scope, Cap.INVESTIGATE_TRANSACTIONS, [aml_category()])
+
+
+def _aml_view(actor: Any, purpose: str, person_ids: list[int], record: str, reason: str) -> None:
+    from rekisteri.kyc.services import aml_category
+
+    if person_ids:
+        one = person_ids[0] if len(person_ids) == 1 else None
+        audit_record(
+            actor=actor_of(actor),
+            action=AuditAction.VIEW,
+            person_id=one,
+            person_ids=() if one is not None else person_ids,
+            record=record,
+            categories=[aml_category()],
+            purpose=purpose,
+            reason=reason,
+        )
+
+
+def aml_investigations(
+    *, scope: Scope, actor: Any, only_open: bool = True, person_id: int | None = None
+) -> list[AmlInvestigation]:
+    """The investigations of the user's own group companies (open ones first, newest
+    first; `only_open`: the open ones only; `person_id`: one person's). One VIEW event
+    names the persons shown."""
+    purpose = _aml_purpose(scope)
+    qs = AmlInvestigation.objects.filter(
+        person__controller_id__in=scope.controller_ids
+    ).select_related("person", "organization")
+    if only_open:
+        qs = qs.filter(outcome=InvestigationOutcome.OPEN)
+    if person_id is not None:
+        qs = qs.filter(person_id=person_id)
+    rows = sorted(
+        qs[:500], key=lambda r: (r.outcome != InvestigationOutcome.OPEN, -r.opened_on.toordinal())
+    )
+    _aml_view(
+        actor,
+        purpose,
+        sorted({r.person_id for r in rows}),
+        f"{AmlInvestigation._meta.label}:list",
+        "AML investigations listed",
+    )
+    return rows
+
+
+def aml_investigation_get(*, scope: Scope, actor: Any, investigation_id: int) -> AmlInvestigation:
+    """One investigation of the user's own group companies (another's raises
+    KycError("record")); the read is in the audit trail."""
+    purpose = _aml_purpose(scope)
+    row = (
+        AmlInvestigation.objects.filter(
+            pk=investigation_id, person__controller_id__in=scope.controller_ids
+        )
+        .select_related("person", "organization")
+        .first()
+    )
+    if row is None:
+        raise KycError("record", _("no such KYC record in your group company"))
+    _aml_view(
+        actor, purpose, [row.person_id], f"{row._meta.label}:{row.pk}", "AML investigation opened"
+    )
+    return row

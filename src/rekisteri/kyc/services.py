@@ -178,6 +178,22 @@ def beneficial_owner_record(
     return owner
 
 
+def beneficial_owner_update(
+    *, scope: Scope, actor: Any, organization_id: int, owner_id: int, data: dict[str, Any]
+) -> BeneficialOwner:
+    """Correct the organisation's beneficial-owner record (the person stays the same)."""
+    _purpose(scope)
+    with transaction.atomic():
+        row = _row_of_organisation(scope, BeneficialOwner, organization_id, owner_id)
+        return beneficial_owner_record(
+            scope=scope,
+            actor=actor,
+            organization_id=organization_id,
+            person_id=row.person_id,
+            data=data,
+        )
+
+
 def beneficial_owner_remove(*, scope: Scope, actor: Any, owner_id: int) -> None:
     """Remove a beneficial-owner record (the person no longer owns or controls)."""
     _remove(scope, actor, BeneficialOwner, owner_id, "beneficial owner removed")
@@ -502,6 +518,12 @@ def aml_category() -> str:
     return category_of(AmlInvestigation, "grounds")
 
 
+def _aml_purpose(scope: Scope) -> str:
+    """AML investigations are work of their own capability (`investigate_transactions`),
+    on data of the exempt category."""
+    return work_purpose(scope, Cap.INVESTIGATE_TRANSACTIONS, [aml_category()])
+
+
 def aml_investigation_record(
     *,
     scope: Scope,
@@ -513,7 +535,7 @@ def aml_investigation_record(
 ) -> AmlInvestigation:
     """Record (or, with `investigation_id`, update) an examination of a person's
     transactions: grounds, outcome and when it was reported to the FIU."""
-    purpose = work_purpose(scope, Cap.SCREEN_CUSTOMERS, [aml_category()])
+    purpose = _aml_purpose(scope)
     values: dict[str, Any] = {
         "opened_on": _date("opened_on", data.get("opened_on")),
         "grounds": _text("grounds", data.get("grounds"), 1000),
@@ -609,3 +631,44 @@ def person_due_diligence_remove(
     if not PersonDueDiligence.objects.filter(pk=due_diligence_id, person_id=person_id).exists():
         raise KycError("record", _("no such KYC record in your group company"))
     _remove(scope, actor, PersonDueDiligence, due_diligence_id, "customer due diligence removed")
+
+
+def aml_investigation_close(
+    *, scope: Scope, actor: Any, investigation_id: int, data: dict[str, Any]
+) -> AmlInvestigation:
+    """Close an open investigation: no grounds for suspicion, or reported to the FIU (with
+    the date it was reported). A closed one is not closed again; correct it instead."""
+    purpose = _aml_purpose(scope)
+    outcome = _choice("outcome", data.get("outcome"), InvestigationOutcome)
+    if outcome == InvestigationOutcome.OPEN:
+        raise KycError("outcome", _("choose how the investigation ended"))
+    reported_on = _date(
+        "reported_on", data.get("reported_on"), required=outcome == InvestigationOutcome.REPORTED
+    )
+    if outcome != InvestigationOutcome.REPORTED:
+        reported_on = None
+    audit_actor = actor_of(actor)
+    with transaction.atomic():
+        row = (
+            AmlInvestigation.objects.select_for_update()
+            .filter(pk=investigation_id, person__controller_id__in=scope.controller_ids)
+            .first()
+        )
+        if row is None:
+            raise KycError("record", _("no such KYC record in your group company"))
+        person = _person(scope, row.person_id)
+        if row.outcome != InvestigationOutcome.OPEN:
+            raise KycError("outcome", _("the investigation is already closed"))
+        if reported_on is not None and reported_on < row.opened_on:
+            raise KycError("reported_on", _("the report is dated before the investigation began"))
+        _update(row, {"outcome": outcome, "reported_on": reported_on})
+        audit_record(
+            actor=audit_actor,
+            action=AuditAction.UPDATE,
+            person_id=person.pk,
+            record=record_key(row),
+            categories=[aml_category()],
+            purpose=purpose,
+            reason="AML investigation closed",
+        )
+    return row

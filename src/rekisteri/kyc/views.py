@@ -3,12 +3,12 @@ customer due diligence, and the forms that record them (only with the capability
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 
 from rekisteri.access.capabilities import Cap
 from rekisteri.access.gate import requires, scope_of
@@ -16,16 +16,9 @@ from rekisteri.access.policy import ProcessingRefused
 from rekisteri.audit.services import actor_of
 from rekisteri.common.client import client_ip
 from rekisteri.kyc import selectors, services
-from rekisteri.kyc.forms import DueDiligenceForm, OwnerForm, PepForm, RepresentationForm
-from rekisteri.kyc.models import BeneficialOwner, DueDiligence, PepStatus, RepresentationRight
+from rekisteri.kyc.forms import DueDiligenceForm
+from rekisteri.kyc.kinds import KINDS, RecordKind
 from rekisteri.register.models import Affiliation, Organization
-
-FORMS = {
-    "owner": (OwnerForm, _("The beneficial owner is recorded.")),
-    "representation": (RepresentationForm, _("The right to represent is recorded.")),
-    "pep": (PepForm, _("The PEP status is recorded.")),
-    "due_diligence": (DueDiligenceForm, _("The customer due diligence is recorded.")),
-}
 
 
 def _persons(organization_id: int, controller_id: int) -> list[tuple[int, str]]:
@@ -43,22 +36,23 @@ def _persons(organization_id: int, controller_id: int) -> list[tuple[int, str]]:
     return list(seen.items())
 
 
-def _save(request: HttpRequest, which: str, data: dict[str, Any], org_id: int) -> None:
-    scope = scope_of(request)
-    actor = actor_of(request.user, ip=client_ip(request))
-    person_id = data.pop("person", None)
-    if which == "owner":
-        services.beneficial_owner_record(
-            scope=scope, actor=actor, organization_id=org_id, person_id=person_id, data=data
-        )
-    elif which == "representation":
-        services.representation_record(
-            scope=scope, actor=actor, organization_id=org_id, person_id=person_id, data=data
-        )
-    elif which == "pep":
-        services.pep_record(scope=scope, actor=actor, person_id=person_id, data=data)
+def _form(kind: RecordKind, data: Any, persons: list[tuple[int, str]], **kwargs: Any) -> Any:
+    if kind.for_a_person:
+        kwargs["persons"] = persons
+    return kind.form(data, prefix=kind.slug, **kwargs)
+
+
+def run_step(request: HttpRequest, form: Any, step: Callable[..., Any], **kwargs: Any) -> bool:
+    """Run a service step as the user; a refusal goes on the form. True when it was done."""
+    try:
+        step(scope=scope_of(request), actor=actor_of(request.user, ip=client_ip(request)), **kwargs)
+    except services.KycError as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    except ProcessingRefused as exc:
+        form.add_error(None, exc.reason)
     else:
-        services.due_diligence_record(scope=scope, actor=actor, organization_id=org_id, data=data)
+        return True
+    return False
 
 
 @requires(Cap.SCREEN_CUSTOMERS)
@@ -74,56 +68,25 @@ def organisation_kyc(request: HttpRequest, organization_id: int) -> HttpResponse
     org = shown["organization"]
     persons = _persons(org.pk, org.controller_id)
     which = request.POST.get("form", "") if request.method == "POST" else ""
-    forms = {}
-    for key, (cls, _done) in FORMS.items():
-        kwargs: dict[str, Any] = {"prefix": key}
-        if cls is not DueDiligenceForm:
-            kwargs["persons"] = persons
-        forms[key] = cls(request.POST if which == key else None, **kwargs)
-    if which in FORMS:
-        form = forms[which]
+    forms = {
+        slug: _form(kind, request.POST if which == slug else None, persons)
+        for slug, kind in KINDS.items()
+    }
+    if which in KINDS:
+        kind, form = KINDS[which], forms[which]
         if form.is_valid():
-            try:
-                _save(request, which, dict(form.cleaned_data), org.pk)
-            except services.KycError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-            except ProcessingRefused as exc:
-                form.add_error(None, exc.reason)
-            else:
-                messages.success(request, FORMS[which][1])
+            data = dict(form.cleaned_data)
+            person_id = data.pop("person", None)
+            if run_step(
+                request, form, kind.create, organization_id=org.pk, person_id=person_id, data=data
+            ):
+                messages.success(request, str(kind.recorded))
                 return redirect("kyc:organisation", organization_id=org.pk)
     return render(request, "kyc/organisation.html", {**shown, "forms": forms})
 
 
-# --- Correcting and removing a record ------------------------------------------------------
+# --- Correcting and removing a record (one view for every kind of KINDS) -------------------
 
-#: kind in the URL → (model, form, message when corrected, message when removed)
-KINDS: dict[str, tuple[Any, Any, str, str]] = {
-    "owner": (
-        BeneficialOwner,
-        OwnerForm,
-        _("The beneficial owner is corrected."),
-        _("The beneficial owner is removed."),
-    ),
-    "representation": (
-        RepresentationRight,
-        RepresentationForm,
-        _("The right to represent is corrected."),
-        _("The right to represent is removed."),
-    ),
-    "pep": (
-        PepStatus,
-        PepForm,
-        _("The PEP status is corrected."),
-        _("The PEP status is removed."),
-    ),
-    "due_diligence": (
-        DueDiligence,
-        DueDiligenceForm,
-        _("The customer due diligence is corrected."),
-        _("The customer due diligence is removed."),
-    ),
-}
 _INITIAL_SKIP = {"id", "created_at", "updated_at", "recorded_by", "decided_by"}
 
 
@@ -160,56 +123,28 @@ def kyc_record_edit(
     request: HttpRequest, organization_id: int, kind: str, record_id: int
 ) -> HttpResponse:
     row = _record(request, organization_id, kind, record_id)
-    _model, cls, done, _removed = KINDS[kind]
-    kwargs: dict[str, Any] = {"prefix": kind}
-    if cls is not DueDiligenceForm:
-        kwargs["persons"] = [(row.person_id, str(row.person))]
-    form = cls(request.POST if request.method == "POST" else None, initial=_initial(row), **kwargs)
+    record_kind = KINDS[kind]
+    persons = [(row.person_id, str(row.person))] if record_kind.for_a_person else []
+    form = _form(
+        record_kind,
+        request.POST if request.method == "POST" else None,
+        persons,
+        initial=_initial(row),
+    )
     if "person" in form.fields:
         form.fields["person"].disabled = True
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data.pop("person", None)
-        scope, actor = scope_of(request), actor_of(request.user, ip=client_ip(request))
-        try:
-            if kind == "owner":
-                services.beneficial_owner_record(
-                    scope=scope,
-                    actor=actor,
-                    organization_id=organization_id,
-                    person_id=row.person_id,
-                    data=data,
-                )
-            elif kind == "representation":
-                services.representation_update(
-                    scope=scope,
-                    actor=actor,
-                    organization_id=organization_id,
-                    right_id=row.pk,
-                    data=data,
-                )
-            elif kind == "pep":
-                services.pep_update(
-                    scope=scope,
-                    actor=actor,
-                    organization_id=organization_id,
-                    pep_id=row.pk,
-                    data=data,
-                )
-            else:
-                services.due_diligence_update(
-                    scope=scope,
-                    actor=actor,
-                    organization_id=organization_id,
-                    due_diligence_id=row.pk,
-                    data=data,
-                )
-        except services.KycError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        except ProcessingRefused as exc:
-            form.add_error(None, exc.reason)
-        else:
-            messages.success(request, done)
+        if run_step(
+            request,
+            form,
+            record_kind.update,
+            organization_id=organization_id,
+            record_id=row.pk,
+            data=data,
+        ):
+            messages.success(request, str(record_kind.corrected))
             return redirect("kyc:organisation", organization_id=organization_id)
     return render(
         request,
@@ -224,13 +159,13 @@ def kyc_record_remove(
 ) -> HttpResponse:
     """Ask, then remove a record recorded in error (POST only removes)."""
     row = _record(request, organization_id, kind, record_id)
+    record_kind = KINDS[kind]
     if request.method == "POST":
         try:
-            services.kyc_record_remove(
+            record_kind.remove(
                 scope=scope_of(request),
                 actor=actor_of(request.user, ip=client_ip(request)),
                 organization_id=organization_id,
-                kind=kind,
                 record_id=row.pk,
             )
         except services.KycError:
@@ -238,7 +173,7 @@ def kyc_record_remove(
         except ProcessingRefused as exc:
             messages.error(request, exc.reason)
         else:
-            messages.success(request, KINDS[kind][3])
+            messages.success(request, str(record_kind.removed))
         return redirect("kyc:organisation", organization_id=organization_id)
     return render(
         request,
@@ -247,17 +182,9 @@ def kyc_record_remove(
             "organization": row_organization(row, organization_id),
             "row": row,
             "kind": kind,
-            "what": str(_WHAT[kind]),
+            "what": str(record_kind.what),
         },
     )
-
-
-_WHAT = {
-    "owner": _("beneficial owner"),
-    "representation": _("right to represent"),
-    "pep": _("PEP status"),
-    "due_diligence": _("customer due diligence"),
-}
 
 
 def row_organization(row: Any, organization_id: int) -> Any:
@@ -298,20 +225,21 @@ def person_kyc(request: HttpRequest, person_id: int) -> HttpResponse:
         except ProcessingRefused as exc:
             messages.error(request, exc.reason)
         else:
-            messages.success(request, KINDS["due_diligence"][3])
+            messages.success(request, str(KINDS["due_diligence"].removed))
         return redirect("kyc:person", person_id=person_id)
-    if form.is_bound and form.is_valid():
-        try:
-            services.person_due_diligence_record(
-                scope=scope, actor=actor, person_id=person_id, data=dict(form.cleaned_data)
-            )
-        except services.KycError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        except ProcessingRefused as exc:
-            form.add_error(None, exc.reason)
-        else:
-            messages.success(request, FORMS["due_diligence"][1])
-            return redirect("kyc:person", person_id=person_id)
+    if (
+        form.is_bound
+        and form.is_valid()
+        and run_step(
+            request,
+            form,
+            services.person_due_diligence_record,
+            person_id=person_id,
+            data=dict(form.cleaned_data),
+        )
+    ):
+        messages.success(request, str(KINDS["due_diligence"].recorded))
+        return redirect("kyc:person", person_id=person_id)
     confirm = request.GET.get("remove", "")
     return render(
         request,

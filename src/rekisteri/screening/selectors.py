@@ -190,3 +190,32 @@ def hit_get(*, scope: Scope, actor: Any, kind: str, hit_id: int) -> dict[str, An
 def hits_for_command(*, scope: Scope, actor: Any) -> list[Row]:
     """The open hits for `rekisteri screening hits` (a system scope: every company)."""
     return open_hits(scope=scope, actor=actor)
+
+
+def subject_status(*, scope: Scope, actor: Any, kind: str, subject_id: int) -> dict[str, Any]:
+    """A person's or organisation's screening at a glance, for their page: whether a list is
+    loaded, the open hits (with the reasons) and the confirmed matches. Only of the user's
+    own group companies (another's: nothing); showing a person's hits is in the access log."""
+    from rekisteri.watchlists.models import ListVersion
+
+    purpose = _purpose(scope)
+    if kind == SubjectKind.PERSON:
+        hits: Any = PersonHit.objects.filter(
+            person_id=subject_id, person__controller_id__in=scope.controller_ids
+        ).select_related("person")
+    else:
+        hits = OrganisationHit.objects.filter(
+            organization_id=subject_id, organization__controller_id__in=scope.controller_ids
+        ).select_related("organization")
+    hits = list(hits.filter(status__in=[HitStatus.OPEN, HitStatus.MATCH]))
+    rows = _rows(hits, []) if kind == SubjectKind.PERSON else _rows([], hits)
+    open_rows = [r for r in rows if r.hit.status == HitStatus.OPEN]
+    matches = [r for r in rows if r.hit.status == HitStatus.MATCH]
+    if rows and kind == SubjectKind.PERSON:
+        _audit_view(actor, purpose, [subject_id], "screening status on the person's page")
+    return {
+        "kind": kind,
+        "lists_loaded": ListVersion.objects.filter(is_current=True).exists(),
+        "open": open_rows,
+        "matches": matches,
+    }

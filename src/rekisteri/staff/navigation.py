@@ -30,6 +30,7 @@ MAIN = (
     ("disclosures:list", _("Disclosures")),
     ("breaches:list", _("Breaches")),
     ("screening:queue", _("Screening hits")),
+    ("kyc:investigations", _("AML investigations")),
     ("retention:review", _("Review")),
     ("retention:status", _("Retention")),
     ("retention:holds", _("Legal holds")),
@@ -82,6 +83,7 @@ PERSON = (
     ("audit:person_log", _("Who accessed the data")),
     ("access:person_sharing", _("Sharing within the group")),
     ("kyc:person", _("Know your customer")),
+    ("kyc:investigation_new", _("Open an AML investigation")),
 )
 
 

@@ -67,6 +67,7 @@ def test_the_conversion_matches_the_demo_converted_by_hand_but_for_later_capabil
         Cap.SCREEN_CUSTOMERS,
         Cap.MANAGE_MAIL_OUTBOX,
         Cap.UPDATE_FROM_TRADE_REGISTER,
+        Cap.INVESTIGATE_TRANSACTIONS,
     }
     for role in ("sales", "customer_service", "finance", "marketing", "compliance", "dpo"):
         assert converted[role] - later == by_hand[role] - later, role

@@ -134,6 +134,20 @@ _PEP = {
     **_provenance,
 }
 
+
+def _investigation_kwargs(w: World, owner: str) -> dict[str, Any]:
+    from rekisteri.kyc.models import AmlInvestigation
+
+    person = w.person(owner)
+    row = w.once(
+        f"kyc-investigation-{owner}",
+        lambda: AmlInvestigation.objects.create(
+            person=person, opened_on=date(2026, 2, 1), grounds="matrix", recorded_by="matrix"
+        ),
+    )
+    return {"investigation_id": row.pk}
+
+
 CASES = {
     "kyc:organisation": Case(kwargs=organization_kwargs, owners=_org_owners),
     "api:kyc_organization_get": Case(kwargs=organization_kwargs, owners=_org_owners),
@@ -217,5 +231,23 @@ CASES = {
     ),
     "api:kyc_person_due_diligence_remove": Case(
         kwargs=_person_cdd_kwargs, method="DELETE", shared="refused"
+    ),
+    "kyc:investigations": Case(),
+    "kyc:investigation": Case(kwargs=_investigation_kwargs, owners=_org_owners),
+    "kyc:investigation_close": Case(kwargs=_investigation_kwargs, owners=_org_owners),
+    "kyc:investigation_new": Case(kwargs=person_kwargs, shared="refused"),
+    "api:kyc_investigations_list": Case(),
+    "api:kyc_investigation_get": Case(kwargs=_investigation_kwargs, owners=_org_owners),
+    "api:kyc_investigation_open": Case(
+        kwargs=person_kwargs,
+        method="POST",
+        shared="refused",
+        data=lambda w, o: {"opened_on": "2026-02-01", "grounds": "unusual cash deposits"},
+    ),
+    "api:kyc_investigation_close": Case(
+        kwargs=_investigation_kwargs,
+        owners=_org_owners,
+        method="POST",
+        data=lambda w, o: {"outcome": "no_suspicion"},
     ),
 }

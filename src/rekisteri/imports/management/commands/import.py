@@ -6,12 +6,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from rekisteri.audit.services import Actor
 from rekisteri.catalogue.models import SourceKind
+from rekisteri.imports.cli import controller_of, write_report
 from rekisteri.imports.readers import ReadError, read_table
 from rekisteri.imports.services import import_organizations, import_persons
-from rekisteri.register.models import Controller
 from rekisteri.register.services import SourceRef
-
-MAX_LISTED = 200
 
 
 class Command(BaseCommand):
@@ -41,7 +39,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options) -> None:  # type: ignore[no-untyped-def]
-        controller = self._controller(options["controller"])
+        controller = controller_of(options["controller"])
         options["purpose"] = self._check_purpose(options["purpose"])
         try:
             table = read_table(options["file"], options["kind"])
@@ -61,29 +59,7 @@ class Command(BaseCommand):
             dry_run=options["dry_run"],
             progress=True,
         )
-        if not report.ok:
-            for error in report.errors[:MAX_LISTED]:
-                self.stderr.write(str(error))
-            if len(report.errors) > MAX_LISTED:
-                self.stderr.write(f"… and {len(report.errors) - MAX_LISTED} more")
-            raise CommandError(f"{options['file']}: {report.summary()}")
-        for line in report.notes:
-            self.stdout.write(line)
-        self.stdout.write(self.style.SUCCESS(f"{options['file']}: {report.summary()}"))
-
-    def _controller(self, code: str) -> Controller:
-        if code:
-            controller = Controller.objects.filter(code=code).first()
-            if controller is None:
-                raise CommandError(f"--controller: no group company with code {code!r}")
-            return controller
-        controllers = list(Controller.objects.all()[:2])
-        if len(controllers) == 1:
-            return controllers[0]
-        if not controllers:
-            raise CommandError("no group company is loaded: run `rekisteri catalogue load FILE`")
-        codes = ", ".join(Controller.objects.values_list("code", flat=True))
-        raise CommandError(f"--controller is needed: choose one of {codes}")
+        write_report(self, options["file"], report)
 
     def _check_purpose(self, purpose: str) -> str:
         from rekisteri.access.capabilities import Cap
