@@ -307,6 +307,10 @@ def _rows(
         yield number, row
 
 
+#: the longest CSV cell read (the csv module's own default)
+CSV_CELL_LIMIT = 131_072
+
+
 def sniff_delimiter(header_line: str) -> str:
     counts = {d: header_line.count(d) for d in (";", ",", "\t")}
     best = max(counts, key=lambda d: counts[d])
@@ -317,6 +321,10 @@ def read_csv_text(text: str, kind: str, source_file: str = "") -> Table:
     text = text.removeprefix("\ufeff")
     first_line = text.split("\n", 1)[0]
     delimiter = sniff_delimiter(first_line)
+    # The csv module's cell limit is process-wide, and importing followthemoney (screening)
+    # raises it to the maximum: set ours for every file, so that an over-long cell is that
+    # row's error whatever else the process has loaded.
+    csv.field_size_limit(CSV_CELL_LIMIT)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         headers = next(reader)
