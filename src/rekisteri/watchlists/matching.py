@@ -177,6 +177,10 @@ class Index:
         words = list(vocab)
         self.vocab_words = words
         self.vocab_skeletons = [skeleton(w) if w else "" for w in words]
+        self.vocab_arr = np.array(words, dtype=object)
+        self.skeleton_arr = np.array(self.vocab_skeletons, dtype=object)
+        #: per subject token: its features as the prefilter compares them
+        self._subject_features: dict[str, tuple[str, int, int, int, int, int, int]] = {}
         self._feature_ids: dict[str, dict[str, int]] = {"skel": {}, "cons": {}, "code": {}}
         self.tok_len = np.array([len(w) for w in words], dtype=np.int32)
         self.tok_first = np.array([ord(w[0]) if w else -1 for w in words], dtype=np.int32)
@@ -235,7 +239,7 @@ class Index:
             for t in tokens:
                 found.update(get(code(t), ()))
         out = np.fromiter(sorted(found), dtype=np.int64, count=len(found))
-        if len(self._found) < 200_000:
+        if len(self._found) < 100_000:
             self._found[(person, tokens)] = out
         return out
 
@@ -436,43 +440,57 @@ def _score(
     return min(score, 1.0), reasons
 
 
+def _features(index: Index, token: str) -> tuple[str, int, int, int, int, int, int]:
+    """A subject token's skeleton, length, first letter, the ids of its skeleton,
+    consonants and code in the vocabulary's id space (-2: no list token has it), and its
+    skeleton's length; cached per index."""
+    got = index._subject_features.get(token)
+    if got is None:
+        sk = skeleton(token)
+        got = (
+            sk,
+            len(token),
+            ord(token[0]),
+            index.feature_id("skel", sk),
+            index.feature_id("cons", consonants(token)),
+            index.feature_id("code", code(token)),
+            len(sk),
+        )
+        if len(index._subject_features) < 200_000:
+            index._subject_features[token] = got
+    return got
+
+
 def token_matrix(index: Index, ours: tuple[str, ...], cols: np.ndarray) -> np.ndarray:
     """`token_similarity(ours[i], word)` for each of our tokens and each vocabulary word in
-    `cols` (the padding id 0 gives 0), computed in C: rapidfuzz's `cdist` for the edit
-    similarities of the tokens and of their skeletons, numpy for the rules."""
-    words = [index.vocab_words[c] for c in cols.tolist()]
-    skels = [index.vocab_skeletons[c] for c in cols.tolist()]
-    our_skels = [skeleton(t) for t in ours]
-    raw = cdist(ours, words, scorer=OSA.normalized_similarity, dtype=np.float64)
-    sk = cdist(our_skels, skels, scorer=OSA.normalized_similarity, dtype=np.float64)
-    la = np.array([len(t) for t in ours], dtype=np.int32)[:, None]
-    lb = index.tok_len[cols][None, :]
-    first_eq = (
-        np.array([ord(t[0]) for t in ours], dtype=np.int32)[:, None]
-        == (index.tok_first[cols][None, :])
+    `cols` (the padding id 0, the empty word, gives 0), computed in C: rapidfuzz's `cdist`
+    for the edit similarities of the tokens and of their skeletons, numpy for the rules."""
+    feats = [_features(index, t) for t in ours]
+    raw = cdist(
+        ours, index.vocab_arr[cols].tolist(), scorer=OSA.normalized_similarity, dtype=np.float64
     )
-
-    def same(feature: str, values: list[str], theirs: np.ndarray) -> np.ndarray:
-        ids = np.array([index.feature_id(feature, v) for v in values], dtype=np.int64)
-        return ids[:, None] == theirs[cols][None, :]
-
-    skel_len = np.array([len(x) for x in our_skels], dtype=np.int32)[:, None]
+    sk = cdist(
+        [f[0] for f in feats],
+        index.skeleton_arr[cols].tolist(),
+        scorer=OSA.normalized_similarity,
+        dtype=np.float64,
+    )
+    f = np.array([f[1:] for f in feats], dtype=np.int64)  # k × 6
+    la = f[:, 0:1]
+    lb = index.tok_len[cols]
+    first_eq = f[:, 1:2] == index.tok_first[cols]
     alt = np.where(
-        same("skel", our_skels, index.tok_skel),
+        f[:, 2:3] == index.tok_skel[cols],
         0.95,
-        np.where(np.minimum(skel_len, index.tok_skel_len[cols][None, :]) >= 4, 0.97 * sk, 0.0),
+        np.where(np.minimum(f[:, 5:6], index.tok_skel_len[cols]) >= 4, 0.97 * sk, 0.0),
     )
     sim = np.where(raw < 0.95, np.maximum(raw, alt), raw)
     long4 = (la >= 4) & (lb >= 4)
-    cons_eq = same("cons", [consonants(t) for t in ours], index.tok_cons)
-    sim = np.where((sim < 0.85) & long4 & cons_eq, 0.85, sim)
-    code_eq = same("code", [code(t) for t in ours], index.tok_code)
-    sim = np.where((sim < 0.9) & long4 & first_eq & code_eq, 0.9, sim)
+    sim = np.where((sim < 0.85) & long4 & (f[:, 3:4] == index.tok_cons[cols]), 0.85, sim)
+    sim = np.where((sim < 0.9) & long4 & first_eq & (f[:, 4:5] == index.tok_code[cols]), 0.9, sim)
     sim = np.where((la == 1) | (lb == 1), np.where(first_eq, 0.9, 0.0), sim)
     sim = np.where(raw >= 1.0, 1.0, sim)
-    sim = np.where(sim >= TOKEN_FLOOR, sim, 0.0)
-    sim[:, cols == 0] = 0.0
-    return sim
+    return np.where(sim >= TOKEN_FLOOR, sim, 0.0)
 
 
 def _possible(index: Index, ours: tuple[str, ...], names: np.ndarray, floor: float) -> np.ndarray:
@@ -485,9 +503,8 @@ def _possible(index: Index, ours: tuple[str, ...], names: np.ndarray, floor: flo
     times the leftover and one-token factors at their least. A name longer than the
     prefilter's width is always kept."""
     rows = index.name_rows[names]
-    cols, inverse = np.unique(rows, return_inverse=True)
-    m = token_matrix(index, ours, cols)[:, inverse.reshape(rows.shape)]  # k × names × width
     k = len(ours)
+    m = token_matrix(index, ours, rows.ravel()).reshape(k, *rows.shape)  # k × names × width
     lens = index.name_len[names]
     la = np.array([len(t) for t in ours], dtype=np.int32)
     lb = index.tok_len[rows]

@@ -23,7 +23,10 @@ pytestmark = pytest.mark.django_db
 
 
 def auth(user: Any) -> dict[str, str]:
-    return {"HTTP_AUTHORIZATION": f"Bearer {token_create(user=user)}"}
+    return {
+        "HTTP_AUTHORIZATION": f"Bearer {token_create(user=user)}",
+        "HTTP_ACCEPT_LANGUAGE": "en",
+    }
 
 
 @pytest.fixture

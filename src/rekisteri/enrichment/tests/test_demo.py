@@ -30,7 +30,7 @@ def test_the_demo_enriches_one_organisation_and_flags_one_as_ended(fi_controller
     assert "2 organisations checked, 2 changed, 1 flagged for review" in out.getvalue()
 
     active = Organization.objects.get(business_id="2987654-0")
-    assert active.city == "TAMPERE" and active.street == "Satamatie 41"
+    assert active.city == "Tampere" and active.street == "Satamatie 41"
     assert active.website == "https://www.kuusiranta.example"
     latest = OrganizationProvenance.objects.filter(organization=active).first()
     assert latest is not None and latest.source_kind == "public_register"
