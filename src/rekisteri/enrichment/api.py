@@ -66,7 +66,7 @@ class ReviewOut(Schema):
 
 
 class RegisterRecordOut(Schema):
-    register: str = Field(description="ytj (PRH) or bolagsverket")
+    source_register: str = Field(description="ytj (PRH) or bolagsverket")
     registered_name: str
     company_form: str
     registration_date: date | None
@@ -143,7 +143,7 @@ def _report(record: TradeRegisterRecord) -> list[dict[str, Any]]:
 
 def _record_out(record: TradeRegisterRecord) -> dict[str, Any]:
     return {
-        "register": record.register,
+        "source_register": record.register,
         "registered_name": record.registered_name,
         "company_form": record.company_form,
         "registration_date": record.registration_date,

@@ -43,7 +43,7 @@ def test_the_record_shows_provenance_per_field_and_the_review_flag(
     assert got.status_code == 200
     body = got.json()
     record = body["trade_register"]
-    assert record["register"] == "ytj" and record["status"] == "ended"
+    assert record["source_register"] == "ytj" and record["status"] == "ended"
     assert record["end_date"] == "2025-06-30" and record["company_form"] == "Kommandiittiyhtiö"
     assert record["review"]["open"] is True and record["review"]["reason"] == "ended"
     assert record["review"]["reason_text"] == "the company has ended"
