@@ -36,7 +36,7 @@ OrgId = Annotated[int, Path(ge=1, le=MAX_ID)]
 SHOWN = 500
 
 
-class ProvenanceOut(Schema):
+class FieldProvenanceOut(Schema):
     field: str = Field(description="the organisation's field (name, street, city, …)")
     source_kind: str = Field(
         description="public_register, data_subject (the company itself), generated (our "
@@ -47,7 +47,7 @@ class ProvenanceOut(Schema):
     recorded_by: str
 
 
-class ReportRowOut(Schema):
+class TradeRegisterFieldOut(Schema):
     field: str
     changed: bool = Field(description="true: taken from the register; false: ours kept")
     why: str = Field(
@@ -57,7 +57,7 @@ class ReportRowOut(Schema):
     text: str = Field(description="the same in words (English)")
 
 
-class ReviewOut(Schema):
+class TradeRegisterReviewOut(Schema):
     open: bool = Field(description="true while staff have not marked the news as reviewed")
     reason: str = Field(description="ended, struck_off, winding_up, or empty")
     reason_text: str = Field(description="the reason in words, in the caller's language")
@@ -65,7 +65,7 @@ class ReviewOut(Schema):
     reviewed_by: str
 
 
-class RegisterRecordOut(Schema):
+class TradeRegisterRecordOut(Schema):
     source_register: str = Field(description="ytj (PRH) or bolagsverket")
     registered_name: str
     company_form: str
@@ -78,8 +78,8 @@ class RegisterRecordOut(Schema):
     register_modified: datetime | None
     checked_at: datetime
     checked_by: str
-    review: ReviewOut
-    last_update: list[ReportRowOut]
+    review: TradeRegisterReviewOut
+    last_update: list[TradeRegisterFieldOut]
 
 
 class TradeRegisterOut(Schema):
@@ -91,15 +91,15 @@ class TradeRegisterOut(Schema):
         description="whether an update can be fetched from the register (a Finnish "
         "organisation with a business ID)"
     )
-    trade_register: RegisterRecordOut | None = Field(
+    trade_register: TradeRegisterRecordOut | None = Field(
         description="what the register last said; null when it was never checked"
     )
-    provenance: list[ProvenanceOut] = Field(
+    provenance: list[FieldProvenanceOut] = Field(
         description="where each field last came from, newest first"
     )
 
 
-class ReviewRowOut(Schema):
+class TradeRegisterReviewRowOut(Schema):
     organization_id: int
     name: str
     business_id: str
@@ -110,12 +110,12 @@ class ReviewRowOut(Schema):
     checked_at: datetime
 
 
-class ReviewListOut(Schema):
+class TradeRegisterReviewListOut(Schema):
     count: int
-    items: list[ReviewRowOut]
+    items: list[TradeRegisterReviewRowOut]
 
 
-class QueuedOut(Schema):
+class TradeRegisterQueuedOut(Schema):
     organization_id: int
     job_id: int
     detail: str
@@ -205,7 +205,7 @@ def trade_register_get(request: HttpRequest, organization_id: OrgId) -> dict[str
 
 @router.get(
     "/review",
-    response={200: ReviewListOut, **errors(not_found=False)},
+    response={200: TradeRegisterReviewListOut, **errors(not_found=False)},
     auth=ENRICHMENT,
     operation_id="trade_register_review_list",
     summary="Organisations whose trade register news (ended, struck off, winding up) "
@@ -235,7 +235,7 @@ def trade_register_review_list(request: HttpRequest) -> dict[str, Any]:
 
 @router.post(
     "/organizations/{organization_id}/update",
-    response={202: QueuedOut, **errors()},
+    response={202: TradeRegisterQueuedOut, **errors()},
     auth=ENRICHMENT,
     operation_id="trade_register_update",
     summary="Ask for an update from the trade register: queues the worker's job, which "
