@@ -152,6 +152,7 @@ ROUTED_APPS = [
     ("audit", "audit"),
     ("kyc", "kyc"),  # catalogue-free: an app's router, not a category
     ("screening", "screening"),  # catalogue-free: an app's router, not a category
+    ("enrichment", "enrichment"),
 ]
 
 for _app, _prefix in ROUTED_APPS:

@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 
 from rekisteri.access.selectors import Scope
 from rekisteri.enrichment.models import TradeRegisterRecord
-from rekisteri.register.models import Organization
+from rekisteri.register.models import Organization, OrganizationProvenance
 
 
 def record_of(*, organization: Organization) -> TradeRegisterRecord | None:
@@ -23,3 +23,15 @@ def review_list(*, scope: Scope) -> QuerySet[TradeRegisterRecord]:
         .select_related("organization", "organization__controller")
         .order_by("organization__name", "organization_id")
     )
+
+
+def field_provenance(*, organization: Organization) -> dict[str, OrganizationProvenance]:
+    """Where each of the organisation's fields last came from: per field, the newest
+    provenance row that names it (the company itself, our staff, a public register)."""
+    out: dict[str, OrganizationProvenance] = {}
+    for row in OrganizationProvenance.objects.filter(organization=organization).order_by(
+        "-collected_at", "-id"
+    ):
+        for name in row.fields:
+            out.setdefault(name, row)
+    return out

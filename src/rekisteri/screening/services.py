@@ -24,8 +24,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 from django.db import transaction
@@ -194,6 +196,8 @@ class _Writer:
         out: Outcome,
         entries: dict[int, str],
     ) -> None:
+        if not candidates and not hits:  # the common case: nothing found, nothing to withdraw
+            return
         sub_fp = subject_fingerprint(subject)
         found = _best(candidates)
         open_hits = {(h.list_name, h.entity_key): h for h in hits if h.status == HitStatus.OPEN}
@@ -246,48 +250,95 @@ class _Writer:
             self._audit(hit, AuditAction.UPDATE, "screening hit withdrawn: no longer matches")
 
 
-def _chunks(ids: list[int], size: int = BATCH) -> Iterator[list[int]]:
+def _chunks(ids: list[int]) -> Iterator[list[int]]:
+    size = BATCH
     for i in range(0, len(ids), size):
         yield ids[i : i + size]
 
 
-def screen_persons(*, scope: Scope, actor: Any, person_ids: Iterable[int]) -> Outcome:
+@dataclass
+class _Batch:
+    """Up to BATCH subjects read together: (id, …) rows, their Subjects, whether birth dates
+    were read."""
+
+    rows: list[tuple[Any, ...]]
+    subjects: list[Subject]
+    with_birth_dates: bool = False
+
+
+def _matched(
+    batches: Iterable[_Batch], processes: int | None
+) -> Iterator[tuple[_Batch, list[list[Candidate]]]]:
+    """Each batch with its subjects' candidates, in order. The subjects of all batches go
+    through one `match_many` (worker processes for more than one batch), which reads the
+    batches lazily a few ahead of the answers; a worker that dies raises before the batch
+    it owed an answer for is given (watchlists.matching.MatchWorkerDied)."""
+    pending: deque[_Batch] = deque()
+
+    def subjects() -> Iterator[Subject]:
+        for batch in batches:
+            pending.append(batch)
+            yield from batch.subjects
+
+    answers = match_many(subjects(), processes=processes, chunk_size=BATCH)
+    for first in answers:
+        batch = pending.popleft()
+        found = [first, *islice(answers, len(batch.subjects) - 1)]
+        yield batch, found
+
+
+def _person_batches(scope: Scope, person_ids: list[int], code_category: str) -> Iterator[_Batch]:
+    for chunk in _chunks(person_ids):
+        rows = list(
+            Person.objects.filter(
+                pk__in=chunk,
+                controller_id__in=scope.controller_ids,
+                restricted_since__isnull=True,
+            )
+            .order_by("pk")
+            .values_list("pk", "first_name", "last_name", "nationality")
+        )
+        if not rows:
+            continue
+        born = birth_dates([r[0] for r in rows]) if code_category in scope.categories else {}
+        subjects = [person_subject(f, ln, nat, born.get(pid)) for pid, f, ln, nat in rows]
+        yield _Batch(rows, subjects, bool(born))
+
+
+def screen_persons(
+    *, scope: Scope, actor: Any, person_ids: Iterable[int], processes: int | None = None
+) -> Outcome:
     """Screen these persons (of the scope's group companies, not restricted) against the
-    current list versions."""
+    current list versions. Each batch of up to BATCH persons is written in one transaction
+    (its hits and its audit event), in the persons' order; the matching runs in `processes`
+    worker processes (default: the machine's cores) when there is more than one batch."""
     purpose = _purpose(scope)
     writer = _Writer(scope=scope, actor=actor, purpose=purpose, kind=SubjectKind.PERSON)
     basic = category_of(Person, "last_name")
     code_category = category_of(IdentityCode, "encrypted")
     out = Outcome()
-    for chunk in _chunks(sorted({int(i) for i in person_ids})):
+    batches = _person_batches(scope, sorted({int(i) for i in person_ids}), code_category)
+    for batch, found in _matched(batches, processes):
+        ids = [r[0] for r in batch.rows]
         with transaction.atomic():
-            rows = list(
-                Person.objects.filter(
-                    pk__in=chunk,
-                    controller_id__in=scope.controller_ids,
-                    restricted_since__isnull=True,
-                )
-                .order_by("pk")
-                .values_list("pk", "first_name", "last_name", "nationality")
-            )
-            if not rows:
-                continue
-            ids = [r[0] for r in rows]
-            born = birth_dates(ids) if code_category in scope.categories else {}
-            subjects = [person_subject(f, ln, nat, born.get(pid)) for pid, f, ln, nat in rows]
             existing = writer.existing(ids)
-            found = list(match_many(subjects))
             entries = entry_fingerprints(c for cands in found for c in cands)
-            for (pid, *_rest), subject, candidates in zip(rows, subjects, found, strict=True):
+            for (pid, *_rest), subject, candidates in zip(
+                batch.rows, batch.subjects, found, strict=True
+            ):
                 writer.apply(pid, subject, candidates, existing.get(pid, []), out, entries)
-            out.persons += len(rows)
+            out.persons += len(batch.rows)
             audit_record(
                 actor=actor_of(actor),
                 action=AuditAction.VIEW,
                 person_ids=ids,
                 record="screening:persons",
                 categories=sorted(
-                    {basic, screening_category(), *([code_category] if born else [])}
+                    {
+                        basic,
+                        screening_category(),
+                        *([code_category] if batch.with_birth_dates else []),
+                    }
                 ),
                 purpose=purpose,
                 reason="screened against the sanctions and PEP lists",
@@ -295,27 +346,40 @@ def screen_persons(*, scope: Scope, actor: Any, person_ids: Iterable[int]) -> Ou
     return out
 
 
-def screen_organisations(*, scope: Scope, actor: Any, organization_ids: Iterable[int]) -> Outcome:
-    """Screen these organisations (of the scope's group companies) against the lists."""
+def _organisation_batches(scope: Scope, organization_ids: list[int]) -> Iterator[_Batch]:
+    for chunk in _chunks(organization_ids):
+        rows = list(
+            Organization.objects.filter(pk__in=chunk, controller_id__in=scope.controller_ids)
+            .order_by("pk")
+            .values_list("pk", "name", "country")
+        )
+        if rows:
+            yield _Batch(rows, [organisation_subject(name, c) for _pk, name, c in rows])
+
+
+def screen_organisations(
+    *,
+    scope: Scope,
+    actor: Any,
+    organization_ids: Iterable[int],
+    processes: int | None = None,
+) -> Outcome:
+    """Screen these organisations (of the scope's group companies) against the lists, as
+    `screen_persons` does."""
     purpose = _purpose(scope)
     writer = _Writer(scope=scope, actor=actor, purpose=purpose, kind=SubjectKind.ORGANISATION)
     out = Outcome()
-    for chunk in _chunks(sorted({int(i) for i in organization_ids})):
+    batches = _organisation_batches(scope, sorted({int(i) for i in organization_ids}))
+    for batch, found in _matched(batches, processes):
+        ids = [r[0] for r in batch.rows]
         with transaction.atomic():
-            rows = list(
-                Organization.objects.filter(pk__in=chunk, controller_id__in=scope.controller_ids)
-                .order_by("pk")
-                .values_list("pk", "name", "country")
-            )
-            if not rows:
-                continue
-            subjects = [organisation_subject(name, country) for _pk, name, country in rows]
-            existing = writer.existing([r[0] for r in rows])
-            found = list(match_many(subjects))
+            existing = writer.existing(ids)
             entries = entry_fingerprints(c for cands in found for c in cands)
-            for (oid, *_rest), subject, candidates in zip(rows, subjects, found, strict=True):
+            for (oid, *_rest), subject, candidates in zip(
+                batch.rows, batch.subjects, found, strict=True
+            ):
                 writer.apply(oid, subject, candidates, existing.get(oid, []), out, entries)
-            out.organisations += len(rows)
+            out.organisations += len(batch.rows)
     return out
 
 
@@ -325,9 +389,17 @@ def lists_changed() -> bool:
     return last is None or last.lists_fingerprint != lists_fingerprint()
 
 
-def rescreen(*, scope: Scope, actor: Any, everyone: bool = False) -> ScreeningRun | None:
+def rescreen(
+    *, scope: Scope, actor: Any, everyone: bool = False, processes: int | None = None
+) -> ScreeningRun | None:
     """Screen every person and organisation again when a current list version changed
-    since the last run (always with `everyone`); None when nothing changed."""
+    since the last run (always with `everyone`); None when nothing changed.
+
+    The matching runs in `processes` worker processes (default: the machine's cores); the
+    answers are written in the subjects' order, a batch per transaction. The run is marked
+    finished only at its end: a run that fails or is killed half-way (a worker process
+    dies, the server stops) leaves whole batches written and the run unfinished, so the
+    next run (`rekisteri screening run`, the scheduled job) screens everyone again."""
     _purpose(scope)
     fingerprint = lists_fingerprint()
     if not everyone and not lists_changed():
@@ -349,8 +421,12 @@ def rescreen(*, scope: Scope, actor: Any, everyone: bool = False) -> ScreeningRu
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    out.add(screen_persons(scope=scope, actor=actor, person_ids=person_ids))
-    out.add(screen_organisations(scope=scope, actor=actor, organization_ids=org_ids))
+    out.add(screen_persons(scope=scope, actor=actor, person_ids=person_ids, processes=processes))
+    out.add(
+        screen_organisations(
+            scope=scope, actor=actor, organization_ids=org_ids, processes=processes
+        )
+    )
     run.persons, run.organisations = out.persons, out.organisations
     run.opened, run.withdrawn = out.opened, out.withdrawn
     run.finished_at = timezone.now()

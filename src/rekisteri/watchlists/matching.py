@@ -28,6 +28,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import time
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -35,7 +36,9 @@ from functools import lru_cache
 from itertools import combinations, islice
 from typing import Any
 
+import numpy as np
 from rapidfuzz.distance import OSA
+from rapidfuzz.process import cdist
 
 from rekisteri.watchlists.models import EntitySchema, ListEntity
 from rekisteri.watchlists.normalize import code, consonants, initial, name_tokens, skeleton
@@ -51,6 +54,8 @@ DEFAULT_THRESHOLD: float = 0.80
 TOKEN_FLOOR = 0.75
 #: tokens of a name the index pairs (a longer name is cut; lists rarely have more)
 MAX_TOKENS = 7
+#: tokens of a name the prefilter reads (a longer name is always scored in full)
+PREFILTER_WIDTH = 8
 
 
 @dataclass(frozen=True)
@@ -111,9 +116,10 @@ class Index:
         self.blocks: dict[bool, dict[str, list[int]]] = {True: {}, False: {}}
         self.tokens: dict[bool, dict[str, list[int]]] = {True: {}, False: {}}
         #: blocks found per normalised name, since a register repeats its names
-        self._found: dict[tuple[bool, tuple[str, ...]], list[int]] = {}
+        self._found: dict[tuple[bool, tuple[str, ...]], np.ndarray] = {}
         for row in rows:
             self._add(*row)
+        self._finish()
 
     def __len__(self) -> int:
         return len(self.entity_ids)
@@ -158,9 +164,65 @@ class Index:
             for k in keys:
                 blocks.setdefault(k, []).append(n)
 
-    def candidates(self, tokens: tuple[str, ...], person: bool = True) -> list[int]:
+    def _finish(self) -> None:
+        """The arrays the prefilter reads: every distinct token of the names once (its
+        length, first letter, skeleton, consonants and code, as ids), and each name as a row
+        of token ids (0 pads it)."""
+        vocab: dict[str, int] = {"": 0}
+        for toks in self.name_tokens:
+            for t in toks:
+                if t not in vocab:
+                    vocab[t] = len(vocab)
+        self.vocab = vocab
+        words = list(vocab)
+        self.vocab_words = words
+        self.vocab_skeletons = [skeleton(w) if w else "" for w in words]
+        self.vocab_arr = np.array(words, dtype=object)
+        self.skeleton_arr = np.array(self.vocab_skeletons, dtype=object)
+        #: per subject token: its features as the prefilter compares them
+        self._subject_features: dict[str, tuple[str, int, int, int, int, int, int]] = {}
+        self._feature_ids: dict[str, dict[str, int]] = {"skel": {}, "cons": {}, "code": {}}
+        self.tok_len = np.array([len(w) for w in words], dtype=np.int32)
+        self.tok_first = np.array([ord(w[0]) if w else -1 for w in words], dtype=np.int32)
+        self.tok_skel = self._ids("skel", self.vocab_skeletons)
+        self.tok_skel_len = np.array([len(x) for x in self.vocab_skeletons], dtype=np.int32)
+        self.tok_cons = self._ids("cons", [consonants(w) if w else "" for w in words])
+        self.tok_code = self._ids("code", [code(w) if w else "" for w in words])
+        width = max((len(t) for t in self.name_tokens), default=1)
+        self.width = max(1, min(width, PREFILTER_WIDTH))
+        rows = np.zeros((len(self.name_tokens), self.width), dtype=np.int32)
+        #: names longer than the width are always scored in full (no prefilter)
+        self.long_names = np.zeros(len(self.name_tokens), dtype=bool)
+        for n, toks in enumerate(self.name_tokens):
+            if len(toks) > self.width:
+                self.long_names[n] = True
+                toks = toks[: self.width]
+            rows[n, : len(toks)] = [vocab[t] for t in toks]
+        self.name_rows = rows
+        self.name_len = np.array([len(t) for t in self.name_tokens], dtype=np.int32)
+        self.name_entity_arr = np.array(self.name_entity, dtype=np.int64)
+
+    def _ids(self, feature: str, values: list[str]) -> np.ndarray:
+        ids = self._feature_ids[feature]
+        out = np.empty(len(values), dtype=np.int64)
+        for k, v in enumerate(values):
+            if not v:
+                out[k] = -1
+                continue
+            i = ids.get(v)
+            if i is None:
+                i = ids[v] = len(ids)
+            out[k] = i
+        return out
+
+    def feature_id(self, feature: str, value: str) -> int:
+        """A subject token's feature as an id comparable with the vocabulary's (-2: none
+        of the list's tokens has it)."""
+        return self._feature_ids[feature].get(value, -2)
+
+    def candidates(self, tokens: tuple[str, ...], person: bool = True) -> np.ndarray:
         """Names of person entries (or of the others) that share a block with this name
-        (indices into the name arrays)."""
+        (indices into the name arrays, sorted)."""
         cached = self._found.get((person, tokens))
         if cached is not None:
             return cached
@@ -176,8 +238,8 @@ class Index:
         else:  # an entry known by one word ("Hamas") is found by any of ours
             for t in tokens:
                 found.update(get(code(t), ()))
-        out = sorted(found)
-        if len(self._found) < 200_000:
+        out = np.fromiter(sorted(found), dtype=np.int64, count=len(found))
+        if len(self._found) < 100_000:
             self._found[(person, tokens)] = out
         return out
 
@@ -378,20 +440,119 @@ def _score(
     return min(score, 1.0), reasons
 
 
-def _match(index: Index, subject: Subject, threshold: float) -> list[Candidate]:
+def _features(index: Index, token: str) -> tuple[str, int, int, int, int, int, int]:
+    """A subject token's skeleton, length, first letter, the ids of its skeleton,
+    consonants and code in the vocabulary's id space (-2: no list token has it), and its
+    skeleton's length; cached per index."""
+    got = index._subject_features.get(token)
+    if got is None:
+        sk = skeleton(token)
+        got = (
+            sk,
+            len(token),
+            ord(token[0]),
+            index.feature_id("skel", sk),
+            index.feature_id("cons", consonants(token)),
+            index.feature_id("code", code(token)),
+            len(sk),
+        )
+        if len(index._subject_features) < 200_000:
+            index._subject_features[token] = got
+    return got
+
+
+def token_matrix(index: Index, ours: tuple[str, ...], cols: np.ndarray) -> np.ndarray:
+    """`token_similarity(ours[i], word)` for each of our tokens and each vocabulary word in
+    `cols` (the padding id 0, the empty word, gives 0), computed in C: rapidfuzz's `cdist`
+    for the edit similarities of the tokens and of their skeletons, numpy for the rules."""
+    feats = [_features(index, t) for t in ours]
+    raw = cdist(
+        ours, index.vocab_arr[cols].tolist(), scorer=OSA.normalized_similarity, dtype=np.float64
+    )
+    sk = cdist(
+        [f[0] for f in feats],
+        index.skeleton_arr[cols].tolist(),
+        scorer=OSA.normalized_similarity,
+        dtype=np.float64,
+    )
+    f = np.array([f[1:] for f in feats], dtype=np.int64)  # k × 6
+    la = f[:, 0:1]
+    lb = index.tok_len[cols]
+    first_eq = f[:, 1:2] == index.tok_first[cols]
+    alt = np.where(
+        f[:, 2:3] == index.tok_skel[cols],
+        0.95,
+        np.where(np.minimum(f[:, 5:6], index.tok_skel_len[cols]) >= 4, 0.97 * sk, 0.0),
+    )
+    sim = np.where(raw < 0.95, np.maximum(raw, alt), raw)
+    long4 = (la >= 4) & (lb >= 4)
+    sim = np.where((sim < 0.85) & long4 & (f[:, 3:4] == index.tok_cons[cols]), 0.85, sim)
+    sim = np.where((sim < 0.9) & long4 & first_eq & (f[:, 4:5] == index.tok_code[cols]), 0.9, sim)
+    sim = np.where((la == 1) | (lb == 1), np.where(first_eq, 0.9, 0.0), sim)
+    sim = np.where(raw >= 1.0, 1.0, sim)
+    return np.where(sim >= TOKEN_FLOOR, sim, 0.0)
+
+
+def _possible(index: Index, ours: tuple[str, ...], names: np.ndarray, floor: float) -> np.ndarray:
+    """Which of these candidate names can score at least `floor` against ours: an upper
+    bound of `name_similarity` from the token similarities alone (in C, for the whole
+    block at once), so that only the few names that may match are aligned in Python.
+
+    The bound: the best token similarity, times the share of the matchable weight (each of
+    our tokens, or theirs, with no similar token on the other side is certainly left over),
+    times the leftover and one-token factors at their least. A name longer than the
+    prefilter's width is always kept."""
+    rows = index.name_rows[names]
+    k = len(ours)
+    m = token_matrix(index, ours, rows.ravel()).reshape(k, *rows.shape)  # k × names × width
+    lens = index.name_len[names]
+    la = np.array([len(t) for t in ours], dtype=np.int32)
+    lb = index.tok_len[rows]
+    pos = m > 0
+    best = m.max(axis=(0, 2))
+    weights = np.where(pos, np.maximum(la[:, None, None], lb[None, :, :]), 0)
+    row_ok = pos.any(axis=2)
+    col_ok = pos.any(axis=0)
+    ours_short = k <= lens
+    certain = np.where(ours_short, (la[:, None] * ~row_ok).sum(axis=0), (lb * ~col_ok).sum(axis=1))
+    matchable = np.where(
+        ours_short, weights.max(axis=2).sum(axis=0), weights.max(axis=0).sum(axis=1)
+    )
+    share = best * matchable / np.maximum(matchable + certain, 1)
+    pairs = np.minimum(np.minimum(row_ok.sum(axis=0), col_ok.sum(axis=1)), np.minimum(k, lens))
+    leftover = np.maximum(k, lens) - pairs
+    bound = share * (1.0 - 0.03 * np.minimum(leftover, 3))
+    bound = np.where((np.minimum(k, lens) == 1) & (np.maximum(k, lens) > 1), bound * 0.75, bound)
+    return (bound >= floor - 1e-9) | index.long_names[names]
+
+
+def _match(
+    index: Index, subject: Subject, threshold: float, *, prefilter: bool = True
+) -> list[Candidate]:
     organisation = subject.kind != PERSON
     subject_names = []
     for text in subject.names:
         toks = name_tokens(text, organisation)
         if toks:
             subject_names.append((text, toks))
+    if not subject_names:
+        return []
+    found = [index.candidates(toks, not organisation) for _text, toks in subject_names]
+    names = found[0] if len(found) == 1 else np.unique(np.concatenate(found))
+    if names.size == 0:
+        return []
+    floor = threshold - _MAX_BONUS
+    if prefilter and floor > 0:
+        keep = _possible(index, subject_names[0][1], names, floor)
+        for _text, toks in subject_names[1:]:
+            keep |= _possible(index, toks, names, floor)
+        names = names[keep]
     by_entity: dict[int, list[int]] = {}
-    for _text, toks in subject_names:
-        for n in index.candidates(toks, not organisation):
-            by_entity.setdefault(index.name_entity[n], []).append(n)
+    for n in names.tolist():
+        by_entity.setdefault(index.name_entity[n], []).append(n)
     out = []
-    for e, names in by_entity.items():
-        score, reasons = _score(index, subject_names, subject, e, names, threshold)
+    for e, entity_names in by_entity.items():
+        score, reasons = _score(index, subject_names, subject, e, entity_names, threshold)
         if score >= threshold:
             out.append(
                 Candidate(
@@ -429,6 +590,11 @@ def _chunks(subjects: Iterable[Subject], size: int) -> Iterator[list[Subject]]:
         yield chunk
 
 
+class MatchWorkerDied(RuntimeError):
+    """A worker process of `match_many` died (killed, out of memory): the answers are
+    incomplete, so none of the rest is given."""
+
+
 def match_many(
     subjects: Iterable[Subject],
     *,
@@ -437,8 +603,13 @@ def match_many(
     chunk_size: int = 2000,
 ) -> Iterator[list[Candidate]]:
     """`match` for each subject, in order, in `processes` worker processes (default: the
-    machine's cores) that inherit the index from this one; one process for a small input
-    or where fork is not available."""
+    machine's cores) that inherit the index from this one (fork); one process for a small
+    input or where fork is not available.
+
+    The subjects are read lazily, a few chunks ahead of the answers (at most two chunks per
+    process in flight), so a whole register is never held at once. A worker that dies
+    raises `MatchWorkerDied` at the first answer it owed, and nothing after it is given:
+    a caller that writes per chunk in a transaction has written only whole chunks."""
     global _WORKER_THRESHOLD
     index = current_index()
     limit = DEFAULT_THRESHOLD if threshold is None else threshold
@@ -457,8 +628,26 @@ def match_many(
         for subject in first:
             yield _match(index, subject, limit)
         return
+    from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
     from itertools import chain
 
-    with multiprocessing.get_context("fork").Pool(processes) as pool:
-        for results in pool.imap(_match_chunk, chain([first, second], chunks)):
+    window: deque[Future[list[list[Candidate]]]] = deque()
+    pending = chain([first, second], chunks)
+    executor = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"))
+    try:
+        for chunk in islice(pending, processes * 2):
+            window.append(executor.submit(_match_chunk, chunk))
+        while window:
+            try:
+                results = window.popleft().result()
+            except BrokenProcessPool as exc:
+                raise MatchWorkerDied("a matching worker process died") from exc
+            nxt = next(pending, None)
+            if nxt is not None:
+                window.append(executor.submit(_match_chunk, nxt))
             yield from results
+    finally:
+        for future in window:
+            future.cancel()
+        executor.shutdown(wait=True, cancel_futures=True)

@@ -261,3 +261,60 @@ def test_nothing_is_screened_without_a_list(work, make_person):
     work()
     assert not PersonHit.objects.exists()
     assert not AuditEvent.objects.filter(record="screening:persons").exists()
+
+
+def _die_on(marker: str):
+    """The matcher as a worker process runs it, but killing its process at `marker`."""
+    import os
+
+    from rekisteri.watchlists import matching
+
+    real = matching._match
+
+    def match(index, subject, threshold, **kwargs):
+        if any(marker in name for name in subject.names):
+            os._exit(1)
+        return real(index, subject, threshold, **kwargs)
+
+    return match
+
+
+def test_a_rescreen_in_worker_processes_writes_in_order_and_a_dead_worker_leaves_no_half_run(
+    load, make_person, actor, monkeypatch
+):
+    from rekisteri.screening import services
+    from rekisteri.screening.models import ScreeningRun
+    from rekisteri.watchlists import matching
+
+    listed = {"first_name": "Veikko", "last_name": "Tarvaskoski", "nationality": "FI"}
+    people = [
+        make_person(**listed),
+        make_person(first_name="Aino", last_name="Aaltonen"),
+        make_person(first_name="Kuolee", last_name="Kesken"),  # its chunk's worker dies
+        make_person(**listed),
+        make_person(first_name="Eero", last_name="Eskola"),
+    ]
+    load()
+    monkeypatch.setattr(services, "BATCH", 2)  # three batches, three chunks: worker processes
+    monkeypatch.setattr(matching, "_match", _die_on("Kuolee"))
+    with pytest.raises(matching.MatchWorkerDied):
+        rescreen(scope=_scope(), actor=actor, everyone=True, processes=2)
+    # the batch whose answer was lost, and every batch after it, wrote nothing
+    assert not PersonHit.objects.filter(person=people[3]).exists()
+    run = ScreeningRun.objects.get()
+    assert run.finished_at is None
+    assert services.lists_changed()  # so the next run screens everyone again
+
+    monkeypatch.undo()  # the matcher as it is, in the same batches
+    monkeypatch.setattr(services, "BATCH", 2)
+    run = rescreen(scope=_scope(), actor=actor, processes=2)
+    assert run is not None and run.finished_at is not None and run.persons == 5
+    hits = PersonHit.objects.filter(status=HitStatus.OPEN).order_by("person_id")
+    assert [h.person_id for h in hits] == [people[0].pk, people[3].pk]  # once each
+    events = AuditEvent.objects.filter(record="screening:persons").order_by("pk")
+    screened = [sorted(e.person_ids) for e in events]
+    assert screened[-3:] == [
+        sorted(p.pk for p in people[0:2]),
+        sorted(p.pk for p in people[2:4]),
+        [people[4].pk],
+    ]

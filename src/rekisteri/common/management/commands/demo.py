@@ -32,6 +32,7 @@ HOOK_APPS = (
     "notice",
     "disclosures",
     "kyc",  # catalogue-free: an app's demo hook, not a category
+    "enrichment",
     "screening",  # catalogue-free: an app's demo hook, not a category
     "breaches",
 )

@@ -1,5 +1,6 @@
-"""`rekisteri screening load FILE [--format ftm|eu-fsf|un] [--name NAME] | run [--all] |
-hits [--json]` — load a list the user downloaded, re-screen the register, list open hits."""
+"""`rekisteri screening load FILE [--format ftm|eu-fsf|un] [--name NAME] | run [--all]
+[--processes N] | hits [--json]` — load a list the user downloaded, re-screen the register,
+list open hits."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from rekisteri.access.policy import ProcessingRefused
 from rekisteri.audit.services import Actor
 from rekisteri.audit.work import system_scope
 from rekisteri.screening import selectors, services
+from rekisteri.watchlists.matching import MatchWorkerDied
 from rekisteri.watchlists.services import ListFileError, load_list
 
 ACTOR = "rekisteri screening"
@@ -38,6 +40,12 @@ class Command(BaseCommand):
             "run", help="screen everyone again if a list changed since the last run"
         )
         run.add_argument("--all", action="store_true", help="screen everyone again in any case")
+        run.add_argument(
+            "--processes",
+            type=int,
+            default=None,
+            help="worker processes that match (default: the machine's cores)",
+        )
         hits = sub.add_parser("hits", help="the open hits, waiting for a decision")
         hits.add_argument("--json", action="store_true", help="as JSON")
 
@@ -47,7 +55,7 @@ class Command(BaseCommand):
             if action == "load":
                 self._load(opts)
             elif action == "run":
-                self._run(everyone=opts["all"])
+                self._run(everyone=opts["all"], processes=opts["processes"])
             else:
                 self._hits(as_json=opts["json"])
         except ProcessingRefused as exc:
@@ -75,12 +83,23 @@ class Command(BaseCommand):
             "(or the worker within minutes) screens everyone against it."
         )
 
-    def _run(self, *, everyone: bool) -> None:
+    def _run(self, *, everyone: bool, processes: int | None) -> None:
+        if processes is not None and processes < 1:
+            raise CommandError("--processes: give 1 or more")
         scope = self._scope(
             "re-screening everyone against the lists (rekisteri screening run"
             + (" --all)" if everyone else ")")
         )
-        run = services.rescreen(scope=scope, actor=Actor(ACTOR), everyone=everyone)
+        try:
+            run = services.rescreen(
+                scope=scope, actor=Actor(ACTOR), everyone=everyone, processes=processes
+            )
+        except MatchWorkerDied:
+            raise CommandError(
+                "A matching worker process died (out of memory?). The persons and "
+                "organisations screened so far are written in whole batches; the run is not "
+                "marked finished, so `rekisteri screening run` screens everyone again."
+            ) from None
         if run is None:
             self.stdout.write("No list changed since the last run; nothing to do (--all to force).")
             return
