@@ -82,6 +82,7 @@ PERSON = (
     ("audit:person_log", _("Who accessed the data")),
     ("access:person_sharing", _("Sharing within the group")),
     ("kyc:person", _("Know your customer")),
+    ("disclosures:person", _("Disclosures")),
 )
 
 
