@@ -22,6 +22,7 @@ from __future__ import annotations
 import gettext
 import re
 from collections import deque
+from html import escape
 from html.parser import HTMLParser
 from io import StringIO
 from typing import Any
@@ -521,13 +522,15 @@ def _plausible(name: str, kind: str, value: str) -> str:
     return "Kokeilu"
 
 
-def forms_of(html: str, path: str) -> list[dict[str, Any]]:
+def forms_of(html: str, path: str, *, files: bool = False) -> list[dict[str, Any]]:
+    """The page's POST forms to submit: without a file input, or (`files`) only those with
+    one (the import's upload, sent a real CSV file by `upload_files`)."""
     parser = _Forms()
     parser.feed(html)
     out = []
     for form in parser.forms:
         action = form["action"] or path
-        if action.startswith(SKIP_FORMS) or form["files"]:
+        if action.startswith(SKIP_FORMS) or bool(form["files"]) != files:
             continue
         out.append({**form, "action": action})
     return out
@@ -573,6 +576,128 @@ def submit_forms(client: Client, chromium: Any, pages: list[str], report: Report
     finally:
         browser.close()
     return len(forms)
+
+
+# --- file uploads: the import with a real CSV file ----------------------------------------------
+
+#: a small CSV file as a user exports it from a spreadsheet (semicolons, Finnish headers): one
+#: good row, and the same with a row missing its last name and with a broken address
+GOOD_CSV = "etunimi;sukunimi;sähköposti\nKaisa;Kokeilu;kaisa.kokeilu.{role}@example.fi\n"
+BAD_CSV = GOOD_CSV + "Bo;;bo@@example\n"
+
+
+def upload_files(client: Client, chromium: Any, pages: list[str], role: str, report: Report) -> int:
+    """Every form with a file input (the import's upload), sent a real small CSV file: the
+    preview of a file with row errors and of a good file in every language (axe on the
+    Finnish ones), then the preview's confirmation (in Finnish), which must import the row.
+    Returns how many upload forms."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from rekisteri.register.models import ContactPoint
+
+    client.cookies["django_language"] = "en"
+    forms: dict[str, dict[str, Any]] = {}
+    for path in pages:
+        response = client.get(path, HTTP_ACCEPT_LANGUAGE="en")
+        if response.status_code == 200:
+            for form in forms_of(response.content.decode(), path, files=True):
+                forms.setdefault(form["action"], form)
+    good, bad = GOOD_CSV.format(role=role), BAD_CSV.format(role=role)
+    browser = Browser(chromium, client, "fi")
+    try:
+        for form in forms.values():
+            fields = {n: _plausible(n, k, v or "") for n, v, k in form["fields"] if v is not None}
+            if "kind" in fields:
+                fields["kind"] = "persons"
+            html = ""
+            for name, text in (("virheet.csv", bad), ("lista.csv", good)):
+                where = f"POST {form['action']} ({name})"
+                for lang in ("en", "sv", "fi"):
+                    client.cookies["django_language"] = lang
+                    files = {f: SimpleUploadedFile(name, text.encode()) for f in form["files"]}
+                    response = client.post(
+                        form["action"], {**fields, **files}, follow=True, HTTP_ACCEPT_LANGUAGE=lang
+                    )
+                    html = response.content.decode()
+                    report.answer(response.status_code, html, lang, where)
+                if response.status_code < 500:
+                    browser.show(html, report, where)
+            # the good file's preview (Finnish): confirm it as the user would
+            confirm = [f for f in forms_of(html, form["action"]) if "confirm" in f["action"]]
+            if not confirm:
+                report.errors.append(
+                    f"fi POST {form['action']}: the preview offers no confirmation"
+                )
+                continue
+            data = {n: v for n, v, _k in confirm[0]["fields"] if v is not None}
+            response = client.post(
+                confirm[0]["action"], data, follow=True, HTTP_ACCEPT_LANGUAGE="fi"
+            )
+            where = f"POST {confirm[0]['action']} (confirm)"
+            report.answer(response.status_code, response.content.decode(), "fi", where)
+            if response.status_code < 500:
+                browser.show(response.content.decode(), report, where)
+            address = f"kaisa.kokeilu.{role}@example.fi"
+            if not ContactPoint.objects.filter(kind="email", value=address).exists():
+                report.errors.append(f"fi {where}: the confirmed import did not import its row")
+    finally:
+        browser.close()
+    return len(forms)
+
+
+# --- the language menu -------------------------------------------------------------------------
+
+
+def switch_language(client: Client, chromium: Any, report: Report) -> None:
+    """The language menu as a user uses it, from an English dashboard: Finnish, then Swedish,
+    then English; each time the page must come back in the chosen language (its `lang` and
+    its words)."""
+    client.cookies["django_language"] = "en"
+    if chromium is None:
+        html = client.get("/staff/").content.decode()
+        for lang in ("fi", "sv", "en"):
+            menu = [f for f in _all_forms(html) if f["action"].startswith("/i18n/")]
+            if not menu:
+                report.errors.append(f"{lang} /staff/: no language menu")
+                return
+            data = {n: v for n, v, _k in menu[0]["fields"] if v is not None}
+            response = client.post(menu[0]["action"], {**data, "language": lang}, follow=True)
+            html = response.content.decode()
+            _came_back(report, lang, response.status_code, html)
+        return
+    context, answers = client_context(chromium, client, "en")
+    try:
+        page = context.new_page()
+        page.goto("/staff/")
+        for lang in ("fi", "sv", "en"):
+            with page.expect_navigation():
+                page.select_option("select[name=language]", lang)
+            path = urlsplit(page.url).path + (
+                f"?{urlsplit(page.url).query}" if urlsplit(page.url).query else ""
+            )
+            status, html = answers.get(path, (0, ""))
+            if page.locator("html").get_attribute("lang") != lang:
+                report.errors.append(f"{lang} {path}: the language menu did not switch to {lang}")
+            _came_back(report, lang, status, html)
+    finally:
+        context.close()
+
+
+def _all_forms(html: str) -> list[dict[str, Any]]:
+    parser = _Forms()
+    parser.feed(html)
+    return parser.forms
+
+
+def _came_back(report: Report, lang: str, status: int, html: str) -> None:
+    where = f"/staff/ after choosing {lang} in the language menu"
+    if status != 200:
+        report.errors.append(f"{lang} {where}: {status}")
+        return
+    found = re.search(r'<html lang="([a-z-]+)"', html)
+    if not found or found.group(1) != lang:
+        report.errors.append(f"{lang} {where}: the page came back in {found and found.group(1)}")
+    report.text(html, lang, where)
 
 
 # --- another group company's objects ----------------------------------------------------------
@@ -648,6 +773,8 @@ def test_every_page_speaks_the_users_words(
     check_pages(client, optional_chromium, pages, report)
     check_foreign(client, pages, role, report)
     submit_forms(client, optional_chromium, pages, report)
+    upload_files(client, optional_chromium, pages, role, report)
+    switch_language(client, optional_chromium, report)
     report.assert_clean()
 
 
@@ -743,17 +870,39 @@ def _mails(report: Report) -> int:
                     f"{lang} mail {name}: {f}" for f in report.checker.findings(lines, lang)
                 ]
     count = 0
-    for message in Message.objects.all()[:200]:
+    for message in Message.objects.select_related("controller", "person").order_by("pk")[:200]:
         subject, body = content_of(message)
         lines = [" ".join(line.split()) for line in [subject, *body.splitlines()] if line.strip()]
-        # in the recipient's language: looked at for codes and reprs, not for dates
-        report.findings += [
-            f"outbox message {message.pk} ({message.kind}): {f}"
-            for f in report.checker.findings(lines, "en")
-            if not f.startswith("date or time")
-        ]
+        # in the language it was written in (the request's, the person's, the DPO's): the
+        # same checks as a page's, dates included
+        lang = _message_language(message)
+        report.text(
+            "\n".join(f"<p>{escape(line)}</p>" for line in lines),
+            lang,
+            f"outbox message {message.pk} ({message.kind})",
+        )
         count += 1
     return len(templates) + count
+
+
+def _message_language(message: Any) -> str:
+    """The language a message of the outbox was written in, as its sender chose it: a rights
+    notice in its request's language (or its person's), a deadline reminder in the group
+    company's country's, a subscription confirmation in the person's."""
+    from rekisteri.mail.models import MessageKind
+    from rekisteri.rights.models import RightsRequest
+    from rekisteri.rights.reminders import _LANGUAGES
+
+    if message.kind == MessageKind.DEADLINE_REMINDER:
+        return _LANGUAGES.get(message.controller.country, "en") if message.controller else "en"
+    label, _sep, pk = message.reference.partition(":")
+    if label == "rights.RightsRequest" and pk.isdigit():
+        lang = RightsRequest.objects.filter(pk=int(pk)).values_list("language", flat=True).first()
+        if lang:
+            return lang
+    if message.person is not None and message.person.language in LANGUAGES:
+        return message.person.language
+    return "fi"
 
 
 def _access_reports(chromium: Any, report: Report) -> None:
