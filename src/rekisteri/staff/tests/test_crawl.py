@@ -20,6 +20,7 @@ person called "Sales" is not a finding.
 from __future__ import annotations
 
 import gettext
+import os
 import re
 from collections import deque
 from html import escape
@@ -45,6 +46,9 @@ LANGUAGES = ("en", "fi", "sv")
 SKIP_VIEWS = {"staff:logout", "set_language"}
 #: URL names opened at most this many times per role (a list's rows are all the same page).
 PER_VIEW = 2
+#: axe on every page in every language, not once per kind of page and language
+#: (REKISTERI_CRAWL_AXE=every; docs/ui.md, "How long it takes")
+AXE_EVERY = os.environ.get("REKISTERI_CRAWL_AXE", "") == "every"
 
 
 class _Text(HTMLParser):
@@ -191,6 +195,7 @@ def _catalogue_texts(lang: str) -> set[str]:
     return texts
 
 
+MODEL_LABEL = re.compile(r"\b[a-z_]+\.[A-Z][A-Za-z]+\b")
 REPR = re.compile(
     r"<[A-Z]\w*:|\b[a-z]+\.[A-Z]\w+:\d+|\bNone\b|\[['\"]|['\"]\]|\{['\"]|\bTrue\b|\bFalse\b"
     r"|\d{4}-\d\d-\d\dT\d\d:\d\d|\d\d:\d\d:\d\d\.\d{3,}"
@@ -257,6 +262,10 @@ class Checker:
         self.choice_words = {v: labels for v, labels in choices.items() if v not in self.joined}
         self.english = {lang: _english_messages(lang) for lang in ("fi", "sv")}
         self.catalogue = {lang: _catalogue_texts(lang) for lang in ("fi", "sv")}
+        #: the models' labels ("register.Person"): a model named by its label, not its name
+        self.model_labels = {
+            m._meta.label for m in apps.get_models() if m.__module__.startswith("rekisteri.")
+        }
         #: our English messages, all of them ("None." is one)
         self.messages = {m.rstrip(":").strip() for m in self.english["fi"][0]}
 
@@ -268,6 +277,9 @@ class Checker:
             tokens = set(re.findall(r"[\w-]+", words)) - self.user_data
             for code in sorted(self.joined & tokens):
                 found.append(f"code or field name {code!r} in {line!r}")
+            for label in MODEL_LABEL.findall(line):
+                if label in self.model_labels:
+                    found.append(f"model label {label!r} in {line!r}")
             if lang != "en":
                 for code in sorted(self.words & tokens):
                     found.append(f"code {code!r} in {line!r}")
@@ -378,7 +390,8 @@ class Report:
 
 class Browser:
     """One browser context per language, served by the test client (or none: then only the
-    text is checked). axe runs once on every page opened."""
+    text is checked). axe runs on a page opened with `axe=True`; a page opened without it is
+    asked of the test client only (its text is checked all the same)."""
 
     def __init__(self, chromium: Any, client: Client, lang: str, width: int = 1280) -> None:
         self.client, self.lang = client, lang
@@ -389,8 +402,8 @@ class Browser:
             self.context, self.answers = client_context(chromium, client, lang, width)
             self.page = self.context.new_page()
 
-    def open(self, path: str, report: Report) -> tuple[int, str]:
-        if self.page is None:
+    def open(self, path: str, report: Report, *, axe: bool = True) -> tuple[int, str]:
+        if self.page is None or not axe:
             response = self.client.get(path, HTTP_ACCEPT_LANGUAGE=self.lang)
             return response.status_code, response.content.decode()
         self.page.goto(path)
@@ -419,18 +432,32 @@ def check_pages(
     width: int = 1280,
     before: Any = None,
 ) -> None:
-    """Open every page in every language, through the browser when there is one (axe runs
-    on what it shows), and check its text. `before(lang)` prepares a language."""
+    """Open every page in every language and check its text; axe runs in the browser (when
+    there is one) on the first page of each kind (URL name, so template) in each language:
+    the pages of one kind are one template with other rows, and axe costs most of the crawl
+    (docs/ui.md, "How long it takes"). `before(lang)` prepares a language."""
     for lang in LANGUAGES:
         if before is not None:
             before(lang)
         browser = Browser(chromium, client, lang, width)
+        axed: set[str] = set()
         try:
             for path in pages:
-                status, html = browser.open(path, report)
+                kind = _kind(path)
+                status, html = browser.open(path, report, axe=AXE_EVERY or kind not in axed)
+                if status < 500:
+                    axed.add(kind)
                 report.answer(status, html, lang, path)
         finally:
             browser.close()
+
+
+def _kind(path: str) -> str:
+    """A page's kind: its URL name (one view, one template)."""
+    try:
+        return resolve(urlsplit(path).path).view_name
+    except Resolver404:
+        return path
 
 
 # --- forms ------------------------------------------------------------------------------------
