@@ -117,14 +117,17 @@ class ErasureBlocked(RuntimeError):
     """Erasure cannot run; the message names models, never personal data.
 
     `message` is English (a gettext message id) with its values in `params` (models as
-    classes); `str()` gives it in the active language, models by their verbose names."""
+    classes): `str()` is the English (models by their labels), `shown()` the message in the
+    active language, models by their verbose names, for a page."""
 
     def __init__(self, message: str, **params: Any) -> None:
-        super().__init__(message % {k: _english(v) for k, v in params.items()})
+        super().__init__(
+            message % {k: _english(v) for k, v in params.items()} if params else message
+        )
         self.message = message
         self.params = params
 
-    def __str__(self) -> str:
+    def shown(self) -> str:
         from rekisteri.common.words import in_words
 
         return in_words(self.message, self.params)

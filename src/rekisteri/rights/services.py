@@ -98,16 +98,17 @@ def _public_purpose() -> str:
 class RightsError(ValueError):
     """A rule of the workflow was broken; the message can be shown to staff.
 
-    `message` is English (a gettext message id) with its values in `params`; `str()` gives
-    it in the active language, dates in the language's format (`common.words.in_words`)."""
+    `message` is English (a gettext message id) with its values in `params`: `str()` is the
+    English (for the command line and the logs), `shown()` the message in the active
+    language with dates in its format (`common.words.in_words`), for a page."""
 
     def __init__(self, message: str, field: str = "", **params: Any) -> None:
-        super().__init__(message)
+        super().__init__(str(message) % params if params else str(message))
         self.message = str(message)
         self.field = field
         self.params = params
 
-    def __str__(self) -> str:
+    def shown(self) -> str:
         return in_words(self.message, self.params)
 
 

@@ -97,7 +97,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
                 controller_id=d.get("controller"),
             )
         except services.RightsError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+            form.add_error(exc.field if exc.field in form.fields else None, exc.shown())
         else:
             messages.success(request, _("Request %(ref)s recorded.") % {"ref": r.reference})
             return redirect("rights:request_detail", request_id=r.pk)
@@ -208,7 +208,7 @@ def request_action(request: HttpRequest, request_id: int, action: str) -> HttpRe
         else:
             raise Http404("no such action")
     except (services.RightsError, services.ErasureBlocked) as exc:
-        failed, message = True, str(exc)
+        failed, message = True, exc.shown()
     except ProcessingRefused as exc:
         failed, message = True, exc.reason
     if request.htmx:
@@ -233,7 +233,7 @@ def _assign_in_list(request: HttpRequest, scope: Scope, r: Any, actor: Actor) ->
         services.request_assign(scope=scope, actor=actor, request=r, user=user)
         message = _("Assigned to %(user)s.") % {"user": user.get_username()}
     except services.RightsError as exc:
-        failed, message = True, _(str(exc))  # the service's message, translated when known
+        failed, message = True, exc.shown()  # the service's message in the user's language
     except ProcessingRefused as exc:
         failed, message = True, exc.reason
     if not request.htmx:
