@@ -34,7 +34,6 @@ from rekisteri.rights.filters import RequestFilter
 from rekisteri.rights.models import RequestKind, RequestStatus
 from rekisteri.rights.packages import masking_preview, package_path
 from rekisteri.rights.tables import RequestTable
-from rekisteri.staff.templatetags.ui import recipient_name
 
 
 def _actor(request: HttpRequest, scope: Scope) -> Actor:
@@ -254,6 +253,13 @@ def _assign_in_list(request: HttpRequest, scope: Scope, r: Any, actor: Actor) ->
     return render(request, "rights/partials/assign_cell.html", context)
 
 
+def _recipient_name(code: str) -> str:
+    """A recipient by the catalogue's name in the user's language, never by its code."""
+    recipient = catalogue_snapshot().recipients.get(code)
+    lang = (get_language() or "en")[:2]
+    return recipient.label(lang if lang in ("fi", "sv", "en") else "en") if recipient else code
+
+
 def _fulfil(request: HttpRequest, scope: Scope, r: Any, actor: Actor) -> str:
     """Carry out the request; the outcome in words."""
     f = forms.FulfilForm(request.POST)
@@ -284,7 +290,7 @@ def _fulfil(request: HttpRequest, scope: Scope, r: Any, actor: Actor) -> str:
         # by the catalogue's names in the user's language, never by their codes
         names = sorted(
             {
-                recipient_name(str(x.get("recipient") or x.get("code") or ""))
+                _recipient_name(str(x.get("recipient") or x.get("code") or ""))
                 for x in result.recipients
             }
         )
