@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-import re
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -8,6 +8,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from rekisteri.catalogue.selectors import catalogue_snapshot
+from rekisteri.disclosures.filters import recipient_choices
 from rekisteri.disclosures.models import DisclosureBasis
 
 
@@ -26,29 +27,22 @@ class DisclosureForm(forms.Form):
         label=_("Reason (name no person here)"), max_length=500, widget=forms.Textarea
     )
     request_ref = forms.CharField(label=_("Request reference"), max_length=120, required=False)
-    person_ids = forms.CharField(
-        label=_("Person ids"), help_text=_("Separated by commas or spaces"), max_length=20000
+    persons = forms.TypedMultipleChoiceField(
+        label=_("Persons"),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Find the persons by name or email above, then tick them."),
+        error_messages={"required": _("Choose at least one person.")},
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, persons: Sequence[Any] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         snap = catalogue_snapshot()
         lang = _lang()
-        self.fields["recipient_code"].choices = [
-            (code, f"{r.label(lang)} ({r.country})") for code, r in sorted(snap.recipients.items())
-        ]
-        self.fields["categories"].choices = [
-            (code, c.label(lang)) for code, c in snap.categories.items()
-        ]
-
-    def clean_person_ids(self) -> list[int]:
-        raw = self.cleaned_data["person_ids"]
-        parts = [p for p in re.split(r"[\s,;]+", raw) if p]
-        bad = [p for p in parts if not p.isdigit()]
-        if bad:
-            raise forms.ValidationError(
-                _("Not a person id: %(v)s"), params={"v": ", ".join(bad[:5])}
-            )
-        if not parts:
-            raise forms.ValidationError(_("Name at least one person."))
-        return [int(p) for p in parts]
+        # by the catalogue's names in the user's language, in the order of the names
+        self.fields["recipient_code"].choices = recipient_choices()
+        self.fields["categories"].choices = sorted(
+            ((code, c.label(lang)) for code, c in snap.categories.items()),
+            key=lambda c: c[1].casefold(),
+        )
+        self.fields["persons"].choices = [(p.pk, str(p)) for p in persons]

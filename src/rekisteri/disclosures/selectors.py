@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from rekisteri.access.capabilities import Cap
-from rekisteri.access.selectors import Scope
+from rekisteri.access.selectors import Scope, persons_visible
 from rekisteri.disclosures.models import DisclosedPerson, Disclosure
+from rekisteri.register.models import Person
 
 
 def disclosure_list(
@@ -86,3 +88,34 @@ def recipients_to_notify(*, person_id: int) -> list[dict[str, Any]]:
         entry["categories"] = sorted(entry["categories"])
         result.append(entry)
     return result
+
+
+def persons_to_disclose(
+    *, scope: Scope, q: str = "", person_ids: Iterable[int] = (), limit: int = 20
+) -> list[Person]:
+    """Persons the user may name in a disclosure, by name for the form: those of `person_ids`
+    and those a search for `q` finds (a name or email prefix, as the person list searches),
+    of the user's own group companies only (another company's person is its own company's
+    to disclose) and only when the user may read their names."""
+    from rekisteri.register.selectors import name_category, person_search
+
+    if not scope.can(Cap.LOG_DISCLOSURES) or not scope.controller_ids:
+        return []
+    ids = sorted({int(i) for i in person_ids})
+    chosen: list[Person] = []
+    if ids:
+        chosen = list(
+            persons_visible(
+                Person.objects.filter(pk__in=ids[:200], controller_id__in=scope.controller_ids),
+                scope,
+                categories={name_category()},
+            ).order_by("search_name", "id")
+        )
+    found: list[Person] = []
+    if (q or "").strip():
+        found = [
+            p
+            for p in person_search(scope=scope, q=q, limit=limit)
+            if p.controller_id in scope.controller_ids and p.pk not in ids
+        ]
+    return chosen + found

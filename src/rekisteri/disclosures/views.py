@@ -1,61 +1,81 @@
-"""Staff pages of the disclosure log: list, and record a disclosure."""
+"""Staff pages of the disclosure log: the log (a table with filters), a person's part of it,
+and recording a disclosure (recipient by name, persons found by name)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from rekisteri.access.capabilities import Cap
 from rekisteri.access.gate import requires, scope_of
 from rekisteri.access.policy import ProcessingRefused
 from rekisteri.audit.services import actor_of
-from rekisteri.catalogue.selectors import catalogue_snapshot
 from rekisteri.common.client import client_ip
+from rekisteri.common.pagination import capped_count, configure
 from rekisteri.disclosures import selectors, services
+from rekisteri.disclosures.filters import DisclosureFilter
 from rekisteri.disclosures.forms import DisclosureForm
+from rekisteri.disclosures.tables import DisclosureTable
+from rekisteri.register.selectors import person_get_to_change
+
+
+def _log(request: HttpRequest, person: object | None = None) -> HttpResponse:
+    scope = scope_of(request)
+    found = DisclosureFilter(
+        request.GET,
+        selectors.disclosure_list(scope=scope, person_id=getattr(person, "pk", None)),
+    )
+    table = DisclosureTable(found.qs)
+    if any(found.form.data.get(k) for k in found.filters):
+        table.empty_text = _("No disclosures match the filters.")
+    configure(request, table)
+    context = {
+        "table": table,
+        "filter": found,
+        "count": capped_count(found.qs),
+        "disclosures": found.qs,
+        "person": person,
+    }
+    return render(request, "disclosures/disclosure_list.html", context)
 
 
 @requires(Cap.LOG_DISCLOSURES)
 def disclosure_list(request: HttpRequest) -> HttpResponse:
-    scope = scope_of(request)
-    recipient = request.GET.get("recipient", "").strip()
-    person = request.GET.get("person", "").strip()
-    disclosures = list(
-        selectors.disclosure_list(
-            scope=scope,
-            recipient_code=recipient,
-            person_id=int(person) if person.isdigit() else None,
-        )[:500]
-    )
-    # In the user's words: the recipient's and the categories' names, not their codes.
-    lang = (get_language() or "en")[:2]
-    snap = catalogue_snapshot(scope.catalogue_version)
-    for d in disclosures:
-        names = d.recipient_name or {}
-        d.recipient_label = names.get(lang) or names.get("en") or d.recipient_code
-        d.category_labels = [
-            snap.categories[c].label(lang) if c in snap.categories else c for c in d.categories
-        ]
-    return render(
-        request,
-        "disclosures/disclosure_list.html",
-        {"disclosures": disclosures, "recipient": recipient, "person": person},
-    )
+    """The log: filtered by recipient (by name) and basis, newest first, a page at a time."""
+    return _log(request)
+
+
+@requires(Cap.LOG_DISCLOSURES)
+def person_disclosures(request: HttpRequest, person_id: int) -> HttpResponse:
+    """A person's part of the log, from their page: a person of the user's own group
+    companies (another company's, shared or not, is its own company's to disclose)."""
+    person = person_get_to_change(scope=scope_of(request), person_id=person_id)
+    return _log(request, person)
+
+
+def _ids(values: list[str]) -> list[int]:
+    return [int(v) for v in values if v.isdigit()][:200]
 
 
 @requires(Cap.LOG_DISCLOSURES)
 def disclosure_create(request: HttpRequest) -> HttpResponse:
+    """Record a disclosure. The persons are found by name or email (`q`, a GET search on the
+    same page) or come from a person's page (`person`); they are ticked by name."""
     scope = scope_of(request)
-    form = DisclosureForm(request.POST or None)
+    q = request.GET.get("q", "").strip()
+    preset = _ids(request.GET.getlist("person"))
+    posted = _ids(request.POST.getlist("persons")) if request.method == "POST" else []
+    persons = selectors.persons_to_disclose(scope=scope, q=q, person_ids=preset + posted)
+    form = DisclosureForm(request.POST or None, persons=persons, initial={"persons": preset})
     if request.method == "POST" and form.is_valid():
         try:
             services.disclosure_record(
                 scope=scope,
                 actor=actor_of(request.user, ip=client_ip(request)),
-                person_ids=form.cleaned_data["person_ids"],
+                person_ids=form.cleaned_data["persons"],
                 recipient_code=form.cleaned_data["recipient_code"],
                 categories=form.cleaned_data["categories"],
                 basis=form.cleaned_data["basis"],
@@ -63,11 +83,18 @@ def disclosure_create(request: HttpRequest) -> HttpResponse:
                 request_ref=form.cleaned_data["request_ref"],
             )
         except services.DisclosureError as exc:
-            target = exc.field if exc.field in form.fields else None
-            form.add_error(target, exc.message)
+            field = {"person_ids": "persons"}.get(exc.field, exc.field)
+            form.add_error(field if field in form.fields else None, exc.message)
         except ProcessingRefused as exc:
             form.add_error(None, exc.reason)
         else:
             messages.success(request, _("The disclosure is recorded."))
             return redirect("disclosures:list")
-    return render(request, "disclosures/disclosure_form.html", {"form": form})
+    context = {
+        "form": form,
+        "q": q,
+        "preset": preset,
+        "searched": bool(q),
+        "action": reverse("disclosures:create"),
+    }
+    return render(request, "disclosures/disclosure_form.html", context)

@@ -110,7 +110,7 @@ def request_form(request: HttpRequest, kind: str) -> HttpResponse:
                 ip=client_ip(request),
             )
         except services.RightsError as exc:
-            form.add_error("email" if exc.field == "email" else None, str(exc))
+            form.add_error("email" if exc.field == "email" else None, exc.shown())
         else:
             # The confirmation mail is queued in the outbox with the request and leaves
             # with the worker, so a registered address does not answer more slowly.

@@ -114,7 +114,34 @@ def _batches(keys: list[Any]) -> Iterator[list[Any]]:
 
 
 class ErasureBlocked(RuntimeError):
-    """Erasure cannot run; the message names models, never personal data."""
+    """Erasure cannot run; the message names models, never personal data.
+
+    `message` is English (a gettext message id) with its values in `params` (models as
+    classes): `str()` is the English (models by their labels), `shown()` the message in the
+    active language, models by their verbose names, for a page."""
+
+    def __init__(self, message: str, **params: Any) -> None:
+        super().__init__(
+            message % {k: _english(v) for k, v in params.items()} if params else message
+        )
+        self.message = message
+        self.params = params
+
+    def shown(self) -> str:
+        from rekisteri.common.words import in_words
+
+        return in_words(self.message, self.params)
+
+
+def _english(value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_english(v) for v in value)
+    if isinstance(value, type):
+        return value._meta.label  # type: ignore[attr-defined]
+    return str(value)
+
+
+BLOCKED_BY = gettext_noop("Records that protect the person block erasure: %(models)s")
 
 
 @dataclass
@@ -560,9 +587,7 @@ def _person_delete(person: Person) -> None:
             qs.update(**{rel.field.name: None})
         elif on_delete in (PROTECT, RESTRICT):
             if qs.exists():
-                raise ErasureBlocked(
-                    "Records that protect the person block erasure: " + model._meta.label
-                )
+                raise ErasureBlocked(BLOCKED_BY, models=[model])
         elif on_delete is not DO_NOTHING:
             # SET_DEFAULT, SET(...): not used today; the collector knows how.
             person.delete()
@@ -643,7 +668,9 @@ def erasure_execute(
         fresh = erasure_plan(scope=scope, person=person)
         if plan is not None and plan.fingerprint() != fresh.fingerprint():
             raise ErasureBlocked(
-                "The person's data changed after the plan was made; review the new plan."
+                gettext_noop(
+                    "The person's data changed after the plan was made; review the new plan."
+                )
             )
         plan = fresh
         now = timezone.now()
@@ -711,10 +738,9 @@ def erasure_execute(
             try:
                 _person_delete(person)
             except (ProtectedError, RestrictedError) as exc:
-                labels = sorted({o._meta.label for o in exc.protected_objects})  # type: ignore[attr-defined]
-                raise ErasureBlocked(
-                    "Records that protect the person block erasure: " + ", ".join(labels)
-                ) from exc
+                kinds = {type(o) for o in exc.protected_objects}  # type: ignore[attr-defined]
+                kinds_sorted = sorted(kinds, key=lambda m: m._meta.label)
+                raise ErasureBlocked(BLOCKED_BY, models=kinds_sorted) from exc
             deleted[Person._meta.label] = 1
         erasure_ledger_append(person_id=pid, contacts=contacts, at=now)
         audit_record(

@@ -78,6 +78,10 @@ class ExtendForm(forms.Form):
     )
 
 
+#: how the person was told of an extension, as the request page says it
+TOLD_BY = {"email": _("email"), "letter": _("letter"), "phone": _("phone")}
+
+
 class RefuseForm(forms.Form):
     reason = forms.ChoiceField(label=_("ground"), choices=RefusalReason.choices)
     text = forms.CharField(label=_("explanation to the person"), widget=forms.Textarea)

@@ -28,6 +28,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from rekisteri.access.capabilities import Cap
 from rekisteri.access.policy import Operation
@@ -38,6 +39,7 @@ from rekisteri.audit.work import catalogue_purpose, work_purpose
 from rekisteri.catalogue.models import LegalBasis, Objection
 from rekisteri.catalogue.selectors import catalogue_snapshot
 from rekisteri.common.crypto import keyed_hash
+from rekisteri.common.words import in_words
 from rekisteri.consent.models import Consent
 from rekisteri.consent.services import marketing_objection_record
 from rekisteri.disclosures.selectors import recipients_to_notify
@@ -94,11 +96,20 @@ def _public_purpose() -> str:
 
 
 class RightsError(ValueError):
-    """A rule of the workflow was broken; the message can be shown to staff."""
+    """A rule of the workflow was broken; the message can be shown to staff.
 
-    def __init__(self, message: str, field: str = "") -> None:
-        super().__init__(message)
+    `message` is English (a gettext message id) with its values in `params`: `str()` is the
+    English (for the command line and the logs), `shown()` the message in the active
+    language with dates in its format (`common.words.in_words`), for a page."""
+
+    def __init__(self, message: str, field: str = "", **params: Any) -> None:
+        super().__init__(str(message) % params if params else str(message))
+        self.message = str(message)
         self.field = field
+        self.params = params
+
+    def shown(self) -> str:
+        return in_words(self.message, self.params)
 
 
 def _token() -> tuple[str, str]:
@@ -203,7 +214,7 @@ def request_submit_public(
 ) -> PublicSubmission:
     """A request from the public page: a one-time link goes to the address if it is ours."""
     if kind not in RequestKind.values:
-        raise RightsError("unknown kind of request", field="kind")
+        raise RightsError(N_("unknown kind of request"), field="kind")
     try:
         email = normalise_email(email)
     except InvalidValue as exc:
@@ -344,11 +355,11 @@ def request_create_staff(
     """
     purpose = rights_purpose(scope)
     if kind not in RequestKind.values:
-        raise RightsError("unknown kind of request", field="kind")
+        raise RightsError(N_("unknown kind of request"), field="kind")
     if channel not in Channel.values or channel == Channel.PUBLIC_PAGE:
-        raise RightsError("staff record requests received by email, letter or phone", "channel")
+        raise RightsError(N_("staff record requests received by email, letter or phone"), "channel")
     if verification_method and verification_method not in VerificationMethod.values:
-        raise RightsError("unknown verification method", field="verification_method")
+        raise RightsError(N_("unknown verification method"), field="verification_method")
     email = ""
     if requester_email:
         try:
@@ -362,7 +373,7 @@ def request_create_staff(
     now = timezone.now()
     received = received_at or now
     if received > now + timedelta(minutes=5):
-        raise RightsError("the request cannot be received in the future", field="received_at")
+        raise RightsError(N_("the request cannot be received in the future"), field="received_at")
     status_token, status_hash = _token()
     with transaction.atomic():
         request = RightsRequest(
@@ -420,14 +431,14 @@ def request_create_staff(
 def _request_controller(scope: Scope, chosen: int | None, named: list[Person]) -> int:
     if chosen is not None:
         if chosen not in scope.controller_ids:
-            raise RightsError("choose one of your group companies", field="controller")
+            raise RightsError(N_("choose one of your group companies"), field="controller")
         return chosen
     if len(scope.controller_ids) == 1:
         return next(iter(scope.controller_ids))
     companies = {p.controller_id for p in named}
     if len(companies) == 1:
         return companies.pop()
-    raise RightsError("choose the group company the request is for", field="controller")
+    raise RightsError(N_("choose the group company the request is for"), field="controller")
 
 
 def request_verify_staff(
@@ -435,7 +446,7 @@ def request_verify_staff(
 ) -> RightsRequest:
     request = _handled(scope, request)
     if method not in VerificationMethod.values:
-        raise RightsError("unknown verification method", field="method")
+        raise RightsError(N_("unknown verification method"), field="method")
     with transaction.atomic():
         request.verified_at = timezone.now()
         request.verification_method = method
@@ -501,7 +512,7 @@ def request_assign(
 
     request = _handled(scope, request)
     if user not in assignable_users(scope=scope, request=request):
-        raise RightsError("choose a user of your group company who handles requests", "user")
+        raise RightsError(N_("choose a user of your group company who handles requests"), "user")
     with transaction.atomic():
         request.assignee = user
         request.save(update_fields=["assignee", "updated_at"])
@@ -523,24 +534,27 @@ def request_extend(
     request = _handled(scope, request)
     today = today or timezone.localdate()
     if request.status != RequestStatus.OPEN or request.due_date is None:
-        raise RightsError("only an open request can be extended")
+        raise RightsError(N_("only an open request can be extended"))
     if request.extended_due_date is not None:
-        raise RightsError("the request has already been extended (at most two months in all)")
+        raise RightsError(N_("the request has already been extended (at most two months in all)"))
     if today > request.due_date:
         raise RightsError(
-            "an extension must be told to the person within the first month; "
-            "that month ended on " + request.due_date.isoformat(),
+            N_(
+                "an extension must be told to the person within the first month; "
+                "that month ended on %(day)s"
+            ),
             field="months",
+            day=request.due_date,
         )
     if not (reason or "").strip():
-        raise RightsError("give the reason for the extension; the person is told it", "reason")
+        raise RightsError(N_("give the reason for the extension; the person is told it"), "reason")
     try:
         new_due = extended_due_date(request.due_date, int(months))
     except ValueError as exc:
-        raise RightsError(str(exc), field="months") from exc
+        raise RightsError(N_("an extension is one or two months (Art. 12(3))"), "months") from exc
     if notified_via == "email" and not request.requester_email:
         raise RightsError(
-            "there is no email address: tell the person by letter or phone and record that",
+            N_("there is no email address: tell the person by letter or phone and record that"),
             field="notified_via",
         )
     with transaction.atomic():
@@ -580,11 +594,11 @@ def request_refuse(
     """Refuse with a reason, telling the person of the right to complain (Art. 12(4))."""
     request = _handled(scope, request)
     if request.is_closed:
-        raise RightsError("the request is already closed")
+        raise RightsError(N_("the request is already closed"))
     if reason not in RefusalReason.values:
-        raise RightsError("choose the ground of refusal", field="reason")
+        raise RightsError(N_("choose the ground of refusal"), field="reason")
     if not (text or "").strip():
-        raise RightsError("explain the refusal to the person in writing", field="text")
+        raise RightsError(N_("explain the refusal to the person in writing"), field="text")
     with transaction.atomic():
         request.status = RequestStatus.REFUSED
         request.refusal_reason = reason
@@ -618,7 +632,7 @@ def _confirmed_persons(scope: Scope, request: RightsRequest, operation: str) -> 
     of both companies) answers for it, and nothing is half done."""
     if request.verified_at is None:
         raise RightsError(
-            "the requester's identity is not verified: nothing may be released or changed"
+            N_("the requester's identity is not verified: nothing may be released or changed")
         )
     persons = list(
         Person.objects.filter(
@@ -626,11 +640,13 @@ def _confirmed_persons(scope: Scope, request: RightsRequest, operation: str) -> 
         ).order_by("pk")
     )
     if not persons:
-        raise RightsError("confirm which person records the request concerns first")
+        raise RightsError(N_("confirm which person records the request concerns first"))
     if any(p.controller_id not in scope.controller_ids for p in persons):
         raise RightsError(
-            "the request has confirmed person records of another group company; "
-            "its data protection officer handles them",
+            N_(
+                "the request has confirmed person records of another group company; "
+                "its data protection officer handles them"
+            ),
             field="person_ids",
         )
     for person in persons:
@@ -689,7 +705,7 @@ def request_fulfil(
     request = _handled(scope, request)
     purpose = rights_purpose(scope)
     if request.status != RequestStatus.OPEN:
-        raise RightsError("only an open request can be fulfilled")
+        raise RightsError(N_("only an open request can be fulfilled"))
     persons = _confirmed_persons(scope, request, _OPERATION[RequestKind(request.kind)])
     ids = [p.pk for p in persons]
     result = Fulfilment(request=request)
@@ -704,7 +720,7 @@ def request_fulfil(
                 fresh = erasure_plan(scope=scope, person=p)
                 if fresh.fingerprint() != plan_fingerprints[p.pk]:
                     raise ErasureBlocked(
-                        "The person's data changed after the plan was shown; review it again."
+                        N_("The person's data changed after the plan was shown; review it again.")
                     )
                 plan = fresh
             results.append(erasure_execute(scope=scope, actor=actor, person=p, plan=plan))
@@ -740,7 +756,7 @@ def request_fulfil(
             outcome = "machine-readable copy sent"
         elif request.kind == RequestKind.RESTRICTION:
             if not restriction_ground.strip():
-                raise RightsError("give the ground of the restriction", field="ground")
+                raise RightsError(N_("give the ground of the restriction"), field="ground")
             for p in persons:
                 restriction_set(
                     scope=scope,
@@ -755,7 +771,7 @@ def request_fulfil(
         elif request.kind == RequestKind.RECTIFICATION:
             data = changes if changes is not None else request.changes
             if not data:
-                raise RightsError("no changes to make", field="changes")
+                raise RightsError(N_("no changes to make"), field="changes")
             recipients: list[dict[str, Any]] = []
             for p in persons:
                 recipients += rectification_apply(
@@ -769,7 +785,7 @@ def request_fulfil(
             )
             result.recipients = _recipients(ids)
         else:  # pragma: no cover - kinds are a closed set
-            raise RightsError("unknown kind of request")
+            raise RightsError(N_("unknown kind of request"))
         _complete(actor, request, outcome)
         _audit(actor, request, "request fulfilled", person_ids=ids, purpose=purpose)
         notify.send_later(
@@ -829,7 +845,13 @@ def rectification_apply(
             reason="rectification (Art. 16)",
         )
     except InputError as exc:
-        raise RightsError(f"the changes are not valid: {exc}", field="changes") from exc
+        from rekisteri.register.forms import error_text
+
+        raise RightsError(
+            N_("the changes are not valid: %(errors)s"),
+            field="changes",
+            errors=error_text(exc.errors),
+        ) from exc
     return recipients_to_notify(person_id=person.pk)
 
 
@@ -849,7 +871,7 @@ def restriction_set(
     person_check(scope, person, Operation.VIEW)
     purpose = rights_purpose(scope)
     if not (ground or "").strip():
-        raise RightsError("give the ground of the restriction (Art. 18(1))", field="ground")
+        raise RightsError(N_("give the ground of the restriction (Art. 18(1))"), field="ground")
     now = timezone.now()
     with transaction.atomic():
         person = Person.objects.select_for_update().get(pk=person.pk)
@@ -999,9 +1021,9 @@ def objection_decide(
     person_check(scope, person, Operation.VIEW)
     work = rights_purpose(scope)
     if purpose not in catalogue_snapshot().purposes:
-        raise RightsError("unknown purpose", field="purpose")
+        raise RightsError(N_("unknown purpose"), field="purpose")
     if not (reasons or "").strip():
-        raise RightsError("write the reasons of the decision", field="reasons")
+        raise RightsError(N_("write the reasons of the decision"), field="reasons")
     with transaction.atomic():
         decision = ObjectionDecision.objects.create(
             person=person,
@@ -1042,7 +1064,7 @@ def _objection_fulfil(
             objection_marketing(scope=scope, actor=actor, person=p, request=request)
         return "direct marketing and profiling stopped"
     if upheld is None:
-        raise RightsError("decide whether the objection is upheld", field="upheld")
+        raise RightsError(N_("decide whether the objection is upheld"), field="upheld")
     for p in persons:
         objection_decide(
             scope=scope,

@@ -27,6 +27,7 @@ from rekisteri.audit.services import Actor, actor_of
 from rekisteri.catalogue.selectors import catalogue_snapshot
 from rekisteri.common.client import client_ip
 from rekisteri.common.pagination import capped_count, configure
+from rekisteri.common.words import shown
 from rekisteri.register.models import Person
 from rekisteri.rights import forms, selectors, services
 from rekisteri.rights.filters import RequestFilter
@@ -95,7 +96,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
                 controller_id=d.get("controller"),
             )
         except services.RightsError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+            form.add_error(exc.field if exc.field in form.fields else None, exc.shown())
         else:
             messages.success(request, _("Request %(ref)s recorded.") % {"ref": r.reference})
             return redirect("rights:request_detail", request_id=r.pk)
@@ -108,15 +109,12 @@ def _plans(scope: Scope, r: Any, persons: list[Person]) -> list[Any]:
     return [(p, services.erasure_plan(scope=scope, person=p)) for p in persons]
 
 
-@requires(Cap.HANDLE_RIGHTS_REQUESTS)
-def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
-    scope = scope_of(request)
-    r = selectors.request_get(scope=scope, request_id=request_id)
+def _detail_context(scope: Scope, r: Any) -> dict[str, Any]:
     subjects = selectors.request_subjects(scope=scope, request=r)
     confirmed = [s.person for s in subjects if s.confirmed_at]
     plans = _plans(scope, r, confirmed)
     rect_initial = {k: v for k, v in (r.changes or {}).items() if k in forms.RECTIFIABLE}
-    context = {
+    return {
         "r": r,
         "subjects": subjects,
         "other_subjects": selectors.other_companies_subjects(scope=scope, request=r),
@@ -139,18 +137,29 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
         if r.kind == RequestKind.ACCESS and r.status == RequestStatus.OPEN and confirmed
         else None,
     }
-    return render(request, "rights/request_detail.html", context)
+
+
+@requires(Cap.HANDLE_RIGHTS_REQUESTS)
+def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
+    scope = scope_of(request)
+    r = selectors.request_get(scope=scope, request_id=request_id)
+    return render(request, "rights/request_detail.html", _detail_context(scope, r))
 
 
 @require_POST
 @requires(Cap.HANDLE_RIGHTS_REQUESTS)
 def request_action(request: HttpRequest, request_id: int, action: str) -> HttpResponse:
+    """One action of the request page (assign, verify, confirm, extend, refuse, fulfil).
+    With htmx the page's body comes back in place, the outcome said at its top; without
+    JavaScript the same POST redirects to the request page with the outcome as a message.
+    The gate, the service's checks and its audit event are the same either way."""
     scope = scope_of(request)
     r = selectors.request_get(scope=scope, request_id=request_id)
     actor = _actor(request, scope)
-    if action == "assign" and (request.htmx or request.POST.get("next")):
+    if action == "assign" and request.POST.get("next"):
         return _assign_in_list(request, scope, r, actor)
-    back = redirect("rights:request_detail", request_id=r.pk)
+    failed = False
+    message = _("Saved.")
     try:
         if action == "assign":
             raw = request.POST.get("user") or ""
@@ -184,24 +193,29 @@ def request_action(request: HttpRequest, request_id: int, action: str) -> HttpRe
             if not f.is_valid():
                 raise services.RightsError(_("give the length and the reason of the extension"))
             services.request_extend(scope=scope, actor=actor, request=r, **f.cleaned_data)
+            r.refresh_from_db()
+            message = _("The deadline is extended to %(day)s.") % {
+                "day": shown(r.extended_due_date)
+            }
         elif action == "refuse":
             f = forms.RefuseForm(request.POST)
             if not f.is_valid():
                 raise services.RightsError(_("choose the ground and explain the refusal"))
             services.request_refuse(scope=scope, actor=actor, request=r, **f.cleaned_data)
         elif action == "fulfil":
-            _fulfil(request, scope, r, actor)
+            message = _fulfil(request, scope, r, actor)
         else:
             raise Http404("no such action")
     except (services.RightsError, services.ErasureBlocked) as exc:
-        messages.error(request, str(exc))
-        return back
+        failed, message = True, exc.shown()
     except ProcessingRefused as exc:
-        messages.error(request, exc.reason)
-        return back
-    if action != "fulfil":
-        messages.success(request, _("Saved."))
-    return back
+        failed, message = True, exc.reason
+    if request.htmx:
+        r = selectors.request_get(scope=scope, request_id=request_id)
+        context = {**_detail_context(scope, r), "inline_message": message, "inline_failed": failed}
+        return render(request, "rights/partials/request_body.html", context)
+    (messages.error if failed else messages.success)(request, message)
+    return redirect("rights:request_detail", request_id=r.pk)
 
 
 def _assign_in_list(request: HttpRequest, scope: Scope, r: Any, actor: Actor) -> HttpResponse:
@@ -218,7 +232,7 @@ def _assign_in_list(request: HttpRequest, scope: Scope, r: Any, actor: Actor) ->
         services.request_assign(scope=scope, actor=actor, request=r, user=user)
         message = _("Assigned to %(user)s.") % {"user": user.get_username()}
     except services.RightsError as exc:
-        failed, message = True, _(str(exc))  # the service's message, translated when known
+        failed, message = True, exc.shown()  # the service's message in the user's language
     except ProcessingRefused as exc:
         failed, message = True, exc.reason
     if not request.htmx:
@@ -239,7 +253,15 @@ def _assign_in_list(request: HttpRequest, scope: Scope, r: Any, actor: Actor) ->
     return render(request, "rights/partials/assign_cell.html", context)
 
 
-def _fulfil(request: HttpRequest, scope: Scope, r: Any, actor: Actor) -> None:
+def _recipient_name(code: str) -> str:
+    """A recipient by the catalogue's name in the user's language, never by its code."""
+    recipient = catalogue_snapshot().recipients.get(code)
+    lang = (get_language() or "en")[:2]
+    return recipient.label(lang if lang in ("fi", "sv", "en") else "en") if recipient else code
+
+
+def _fulfil(request: HttpRequest, scope: Scope, r: Any, actor: Actor) -> str:
+    """Carry out the request; the outcome in words."""
     f = forms.FulfilForm(request.POST)
     f.is_valid()
     d = f.cleaned_data
@@ -265,9 +287,15 @@ def _fulfil(request: HttpRequest, scope: Scope, r: Any, actor: Actor) -> None:
     )
     msg = _("Request completed.")
     if result.recipients:
-        names = sorted({str(x.get("recipient") or x.get("code") or "") for x in result.recipients})
+        # by the catalogue's names in the user's language, never by their codes
+        names = sorted(
+            {
+                _recipient_name(str(x.get("recipient") or x.get("code") or ""))
+                for x in result.recipients
+            }
+        )
         msg += " " + _("Tell these recipients (Art. 19): %(names)s") % {"names": ", ".join(names)}
-    messages.success(request, msg)
+    return msg
 
 
 @requires(Cap.HANDLE_RIGHTS_REQUESTS)

@@ -84,6 +84,7 @@ PERSON = (
     ("access:person_sharing", _("Sharing within the group")),
     ("kyc:person", _("Know your customer")),
     ("kyc:investigation_new", _("Open an AML investigation")),
+    ("disclosures:person", _("Disclosures")),
 )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rekisteri.testing.matrix import OTHER, OWN, Case, World
+from rekisteri.testing.matrix import OTHER, OWN, Case, World, person_kwargs
 
 _first = {"number": 1}
 
@@ -36,6 +36,7 @@ CASES = {
     "notice:ropa_export": Case(kwargs=lambda w, o: {"fmt": "xlsx"}, owners=(OWN,)),
     "disclosures:list": Case(),
     "disclosures:create": Case(),
+    "disclosures:person": Case(kwargs=person_kwargs, shared="refused"),
     "breaches:list": Case(),
     "breaches:report": Case(),
     "breaches:detail": Case(kwargs=_breach, owners=(OWN, OTHER)),

@@ -59,9 +59,13 @@ def test_access_request_from_public_page_to_download(
     link = page.get_by_role("link", name=re.compile(r"DSR-\d+"))
     link.first.click()
     page.get_by_label(re.compile("Selaimenkoski")).check()
+    from playwright.sync_api import expect
+
+    # each action answers in place (htmx): its outcome is said at the top of the page
     page.get_by_role("button", name="Confirm person records").click()
+    expect(page.locator("#outcome-message")).to_have_text("Saved.")
     page.get_by_role("button", name="Fulfil and close").click()
-    assert "completed" in page.locator("#status").inner_text()
+    expect(page.locator("#status")).to_contain_text("completed")
     assert "download" in delivered()[-1].body.lower()
 
     # The person follows the status link and downloads the package.

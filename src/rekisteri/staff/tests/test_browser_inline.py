@@ -103,3 +103,87 @@ def test_dpo_marks_the_authority_told_from_the_breach_list_in_place(
     assert late.clock() == ClockState.NOTIFIED_LATE
     assert late.authority_reference == "TSV-2026-7"
     assert late.delay_reason == "Found on a Friday evening."
+
+
+def _open_request(dpo: Any, kind: str, **kw: Any) -> Any:
+    from rekisteri.access.selectors import scope_for
+    from rekisteri.audit.services import Actor
+    from rekisteri.rights import services
+
+    r, _token = services.request_create_staff(
+        scope=scope_for(dpo),
+        actor=Actor("test"),
+        kind=kind,
+        channel="letter",
+        received_at=timezone.now() - dt.timedelta(days=3),
+        **kw,
+    )
+    return r
+
+
+def test_dpo_extends_a_request_on_its_page_in_place(
+    browser_page: Any, staff: dict[str, Any]
+) -> None:
+    dpo = staff["dpo"]
+    r = _open_request(dpo, "access")
+    page = browser_page
+    _login_dpo(page, dpo)
+    page.goto(f"/staff/rights/{r.pk}/")
+    page.evaluate("window.__stayed = 'yes'")
+    form = page.locator("form[action$='/extend/']")
+    form.get_by_label("extend by").select_option("1")
+    form.get_by_label("reason (told to the person)").fill("Many records in several systems.")
+    form.get_by_label("person told by").select_option("letter")
+    form.get_by_role("button", name="Extend").click()
+    page.locator("#outcome-message").wait_for()
+    r.refresh_from_db()
+    assert r.extended_due_date is not None
+    expected = f"The deadline is extended to {r.extended_due_date:%-d %b %Y}."
+    assert page.locator("#outcome-message").inner_text() == expected
+    assert "told by letter" in page.locator("#due").inner_text()
+    assert page.locator("form[action$='/extend/']").count() == 0  # extended once only
+    assert page.evaluate("window.__stayed") == "yes"  # swapped in place, not reloaded
+    assert page.url.endswith(f"/staff/rights/{r.pk}/")
+    assert AuditEvent.objects.filter(
+        record=f"rights.RightsRequest:{r.pk}", reason__startswith="deadline extended"
+    ).exists()
+
+
+def test_dpo_completes_an_objection_on_its_page_in_place(
+    browser_page: Any, staff: dict[str, Any], make_person: Any
+) -> None:
+    dpo = staff["dpo"]
+    person = make_person(first_name="Olli", last_name="Vastustaja")
+    r = _open_request(dpo, "objection", person_ids=[person.pk], verification_method="signed_letter")
+    page = browser_page
+    _login_dpo(page, dpo)
+    page.goto(f"/staff/rights/{r.pk}/")
+    page.evaluate("window.__stayed = 'yes'")
+    page.get_by_role("button", name="Fulfil and close").click()
+    page.locator("#outcome-message").wait_for()
+    assert page.locator("#outcome-message").inner_text().startswith("Request completed.")
+    assert page.locator("#status").inner_text().lower() == "completed"
+    assert page.locator("#outcome").inner_text() == "direct marketing and profiling stopped"
+    assert page.get_by_role("button", name="Fulfil and close").count() == 0
+    assert page.evaluate("window.__stayed") == "yes"
+    r.refresh_from_db()
+    assert r.status == "completed"
+
+
+def test_a_failed_action_is_said_in_place_in_finnish(
+    browser_page: Any, staff: dict[str, Any]
+) -> None:
+    """The service's refusal, in the user's language, where the action was."""
+    dpo = staff["dpo"]
+    r = _open_request(dpo, "access")
+    page = browser_page
+    _login_dpo(page, dpo)
+    page.context.add_cookies([{"name": "django_language", "value": "fi", "url": page.url}])
+    page.goto(f"/staff/rights/{r.pk}/")
+    page.evaluate("window.__stayed = 'yes'")
+    page.get_by_role("button", name="Toteuta ja sulje").click()
+    page.locator("#outcome-message").wait_for()
+    message = page.locator("#outcome-message")
+    assert message.get_attribute("role") == "alert"
+    assert "henkilöllisyyttä ei ole varmistettu" in message.inner_text()
+    assert page.evaluate("window.__stayed") == "yes"

@@ -20,8 +20,10 @@ person called "Sales" is not a finding.
 from __future__ import annotations
 
 import gettext
+import os
 import re
 from collections import deque
+from html import escape
 from html.parser import HTMLParser
 from io import StringIO
 from typing import Any
@@ -44,6 +46,9 @@ LANGUAGES = ("en", "fi", "sv")
 SKIP_VIEWS = {"staff:logout", "set_language"}
 #: URL names opened at most this many times per role (a list's rows are all the same page).
 PER_VIEW = 2
+#: axe on every page in every language, not once per kind of page and language
+#: (REKISTERI_CRAWL_AXE=every; docs/ui.md, "How long it takes")
+AXE_EVERY = os.environ.get("REKISTERI_CRAWL_AXE", "") == "every"
 
 
 class _Text(HTMLParser):
@@ -190,6 +195,7 @@ def _catalogue_texts(lang: str) -> set[str]:
     return texts
 
 
+MODEL_LABEL = re.compile(r"\b[a-z_]+\.[A-Z][A-Za-z]+\b")
 REPR = re.compile(
     r"<[A-Z]\w*:|\b[a-z]+\.[A-Z]\w+:\d+|\bNone\b|\[['\"]|['\"]\]|\{['\"]|\bTrue\b|\bFalse\b"
     r"|\d{4}-\d\d-\d\dT\d\d:\d\d|\d\d:\d\d:\d\d\.\d{3,}"
@@ -256,6 +262,10 @@ class Checker:
         self.choice_words = {v: labels for v, labels in choices.items() if v not in self.joined}
         self.english = {lang: _english_messages(lang) for lang in ("fi", "sv")}
         self.catalogue = {lang: _catalogue_texts(lang) for lang in ("fi", "sv")}
+        #: the models' labels ("register.Person"): a model named by its label, not its name
+        self.model_labels = {
+            m._meta.label for m in apps.get_models() if m.__module__.startswith("rekisteri.")
+        }
         #: our English messages, all of them ("None." is one)
         self.messages = {m.rstrip(":").strip() for m in self.english["fi"][0]}
 
@@ -267,6 +277,9 @@ class Checker:
             tokens = set(re.findall(r"[\w-]+", words)) - self.user_data
             for code in sorted(self.joined & tokens):
                 found.append(f"code or field name {code!r} in {line!r}")
+            for label in MODEL_LABEL.findall(line):
+                if label in self.model_labels:
+                    found.append(f"model label {label!r} in {line!r}")
             if lang != "en":
                 for code in sorted(self.words & tokens):
                     found.append(f"code {code!r} in {line!r}")
@@ -377,7 +390,8 @@ class Report:
 
 class Browser:
     """One browser context per language, served by the test client (or none: then only the
-    text is checked). axe runs once on every page opened."""
+    text is checked). axe runs on a page opened with `axe=True`; a page opened without it is
+    asked of the test client only (its text is checked all the same)."""
 
     def __init__(self, chromium: Any, client: Client, lang: str, width: int = 1280) -> None:
         self.client, self.lang = client, lang
@@ -388,8 +402,8 @@ class Browser:
             self.context, self.answers = client_context(chromium, client, lang, width)
             self.page = self.context.new_page()
 
-    def open(self, path: str, report: Report) -> tuple[int, str]:
-        if self.page is None:
+    def open(self, path: str, report: Report, *, axe: bool = True) -> tuple[int, str]:
+        if self.page is None or not axe:
             response = self.client.get(path, HTTP_ACCEPT_LANGUAGE=self.lang)
             return response.status_code, response.content.decode()
         self.page.goto(path)
@@ -418,18 +432,32 @@ def check_pages(
     width: int = 1280,
     before: Any = None,
 ) -> None:
-    """Open every page in every language, through the browser when there is one (axe runs
-    on what it shows), and check its text. `before(lang)` prepares a language."""
+    """Open every page in every language and check its text; axe runs in the browser (when
+    there is one) on the first page of each kind (URL name, so template) in each language:
+    the pages of one kind are one template with other rows, and axe costs most of the crawl
+    (docs/ui.md, "How long it takes"). `before(lang)` prepares a language."""
     for lang in LANGUAGES:
         if before is not None:
             before(lang)
         browser = Browser(chromium, client, lang, width)
+        axed: set[str] = set()
         try:
             for path in pages:
-                status, html = browser.open(path, report)
+                kind = _kind(path)
+                status, html = browser.open(path, report, axe=AXE_EVERY or kind not in axed)
+                if status < 500:
+                    axed.add(kind)
                 report.answer(status, html, lang, path)
         finally:
             browser.close()
+
+
+def _kind(path: str) -> str:
+    """A page's kind: its URL name (one view, one template)."""
+    try:
+        return resolve(urlsplit(path).path).view_name
+    except Resolver404:
+        return path
 
 
 # --- forms ------------------------------------------------------------------------------------
@@ -452,6 +480,12 @@ class _Forms(HTMLParser):
             self._form = {"action": a.get("action", ""), "fields": [], "files": []}
             self.forms.append(self._form)
         form = self._form
+        if form is not None and tag == "option" and self._select:
+            # the selected option, else the first one with a value
+            field = [f for f in form["fields"] if f[0] == self._select][-1]
+            if "selected" in a or (field[1] in (None, "") and a.get("value")):
+                field[1] = a.get("value", "")
+            return
         if form is None or not a.get("name"):
             return
         name = a["name"]
@@ -472,11 +506,6 @@ class _Forms(HTMLParser):
         elif tag == "select":
             self._select = name
             form["fields"].append([name, None, "select"])
-        elif tag == "option" and self._select:
-            # the selected option, else the first one with a value
-            field = [f for f in form["fields"] if f[0] == self._select][-1]
-            if "selected" in a or (field[1] in (None, "") and a.get("value")):
-                field[1] = a.get("value", "")
         elif tag == "textarea":
             self._textarea = name
             form["fields"].append([name, "", "textarea"])
@@ -521,13 +550,15 @@ def _plausible(name: str, kind: str, value: str) -> str:
     return "Kokeilu"
 
 
-def forms_of(html: str, path: str) -> list[dict[str, Any]]:
+def forms_of(html: str, path: str, *, files: bool = False) -> list[dict[str, Any]]:
+    """The page's POST forms to submit: without a file input, or (`files`) only those with
+    one (the import's upload, sent a real CSV file by `upload_files`)."""
     parser = _Forms()
     parser.feed(html)
     out = []
     for form in parser.forms:
         action = form["action"] or path
-        if action.startswith(SKIP_FORMS) or form["files"]:
+        if action.startswith(SKIP_FORMS) or bool(form["files"]) != files:
             continue
         out.append({**form, "action": action})
     return out
@@ -573,6 +604,129 @@ def submit_forms(client: Client, chromium: Any, pages: list[str], report: Report
     finally:
         browser.close()
     return len(forms)
+
+
+# --- file uploads: the import with a real CSV file ----------------------------------------------
+
+#: a small CSV file as a user exports it from a spreadsheet (semicolons, Finnish headers): one
+#: good row, and the same with a row missing its last name and with a broken address
+GOOD_CSV = "etunimi;sukunimi;sähköposti\nKaisa;Kokeilu;kaisa.kokeilu{n}@example.fi\n"
+BAD_CSV = GOOD_CSV + "Bo;;bo@@example\n"
+
+
+def upload_files(client: Client, chromium: Any, pages: list[str], role: str, report: Report) -> int:
+    """Every form with a file input (the import's upload), sent a real small CSV file: the
+    preview of a file with row errors and of a good file in every language (axe on the
+    Finnish ones), then the preview's confirmation (in Finnish), which must import the row.
+    Returns how many upload forms."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from rekisteri.register.models import ContactPoint
+
+    client.cookies["django_language"] = "en"
+    forms: dict[str, dict[str, Any]] = {}
+    for path in pages:
+        response = client.get(path, HTTP_ACCEPT_LANGUAGE="en")
+        if response.status_code == 200:
+            for form in forms_of(response.content.decode(), path, files=True):
+                forms.setdefault(form["action"], form)
+    n = ROLES.index(role) if role in ROLES else 0
+    good, bad = GOOD_CSV.format(n=n), BAD_CSV.format(n=n)
+    browser = Browser(chromium, client, "fi")
+    try:
+        for form in forms.values():
+            fields = {n: _plausible(n, k, v or "") for n, v, k in form["fields"] if v is not None}
+            if "kind" in fields:
+                fields["kind"] = "persons"
+            html = ""
+            for name, text in (("virheet.csv", bad), ("lista.csv", good)):
+                where = f"POST {form['action']} ({name})"
+                for lang in ("en", "sv", "fi"):
+                    client.cookies["django_language"] = lang
+                    files = {f: SimpleUploadedFile(name, text.encode()) for f in form["files"]}
+                    response = client.post(
+                        form["action"], {**fields, **files}, follow=True, HTTP_ACCEPT_LANGUAGE=lang
+                    )
+                    html = response.content.decode()
+                    report.answer(response.status_code, html, lang, where)
+                if response.status_code < 500:
+                    browser.show(html, report, where)
+            # the good file's preview (Finnish): confirm it as the user would
+            confirm = [f for f in forms_of(html, form["action"]) if "confirm" in f["action"]]
+            if not confirm:
+                said = re.findall(r'role="alert">([^<]*)<', html)[:8]
+                report.errors.append(
+                    f"fi POST {form['action']}: the preview offers no confirmation: {said}"
+                )
+                continue
+            data = {n: v for n, v, _k in confirm[0]["fields"] if v is not None}
+            response = client.post(
+                confirm[0]["action"], data, follow=True, HTTP_ACCEPT_LANGUAGE="fi"
+            )
+            where = f"POST {confirm[0]['action']} (confirm)"
+            report.answer(response.status_code, response.content.decode(), "fi", where)
+            if response.status_code < 500:
+                browser.show(response.content.decode(), report, where)
+            address = f"kaisa.kokeilu{n}@example.fi"
+            if not ContactPoint.objects.filter(kind="email", value=address).exists():
+                report.errors.append(f"fi {where}: the confirmed import did not import its row")
+    finally:
+        browser.close()
+    return len(forms)
+
+
+# --- the language menu -------------------------------------------------------------------------
+
+
+def switch_language(client: Client, chromium: Any, report: Report) -> None:
+    """The language menu as a user uses it, from an English dashboard: Finnish, then Swedish,
+    then English; each time the page must come back in the chosen language (its `lang` and
+    its words)."""
+    client.cookies["django_language"] = "en"
+    if chromium is None:
+        html = client.get("/staff/").content.decode()
+        for lang in ("fi", "sv", "en"):
+            menu = [f for f in _all_forms(html) if f["action"].startswith("/i18n/")]
+            if not menu:
+                report.errors.append(f"{lang} /staff/: no language menu")
+                return
+            data = {n: v for n, v, _k in menu[0]["fields"] if v is not None}
+            response = client.post(menu[0]["action"], {**data, "language": lang}, follow=True)
+            html = response.content.decode()
+            _came_back(report, lang, response.status_code, html)
+        return
+    context, answers = client_context(chromium, client, "en")
+    try:
+        page = context.new_page()
+        page.goto("/staff/")
+        for lang in ("fi", "sv", "en"):
+            with page.expect_navigation():
+                page.select_option("select[name=language]", lang)
+            # the redirect after the switch is followed by the test client: the page shown
+            # is the one it leads to (`next`: the dashboard)
+            status, html = answers.get("/staff/", (0, ""))
+            if page.locator("html").get_attribute("lang") != lang:
+                report.errors.append(f"{lang} /staff/: the language menu did not switch to {lang}")
+            _came_back(report, lang, status, page.content())
+    finally:
+        context.close()
+
+
+def _all_forms(html: str) -> list[dict[str, Any]]:
+    parser = _Forms()
+    parser.feed(html)
+    return parser.forms
+
+
+def _came_back(report: Report, lang: str, status: int, html: str) -> None:
+    where = f"/staff/ after choosing {lang} in the language menu"
+    if status != 200:
+        report.errors.append(f"{lang} {where}: {status}")
+        return
+    found = re.search(r'<html lang="([a-z-]+)"', html)
+    if not found or found.group(1) != lang:
+        report.errors.append(f"{lang} {where}: the page came back in {found and found.group(1)}")
+    report.text(html, lang, where)
 
 
 # --- another group company's objects ----------------------------------------------------------
@@ -648,6 +802,8 @@ def test_every_page_speaks_the_users_words(
     check_pages(client, optional_chromium, pages, report)
     check_foreign(client, pages, role, report)
     submit_forms(client, optional_chromium, pages, report)
+    upload_files(client, optional_chromium, pages, role, report)
+    switch_language(client, optional_chromium, report)
     report.assert_clean()
 
 
@@ -743,17 +899,39 @@ def _mails(report: Report) -> int:
                     f"{lang} mail {name}: {f}" for f in report.checker.findings(lines, lang)
                 ]
     count = 0
-    for message in Message.objects.all()[:200]:
+    for message in Message.objects.select_related("controller", "person").order_by("pk")[:200]:
         subject, body = content_of(message)
         lines = [" ".join(line.split()) for line in [subject, *body.splitlines()] if line.strip()]
-        # in the recipient's language: looked at for codes and reprs, not for dates
-        report.findings += [
-            f"outbox message {message.pk} ({message.kind}): {f}"
-            for f in report.checker.findings(lines, "en")
-            if not f.startswith("date or time")
-        ]
+        # in the language it was written in (the request's, the person's, the DPO's): the
+        # same checks as a page's, dates included
+        lang = _message_language(message)
+        report.text(
+            "\n".join(f"<p>{escape(line)}</p>" for line in lines),
+            lang,
+            f"outbox message {message.pk} ({message.kind})",
+        )
         count += 1
     return len(templates) + count
+
+
+def _message_language(message: Any) -> str:
+    """The language a message of the outbox was written in, as its sender chose it: a rights
+    notice in its request's language (or its person's), a deadline reminder in the group
+    company's country's, a subscription confirmation in the person's."""
+    from rekisteri.mail.models import MessageKind
+    from rekisteri.rights.models import RightsRequest
+    from rekisteri.rights.reminders import _LANGUAGES
+
+    if message.kind == MessageKind.DEADLINE_REMINDER:
+        return _LANGUAGES.get(message.controller.country, "en") if message.controller else "en"
+    label, _sep, pk = message.reference.partition(":")
+    if label == "rights.RightsRequest" and pk.isdigit():
+        lang = RightsRequest.objects.filter(pk=int(pk)).values_list("language", flat=True).first()
+        if lang:
+            return lang
+    if message.person is not None and message.person.language in LANGUAGES:
+        return message.person.language
+    return "fi"
 
 
 def _access_reports(chromium: Any, report: Report) -> None:
