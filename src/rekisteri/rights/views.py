@@ -121,8 +121,9 @@ def _detail_context(scope: Scope, r: Any) -> dict[str, Any]:
         "plans": plans,
         "fingerprints": json.dumps({p.pk: plan.fingerprint() for p, plan in plans}),
         "verify_form": forms.VerifyForm(),
-        "extend_form": forms.ExtendForm(),
-        "refuse_form": forms.RefuseForm(),
+        # Both forms have a "reason": their own ids, so that each label names its own field.
+        "extend_form": forms.ExtendForm(auto_id="extend_%s"),
+        "refuse_form": forms.RefuseForm(auto_id="refuse_%s"),
         "fulfil_form": forms.FulfilForm(),
         "rect_form": forms.RectificationForm(initial=rect_initial),
         "packages": selectors.packages_of_request(scope=scope, request=r),

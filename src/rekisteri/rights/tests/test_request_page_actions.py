@@ -97,3 +97,16 @@ def test_erasure_blocked_names_models_by_their_verbose_names():
         text = exc.shown()
         name = str(Person._meta.verbose_name)
     assert text == f"Henkilöä suojaavat tiedot estävät poistamisen: {name}"
+
+
+def test_every_field_on_the_request_page_has_its_own_id(client, staff, actor, dpo):
+    # The extend and refuse forms both have a "reason": each label must name its own field.
+    import re
+    from collections import Counter
+
+    r = _request(dpo, actor, 3)
+    client.force_login(staff["dpo"])
+    html = client.get(reverse("rights:request_detail", args=[r.pk])).content.decode()
+    ids = Counter(re.findall(r'\sid="([^"]+)"', html))
+    assert [i for i, n in ids.items() if n > 1] == []
+    assert 'for="extend_reason"' in html and 'for="refuse_reason"' in html
