@@ -9,8 +9,12 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from rekisteri.access.capabilities import Cap
 from rekisteri.access.selectors import Scope, persons_visible
+from rekisteri.audit.models import AuditAction
+from rekisteri.audit.services import Actor, audit_record
+from rekisteri.common.personal import mapped_fields
 from rekisteri.disclosures.models import DisclosedPerson, Disclosure
 from rekisteri.register.models import Person
+from rekisteri.register.selectors import purpose_for
 
 
 def disclosure_list(
@@ -119,3 +123,23 @@ def persons_to_disclose(
             if p.controller_id in scope.controller_ids and p.pk not in ids
         ]
     return chosen + found
+
+
+def person_disclosures_opened(*, scope: Scope, actor: Actor, person: Person) -> None:
+    """Audit the opening of a person's part of the log: its heading is their name."""
+    shown = sorted(
+        {m.category for m in mapped_fields(Person) if m.name in ("first_name", "last_name")}
+    )
+    if not shown:  # fail closed: the field map must say what a name is
+        raise LookupError("the field map gives no data category for a person's name")
+    audit_record(
+        actor=actor,
+        action=AuditAction.VIEW,
+        person_id=person.pk,
+        record=f"{person._meta.label}:{person.pk}",
+        categories=shown,
+        fields=["first_name", "last_name"],
+        purpose=purpose_for(scope, shown, person=person, capability=Cap.LOG_DISCLOSURES),
+        reason="the person's disclosures",
+        detail=scope.audit_detail(),
+    )

@@ -52,7 +52,11 @@ def disclosure_list(request: HttpRequest) -> HttpResponse:
 def person_disclosures(request: HttpRequest, person_id: int) -> HttpResponse:
     """A person's part of the log, from their page: a person of the user's own group
     companies (another company's, shared or not, is its own company's to disclose)."""
-    person = person_get_to_change(scope=scope_of(request), person_id=person_id)
+    scope = scope_of(request)
+    person = person_get_to_change(scope=scope, person_id=person_id)
+    selectors.person_disclosures_opened(
+        scope=scope, actor=actor_of(request.user, ip=client_ip(request)), person=person
+    )
     return _log(request, person)
 
 

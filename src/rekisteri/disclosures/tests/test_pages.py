@@ -63,6 +63,13 @@ def test_a_persons_disclosures_are_reached_from_their_page(client, staff, make_p
     assert f'href="/staff/disclosures/persons/{aino.pk}/"' in person_page
     theirs = client.get(f"/staff/disclosures/persons/{aino.pk}/").content.decode()
     assert "Virtanen" in theirs
+    # the page's heading is the person's name: that reading is in their access log
+    from rekisteri.audit.models import AuditEvent
+
+    opened = AuditEvent.objects.filter(
+        subjects__person_id=aino.pk, action="view", reason="the person's disclosures"
+    )
+    assert opened.count() == 1 and opened.get().actor == staff["dpo"].username
     assert f'href="/staff/disclosures/new/?person={aino.pk}"' in theirs
     form = client.get(f"/staff/disclosures/new/?person={aino.pk}").content.decode()
     # the person comes ticked, by name
