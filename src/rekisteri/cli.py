@@ -2,7 +2,7 @@
 
 The benchmark and the demo's data generator are optional parts, installed with their extras
 (`pip install 'rekisteri[bench]'`, `'rekisteri[demo]'`), so that a production install
-carries neither numpy nor Faker. Without its extra, such a command says which to install.
+carries neither Faker nor aiosmtpd. Without its extra, such a command says which to install.
 """
 
 import importlib

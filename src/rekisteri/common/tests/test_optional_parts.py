@@ -1,7 +1,9 @@
 """Test code and optional parts stay out of a production install.
 
-`pip install .` carries neither numpy nor Faker (the benchmark and the demo's generator are
-the `[bench]` and `[demo]` extras, which the README's commands install); without its extra,
+`pip install .` carries neither Faker nor aiosmtpd (the benchmark and the demo's generator
+are the `[bench]` and `[demo]` extras, which the README's commands install), but it carries
+every package the product's own modules import (a missing one broke `rekisteri demo` when
+screening's matcher began to use numpy, which only the test extras had); without its extra,
 `rekisteri bench` or `rekisteri demo` says which one to install. The product ships no
 command that lifts the audit trail's guard, and answers to no test host name by default.
 """
@@ -31,9 +33,9 @@ def _name(requirement: str) -> str:
     return re.split(r"[<>=!~\[; ]", requirement, maxsplit=1)[0].lower()
 
 
-def test_a_production_install_carries_neither_numpy_nor_faker() -> None:
+def test_a_production_install_carries_neither_faker_nor_aiosmtpd() -> None:
     core = {_name(r) for r in PYPROJECT["dependencies"]}
-    assert not core & {"numpy", "faker", "aiosmtpd"}
+    assert not core & {"faker", "aiosmtpd"}
     extras = PYPROJECT["optional-dependencies"]
     assert {_name(r) for r in extras["demo"]} == {"faker"}
     assert {"numpy", "faker", "aiosmtpd"} <= {_name(r) for r in extras["bench"]}
@@ -108,3 +110,43 @@ def test_testserver_is_not_a_default_allowed_host(tmp_path: Path) -> None:
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     ).stdout.strip()
     assert out.split(",") == ["127.0.0.1", "localhost"]
+
+
+#: what a module outside the product's own code may import without a core dependency:
+#: the optional commands, which name their extra when it is missing (`cli.missing_extra`)
+_OPTIONAL_MODULES = {"bench/", "testing/", "imports/demo_data.py", "watchlists/quality/"}
+_OPTIONAL_IMPORTS = {"staff/management/commands/screenshots.py": {"playwright"}}
+
+
+def test_every_package_the_product_imports_is_a_core_dependency() -> None:
+    import ast
+    from importlib.metadata import packages_distributions
+
+    core = {_name(r).replace("_", "-") for r in PYPROJECT["dependencies"]}
+    distributions = packages_distributions()
+    src = ROOT / "src" / "rekisteri"
+    missing: dict[str, str] = {}
+    for path in sorted(src.rglob("*.py")):
+        rel = path.relative_to(src).as_posix()
+        if (
+            "/tests/" in rel
+            or "conftest" in rel
+            or any(rel.startswith(o) for o in _OPTIONAL_MODULES)
+        ):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [a.name.split(".")[0] for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module.split(".")[0]]
+            else:
+                continue
+            for name in names:
+                if name in sys.stdlib_module_names or name in ("rekisteri", "__future__"):
+                    continue
+                if name in _OPTIONAL_IMPORTS.get(rel, ()):
+                    continue
+                dists = {d.lower().replace("_", "-") for d in distributions.get(name, [name])}
+                if not dists & core:
+                    missing.setdefault(name, rel)
+    assert missing == {}
