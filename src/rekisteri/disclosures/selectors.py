@@ -138,7 +138,6 @@ def person_disclosures_opened(*, scope: Scope, actor: Actor, person: Person) -> 
         person_id=person.pk,
         record=f"{person._meta.label}:{person.pk}",
         categories=shown,
-        fields=["first_name", "last_name"],
         purpose=purpose_for(scope, shown, person=person, capability=Cap.LOG_DISCLOSURES),
         reason="the person's disclosures",
         detail=scope.audit_detail(),
