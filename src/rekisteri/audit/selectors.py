@@ -158,6 +158,8 @@ class AccessLogEntry:
     #: the sealed reason of a reveal, while the person's key exists
     sealed_reason: str = ""
     detail: dict[str, Any] = field(default_factory=dict)
+    #: the record the event is about ("register.Person:42"): whose model its fields are
+    record: str = ""
 
 
 def _holds_every_company(scope: Scope) -> bool:
@@ -216,6 +218,7 @@ def audit_access_log(*, scope: Scope, person_id: int) -> list[AccessLogEntry]:
                 batch=event.person_id != person_id,
                 sealed_reason=sealed_reason,
                 detail=dict(event.detail),
+                record=event.record,
             )
         )
     return entries

@@ -126,3 +126,19 @@ def test_an_erased_persons_log_stays_their_own_companys(
         audit_access_log(scope=scope_for(staff["dpo"]), person_id=pid)
     group_dpo = make_staff("dpo-group", ["dpo"], [fi_controller, se_controller])
     assert audit_access_log(scope=scope_for(group_dpo), person_id=pid)
+
+
+def test_the_dpo_page_names_the_fields_in_words(staff, make_person):
+    """A change names its fields by their labels, not by the model's field names."""
+    person = make_person()
+    person_update(
+        actor=Actor("sales"),
+        person=person,
+        data={"first_name": "Aina", "title": "CFO"},
+        scope=scope_for(staff["sales"]),
+    )
+    dpo = Client(HTTP_ACCEPT_LANGUAGE="fi")
+    dpo.force_login(staff["dpo"])
+    page = dpo.get(reverse("audit:person_log", args=[person.pk])).content.decode()
+    table = page.split("<table", 1)[1].split("</table>", 1)[0]
+    assert "first_name" not in table and "Etunimi".lower() in table.lower()

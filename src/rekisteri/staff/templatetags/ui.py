@@ -69,6 +69,47 @@ def field_names(names: Any) -> str:
 
 
 @register.filter
+def event_field_names(event: Any) -> str:
+    """The fields an audit event names, by their labels in the user's language: a field of
+    the event's record's model ("register.Person:42"), or "Model.field" of another model."""
+    from django.apps import apps
+    from django.core.exceptions import FieldDoesNotExist
+
+    def model_named(label: str) -> Any:
+        if "." in label:
+            try:
+                return apps.get_model(label)
+            except (LookupError, ValueError):
+                return None
+        return next((m for m in apps.get_models() if m.__name__ == label), None)
+
+    record_model = model_named((getattr(event, "record", "") or "").split(":", 1)[0])
+    shown: list[str] = []
+    for name in getattr(event, "fields", None) or ():
+        model, field_name = record_model, name
+        if "." in name:
+            model_name, field_name = name.split(".", 1)
+            model = model_named(model_name)
+        label: Any = FIELD_LABELS.get(field_name)
+        if label is None and model is not None:
+            try:
+                field = model._meta.get_field(field_name)
+            except FieldDoesNotExist:
+                field = None
+            if field is not None:
+                label = getattr(field, "verbose_name", None) or (
+                    field.related_model._meta.verbose_name_plural
+                    if field.related_model is not None
+                    else None
+                )
+        # Never the code itself: a field no label is found for is "other details".
+        text = str(label) if label is not None else gettext("other details")
+        if text not in shown:
+            shown.append(text)
+    return ", ".join(shown)
+
+
+@register.filter
 def role_name(code: str) -> str:
     role = catalogue_snapshot().roles.get(code)
     return _localised(role.name, code) if role else code
